@@ -1,0 +1,186 @@
+"""Configuration read from the environment.
+
+The default (development) configuration needs nothing installed: SQLite under
+``instance/`` and an embedded Celery broker on SQLite. Production refuses to start
+without a real secret key and field-encryption keys.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _split_keys(value: str | None) -> list[str]:
+    return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
+def _development_secrets() -> dict[str, str]:
+    """Generate the development secrets once and keep them in instance/.
+
+    Each line of ``instance/dev-secrets.env`` is NAME=value. The file is created with
+    mode 0600 and is never committed (instance/ is ignored).
+    """
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "dev-secrets.env"
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_hex(32),
+        "FIELD_ENCRYPTION_KEYS": lambda: Fernet.generate_key().decode(),
+        "BLIND_INDEX_KEY": lambda: secrets.token_hex(32),
+    }
+    found: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if "=" in line:
+                name, value = line.split("=", 1)
+                found[name.strip()] = value.strip()
+    missing = {name: make() for name, make in wanted.items() if name not in found}
+    if missing:
+        found.update(missing)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.writelines(f"{name}={value}\n" for name, value in found.items())
+    return found
+
+
+class Config:
+    ENV_NAME = "base"
+    TESTING = False
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'victims.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Comma-separated Fernet keys; the first encrypts, all decrypt (rotation).
+    FIELD_ENCRYPTION_KEYS = _split_keys(os.environ.get("FIELD_ENCRYPTION_KEYS"))
+    # Key for keyed hashes (HMAC) used to look up values without storing them.
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
+
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SESSION_ABSOLUTE_HOURS", 12))
+    # The "you will be signed out soon" warning appears this long before the idle timeout.
+    SESSION_WARNING_BEFORE = timedelta(minutes=_env_int("SESSION_WARNING_MINUTES", 2))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+
+    SESSION_COOKIE_NAME = "vcs_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+    SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 10)
+    SIGN_IN_WINDOW = timedelta(minutes=_env_int("SIGN_IN_WINDOW_MINUTES", 5))
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    CASELOAD_PAGE_SIZE = _env_int("CASELOAD_PAGE_SIZE", 25)
+
+    # Celery: Redis when REDIS_URL is set, otherwise kombu's SQLAlchemy transport on SQLite.
+    CELERY = {
+        "broker_url": os.environ.get("CELERY_BROKER_URL")
+        or os.environ.get("REDIS_URL")
+        or f"sqla+sqlite:///{INSTANCE_DIR / 'celery-broker.sqlite3'}",
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "timezone": "Europe/London",
+        "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
+        # Named tasks, found by name: the app never imports tasks/.
+        "beat_schedule": {
+            "end-expired-sessions": {
+                "task": "housekeeping.end_expired_sessions",
+                "schedule": float(_env_int("HOUSEKEEPING_INTERVAL_SECONDS", 900)),
+            },
+        },
+    }
+    if os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
+        CELERY["broker_transport_options"] = {"visibility_timeout": 3600}
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Raise if the configuration cannot run safely."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        generated = _development_secrets()
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = generated["SECRET_KEY"]
+        if not config.get("FIELD_ENCRYPTION_KEYS"):
+            config["FIELD_ENCRYPTION_KEYS"] = [generated["FIELD_ENCRYPTION_KEYS"]]
+        if not config.get("BLIND_INDEX_KEY"):
+            config["BLIND_INDEX_KEY"] = generated["BLIND_INDEX_KEY"]
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SECRET_KEY = "test-secret-key-not-for-production"
+    FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    BLIND_INDEX_KEY = "test-blind-index-key"
+    SESSION_COOKIE_SECURE = False
+    PASSWORD_HASH_FAST = True  # cheaper argon2 parameters so the suite stays quick
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        problems = []
+        if len(config.get("SECRET_KEY") or "") < 32:
+            problems.append("SECRET_KEY must be set to at least 32 random characters")
+        keys = config.get("FIELD_ENCRYPTION_KEYS") or []
+        if not keys:
+            problems.append("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key")
+        for key in keys:
+            try:
+                Fernet(key)
+            except ValueError:
+                problems.append("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key")
+        if len(config.get("BLIND_INDEX_KEY") or "") < 32:
+            problems.append("BLIND_INDEX_KEY must be set to at least 32 random characters")
+        if problems:
+            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("VICTIMS_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown VICTIMS_ENV {name!r}; use one of {sorted(CONFIGS)}") from None

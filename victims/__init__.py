@@ -1,0 +1,239 @@
+"""The Victim Contact Scheme casework service."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template, request, session
+from flask_login import current_user
+from flask_talisman import Talisman
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.exceptions import HTTPException
+
+from config import config_for
+from victims import crypto
+from victims.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_class = config_for(config_name)
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        static_url_path="/assets",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app.config)
+    crypto.configure(app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PackageLoader("govuk_frontend_jinja"),
+            PackageLoader("govuk_frontend_wtf"),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    _init_database(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _init_security_headers(app)
+    _init_sessions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+    _init_errors(app)
+    _init_commit_point(app)
+    _init_celery(app)
+    _quiet_logs(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    import victims.models  # noqa: F401  (every table known to the metadata)
+
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        @event.listens_for(Engine, "connect")
+        def _sqlite_foreign_keys(dbapi_connection, _record):
+            if type(dbapi_connection).__module__.startswith("sqlite3"):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+        if uri.startswith("sqlite:///"):
+            Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+
+def _init_security_headers(app: Flask) -> None:
+    csp = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'none'",
+        "object-src": "'none'",
+    }
+    Talisman(
+        app,
+        force_https=False,  # TLS ends at the load balancer; HSTS is still sent
+        strict_transport_security=not app.debug,
+        content_security_policy=csp,
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        x_content_type_options=True,
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    @app.after_request
+    def no_store(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.endpoint != "static":
+            # Signed-in pages hold case data: never keep them in a browser or proxy cache.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+
+def _init_sessions(app: Flask) -> None:
+    from victims.auth import services as auth
+    from victims.security import guard
+
+    login_manager.session_protection = None  # our own server-side sessions do this job
+
+    @login_manager.request_loader
+    def load_user_from_session(_request):
+        record, reason = auth.load_session(session.get("sid"))
+        if record is None:
+            if reason:
+                session.pop("sid", None)
+                g.session_end_reason = reason
+            return None
+        g.user_session = record
+        if request.endpoint not in {"auth.session_status", "static"}:
+            auth.touch_session(record)
+        return record.user
+
+    @login_manager.user_loader
+    def never_from_cookie(_user_id):  # identity comes only from the server-side session
+        return None
+
+    app.before_request(guard(app))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from victims.admin.views import bp as admin_bp
+    from victims.audit.views import bp as audit_bp
+    from victims.auth.views import bp as auth_bp
+    from victims.cases.views import bp as cases_bp
+    from victims.main.views import bp as main_bp
+    from victims.people.views import bp as people_bp
+    from victims.seed import seed_cli
+
+    for blueprint in (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(seed_cli)
+
+
+def _init_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from victims import filters
+
+    WTFormsHelpers(app)
+    filters.register(app)
+
+
+def _init_errors(app: Flask) -> None:
+    messages = {
+        400: ("There is a problem with your request", "Check the page and try again."),
+        401: ("You need to sign in", "Sign in to use this service."),
+        403: ("You do not have permission to see this page", "Ask your senior officer if you need it."),
+        404: ("Page not found", "If you typed the web address, check it is correct."),
+        405: ("Page not found", "If you typed the web address, check it is correct."),
+        413: ("The file is too large", "Choose a smaller file."),
+        429: ("Too many requests", "Wait a few minutes and try again."),
+        500: ("Sorry, there is a problem with the service", "Try again later."),
+    }
+
+    def render_error(status: int):
+        title, body = messages.get(status, messages[500])
+        return render_template("errors/error.html", title=title, body=body, status=status), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        db.session.rollback()
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        # The traceback names no victim: models' reprs show ids only.
+        app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
+        return render_error(500)
+
+
+def _init_commit_point(app: Flask) -> None:
+    """A request commits once, at its end, and only if it succeeded."""
+
+    @app.after_request
+    def commit(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _init_celery(app: Flask) -> None:
+    from celery import Celery, Task
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+
+def _quiet_logs(app: Flask) -> None:
+    # Werkzeug's access log prints query strings, which can carry search terms (names).
+    class DropQueryStrings(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if isinstance(record.args, tuple) and record.args:
+                first = record.args[0]
+                if isinstance(first, str) and "?" in first:
+                    parts = first.split(" ")
+                    if len(parts) == 3:
+                        parts[1] = parts[1].split("?", 1)[0] + "?[removed]"
+                        record.args = (" ".join(parts),) + record.args[1:]
+            return True
+
+    logging.getLogger("werkzeug").addFilter(DropQueryStrings())
+
+
+__all__ = ["create_app", "current_user"]

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from victims.extensions import db
+from victims.staff.models import User
+from victims.types import created_at_column
+
+class AuditEvent(db.Model):
+    """One thing someone did. Append-only: database triggers refuse UPDATE and DELETE.
+
+    ``details`` never holds a victim's personal data, only field names and ids.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_case_id_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = created_at_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    # Raised for an SPO to see, e.g. an address revealed by someone not allocated the case.
+    flagged: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User | None] = relationship(lazy="raise")

@@ -1,0 +1,1 @@
+"""Signing in: passwords, the mandatory second factor, revocable sessions."""

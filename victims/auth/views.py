@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from victims import clock
+from victims.audit import services as audit
+from victims.auth import services as auth
+from victims.auth.forms import CodeForm, SignInForm
+from victims.domain import totp
+from victims.extensions import db
+from victims.security import signed_in
+from victims.staff.models import User
+
+bp = Blueprint("auth", __name__)
+
+LOCKED_MESSAGE = (
+    "You have tried to sign in too many times. Wait 5 minutes and try again, "
+    "or ask your administrator for help."
+)
+WRONG_PASSWORD = "Enter a correct email address and password"
+WRONG_CODE = "Enter a correct security code (a code can only be used once)"
+PENDING_MINUTES = 5
+
+
+def _safe_next(value: str | None) -> str | None:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data
+        if auth.is_locked(email):
+            form.email.errors.append(LOCKED_MESSAGE)
+            status = 429
+            # The attempt is still counted: keep hammering and the lock stays on.
+            auth.record_attempt(email, "password", False)
+            db.session.commit()
+        else:
+            user = auth.find_user_by_email(email)
+            ok = auth.verify_password(user, form.password.data) and user is not None and user.active
+            auth.record_attempt(email, "password", ok)
+            if ok:
+                next_page = _safe_next(request.args.get("next"))
+                session.clear()  # no fixation: a new session starts at sign-in
+                session["pending_user_id"] = user.id
+                session["pending_email"] = user.email
+                session["pending_at"] = clock.utcnow().isoformat()
+                if next_page:
+                    session["next"] = next_page
+                return redirect(url_for("auth.two_factor" if user.totp_confirmed else "auth.enrol"))
+            form.email.errors.append(WRONG_PASSWORD)
+            form.password.errors.append(WRONG_PASSWORD)
+            status = 401
+            db.session.commit()
+    return render_template("auth/sign_in.html", form=form), status
+
+
+def _pending_user() -> User:
+    started = session.get("pending_at")
+    if started:
+        age = clock.utcnow() - datetime.fromisoformat(started)
+        if age.total_seconds() > PENDING_MINUTES * 60:
+            session.clear()
+            abort(redirect(url_for("auth.sign_in")))
+    user = db.session.get(User, session.get("pending_user_id"))
+    if user is None or not user.active:
+        session.clear()
+        abort(redirect(url_for("auth.sign_in")))
+    return user
+
+
+def _check_code(user: User, form: CodeForm) -> tuple[bool, int]:
+    email = session.get("pending_email", "")
+    if auth.is_locked(email):
+        form.code.errors.append(LOCKED_MESSAGE)
+        auth.record_attempt(email, "code", False)
+        db.session.commit()
+        return False, 429
+    if auth.accept_code(user, form.code.data):
+        auth.record_attempt(email, "code", True)
+        return True, 200
+    auth.record_attempt(email, "code", False)
+    form.code.errors.append(WRONG_CODE)
+    db.session.commit()
+    return False, 401
+
+
+def _finish_sign_in(user: User):
+    next_page = session.get("next")
+    session.clear()
+    session.permanent = True
+    session["sid"] = auth.start_session(user)
+    audit.record("signed_in", "user", user.id, user=user)
+    return redirect(next_page or url_for("main.home"))
+
+
+@bp.route("/sign-in/set-up-security-code", methods=["GET", "POST"])
+def enrol():
+    user = _pending_user()
+    if user.totp_confirmed:
+        return redirect(url_for("auth.two_factor"))
+    secret = auth.start_enrolment(user)
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        ok, status = _check_code(user, form)
+        if ok:
+            audit.record("second_factor_enrolled", "user", user.id, user=user)
+            return _finish_sign_in(user)
+    db.session.commit()  # keep the new secret even when the first code is wrong
+    uri = totp.provisioning_uri(secret, user.email, "Victim contact casework")
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg = image.to_string(encoding="unicode")
+    return (
+        render_template("auth/enrol.html", form=form, qr_svg=Markup(svg), secret=secret),
+        status,
+    )
+
+
+@bp.route("/sign-in/security-code", methods=["GET", "POST"])
+def two_factor():
+    user = _pending_user()
+    if not user.totp_confirmed:
+        return redirect(url_for("auth.enrol"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        ok, status = _check_code(user, form)
+        if ok:
+            return _finish_sign_in(user)
+    return render_template("auth/code.html", form=form), status
+
+
+@bp.route("/sign-out")
+@signed_in
+def sign_out():
+    record = g.get("user_session")
+    if record is not None:
+        auth.end_session(record, "signed out")
+        audit.record("signed_out", "user", current_user.id)
+    session.clear()
+    return redirect(url_for("auth.signed_out"))
+
+
+@bp.route("/signed-out")
+def signed_out():
+    reason = request.args.get("reason")
+    if reason not in {"idle", "absolute", "revoked"}:
+        reason = None
+    return render_template("auth/signed_out.html", reason=reason)
+
+
+@bp.route("/session/extend", methods=["POST"])
+@signed_in
+def extend_session():
+    # The session was touched when this request was loaded; say when it now ends.
+    record = g.user_session
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"last_seen_at": record.last_seen_at.isoformat()})
+    return redirect(request.referrer if _safe_next(request.referrer) else url_for("main.home"))

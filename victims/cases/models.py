@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from victims.crypto import EncryptedText
+from victims.domain.vocabulary import (
+    SENTENCE_DATES,
+    CaseStatus,
+    ClosureReason,
+    ContactMethod,
+    Direction,
+    OffenceCategory,
+    Scheme,
+    SentenceType,
+)
+from victims.extensions import db
+from victims.staff.models import Region, Team, User
+from victims.types import UTCDateTime, Versioned, created_at_column
+
+
+class Offender(Versioned, db.Model):
+    __tablename__ = "offenders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crn: Mapped[str] = mapped_column(String(7), unique=True)  # nDelius case reference number
+    prison_number: Mapped[str | None] = mapped_column(String(7), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # The current prison or probation office. Never disclosed to a victim.
+    current_location: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = created_at_column()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Sentence(Versioned, db.Model):
+    __tablename__ = "sentences"
+    __table_args__ = (
+        CheckConstraint("length_months IS NULL OR length_months > 0", name="length_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offenders.id"), index=True)
+    offence: Mapped[str] = mapped_column(String(200))
+    offence_category: Mapped[str] = mapped_column(String(30))
+    sentence_type: Mapped[str] = mapped_column(String(30))
+    # None for indeterminate sentences (life, IPP, HMP) and hospital orders.
+    length_months: Mapped[int | None] = mapped_column(Integer)
+    sentence_date: Mapped[date] = mapped_column(Date)
+    court: Mapped[str | None] = mapped_column(String(200))
+    crd: Mapped[date | None] = mapped_column(Date)
+    ard: Mapped[date | None] = mapped_column(Date)
+    ped: Mapped[date | None] = mapped_column(Date)
+    hdced: Mapped[date | None] = mapped_column(Date)
+    led: Mapped[date | None] = mapped_column(Date)
+    sed: Mapped[date | None] = mapped_column(Date)
+    tused: Mapped[date | None] = mapped_column(Date)
+    prrd: Mapped[date | None] = mapped_column(Date)
+
+    offender: Mapped[Offender] = relationship(lazy="raise")
+    date_changes: Mapped[list[SentenceDateChange]] = relationship(
+        lazy="raise", order_by="SentenceDateChange.changed_at.desc()"
+    )
+
+    @property
+    def category_label(self) -> str:
+        return OffenceCategory(self.offence_category).label
+
+    @property
+    def type_label(self) -> str:
+        return SentenceType(self.sentence_type).label
+
+    def dates(self) -> dict[str, date | None]:
+        return {name: getattr(self, name) for name in SENTENCE_DATES}
+
+
+class SentenceDateChange(db.Model):
+    """Every change to a release-related date, with where the new value came from."""
+
+    __tablename__ = "sentence_date_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id"), index=True)
+    field: Mapped[str] = mapped_column(String(10))
+    old_value: Mapped[date | None] = mapped_column(Date)
+    new_value: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = created_at_column()
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    changed_by: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def field_label(self) -> str:
+        return SENTENCE_DATES[self.field]
+
+
+class Case(Versioned, db.Model):
+    """One offender's VCS case in one region, held by one team."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_team_id_status", "team_id", "status"),
+        Index("ix_cases_allocated_vlo_id_status", "allocated_vlo_id", "status"),
+        CheckConstraint(
+            "(status = 'closed') = (closed_reason IS NOT NULL)", name="closed_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offenders.id"), index=True)
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    scheme: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value)
+    closed_reason: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    allocated_vlo_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    referral_received_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()
+
+    offender: Mapped[Offender] = relationship(lazy="raise")
+    sentence: Mapped[Sentence] = relationship(lazy="raise")
+    region: Mapped[Region] = relationship(lazy="raise")
+    team: Mapped[Team] = relationship(lazy="raise")
+    allocated_vlo: Mapped[User | None] = relationship(lazy="raise")
+    people: Mapped[list["Person"]] = relationship(  # noqa: UP037
+        lazy="raise", back_populates="case", order_by="Person.id"
+    )
+    contacts: Mapped[list[ContactLogEntry]] = relationship(
+        lazy="raise", order_by="ContactLogEntry.occurred_at.desc()"
+    )
+
+    @property
+    def scheme_label(self) -> str:
+        return Scheme(self.scheme).label
+
+    @property
+    def status_label(self) -> str:
+        return CaseStatus(self.status).label
+
+    @property
+    def closed_reason_label(self) -> str | None:
+        return ClosureReason(self.closed_reason).label if self.closed_reason else None
+
+
+class ContactLogEntry(db.Model):
+    __tablename__ = "contact_log_entries"
+    __table_args__ = (Index("ix_contact_log_entries_case_id_occurred_at", "case_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = created_at_column()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    method: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10))
+    # What was said may identify the victim: encrypted at rest.
+    summary: Mapped[str] = mapped_column(EncryptedText())
+
+    user: Mapped[User] = relationship(lazy="raise")
+    person: Mapped["Person | None"] = relationship(lazy="raise")  # noqa: UP037
+
+    @property
+    def method_label(self) -> str:
+        return ContactMethod(self.method).label
+
+    @property
+    def direction_label(self) -> str:
+        return Direction(self.direction).label
+
+
+from victims.people.models import Person  # noqa: E402  (mapped after Case to break the cycle)
+
+__all__ = ["Case", "ContactLogEntry", "Offender", "Person", "Sentence", "SentenceDateChange"]

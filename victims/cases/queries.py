@@ -1,0 +1,229 @@
+"""Reads of cases, always scoped to what the user may see.
+
+Another team's or region's case is simply not found (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.extensions import db
+from victims.people.models import ContactLevelChange, Person
+from victims.staff.models import Team, User
+
+
+def scope(statement: Select, user: User) -> Select:
+    """Limit a select over Case to the cases the user may see."""
+    if user.role in (Role.VLO, Role.SPO):
+        if user.team_id is None:
+            return statement.where(false())
+        return statement.where(Case.team_id == user.team_id, Case.region_id == user.region_id)
+    if user.role == Role.MANAGER:
+        return statement if user.national else statement.where(Case.region_id == user.region_id)
+    return statement.where(false())  # administrators do not read casework
+
+
+def case_for_page(case_id: int, user: User) -> Case:
+    statement = scope(select(Case).where(Case.id == case_id), user).options(
+        joinedload(Case.offender),
+        joinedload(Case.sentence)
+        .selectinload(Sentence.date_changes)
+        .joinedload(SentenceDateChange.changed_by),
+        joinedload(Case.team),
+        joinedload(Case.region),
+        joinedload(Case.allocated_vlo),
+        selectinload(Case.people).selectinload(Person.level_changes).joinedload(ContactLevelChange.user),
+        selectinload(Case.people).joinedload(Person.acting_for),
+        selectinload(Case.contacts).joinedload(ContactLogEntry.user),
+        selectinload(Case.contacts).joinedload(ContactLogEntry.person),
+    )
+    case = db.session.scalars(statement).unique().one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+def case_for_change(case_id: int, user: User) -> Case:
+    """A case the user may see, with what a form needs to check it."""
+    statement = scope(select(Case).where(Case.id == case_id), user).options(
+        joinedload(Case.offender),
+        joinedload(Case.sentence),
+        joinedload(Case.allocated_vlo),
+        selectinload(Case.people),
+    )
+    case = db.session.scalars(statement).unique().one_or_none()
+    if case is None:
+        abort(404)
+    return case
+
+
+def person_for_change(case: Case, person_id: int) -> Person:
+    person = db.session.scalars(
+        select(Person).where(Person.id == person_id, Person.case_id == case.id)
+    ).one_or_none()
+    if person is None:
+        abort(404)
+    return person
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    offender_name: str
+    crn: str
+    scheme_label: str
+    status: str
+    victims: int
+    referral_received_on: object
+    allocated_vlo_name: str | None
+    team_name: str
+    next_deadline: object = None  # filled in by the deadlines work (issue 3)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+SORTS = {
+    "offender": (Offender.last_name, Offender.first_name),
+    "crn": (Offender.crn,),
+    "scheme": (Case.scheme,),
+    "referral": (Case.referral_received_on,),
+    "vlo": (User.name,),
+}
+
+
+def _list_statement(user: User, *, search: str | None, status: str | None) -> Select:
+    victims_count = (
+        select(func.count(Person.id)).where(Person.case_id == Case.id).correlate(Case).scalar_subquery()
+    )
+    statement = (
+        select(
+            Case.id,
+            Offender.first_name,
+            Offender.last_name,
+            Offender.crn,
+            Case.scheme,
+            Case.status,
+            victims_count.label("victims"),
+            Case.referral_received_on,
+            User.name.label("vlo_name"),
+            Team.name.label("team_name"),
+        )
+        .join(Offender, Case.offender_id == Offender.id)
+        .join(Team, Case.team_id == Team.id)
+        .outerjoin(User, Case.allocated_vlo_id == User.id)
+    )
+    statement = scope(statement, user)
+    if status:
+        statement = statement.where(Case.status == status)
+    if search:
+        term = search.strip()
+        like = f"%{_escape_like(term)}%"
+        statement = statement.where(
+            or_(
+                Offender.crn == term.upper(),
+                (Offender.first_name + " " + Offender.last_name).ilike(like, escape="\\"),
+                Offender.last_name.ilike(like, escape="\\"),
+                select(Person.id)
+                .where(Person.case_id == Case.id, Person.last_name.ilike(like, escape="\\"))
+                .exists(),
+            )
+        )
+    return statement
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_cases(
+    user: User,
+    *,
+    allocated_to: int | None = None,
+    unallocated_first: bool = False,
+    unallocated_only: bool = False,
+    team_id: int | None = None,
+    search: str | None = None,
+    status: str | None = CaseStatus.OPEN.value,
+    sort: str = "offender",
+    descending: bool = False,
+    page: int = 1,
+    per_page: int = 25,
+) -> Page:
+    """One page of cases: two queries whatever the caseload (a count and the page)."""
+    statement = _list_statement(user, search=search, status=status)
+    if allocated_to is not None:
+        statement = statement.where(Case.allocated_vlo_id == allocated_to)
+    if unallocated_only:
+        statement = statement.where(Case.allocated_vlo_id.is_(None))
+    if team_id is not None:
+        statement = statement.where(Case.team_id == team_id)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    order = []
+    if unallocated_first:
+        order.append(Case.allocated_vlo_id.is_not(None))
+    columns = SORTS.get(sort, SORTS["offender"])
+    order.extend(column.desc() if descending else column.asc() for column in columns)
+    order.append(Case.id)
+    page = max(1, page)
+    rows = db.session.execute(
+        statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(
+        rows=[
+            CaseRow(
+                id=row.id,
+                offender_name=f"{row.first_name} {row.last_name}",
+                crn=row.crn,
+                scheme_label=Scheme(row.scheme).label,
+                status=row.status,
+                victims=row.victims,
+                referral_received_on=row.referral_received_on,
+                allocated_vlo_name=row.vlo_name,
+                team_name=row.team_name,
+            )
+            for row in rows
+        ],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def team_vlos(team_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.role == Role.VLO.value, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def find_offender_by_crn(crn: str) -> Offender | None:
+    return db.session.scalar(select(Offender).where(Offender.crn == crn.upper()))
+
+
+def open_case_for_offender(offender_id: int, region_id: int) -> Case | None:
+    return db.session.scalar(
+        select(Case).where(
+            Case.offender_id == offender_id,
+            Case.region_id == region_id,
+            Case.status == CaseStatus.OPEN.value,
+        )
+    )

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from victims.audit import services as audit
+from victims.cases import queries, services
+from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SentenceDatesForm
+from victims.conflicts import conflict_rows, stale, take_current_version
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role
+from victims.extensions import db
+from victims.people.forms import person_details_from, preferences_from
+from victims.security import allowed
+from victims.staff.models import User
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+CASEWORK = (Role.VLO, Role.SPO)
+READERS = (Role.VLO, Role.SPO, Role.MANAGER)
+
+
+def _list_args() -> dict:
+    sort = request.args.get("sort", "offender")
+    if sort not in queries.SORTS:
+        sort = "offender"
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return {
+        "search": (request.args.get("q") or "").strip()[:100] or None,
+        "sort": sort,
+        "descending": request.args.get("order") == "desc",
+        "page": page,
+        "per_page": current_app.config["CASELOAD_PAGE_SIZE"],
+    }
+
+
+@bp.route("/mine")
+@allowed(Role.VLO)
+def caseload():
+    args = _list_args()
+    result = queries.list_cases(current_user, allocated_to=current_user.id, **args)
+    return render_template("cases/caseload.html", result=result, args=args)
+
+
+@bp.route("/team")
+@allowed(Role.SPO)
+def team_cases():
+    args = _list_args()
+    unallocated_only = request.args.get("show") == "unallocated"
+    result = queries.list_cases(
+        current_user, unallocated_first=True, unallocated_only=unallocated_only, **args
+    )
+    return render_template(
+        "cases/team_cases.html", result=result, args=args, unallocated_only=unallocated_only
+    )
+
+
+@bp.route("/region")
+@allowed(Role.MANAGER)
+def region_cases():
+    args = _list_args()
+    result = queries.list_cases(current_user, **args)
+    return render_template("cases/region_cases.html", result=result, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def new_case():
+    form = NewCaseForm()
+    if request.method == "GET":
+        form.contact_level.data = "key_stages"
+        form.channel.data = "post"
+        form.language.data = "en"
+        form.relationship.data = "victim"
+    if form.validate_on_submit():
+        try:
+            case = services.open_case(
+                offender=services.OffenderDetails(
+                    crn=form.crn.data.strip().upper(),
+                    prison_number=(form.prison_number.data or "").strip().upper() or None,
+                    first_name=form.offender_first_name.data.strip(),
+                    last_name=form.offender_last_name.data.strip(),
+                    date_of_birth=form.offender_date_of_birth.data,
+                    current_location=(form.current_location.data or "").strip() or None,
+                ),
+                sentence=services.SentenceDetails(
+                    offence=form.offence.data.strip(),
+                    offence_category=form.offence_category.data,
+                    sentence_type=form.sentence_type.data,
+                    length_months=form.length_months.data,
+                    sentence_date=form.sentence_date.data,
+                    court=(form.court.data or "").strip() or None,
+                    dates=form.sentence_dates(),
+                ),
+                scheme=form.scheme.data,
+                referral_received_on=form.referral_received_on.data,
+                team_id=current_user.team_id,
+                region_id=current_user.region_id,
+                first_person=person_details_from(form),
+                first_preferences=preferences_from(form),
+                user=current_user,
+            )
+        except services.ChangeRefused as refused:
+            getattr(form, refused.field or "crn").errors.append(refused.message)
+        else:
+            flash("Case opened", "success")
+            return redirect(url_for("cases.case", case_id=case.id))
+    return render_template("cases/new_case.html", form=form)
+
+
+@bp.route("/<int:case_id>")
+@allowed(*READERS)
+def case(case_id: int):
+    record = queries.case_for_page(case_id, current_user)
+    audit.record("case_viewed", "case", record.id, case_id=record.id, region_id=record.region_id)
+    return render_template(
+        "cases/case.html",
+        case=record,
+        sentence_dates=SENTENCE_DATES,
+        can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
+    )
+
+
+@bp.route("/<int:case_id>/dates", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def sentence_dates(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    sentence = record.sentence
+    form = SentenceDatesForm(obj=sentence if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(sentence.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, sentence):
+            conflict = conflict_rows(form, sentence, list(SENTENCE_DATES))
+            take_current_version(form, sentence)
+        else:
+            try:
+                changes = services.change_sentence_dates(
+                    sentence, form.sentence_dates(), form.source.data, current_user, record
+                )
+            except StaleDataError:
+                db.session.rollback()
+                return _raced("cases.sentence_dates", case_id)
+            flash(f"{len(changes)} date{'s' if len(changes) != 1 else ''} changed" if changes else "No dates changed", "success")
+            return redirect(url_for("cases.case", case_id=record.id, _anchor="sentence"))
+    status = 409 if conflict else 200
+    return render_template("cases/sentence_dates.html", form=form, case=record, conflict=conflict), status
+
+
+def _raced(endpoint: str, case_id: int, **kwargs):
+    flash("Someone else saved a change at the same moment. Nothing you entered was saved – check the page and try again.")
+    return redirect(url_for(endpoint, case_id=case_id, **kwargs))
+
+
+@bp.route("/<int:case_id>/allocate", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def allocate(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    vlos = queries.team_vlos(record.team_id)
+    form = AllocateForm()
+    form.vlo.choices = [("", "Choose a victim liaison officer")] + [(str(vlo.id), vlo.name) for vlo in vlos]
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            db.session.refresh(record)
+            current = record.allocated_vlo.name if record.allocated_vlo_id else "Nobody"
+            chosen = next((vlo.name for vlo in vlos if str(vlo.id) == form.vlo.data), "")
+            from victims.conflicts import ConflictRow
+
+            conflict = [ConflictRow("Allocated to", current, chosen)]
+            take_current_version(form, record)
+        else:
+            vlo = db.session.get(User, int(form.vlo.data))
+            try:
+                services.allocate(record, vlo, form.reason.data.strip(), current_user)
+            except services.ChangeRefused as refused:
+                form.vlo.errors.append(refused.message)
+            except StaleDataError:
+                db.session.rollback()
+                return _raced("cases.allocate", case_id)
+            else:
+                flash(f"Case allocated to {vlo.name}", "success")
+                return redirect(url_for("cases.team_cases"))
+    status = 409 if conflict else 200
+    return render_template("cases/allocate.html", form=form, case=record, conflict=conflict), status
+
+
+@bp.route("/<int:case_id>/contacts/new", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def add_contact(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    form = ContactForm()
+    form.person.choices = [("", "Not about one person")] + [
+        (str(person.id), f"{person.full_name} ({person.relationship_label})") for person in record.people
+    ]
+    if form.validate_on_submit():
+        try:
+            services.add_contact(
+                record,
+                occurred_at=form.occurred_at(),
+                method=form.method.data,
+                direction=form.direction.data,
+                summary=form.summary.data.strip(),
+                person_id=int(form.person.data) if form.person.data else None,
+                user=current_user,
+            )
+        except services.ChangeRefused as refused:
+            getattr(form, refused.field or "summary").errors.append(refused.message)
+        else:
+            flash("Contact added", "success")
+            return redirect(url_for("cases.case", case_id=record.id, _anchor="contacts"))
+    return render_template("cases/add_contact.html", form=form, case=record)

@@ -1,0 +1,73 @@
+"""Template filters and globals: dates the GOV.UK way, navigation by role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from victims.clock import LONDON
+from victims.domain.vocabulary import Role
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """3 March 2027."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """3 March 2027 at 2:05pm (Europe/London)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+NAVIGATION = [
+    # (endpoint, text, roles)
+    ("cases.caseload", "My caseload", {Role.VLO}),
+    ("cases.team_cases", "Team cases", {Role.SPO}),
+    ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
+    ("cases.region_cases", "Cases", {Role.MANAGER}),
+    ("audit.trail", "Audit", {Role.MANAGER}),
+    ("audit.reveals", "Address reveals", {Role.SPO}),
+    ("admin.users", "Users", {Role.ADMIN}),
+]
+
+
+def navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, text, roles in NAVIGATION:
+        if current_user.role in roles:
+            href = url_for(endpoint)
+            items.append(
+                {"href": href, "text": text, "active": request.path.startswith(href)}
+            )
+    return items
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(govuk_datetime, "govuk_datetime")
+
+    @app.context_processor
+    def layout_context():
+        user_session = g.get("user_session")
+        return {
+            "navigation": navigation(),
+            "Role": Role,
+            "session_timing": {
+                "idle": int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()),
+                "warning": int(app.config["SESSION_WARNING_BEFORE"].total_seconds()),
+            }
+            if user_session is not None
+            else None,
+        }

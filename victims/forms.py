@@ -1,0 +1,47 @@
+"""Form pieces shared by every area: GOV.UK widgets and safe fields."""
+
+from __future__ import annotations
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
+
+
+class SafeGovDateInput(GovDateInput):
+    """GovDateInput raises when a crafted POST sends fewer than three parts; pad them."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        return super().map_gov_params(field, **kwargs)
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; a clear message for a date that does not exist."""
+
+    widget = SafeGovDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        parts = [part.strip() for part in (list(valuelist) + ["", "", ""])[:3]]
+        if not any(parts):
+            self.data = None
+            return
+        if not all(parts):
+            self.data = None
+            missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError
+            from datetime import date
+
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date") from None

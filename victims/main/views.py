@@ -1,0 +1,33 @@
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.security import signed_in
+
+bp = Blueprint("main", __name__)
+
+HOME_FOR_ROLE = {
+    Role.VLO: "cases.caseload",
+    Role.SPO: "cases.team_cases",
+    Role.MANAGER: "cases.region_cases",
+    Role.ADMIN: "admin.users",
+}
+
+
+@bp.route("/")
+@signed_in
+def home():
+    return redirect(url_for(HOME_FOR_ROLE[current_user.role_enum]))
+
+
+@bp.route("/health")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")

@@ -1,0 +1,24 @@
+"""Imports every area's models so that metadata (Alembic, tests) sees all tables."""
+
+from victims.audit.models import AuditEvent
+from victims.auth.models import SignInAttempt, UserSession
+from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.people.models import ContactLevelChange, Person
+from victims.staff.models import Region, Team, User, UserSkill
+
+__all__ = [
+    "AuditEvent",
+    "Case",
+    "ContactLevelChange",
+    "ContactLogEntry",
+    "Offender",
+    "Person",
+    "Region",
+    "SentenceDateChange",
+    "Sentence",
+    "SignInAttempt",
+    "Team",
+    "User",
+    "UserSession",
+    "UserSkill",
+]

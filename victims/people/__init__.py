@@ -1,0 +1,1 @@
+"""Victims and contact persons, their preferences and their opt-in/opt-out history."""

@@ -1,0 +1,201 @@
+"""Changes to victims and contact persons. Every view and change of their details is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import TYPE_CHECKING
+
+from victims import clock
+from victims.audit import services as audit
+from victims.domain.vocabulary import ContactLevel, Relationship
+from victims.extensions import db
+from victims.people.models import CONTACT_DETAIL_FIELDS, ContactLevelChange, Person
+from victims.staff.models import User
+
+if TYPE_CHECKING:
+    from victims.cases.models import Case
+
+
+class PersonRefused(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class PersonDetails:
+    relationship: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    address_line_1: str | None = None
+    address_line_2: str | None = None
+    address_town: str | None = None
+    address_postcode: str | None = None
+    telephone: str | None = None
+    email: str | None = None
+    acting_for_id: int | None = None
+
+
+@dataclass
+class Preferences:
+    contact_level: str
+    channel: str
+    language: str
+    large_print: bool
+    safe_contact_times: str | None
+
+
+def add_person(
+    case: Case, details: PersonDetails, user: User, preferences: Preferences, *, new_case: bool = False
+) -> Person:
+    if details.relationship == Relationship.PARENT_GUARDIAN:
+        siblings = [] if new_case else case.people
+        child = next((p for p in siblings if p.id == details.acting_for_id), None)
+        if child is None:
+            raise PersonRefused("Choose the child victim this person acts for", field="acting_for")
+    else:
+        details.acting_for_id = None
+    person = Person(case_id=case.id, relationship_=details.relationship)
+    _apply_details(person, details)
+    _apply_preferences(person, preferences)
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(
+        ContactLevelChange(
+            person_id=person.id,
+            at=clock.utcnow(),
+            user_id=user.id,
+            old_level=None,
+            new_level=person.contact_level,
+            reason="Recorded at intake",
+        )
+    )
+    audit.record("person_added", "person", person.id, case_id=case.id, region_id=case.region_id)
+    return person
+
+
+def _apply_details(person: Person, details: PersonDetails) -> list[str]:
+    changed = []
+    for item in fields(PersonDetails):
+        if item.name == "relationship":
+            continue
+        value = getattr(details, item.name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if getattr(person, item.name) != value:
+            setattr(person, item.name, value)
+            changed.append(item.name)
+    return changed
+
+
+def _apply_preferences(person: Person, prefs: Preferences) -> list[str]:
+    changed = []
+    for item in fields(Preferences):
+        value = getattr(prefs, item.name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if getattr(person, item.name) != value:
+            setattr(person, item.name, value)
+            changed.append(item.name)
+    return changed
+
+
+def is_allocated_to(case: Case, user: User) -> bool:
+    return case.allocated_vlo_id == user.id
+
+
+def reveal_contact_details(case: Case, person: Person, reason: str, user: User) -> None:
+    """Record that a user chose to see a person's address and contact details, and why.
+
+    A reveal by anyone but the allocated VLO is flagged for the SPO to see.
+    """
+    audit.record(
+        "contact_details_revealed",
+        "person",
+        person.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=reason,
+        flagged=not is_allocated_to(case, user),
+    )
+
+
+def change_details(case: Case, person: Person, details: PersonDetails, reason: str | None, user: User) -> list[str]:
+    details.relationship = person.relationship_
+    details.acting_for_id = person.acting_for_id
+    changed = _apply_details(person, details)
+    if changed:
+        db.session.flush()  # StaleDataError if someone else saved first
+        audit.record(
+            "person_details_changed",
+            "person",
+            person.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            reason=reason,
+            details={"fields": changed},
+            flagged=not is_allocated_to(case, user)
+            and any(name in CONTACT_DETAIL_FIELDS for name in changed),
+        )
+    return changed
+
+
+def change_preferences(case: Case, person: Person, prefs: Preferences, user: User, reason: str | None = None) -> list[str]:
+    old_level = person.contact_level
+    changed = _apply_preferences(person, prefs)
+    if not changed:
+        return changed
+    if "contact_level" in changed:
+        db.session.add(
+            ContactLevelChange(
+                person_id=person.id,
+                at=clock.utcnow(),
+                user_id=user.id,
+                old_level=old_level,
+                new_level=person.contact_level,
+                reason=reason,
+            )
+        )
+    db.session.flush()
+    audit.record(
+        "preferences_changed",
+        "person",
+        person.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"fields": changed},
+    )
+    return changed
+
+
+def opt_out(case: Case, person: Person, reason: str | None, user: User) -> None:
+    if person.contact_level == ContactLevel.OPTED_OUT:
+        raise PersonRefused(f"{person.full_name} has already opted out")
+    _set_level(case, person, ContactLevel.OPTED_OUT.value, reason, user, "opted_out")
+
+
+def opt_in(case: Case, person: Person, level: str, reason: str | None, user: User) -> None:
+    if person.contact_level != ContactLevel.OPTED_OUT:
+        raise PersonRefused(f"{person.full_name} has not opted out")
+    if level == ContactLevel.OPTED_OUT:
+        raise PersonRefused("Choose how often they want to hear from us", field="contact_level")
+    _set_level(case, person, level, reason, user, "opted_in")
+
+
+def _set_level(case: Case, person: Person, level: str, reason: str | None, user: User, action: str) -> None:
+    db.session.add(
+        ContactLevelChange(
+            person_id=person.id,
+            at=clock.utcnow(),
+            user_id=user.id,
+            old_level=person.contact_level,
+            new_level=level,
+            reason=reason,
+        )
+    )
+    person.contact_level = level
+    db.session.flush()
+    audit.record(action, "person", person.id, case_id=case.id, region_id=case.region_id)

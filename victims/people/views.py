@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from victims import clock
+from victims.audit import services as audit
+from victims.cases import queries
+from victims.conflicts import conflict_rows, stale, take_current_version
+from victims.domain.vocabulary import Relationship, Role
+from victims.extensions import db
+from victims.people import services
+from victims.people.forms import (
+    OptInForm,
+    OptOutForm,
+    PersonDetailsForm,
+    PersonForm,
+    PreferencesForm,
+    RevealForm,
+    person_details_from,
+    preferences_from,
+)
+from victims.people.models import CONTACT_DETAIL_FIELDS
+from victims.security import allowed
+
+bp = Blueprint("people", __name__, url_prefix="/cases/<int:case_id>/people")
+
+CASEWORK = (Role.VLO, Role.SPO)
+# After a reveal, the details can be changed for this long without asking again.
+REVEAL_LASTS = timedelta(minutes=10)
+DETAIL_FIELDS = ["first_name", "last_name", "date_of_birth", *CONTACT_DETAIL_FIELDS]
+PREFERENCE_FIELDS = ["contact_level", "channel", "language", "large_print", "safe_contact_times"]
+
+
+def _load(case_id: int, person_id: int):
+    case = queries.case_for_change(case_id, current_user)
+    return case, queries.person_for_change(case, person_id)
+
+
+def _open_case_only(case) -> None:
+    if case.status != "open":
+        abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def add_person(case_id: int):
+    case = queries.case_for_change(case_id, current_user)
+    _open_case_only(case)
+    form = PersonForm()
+    children = [p for p in case.people if p.relationship_ == Relationship.VICTIM]
+    form.acting_for.choices = [("", "Choose the child victim")] + [(str(p.id), p.full_name) for p in children]
+    if request.method == "GET":
+        form.contact_level.data, form.channel.data, form.language.data = "key_stages", "post", "en"
+    if form.validate_on_submit():
+        try:
+            services.add_person(case, person_details_from(form), current_user, preferences_from(form))
+        except services.PersonRefused as refused:
+            getattr(form, refused.field or "first_name").errors.append(refused.message)
+        else:
+            flash("Person added", "success")
+            return redirect(url_for("cases.case", case_id=case.id, _anchor="people"))
+    return render_template("people/add_person.html", form=form, case=case)
+
+
+@bp.route("/<int:person_id>/reveal", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def reveal(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    form = RevealForm()
+    if form.validate_on_submit():
+        services.reveal_contact_details(case, person, form.reason.data.strip(), current_user)
+        revealed = session.get("revealed", {})
+        revealed[str(person.id)] = (clock.utcnow() + REVEAL_LASTS).isoformat()
+        session["revealed"] = revealed
+        # Shown in the response to the POST, so the details never sit behind a GET link.
+        return render_template("people/contact_details.html", case=case, person=person)
+    return render_template("people/reveal.html", form=form, case=case, person=person)
+
+
+def _recently_revealed(person_id: int) -> bool:
+    until = session.get("revealed", {}).get(str(person_id))
+    if not until:
+        return False
+    from datetime import datetime
+
+    return datetime.fromisoformat(until) > clock.utcnow()
+
+
+@bp.route("/<int:person_id>/details", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def change_details(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    _open_case_only(case)
+    if not _recently_revealed(person.id):
+        flash("Show the address and contact details first, and say why")
+        return redirect(url_for("people.reveal", case_id=case.id, person_id=person.id))
+    form = PersonDetailsForm(obj=person if request.method == "GET" else None)
+    form.channel_for_check = person.channel
+    if request.method == "GET":
+        form.version.data = str(person.version)
+        audit.record(
+            "contact_details_viewed", "person", person.id, case_id=case.id, region_id=case.region_id,
+            flagged=not services.is_allocated_to(case, current_user),
+        )
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, person):
+            conflict = conflict_rows(form, person, DETAIL_FIELDS)
+            take_current_version(form, person)
+        else:
+            try:
+                changed = services.change_details(
+                    case, person, person_details_from(form), form.reason.data.strip(), current_user
+                )
+            except StaleDataError:
+                db.session.rollback()
+                flash("Someone else saved a change at the same moment. Check the details and try again.")
+                return redirect(url_for("people.change_details", case_id=case_id, person_id=person_id))
+            flash("Details saved" if changed else "Nothing changed", "success")
+            return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+    status = 409 if conflict else 200
+    return render_template("people/change_details.html", form=form, case=case, person=person, conflict=conflict), status
+
+
+@bp.route("/<int:person_id>/preferences", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def preferences(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    _open_case_only(case)
+    form = PreferencesForm(obj=person)
+    if request.method == "GET":
+        form.version.data = str(person.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, person):
+            conflict = conflict_rows(form, person, PREFERENCE_FIELDS)
+            take_current_version(form, person)
+        else:
+            try:
+                changed = services.change_preferences(case, person, preferences_from(form), current_user)
+            except StaleDataError:
+                db.session.rollback()
+                flash("Someone else saved a change at the same moment. Check the preferences and try again.")
+                return redirect(url_for("people.preferences", case_id=case_id, person_id=person_id))
+            flash("Preferences saved" if changed else "Nothing changed", "success")
+            return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+    status = 409 if conflict else 200
+    return render_template("people/preferences.html", form=form, case=case, person=person, conflict=conflict), status
+
+
+@bp.route("/<int:person_id>/opt-out", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def opt_out(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    _open_case_only(case)
+    form = OptOutForm()
+    if form.validate_on_submit():
+        try:
+            services.opt_out(case, person, (form.reason.data or "").strip() or None, current_user)
+        except services.PersonRefused as refused:
+            flash(refused.message)
+        else:
+            flash(f"{person.full_name} has opted out", "success")
+        return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+    return render_template("people/opt_out.html", form=form, case=case, person=person)
+
+
+@bp.route("/<int:person_id>/opt-in", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def opt_in(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    _open_case_only(case)
+    form = OptInForm()
+    if form.validate_on_submit():
+        try:
+            services.opt_in(case, person, form.contact_level.data, (form.reason.data or "").strip() or None, current_user)
+        except services.PersonRefused as refused:
+            flash(refused.message)
+        else:
+            flash(f"{person.full_name} has opted back in", "success")
+        return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+    return render_template("people/opt_in.html", form=form, case=case, person=person)

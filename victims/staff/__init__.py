@@ -1,0 +1,1 @@
+"""Staff: regions, teams (Victim Contact Units), users, their roles and skills."""

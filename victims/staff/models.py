@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from victims.crypto import EncryptedText
+from victims.domain.vocabulary import Role, Skill
+from victims.extensions import db
+from victims.types import UTCDateTime, Versioned, created_at_column
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code}>"
+
+
+class Team(db.Model):
+    """A Victim Contact Unit in a region."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    region: Mapped[Region] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"<Team {self.id}>"
+
+
+class User(UserMixin, Versioned, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    # National administrators and managers see all 12 regions (SPEC §1).
+    national: Mapped[bool] = mapped_column(Boolean, default=False)
+    contracted_hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), default=Decimal("37.0"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The time-step of the last accepted code: a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = created_at_column()
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    region: Mapped[Region] = relationship(lazy="raise")
+    team: Mapped[Team | None] = relationship(lazy="raise")
+    skills: Mapped[list[UserSkill]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="UserSkill.skill"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: an inactive user cannot sign in
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class UserSkill(db.Model):
+    __tablename__ = "user_skills"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    @property
+    def label(self) -> str:
+        return Skill(self.skill).label

@@ -1,0 +1,54 @@
+"""Field checks shared by forms, each with a message a person can act on."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms.validators import ValidationError
+
+from victims import clock
+
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
+CRN = re.compile(r"^[A-Z][0-9]{6}$")
+PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
+TELEPHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Pattern:
+    def __init__(self, pattern: re.Pattern, message: str, upper: bool = False):
+        self.pattern, self.message, self.upper = pattern, message, upper
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        value = field.data.strip()
+        if self.upper:
+            value = value.upper()
+        if not self.pattern.match(value):
+            raise ValidationError(self.message)
+
+
+def postcode(form, field):
+    Pattern(POSTCODE, "Enter a real postcode, like AA1 1AA", upper=True)(form, field)
+
+
+def crn(form, field):
+    Pattern(CRN, "Enter a CRN in the correct format, like X123456", upper=True)(form, field)
+
+
+def prison_number(form, field):
+    Pattern(PRISON_NUMBER, "Enter a prison number in the correct format, like A1234BC", upper=True)(form, field)
+
+
+def telephone(form, field):
+    Pattern(TELEPHONE, "Enter a telephone number, like 01632 960 001 or 07700 900 982")(form, field)
+
+
+def email(form, field):
+    Pattern(EMAIL, "Enter an email address in the correct format, like name@example.com")(form, field)
+
+
+def not_in_future(form, field):
+    if field.data and field.data > clock.today():
+        raise ValidationError(f"{field.label.text} must be today or in the past")
