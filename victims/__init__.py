@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 from flask_talisman import Talisman
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
 
 from config import config_for
@@ -35,8 +35,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),
-            PackageLoader("govuk_frontend_jinja"),
-            PackageLoader("govuk_frontend_wtf"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
         ]
     )
     app.jinja_env.trim_blocks = True
@@ -184,6 +188,7 @@ def _init_errors(app: Flask) -> None:
         if error.code and error.code < 400:
             return error
         db.session.rollback()
+        app.logger.info("HTTP %s on %s: %s", error.code, request.endpoint, error.description)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

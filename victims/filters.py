@@ -48,9 +48,7 @@ def navigation() -> list[dict]:
     for endpoint, text, roles in NAVIGATION:
         if current_user.role in roles:
             href = url_for(endpoint)
-            items.append(
-                {"href": href, "text": text, "active": request.path.startswith(href)}
-            )
+            items.append({"href": href, "text": text, "active": request.path.startswith(href)})
     return items
 
 

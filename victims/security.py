@@ -9,7 +9,6 @@ rather than open, and a test walks ``app.url_map`` to fail on any such view.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user

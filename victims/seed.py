@@ -13,3 +13,20 @@ def demo() -> None:
     from victims.demo import load_demo
 
     load_demo()
+
+
+@seed_cli.command("code")
+@click.argument("email")
+def code(email: str) -> None:
+    """Print the current security code of a demo user (development only)."""
+    from flask import current_app
+
+    from victims.demo import DEMO_DOMAIN, demo_totp_secret
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Not available in the production configuration")
+    if not email.lower().endswith("@" + DEMO_DOMAIN):
+        raise click.ClickException("Only demo users' codes can be shown")
+    import pyotp
+
+    click.echo(pyotp.TOTP(demo_totp_secret(email.lower())).now())

@@ -38,7 +38,9 @@ def crn(form, field):
 
 
 def prison_number(form, field):
-    Pattern(PRISON_NUMBER, "Enter a prison number in the correct format, like A1234BC", upper=True)(form, field)
+    Pattern(PRISON_NUMBER, "Enter a prison number in the correct format, like A1234BC", upper=True)(
+        form, field
+    )
 
 
 def telephone(form, field):

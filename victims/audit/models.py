@@ -9,6 +9,7 @@ from victims.extensions import db
 from victims.staff.models import User
 from victims.types import created_at_column
 
+
 class AuditEvent(db.Model):
     """One thing someone did. Append-only: database triggers refuse UPDATE and DELETE.
 

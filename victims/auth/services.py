@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import datetime
@@ -59,10 +60,8 @@ def verify_password(user: User | None, password: str) -> bool:
     """Check a password in about the same time whether or not the account exists."""
     ph = hasher()
     if user is None:
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             ph.verify(_dummy_hash(bool(current_app.config.get("PASSWORD_HASH_FAST"))), password)
-        except (VerificationError, InvalidHashError):
-            pass
         return False
     try:
         ph.verify(user.password_hash, password)

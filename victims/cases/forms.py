@@ -10,7 +10,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from victims import validators
@@ -27,7 +35,15 @@ from victims.domain.vocabulary import (
 from victims.forms import GovDateField
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 
-INDETERMINATE = {"life", "ipp", "hmp", "hospital_restricted", "hospital_unrestricted", "hospital_direction", "transfer_direction"}
+INDETERMINATE = {
+    "life",
+    "ipp",
+    "hmp",
+    "hospital_restricted",
+    "hospital_unrestricted",
+    "hospital_direction",
+    "transfer_direction",
+}
 
 
 def _date(label: str, required: str | None = None, **kwargs) -> GovDateField:
@@ -105,7 +121,10 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         "Sentence length in months",
         description="Leave empty for life, IPP, detention at His Majesty’s pleasure and hospital orders",
         widget=GovTextInput(),
-        validators=[Optional(), NumberRange(min=1, max=1200, message="Enter a length between 1 and 1,200 months")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1200, message="Enter a length between 1 and 1,200 months"),
+        ],
     )
     sentence_date = _date("Sentence date", required="Enter the sentence date")
     court = StringField("Court (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
@@ -116,7 +135,9 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose the scheme")],
     )
-    referral_received_on = _date("Date the referral was received", required="Enter the date the referral was received")
+    referral_received_on = _date(
+        "Date the referral was received", required="Enter the date the referral was received"
+    )
     submit = SubmitField("Open case", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
@@ -164,7 +185,10 @@ class AllocateForm(FlaskForm):
     reason = TextAreaField(
         "Reason for this allocation",
         widget=GovCharacterCount(),
-        validators=[InputRequired(message="Enter the reason for this allocation"), Length(max=500, message="Reason must be 500 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the reason for this allocation"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
     )
     version = HiddenField()
     submit = SubmitField("Allocate case", widget=GovSubmitInput())
@@ -172,7 +196,9 @@ class AllocateForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     person = SelectField("Who was the contact with?", widget=GovSelect(), validators=[Optional()])
-    occurred_on = GovDateField("Date of contact", validators=[InputRequired(message="Enter the date of the contact")])
+    occurred_on = GovDateField(
+        "Date of contact", validators=[InputRequired(message="Enter the date of the contact")]
+    )
     occurred_time = StringField(
         "Time (optional)",
         description="Use the 24-hour clock, like 14:30",
@@ -180,15 +206,24 @@ class ContactForm(FlaskForm):
         validators=[Optional(), Length(max=5)],
     )
     method = RadioField(
-        "How", choices=ContactMethod.choices(), widget=GovRadioInput(), validators=[InputRequired(message="Choose how the contact was made")]
+        "How",
+        choices=ContactMethod.choices(),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose how the contact was made")],
     )
     direction = RadioField(
-        "Direction", choices=Direction.choices(), widget=GovRadioInput(), validators=[InputRequired(message="Choose who made the contact")]
+        "Direction",
+        choices=Direction.choices(),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose who made the contact")],
     )
     summary = TextAreaField(
         "Summary",
         widget=GovCharacterCount(),
-        validators=[InputRequired(message="Enter a summary of the contact"), Length(max=5000, message="Summary must be 5,000 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter a summary of the contact"),
+            Length(max=5000, message="Summary must be 5,000 characters or fewer"),
+        ],
     )
     submit = SubmitField("Add contact", widget=GovSubmitInput())
 

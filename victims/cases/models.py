@@ -41,9 +41,7 @@ class Offender(Versioned, db.Model):
 
 class Sentence(Versioned, db.Model):
     __tablename__ = "sentences"
-    __table_args__ = (
-        CheckConstraint("length_months IS NULL OR length_months > 0", name="length_positive"),
-    )
+    __table_args__ = (CheckConstraint("length_months IS NULL OR length_months > 0", name="length_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offender_id: Mapped[int] = mapped_column(ForeignKey("offenders.id"), index=True)
@@ -108,9 +106,7 @@ class Case(Versioned, db.Model):
     __table_args__ = (
         Index("ix_cases_team_id_status", "team_id", "status"),
         Index("ix_cases_allocated_vlo_id_status", "allocated_vlo_id", "status"),
-        CheckConstraint(
-            "(status = 'closed') = (closed_reason IS NOT NULL)", name="closed_has_reason"
-        ),
+        CheckConstraint("(status = 'closed') = (closed_reason IS NOT NULL)", name="closed_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

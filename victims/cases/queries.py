@@ -181,9 +181,7 @@ def list_cases(
     order.extend(column.desc() if descending else column.asc() for column in columns)
     order.append(Case.id)
     page = max(1, page)
-    rows = db.session.execute(
-        statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    rows = db.session.execute(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
     return Page(
         rows=[
             CaseRow(

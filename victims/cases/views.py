@@ -145,14 +145,22 @@ def sentence_dates(case_id: int):
             except StaleDataError:
                 db.session.rollback()
                 return _raced("cases.sentence_dates", case_id)
-            flash(f"{len(changes)} date{'s' if len(changes) != 1 else ''} changed" if changes else "No dates changed", "success")
+            flash(
+                f"{len(changes)} date{'s' if len(changes) != 1 else ''} changed"
+                if changes
+                else "No dates changed",
+                "success",
+            )
             return redirect(url_for("cases.case", case_id=record.id, _anchor="sentence"))
     status = 409 if conflict else 200
     return render_template("cases/sentence_dates.html", form=form, case=record, conflict=conflict), status
 
 
 def _raced(endpoint: str, case_id: int, **kwargs):
-    flash("Someone else saved a change at the same moment. Nothing you entered was saved – check the page and try again.")
+    flash(
+        "Someone else saved a change at the same moment. Nothing you entered was saved – "
+        "check the page and try again."
+    )
     return redirect(url_for(endpoint, case_id=case_id, **kwargs))
 
 

@@ -10,7 +10,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from victims import validators
@@ -20,12 +28,26 @@ from victims.people.services import PersonDetails, Preferences
 
 
 class ContactDetailsMixin:
-    address_line_1 = StringField("Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    address_line_2 = StringField("Address line 2 (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    address_town = StringField("Town or city", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    address_postcode = StringField("Postcode", widget=GovTextInput(), validators=[Optional(), validators.postcode])
-    telephone = StringField("Telephone (optional)", widget=GovTextInput(), validators=[Optional(), validators.telephone])
-    email = StringField("Email address (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=254), validators.email])
+    address_line_1 = StringField(
+        "Address line 1", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    address_line_2 = StringField(
+        "Address line 2 (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)]
+    )
+    address_town = StringField(
+        "Town or city", widget=GovTextInput(), validators=[Optional(), Length(max=100)]
+    )
+    address_postcode = StringField(
+        "Postcode", widget=GovTextInput(), validators=[Optional(), validators.postcode]
+    )
+    telephone = StringField(
+        "Telephone (optional)", widget=GovTextInput(), validators=[Optional(), validators.telephone]
+    )
+    email = StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=254), validators.email],
+    )
 
     def check_contact_details(self, channel: str | None) -> None:
         """Post needs a whole address; email needs an email address."""
@@ -61,10 +83,14 @@ class PersonFieldsMixin(ContactDetailsMixin):
         validators=[InputRequired(message="Choose the person’s relationship to the case")],
     )
     first_name = StringField(
-        "First name", widget=GovTextInput(), validators=[InputRequired(message="Enter the first name"), Length(max=100)]
+        "First name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the first name"), Length(max=100)],
     )
     last_name = StringField(
-        "Last name", widget=GovTextInput(), validators=[InputRequired(message="Enter the last name"), Length(max=100)]
+        "Last name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the last name"), Length(max=100)],
     )
     date_of_birth = GovDateField(
         "Date of birth (optional)",
@@ -97,7 +123,10 @@ class PreferencesFieldsMixin:
         "Safe times to contact them (optional)",
         description="For example, weekday mornings only; do not leave voicemail",
         widget=GovTextArea(),
-        validators=[Optional(), Length(max=500, message="Safe contact times must be 500 characters or fewer")],
+        validators=[
+            Optional(),
+            Length(max=500, message="Safe contact times must be 500 characters or fewer"),
+        ],
     )
 
 
@@ -109,7 +138,9 @@ class PersonForm(PersonFieldsMixin, PreferencesFieldsMixin, FlaskForm):
         ok = super().validate(extra_validators)
         self.check_contact_details(self.channel.data)
         if self.relationship.data == Relationship.PARENT_GUARDIAN and not self.acting_for.data:
-            self.acting_for.errors = list(self.acting_for.errors) + ["Choose the child victim this person acts for"]
+            self.acting_for.errors = list(self.acting_for.errors) + [
+                "Choose the child victim this person acts for"
+            ]
         return ok and not self.errors
 
 
@@ -120,7 +151,10 @@ class PersonDetailsForm(ContactDetailsMixin, FlaskForm):
     reason = TextAreaField(
         "Reason for the change",
         widget=GovCharacterCount(),
-        validators=[InputRequired(message="Enter the reason for the change"), Length(max=500, message="Reason must be 500 characters or fewer")],
+        validators=[
+            InputRequired(message="Enter the reason for the change"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
     )
     version = HiddenField()
     submit = SubmitField("Save details", widget=GovSubmitInput())
@@ -192,7 +226,9 @@ def person_details_from(form) -> PersonDetails:
         address_postcode=form.cleaned_postcode(),
         telephone=form.telephone.data,
         email=(form.email.data or "").strip() or None,
-        acting_for_id=int(form.acting_for.data) if getattr(form, "acting_for", None) and form.acting_for.data else None,
+        acting_for_id=int(form.acting_for.data)
+        if getattr(form, "acting_for", None) and form.acting_for.data
+        else None,
     )
 
 

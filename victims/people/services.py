@@ -123,7 +123,9 @@ def reveal_contact_details(case: Case, person: Person, reason: str, user: User) 
     )
 
 
-def change_details(case: Case, person: Person, details: PersonDetails, reason: str | None, user: User) -> list[str]:
+def change_details(
+    case: Case, person: Person, details: PersonDetails, reason: str | None, user: User
+) -> list[str]:
     details.relationship = person.relationship_
     details.acting_for_id = person.acting_for_id
     changed = _apply_details(person, details)
@@ -143,7 +145,9 @@ def change_details(case: Case, person: Person, details: PersonDetails, reason: s
     return changed
 
 
-def change_preferences(case: Case, person: Person, prefs: Preferences, user: User, reason: str | None = None) -> list[str]:
+def change_preferences(
+    case: Case, person: Person, prefs: Preferences, user: User, reason: str | None = None
+) -> list[str]:
     old_level = person.contact_level
     changed = _apply_preferences(person, prefs)
     if not changed:

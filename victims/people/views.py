@@ -103,7 +103,11 @@ def change_details(case_id: int, person_id: int):
     if request.method == "GET":
         form.version.data = str(person.version)
         audit.record(
-            "contact_details_viewed", "person", person.id, case_id=case.id, region_id=case.region_id,
+            "contact_details_viewed",
+            "person",
+            person.id,
+            case_id=case.id,
+            region_id=case.region_id,
             flagged=not services.is_allocated_to(case, current_user),
         )
     conflict = None
@@ -123,7 +127,9 @@ def change_details(case_id: int, person_id: int):
             flash("Details saved" if changed else "Nothing changed", "success")
             return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
     status = 409 if conflict else 200
-    return render_template("people/change_details.html", form=form, case=case, person=person, conflict=conflict), status
+    return render_template(
+        "people/change_details.html", form=form, case=case, person=person, conflict=conflict
+    ), status
 
 
 @bp.route("/<int:person_id>/preferences", methods=["GET", "POST"])
@@ -149,7 +155,9 @@ def preferences(case_id: int, person_id: int):
             flash("Preferences saved" if changed else "Nothing changed", "success")
             return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
     status = 409 if conflict else 200
-    return render_template("people/preferences.html", form=form, case=case, person=person, conflict=conflict), status
+    return render_template(
+        "people/preferences.html", form=form, case=case, person=person, conflict=conflict
+    ), status
 
 
 @bp.route("/<int:person_id>/opt-out", methods=["GET", "POST"])
@@ -177,7 +185,9 @@ def opt_in(case_id: int, person_id: int):
     form = OptInForm()
     if form.validate_on_submit():
         try:
-            services.opt_in(case, person, form.contact_level.data, (form.reason.data or "").strip() or None, current_user)
+            services.opt_in(
+                case, person, form.contact_level.data, (form.reason.data or "").strip() or None, current_user
+            )
         except services.PersonRefused as refused:
             flash(refused.message)
         else:

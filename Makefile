@@ -1,0 +1,91 @@
+# Victim contact casework: `make run` to use it, `make test` to check it. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+FLASK := $(BIN)/flask --app victims
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup run test lint format e2e bench worker beat migrate seed clean system-packages
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(STAMPS)/venv: requirements.txt requirements-dev.txt | $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/.built: $(STAMPS)/npm build-assets.js $(wildcard frontend/*)
+	npm run --silent build
+	@touch $@
+
+# Debian packages the tests need: Chromium for the end-to-end tests (never a downloaded browser).
+$(STAMPS)/system: | $(STAMPS)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: run 'sudo apt-get install chromium' (needed by the end-to-end tests)"; exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+system-packages: $(STAMPS)/system ## Install the Debian packages the tests need (Chromium)
+
+setup: $(STAMPS)/venv static/.built ## Install everything, migrate the database and load demo data
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+
+migrate: $(STAMPS)/venv ## Apply the database migrations
+	$(FLASK) db upgrade
+
+seed: $(STAMPS)/venv ## Load the demo data and print the sign-in details
+	$(FLASK) seed demo
+
+run: setup ## Set up, then start the web service, a Celery worker and beat (embedded defaults)
+	@echo "Starting at http://$(HOST):$(PORT) with a Celery worker and beat. Ctrl-C stops all three."
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(BIN)/celery -A tasks worker --loglevel=INFO --concurrency=1 --pool=solo & \
+	  $(BIN)/celery -A tasks beat --loglevel=INFO & \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: $(STAMPS)/venv ## Start a Celery worker
+	$(BIN)/celery -A tasks worker --loglevel=INFO
+
+beat: $(STAMPS)/venv ## Start Celery beat
+	$(BIN)/celery -A tasks beat --loglevel=INFO
+
+test: $(STAMPS)/venv static/.built $(STAMPS)/system ## Set up and run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+e2e: $(STAMPS)/venv static/.built $(STAMPS)/system ## Run only the end-to-end browser tests
+	$(BIN)/pytest tests/e2e
+
+lint: $(STAMPS)/venv ## Lint with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMPS)/venv ## Format with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMPS)/venv ## Run the benchmarks and print figures
+	$(BIN)/python -m bench
+
+clean: ## Remove what setup made (not the database in instance/)
+	rm -rf $(VENV) node_modules static $(STAMPS)

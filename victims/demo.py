@@ -1,0 +1,319 @@
+"""Fictional demo data: East of England, two teams, one of each senior role, six VLOs,
+about 40 cases each plus unallocated ones. Idempotent: run it again and it only
+prints the sign-in details. Refuses to run in the production configuration."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import click
+from dateutil.relativedelta import relativedelta
+from faker import Faker
+from flask import current_app
+from sqlalchemy import select
+
+from victims.auth.services import hash_password
+from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
+from victims.domain.vocabulary import (
+    Channel,
+    ContactLevel,
+    ContactMethod,
+    Direction,
+    Language,
+    OffenceCategory,
+    Relationship,
+    Role,
+    Scheme,
+    Skill,
+)
+from victims.extensions import db
+from victims.people.models import ContactLevelChange, Person
+from victims.staff.models import Region, Team, User, UserSkill
+
+DEMO_DOMAIN = "demo.vcs.example"
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+CASES_PER_VLO = 40
+UNALLOCATED_PER_TEAM = 12
+
+STAFF = [
+    # (role, first name, team index or None, skills)
+    (Role.ADMIN, "Alex", None, []),
+    (Role.MANAGER, "Morgan", None, []),
+    (Role.SPO, "Samira", 0, [Skill.MAPPING, Skill.PAROLE]),
+    (Role.SPO, "Owen", 1, [Skill.PAROLE, Skill.BEREAVED]),
+    (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS]),
+    (Role.VLO, "Ben", 0, [Skill.DOMESTIC_ABUSE]),
+    (Role.VLO, "Chloe", 0, [Skill.BEREAVED, Skill.PAROLE]),
+    (Role.VLO, "Daniel", 1, [Skill.MAPPING, Skill.RESTRICTED_PATIENTS]),
+    (Role.VLO, "Erin", 1, [Skill.WELSH, Skill.CHILD_VICTIMS]),
+    (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
+]
+TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
+
+OFFENCES = {
+    OffenceCategory.VIOLENT: [
+        "Wounding with intent (s.18)",
+        "Manslaughter",
+        "Murder",
+        "Robbery",
+        "Causing death by dangerous driving",
+    ],
+    OffenceCategory.SEXUAL: ["Rape", "Sexual assault", "Sexual activity with a child"],
+    OffenceCategory.TERRORISM: ["Preparation of terrorist acts"],
+    OffenceCategory.DOMESTIC_ABUSE: [
+        "Controlling or coercive behaviour",
+        "Assault occasioning actual bodily harm",
+    ],
+    OffenceCategory.STALKING_HARASSMENT: ["Stalking involving fear of violence", "Harassment"],
+}
+COURTS = [
+    "Cambridge Crown Court",
+    "Norwich Crown Court",
+    "Ipswich Crown Court",
+    "Chelmsford Crown Court",
+    "Luton Crown Court",
+    "Peterborough Crown Court",
+]
+PRISONS = ["HMP Norwich", "HMP Bedford", "HMP Highpoint", "HMP Littlehey", "HMP Whitemoor", "HMP Chelmsford"]
+
+
+def demo_password(email: str) -> str:
+    local = email.split("@", 1)[0]
+    return f"{local}-demo-2026"
+
+
+def demo_totp_secret(email: str) -> str:
+    digest = hashlib.sha256(f"vcs-demo:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+def _email(role: Role, first_name: str) -> str:
+    return f"{first_name.lower()}.{role.value}@{DEMO_DOMAIN}"
+
+
+def load_demo(
+    *, cases_per_vlo: int = CASES_PER_VLO, seed: int = 2026, echo=click.echo
+) -> list[tuple[str, str, str, str]]:
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Refusing to load demo data in the production configuration")
+    region = db.session.scalar(select(Region).where(Region.code == "east_of_england"))
+    if region is None:
+        raise click.ClickException("Run the migrations first: flask --app victims db upgrade")
+    first_email = _email(STAFF[0][0], STAFF[0][1])
+    if db.session.scalar(select(User).where(User.email == first_email)) is None:
+        _create(region, cases_per_vlo, seed)
+        db.session.commit()
+        echo("Demo data loaded.")
+    else:
+        echo("Demo data is already loaded.")
+    details = []
+    echo("Sign-in details (role email password totp_secret):")
+    for role, first_name, _team, _skills in STAFF:
+        email = _email(role, first_name)
+        line = (role.value, email, demo_password(email), demo_totp_secret(email))
+        details.append(line)
+        echo(" ".join(line))
+    echo("Current security code for a demo user: flask --app victims seed code EMAIL")
+    return details
+
+
+def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
+    fake = Faker("en_GB")
+    Faker.seed(seed)
+    rnd = random.Random(seed)
+    teams = [Team(region_id=region.id, name=name) for name in TEAMS]
+    db.session.add_all(teams)
+    db.session.flush()
+    vlos_by_team: dict[int, list[User]] = {team.id: [] for team in teams}
+    for role, first_name, team_index, skills in STAFF:
+        email = _email(role, first_name)
+        user = User(
+            email=email,
+            name=f"{first_name} {fake.last_name()}",
+            role=role.value,
+            region_id=region.id,
+            team_id=teams[team_index].id if team_index is not None else None,
+            contracted_hours=Decimal(rnd.choice(["37.0", "37.0", "30.0", "22.5"])),
+            password_hash=hash_password(demo_password(email)),
+            totp_secret=demo_totp_secret(email),
+            totp_confirmed=True,
+        )
+        user.skills = [UserSkill(skill=skill.value) for skill in skills]
+        db.session.add(user)
+        if role == Role.VLO:
+            vlos_by_team[user.team_id].append(user)
+    db.session.flush()
+    today = date.today()
+    crn_numbers = iter(rnd.sample(range(100000, 999999), 2000))
+    for team in teams:
+        owners: list[User | None] = [vlo for vlo in vlos_by_team[team.id] for _ in range(cases_per_vlo)]
+        owners += [None] * UNALLOCATED_PER_TEAM
+        for owner in owners:
+            _make_case(fake, rnd, region, team, owner, next(crn_numbers), today)
+
+
+def _make_case(
+    fake: Faker, rnd: random.Random, region: Region, team: Team, owner: User | None, number: int, today: date
+) -> None:
+    category = rnd.choice(list(OFFENCES))
+    length = rnd.choice([12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 180])
+    sentence_date = today - timedelta(days=rnd.randint(60, 365 * 6))
+    release_fraction = rnd.choice([0.4, 0.5, 0.5, 2 / 3])
+    crd = sentence_date + timedelta(days=int(length * 30.44 * release_fraction))
+    end = sentence_date + relativedelta(months=length)
+    offender = Offender(
+        crn=f"E{number}",
+        prison_number=f"A{rnd.randint(1000, 9999)}{rnd.choice(LETTERS)}{rnd.choice(LETTERS)}",
+        first_name=fake.first_name_male() if rnd.random() < 0.9 else fake.first_name_female(),
+        last_name=fake.last_name(),
+        date_of_birth=fake.date_of_birth(minimum_age=19, maximum_age=70),
+        current_location=rnd.choice(PRISONS),
+    )
+    db.session.add(offender)
+    db.session.flush()
+    sentence = Sentence(
+        offender_id=offender.id,
+        offence=rnd.choice(OFFENCES[category]),
+        offence_category=category.value,
+        sentence_type="determinate",
+        length_months=length,
+        sentence_date=sentence_date,
+        court=rnd.choice(COURTS),
+        crd=crd,
+        hdced=crd - timedelta(days=135) if length < 48 and rnd.random() < 0.5 else None,
+        led=end,
+        sed=end,
+    )
+    db.session.add(sentence)
+    db.session.flush()
+    scheme = (
+        Scheme.STATUTORY
+        if category not in (OffenceCategory.STALKING_HARASSMENT,)
+        else rnd.choice([Scheme.STATUTORY, Scheme.DISCRETIONARY])
+    )
+    case = Case(
+        offender_id=offender.id,
+        sentence_id=sentence.id,
+        region_id=region.id,
+        team_id=team.id,
+        scheme=scheme.value,
+        referral_received_on=min(today, sentence_date + timedelta(days=rnd.randint(3, 20))),
+        allocated_vlo_id=owner.id if owner else None,
+    )
+    db.session.add(case)
+    db.session.flush()
+    people = []
+    for index in range(rnd.choice([1, 1, 1, 2, 2, 3])):
+        relationship = (
+            Relationship.VICTIM if index == 0 or rnd.random() < 0.5 else Relationship.BEREAVED_RELATIVE
+        )
+        child = relationship == Relationship.VICTIM and rnd.random() < 0.1
+        person = _make_person(fake, rnd, case, relationship, child=child)
+        people.append(person)
+        if child:
+            guardian = _make_person(
+                fake, rnd, case, Relationship.PARENT_GUARDIAN, acting_for=person, last_name=person.last_name
+            )
+            people.append(guardian)
+    db.session.flush()
+    for person in people:
+        db.session.add(
+            ContactLevelChange(
+                person_id=person.id,
+                user_id=owner.id if owner else _any_user_id(team),
+                old_level=None,
+                new_level=person.contact_level,
+                reason="Recorded at intake",
+            )
+        )
+    if owner:
+        for _ in range(rnd.randint(0, 4)):
+            when = datetime.combine(
+                case.referral_received_on
+                + timedelta(days=rnd.randint(0, max(1, (today - case.referral_received_on).days))),
+                time(rnd.randint(9, 16), rnd.choice([0, 15, 30, 45])),
+                tzinfo=UTC,
+            )
+            db.session.add(
+                ContactLogEntry(
+                    case_id=case.id,
+                    person_id=rnd.choice(people).id,
+                    occurred_at=when,
+                    user_id=owner.id,
+                    method=rnd.choice(list(ContactMethod)).value,
+                    direction=rnd.choice(list(Direction)).value,
+                    summary=rnd.choice(
+                        [
+                            "Explained the scheme and what information they can expect.",
+                            "Discussed concerns about the offender's release and licence conditions.",
+                            "Confirmed contact preferences; prefers letters to telephone calls.",
+                            "Returned call; no answer. No voicemail left, as agreed.",
+                        ]
+                    ),
+                )
+            )
+
+
+_first_user_by_team: dict[int, int] = {}
+
+
+def _any_user_id(team: Team) -> int:
+    if team.id not in _first_user_by_team:
+        _first_user_by_team[team.id] = db.session.scalar(
+            select(User.id).where(User.team_id == team.id).order_by(User.id)
+        )
+    return _first_user_by_team[team.id]
+
+
+def _make_person(
+    fake: Faker,
+    rnd: random.Random,
+    case: Case,
+    relationship: Relationship,
+    *,
+    child: bool = False,
+    acting_for: Person | None = None,
+    last_name: str | None = None,
+) -> Person:
+    channel = Channel.EMAIL if rnd.random() < 0.3 else Channel.POST
+    first = fake.first_name()
+    last = last_name or fake.last_name()
+    person = Person(
+        case_id=case.id,
+        relationship_=relationship.value,
+        acting_for_id=acting_for.id if acting_for else None,
+        first_name=first,
+        last_name=last,
+        date_of_birth=fake.date_of_birth(minimum_age=8, maximum_age=16)
+        if child
+        else fake.date_of_birth(minimum_age=18, maximum_age=85),
+        address_line_1=fake.street_address().split("\n")[0],
+        address_town=fake.city(),
+        address_postcode=fake.postcode(),
+        telephone=fake.phone_number(),
+        email=f"{first.lower()}.{last.lower()}@example.com".replace(" ", "").replace("'", "")
+        if channel == Channel.EMAIL
+        else None,
+        contact_level=rnd.choice(
+            [
+                ContactLevel.KEY_STAGES,
+                ContactLevel.KEY_STAGES,
+                ContactLevel.ANNUAL,
+                ContactLevel.MONTH_OF_RELEASE,
+                ContactLevel.OPTED_OUT,
+            ]
+        ).value,
+        channel=channel.value,
+        language=Language.WELSH.value if rnd.random() < 0.03 else Language.ENGLISH.value,
+        large_print=rnd.random() < 0.05,
+    )
+    if child:
+        person.channel = Channel.POST.value
+        person.email = None
+    db.session.add(person)
+    db.session.flush()
+    return person
