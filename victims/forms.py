@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
+from wtforms.fields.choices import SelectChoice
 
 
 class SafeGovDateInput(GovDateInput):
@@ -45,3 +46,12 @@ class GovDateField(DateField):
         except ValueError:
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+def options(pairs, blank: str | None = None, *, leave_out: tuple = ()) -> list[SelectChoice]:
+    """Choices for a select or radios: a Labelled enum or (value, label) pairs, with an
+    optional first "Choose …" option whose value is empty."""
+    if isinstance(pairs, type):
+        pairs = pairs.choices()
+    chosen = [SelectChoice(value, label) for value, label in pairs if value not in leave_out]
+    return ([SelectChoice("", blank)] if blank else []) + chosen

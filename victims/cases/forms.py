@@ -32,7 +32,7 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.forms import GovDateField
+from victims.forms import GovDateField, options
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 
 INDETERMINATE = {
@@ -107,13 +107,13 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     )
     offence_category = SelectField(
         "Offence category",
-        choices=[("", "Choose a category")] + OffenceCategory.choices(),
+        choices=options(OffenceCategory, "Choose a category"),
         widget=GovSelect(),
         validators=[InputRequired(message="Choose the offence category")],
     )
     sentence_type = SelectField(
         "Sentence type",
-        choices=[("", "Choose a sentence type")] + SentenceType.choices(),
+        choices=options(SentenceType, "Choose a sentence type"),
         widget=GovSelect(),
         validators=[InputRequired(message="Choose the sentence type")],
     )
@@ -131,7 +131,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     # The case
     scheme = RadioField(
         "Scheme",
-        choices=Scheme.choices(),
+        choices=options(Scheme),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose the scheme")],
     )
@@ -168,7 +168,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
 class SentenceDatesForm(SentenceDatesMixin, FlaskForm):
     source = SelectField(
         "Where do the new dates come from?",
-        choices=[("", "Choose a source")] + DateSource.choices(),
+        choices=options(DateSource, "Choose a source"),
         widget=GovSelect(),
         validators=[InputRequired(message="Choose where the new dates come from")],
     )
@@ -207,13 +207,13 @@ class ContactForm(FlaskForm):
     )
     method = RadioField(
         "How",
-        choices=ContactMethod.choices(),
+        choices=options(ContactMethod),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose how the contact was made")],
     )
     direction = RadioField(
         "Direction",
-        choices=Direction.choices(),
+        choices=options(Direction),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose who made the contact")],
     )

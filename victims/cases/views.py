@@ -4,12 +4,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries, services
 from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SentenceDatesForm
 from victims.conflicts import conflict_rows, stale, take_current_version
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role
 from victims.extensions import db
+from victims.forms import options
 from victims.people.forms import person_details_from, preferences_from
 from victims.security import allowed
 from victims.staff.models import User
@@ -120,6 +122,7 @@ def case(case_id: int):
         "cases/case.html",
         case=record,
         sentence_dates=SENTENCE_DATES,
+        today=clock.today(),
         can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
     )
 
@@ -170,7 +173,7 @@ def allocate(case_id: int):
     record = queries.case_for_change(case_id, current_user)
     vlos = queries.team_vlos(record.team_id)
     form = AllocateForm()
-    form.vlo.choices = [("", "Choose a victim liaison officer")] + [(str(vlo.id), vlo.name) for vlo in vlos]
+    form.vlo.choices = options([(str(vlo.id), vlo.name) for vlo in vlos], "Choose a victim liaison officer")
     if request.method == "GET":
         form.version.data = str(record.version)
     conflict = None
@@ -204,9 +207,10 @@ def allocate(case_id: int):
 def add_contact(case_id: int):
     record = queries.case_for_change(case_id, current_user)
     form = ContactForm()
-    form.person.choices = [("", "Not about one person")] + [
-        (str(person.id), f"{person.full_name} ({person.relationship_label})") for person in record.people
-    ]
+    form.person.choices = options(
+        [(str(person.id), f"{person.full_name} ({person.relationship_label})") for person in record.people],
+        "Not about one person",
+    )
     if form.validate_on_submit():
         try:
             services.add_contact(

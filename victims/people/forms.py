@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from victims import validators
 from victims.domain.vocabulary import Channel, ContactLevel, Language, Relationship
-from victims.forms import GovDateField
+from victims.forms import GovDateField, options
 from victims.people.services import PersonDetails, Preferences
 
 
@@ -78,7 +78,7 @@ class ContactDetailsMixin:
 class PersonFieldsMixin(ContactDetailsMixin):
     relationship = RadioField(
         "Relationship to the case",
-        choices=Relationship.choices(),
+        choices=options(Relationship),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose the person’s relationship to the case")],
     )
@@ -102,19 +102,19 @@ class PersonFieldsMixin(ContactDetailsMixin):
 class PreferencesFieldsMixin:
     contact_level = RadioField(
         "Contact level",
-        choices=ContactLevel.choices(),
+        choices=options(ContactLevel),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose how often they want to hear from us")],
     )
     channel = RadioField(
         "How should we contact them?",
-        choices=Channel.choices(),
+        choices=options(Channel),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose post or email")],
     )
     language = RadioField(
         "Language for letters",
-        choices=Language.choices(),
+        choices=options(Language),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose English or Welsh")],
     )
@@ -202,7 +202,7 @@ class OptOutForm(FlaskForm):
 class OptInForm(FlaskForm):
     contact_level = RadioField(
         "How often do they want to hear from us?",
-        choices=[choice for choice in ContactLevel.choices() if choice[0] != ContactLevel.OPTED_OUT],
+        choices=options(ContactLevel, leave_out=(ContactLevel.OPTED_OUT,)),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose how often they want to hear from us")],
     )

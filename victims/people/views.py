@@ -12,6 +12,7 @@ from victims.cases import queries
 from victims.conflicts import conflict_rows, stale, take_current_version
 from victims.domain.vocabulary import Relationship, Role
 from victims.extensions import db
+from victims.forms import options
 from victims.people import services
 from victims.people.forms import (
     OptInForm,
@@ -52,7 +53,7 @@ def add_person(case_id: int):
     _open_case_only(case)
     form = PersonForm()
     children = [p for p in case.people if p.relationship_ == Relationship.VICTIM]
-    form.acting_for.choices = [("", "Choose the child victim")] + [(str(p.id), p.full_name) for p in children]
+    form.acting_for.choices = options([(str(p.id), p.full_name) for p in children], "Choose the child victim")
     if request.method == "GET":
         form.contact_level.data, form.channel.data, form.language.data = "key_stages", "post", "en"
     if form.validate_on_submit():
