@@ -1,0 +1,124 @@
+"""Measure the pages a VLO opens every morning, at two caseload sizes, in one run.
+
+Prints the median time and the SQL statement count of "My caseload", "Team cases" and a
+case page with 40 and 350 cases allocated to one VLO (the top of the 250–350 band), and the
+ratio between them. BENCH_DATABASE_URL picks the database (a SQLite file by default).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pyotp
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from victims import clock, create_app
+from victims.extensions import db
+
+SIZES = (40, 350)
+ROUNDS = 30
+
+
+def build(app, size: int):
+    from tests.factories import PASSWORD, Factory
+
+    with app.app_context():
+        make = Factory(db.session)
+        team = make.team()
+        vlo = make.user(team=team)
+        spo = make.user(role=make_role("spo"), team=team)
+        cases = [make.case(vlo=vlo, victims=2) for _ in range(size)]
+        for case in cases[:5]:
+            make.contact(case, vlo)
+        db.session.commit()
+        return vlo.id, spo.id, cases[0].id, PASSWORD
+
+
+def make_role(value):
+    from victims.domain.vocabulary import Role
+
+    return Role(value)
+
+
+def sign_in(app, user_id: int, password: str):
+    from victims.staff.models import User
+
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        email, secret = user.email, user.totp_secret
+    import re
+
+    def token(path):
+        page = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    client.post("/sign-in", data={"csrf_token": token("/sign-in"), "email": email, "password": password})
+    code = pyotp.TOTP(secret).at(clock.utcnow())
+    client.post("/sign-in/security-code", data={"csrf_token": token("/sign-in/security-code"), "code": code})
+    return client
+
+
+def measure(app, client, path: str) -> tuple[float, int]:
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    client.get(path)  # warm up
+    timings = []
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _ in range(ROUNDS):
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append(time.perf_counter() - start)
+            assert response.status_code == 200, (path, response.status_code)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return statistics.median(timings) * 1000, len(statements) // ROUNDS
+
+
+def main() -> None:
+    rows = []
+    for size in SIZES:
+        with tempfile.TemporaryDirectory() as folder:
+            url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+            if url.startswith("postgresql"):
+                from tests.conftest import reset_database
+
+                reset_database(url)
+            app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+            with app.app_context():
+                upgrade()
+            vlo_id, spo_id, case_id, password = build(app, size)
+            vlo = sign_in(app, vlo_id, password)
+            spo = sign_in(app, spo_id, password)
+            rows.append((size, "My caseload", *measure(app, vlo, "/cases/mine")))
+            rows.append((size, "My caseload, search", *measure(app, vlo, "/cases/mine?q=Victim1")))
+            rows.append((size, "Team cases", *measure(app, spo, "/cases/team")))
+            rows.append((size, "Case page", *measure(app, vlo, f"/cases/{case_id}")))
+            with app.app_context():
+                db.engine.dispose()
+    print(f"{'cases':>6}  {'page':<22}{'median ms':>10}{'SQL per request':>17}")
+    for size, page, ms, statements in rows:
+        print(f"{size:>6}  {page:<22}{ms:>10.1f}{statements:>17}")
+    print()
+    small = {page: (ms, n) for size, page, ms, n in rows if size == SIZES[0]}
+    large = {page: (ms, n) for size, page, ms, n in rows if size == SIZES[1]}
+    for page in small:
+        print(
+            f"{page}: {SIZES[1]} vs {SIZES[0]} cases: time x{large[page][0] / small[page][0]:.2f}, "
+            f"statements {small[page][1]} -> {large[page][1]}"
+        )
+
+
+if __name__ == "__main__":
+    main()
