@@ -114,8 +114,7 @@ def count_queries(database):
     @contextmanager
     def counting():
         counter = QueryCounter()
-        engine = db._app_engines[database.get_app()][None]
-        target = engine.engine if hasattr(engine, "engine") else engine
+        target = database.engines[None].engine  # the Engine behind the test's connection
         event.listen(target, "before_cursor_execute", counter)
         try:
             yield counter
@@ -129,7 +128,8 @@ def next_unused_code(user) -> str:
     """A code the service will accept now: a step not yet used, within the drift window."""
     db.session.refresh(user)
     current = int(clock.utcnow().timestamp()) // 30
-    step = max(current - 1, (user.totp_last_step or 0) + 1)
+    # Prefer the current step: a step about to fall out of the window could be refused.
+    step = max(current, (user.totp_last_step or 0) + 1)
     assert step <= current + 1, "no unused code in the window: advance the clock"
     return pyotp.TOTP(user.totp_secret).generate_otp(step)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 
 class SafeGovDateInput(GovDateInput):
@@ -14,6 +15,34 @@ class SafeGovDateInput(GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
         return super().map_gov_params(field, **kwargs)
+
+
+class OptionalDate:
+    """Like Optional(), but for three boxes: the date is left out only when all three are
+    empty, so "day missing" is still reported rather than treated as no date at all."""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form, field):
+        parts = field.raw_data or []
+        if not any((part or "").strip() for part in parts):
+            field.errors[:] = []
+            raise StopValidation()
+
+
+class RequiredDate:
+    """The date must be given; a part-filled date gets its own message from the field."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        parts = field.raw_data or []
+        if not any((part or "").strip() for part in parts):
+            field.errors[:] = []
+            raise StopValidation(self.message)
 
 
 class GovDateField(DateField):

@@ -32,7 +32,7 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.forms import GovDateField, options
+from victims.forms import GovDateField, OptionalDate, RequiredDate, options
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 
 INDETERMINATE = {
@@ -47,7 +47,7 @@ INDETERMINATE = {
 
 
 def _date(label: str, required: str | None = None, **kwargs) -> GovDateField:
-    checks = [InputRequired(message=required)] if required else [Optional()]
+    checks = [RequiredDate(required)] if required else [OptionalDate()]
     return GovDateField(label, validators=checks, **kwargs)
 
 
@@ -91,7 +91,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     )
     offender_date_of_birth = GovDateField(
         "Offender’s date of birth",
-        validators=[Optional(), validators.not_in_future],
+        validators=[OptionalDate(), validators.not_in_future],
     )
     current_location = StringField(
         "Current prison or probation office (optional)",
@@ -196,9 +196,7 @@ class AllocateForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     person = SelectField("Who was the contact with?", widget=GovSelect(), validators=[Optional()])
-    occurred_on = GovDateField(
-        "Date of contact", validators=[InputRequired(message="Enter the date of the contact")]
-    )
+    occurred_on = GovDateField("Date of contact", validators=[RequiredDate("Enter the date of the contact")])
     occurred_time = StringField(
         "Time (optional)",
         description="Use the 24-hour clock, like 14:30",

@@ -23,7 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from victims import validators
 from victims.domain.vocabulary import Channel, ContactLevel, Language, Relationship
-from victims.forms import GovDateField, options
+from victims.forms import GovDateField, OptionalDate, options
 from victims.people.services import PersonDetails, Preferences
 
 
@@ -95,7 +95,7 @@ class PersonFieldsMixin(ContactDetailsMixin):
     date_of_birth = GovDateField(
         "Date of birth (optional)",
         description="Needed for child victims, so the service can flag their 18th birthday",
-        validators=[Optional(), validators.not_in_future],
+        validators=[OptionalDate(), validators.not_in_future],
     )
 
 

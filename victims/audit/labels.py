@@ -1,0 +1,69 @@
+"""The words shown to people for the actions and records in the audit trail.
+
+The trail stores short action codes (``contact_details_revealed``); people read these labels.
+An action added elsewhere without a label here still reads sensibly (see ``action_label``).
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # Signing in and out
+    "signed_in": "Signed in",
+    "signed_out": "Signed out",
+    "second_factor_enrolled": "Set up security code",
+    # Cases
+    "case_opened": "Opened case",
+    "case_viewed": "Viewed case",
+    "case_allocated": "Allocated case",
+    "case_reallocated": "Reallocated case",
+    "sentence_dates_changed": "Changed sentence dates",
+    "contact_added": "Added contact to log",
+    # Victims and contact persons
+    "person_added": "Added person",
+    "contact_details_revealed": "Revealed address and contact details",
+    "contact_details_viewed": "Viewed address and contact details",
+    "person_details_changed": "Changed person’s details",
+    "preferences_changed": "Changed contact preferences",
+    "opted_out": "Recorded opt-out",
+    "opted_in": "Recorded opt-in",
+    # Administration of users
+    "user_created": "Created user",
+    "user_changed": "Changed user",
+    "user_deactivated": "Deactivated user",
+    "user_reactivated": "Reactivated user",
+    "second_factor_reset": "Reset security code",
+    "password_reset": "Reset password",
+    # This area
+    "audit_exported": "Exported audit trail",
+}
+
+RECORD_TYPES: dict[str, str] = {
+    "case": "Case",
+    "person": "Person",
+    "sentence": "Sentence",
+    "contact_log_entry": "Contact log entry",
+    "user": "User",
+    "audit_trail": "Audit trail",
+}
+
+# The events an SPO reviews: someone saw or changed a victim's address and contact details.
+REVEAL_ACTIONS = ("contact_details_revealed", "contact_details_viewed", "person_details_changed")
+
+
+def _readable(code: str) -> str:
+    words = code.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else "Unknown"
+
+
+def action_label(action: str) -> str:
+    """``case_viewed`` -> "Viewed case"; an unlabelled ``letter_sent`` -> "Letter sent"."""
+    return ACTIONS.get(action) or _readable(action)
+
+
+def record_type_label(record_type: str) -> str:
+    return RECORD_TYPES.get(record_type) or _readable(record_type)
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """Every labelled action, in alphabetical order of its label."""
+    return sorted(ACTIONS.items(), key=lambda item: item[1].lower())

@@ -1,0 +1,158 @@
+"""Reads of the audit trail, always scoped to what the reader may see.
+
+A manager sees their region's trail (every region if national); an SPO sees the flagged
+address reveals on their own team's cases. Rows carry ids and staff names only: nothing
+here ever loads a victim's details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, false, func, select
+
+from victims.audit.labels import REVEAL_ACTIONS, action_label, record_type_label
+from victims.audit.models import AuditEvent
+from victims.cases.models import Case
+from victims.cases.queries import Page, scope
+from victims.clock import LONDON
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.staff.models import Region, User
+
+
+@dataclass(frozen=True)
+class TrailFilters:
+    user_id: int | None = None
+    action: str | None = None
+    case_id: int | None = None
+    date_from: date | None = None  # dates in England and Wales, both ends included
+    date_to: date | None = None
+
+    def as_details(self) -> dict:
+        """For the export's own audit event: ids, codes and dates only."""
+        return {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in asdict(self).items()
+            if value is not None
+        }
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    user_id: int | None
+    user_name: str | None
+    action: str
+    record_type: str
+    record_id: int | None
+    case_id: int | None
+    reason: str | None
+    flagged: bool
+    details: dict | None = None
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def record_label(self) -> str:
+        kind = record_type_label(self.record_type)
+        return kind if self.record_id is None else f"{kind} {self.record_id}"
+
+
+def _columns() -> Select:
+    # One query with the user's name joined in: no query per row.
+    return select(
+        AuditEvent.id,
+        AuditEvent.at,
+        AuditEvent.user_id,
+        User.name.label("user_name"),
+        AuditEvent.action,
+        AuditEvent.record_type,
+        AuditEvent.record_id,
+        AuditEvent.case_id,
+        AuditEvent.reason,
+        AuditEvent.flagged,
+        AuditEvent.details,
+    ).outerjoin(User, AuditEvent.user_id == User.id)
+
+
+def _row(row) -> AuditRow:
+    return AuditRow(**row._mapping)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
+
+
+def _trail_statement(viewer: User, filters: TrailFilters) -> Select:
+    statement = _columns()
+    if viewer.role != Role.MANAGER:
+        return statement.where(false())
+    if not viewer.national:
+        statement = statement.where(AuditEvent.region_id == viewer.region_id)
+    if filters.user_id is not None:
+        statement = statement.where(AuditEvent.user_id == filters.user_id)
+    if filters.action:
+        statement = statement.where(AuditEvent.action == filters.action)
+    if filters.case_id is not None:
+        statement = statement.where(AuditEvent.case_id == filters.case_id)
+    if filters.date_from is not None:
+        statement = statement.where(AuditEvent.at >= _start_of(filters.date_from))
+    if filters.date_to is not None and filters.date_to < date.max:
+        statement = statement.where(AuditEvent.at < _start_of(filters.date_to + timedelta(days=1)))
+    return statement
+
+
+def _page(statement: Select, page: int, per_page: int) -> Page:
+    """Two queries whatever the size of the trail: a count and the page, newest first."""
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(
+        statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(rows=[_row(row) for row in rows], total=total, page=page, per_page=per_page)
+
+
+def trail(viewer: User, filters: TrailFilters, *, page: int = 1, per_page: int = 50) -> Page:
+    return _page(_trail_statement(viewer, filters), page, per_page)
+
+
+def trail_for_export(viewer: User, filters: TrailFilters, *, batch: int = 500) -> Iterator[AuditRow]:
+    """Every matching event, newest first, fetched in batches so a long trail never sits in memory."""
+    statement = _trail_statement(viewer, filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    for row in db.session.execute(statement.execution_options(yield_per=batch)):
+        yield _row(row)
+
+
+def flagged_reveals(viewer: User, *, page: int = 1, per_page: int = 50) -> Page:
+    """Flagged sightings and changes of contact details on the SPO's own team's cases."""
+    if viewer.role != Role.SPO:
+        return _page(_columns().where(false()), page, per_page)
+    statement = (
+        _columns()
+        .join(Case, AuditEvent.case_id == Case.id)
+        .where(AuditEvent.flagged.is_(True), AuditEvent.action.in_(REVEAL_ACTIONS))
+    )
+    return _page(scope(statement, viewer), page, per_page)
+
+
+def users_to_filter_by(viewer: User) -> list[tuple[int, str]]:
+    """Everyone in the manager's region (every region if national), for the "User" filter."""
+    statement = select(User.id, User.name, User.active, Region.name.label("region_name")).join(
+        Region, User.region_id == Region.id
+    )
+    if not viewer.national:
+        statement = statement.where(User.region_id == viewer.region_id)
+    users = []
+    for row in db.session.execute(statement.order_by(User.name, User.id)):
+        label = f"{row.name} ({row.region_name})" if viewer.national else row.name
+        users.append((row.id, label if row.active else f"{label} – deactivated"))
+    return users
