@@ -16,10 +16,11 @@ from sqlalchemy import Select, false, func, select
 from victims.audit.labels import REVEAL_ACTIONS, action_label, record_type_label
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case
-from victims.cases.queries import Page, scope
+from victims.cases.queries import scope
 from victims.clock import LONDON
 from victims.domain.vocabulary import Role
 from victims.extensions import db
+from victims.pagination import Page
 from victims.staff.models import Region, User
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.domain.vocabulary import CaseStatus, Role, Scheme
 from victims.extensions import db
+from victims.pagination import Page
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Team, User
 
@@ -86,18 +87,6 @@ class CaseRow:
     next_deadline: object = None  # filled in by the deadlines work (issue 3)
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[CaseRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 SORTS = {
     "offender": (Offender.last_name, Offender.first_name),
     "crn": (Offender.crn,),
@@ -164,7 +153,7 @@ def list_cases(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
-) -> Page:
+) -> Page[CaseRow]:
     """One page of cases: two queries whatever the caseload (a count and the page)."""
     statement = _list_statement(user, search=search, status=status)
     if allocated_to is not None:
