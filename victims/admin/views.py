@@ -1,12 +1,234 @@
-from flask import Blueprint, render_template
+"""The administrator's pages: staff accounts in the administrator's region (all regions if national)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from victims.admin import queries, services
+from victims.admin.forms import ChangeUserForm, ConfirmForm, NewUserForm, PasswordForm
+from victims.conflicts import stale, take_current_version
 from victims.domain.vocabulary import Role
+from victims.extensions import db
 from victims.security import allowed
+from victims.staff.models import User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 25
+
+
+def _list_args() -> dict:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return {
+        "search": (request.args.get("q") or "").strip()[:100] or None,
+        "sort": "name",
+        "descending": False,
+        "page": page,
+        "per_page": PAGE_SIZE,
+    }
 
 
 @bp.route("/users")
 @allowed(Role.ADMIN)
 def users():
-    return render_template("admin/users.html")
+    args = _list_args()
+    result = queries.list_users(
+        current_user, search=args["search"], page=args["page"], per_page=args["per_page"]
+    )
+    regions = [] if current_user.national else queries.regions_for(current_user)
+    region_name = regions[0].name if regions else None
+    return render_template("admin/users.html", result=result, args=args, region_name=region_name)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def new_user():
+    regions = queries.regions_for(current_user)
+    form = NewUserForm(
+        regions=regions,
+        teams=queries.teams_in([region.id for region in regions]),
+        national_allowed=current_user.national,
+    )
+    if request.method == "GET":
+        form.contracted_hours.data = services.STANDARD_HOURS
+        if form.region is not None:
+            form.region.data = str(current_user.region_id)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                name=form.name.data,
+                email=form.email.data,
+                region_id=form.region_id(),
+                details=form.details(),
+                password=form.password.data,
+                admin=current_user,
+            )
+        except services.ChangeRefused as refused:
+            getattr(form, refused.field or "email").errors.append(refused.message)
+        else:
+            flash(
+                f"User created. Give {user.name} their password in person or by telephone: "
+                "they will set up a security code when they first sign in.",
+                "success",
+            )
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form)
+
+
+def _manageable(user_id: int) -> User:
+    """A user this administrator may change: 404 outside their regions, 403 for a national
+    account when the administrator is not national."""
+    user = queries.user_for_change(user_id, current_user)
+    if not services.can_manage(current_user, user):
+        abort(403)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def user(user_id: int):
+    record = queries.user_for_change(user_id, current_user)
+    manageable = services.can_manage(current_user, record)
+    if request.method == "POST" and not manageable:
+        abort(403)
+    form = ChangeUserForm(
+        teams=queries.teams_in([record.region_id]),
+        national_allowed=current_user.national,
+    )
+    if request.method == "GET":
+        form.show(record)
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            conflict = form.conflicts_with(record)
+            take_current_version(form, record)
+        else:
+            try:
+                changed = services.change_user(record, form.details(), current_user)
+            except services.ChangeRefused as refused:
+                getattr(form, refused.field or "role").errors.append(refused.message)
+            except StaleDataError:
+                db.session.rollback()
+                flash(
+                    "Someone else saved a change to this user at the same moment. Nothing you "
+                    "entered was saved – check the page and try again."
+                )
+                return redirect(url_for("admin.user", user_id=user_id))
+            else:
+                flash("Changes saved" if changed else "No changes to save", "success")
+                return redirect(url_for("admin.user", user_id=record.id))
+    status = 409 if conflict is not None else 200
+    return render_template(
+        "admin/user.html",
+        form=form,
+        user=record,
+        conflict=conflict,
+        manageable=manageable,
+        is_self=record.id == current_user.id,
+    ), status
+
+
+# -- actions behind a confirmation page --------------------------------------------------------
+
+
+class Action(NamedTuple):
+    heading: str
+    button: str
+    warning: str
+    change: Callable[[User, User], object]
+    done: str
+    danger: bool
+
+
+ACTIONS = {
+    "deactivate": Action(
+        heading="Deactivate {name}’s account",
+        button="Deactivate account",
+        warning="They will be signed out everywhere straight away and will not be able to sign in. "
+        "Their cases stay allocated to them until a senior probation officer moves them.",
+        change=services.deactivate,
+        done="Account deactivated. {name} has been signed out everywhere.",
+        danger=True,
+    ),
+    "reactivate": Action(
+        heading="Reactivate {name}’s account",
+        button="Reactivate account",
+        warning="They will be able to sign in again with their current password and security code.",
+        change=services.reactivate,
+        done="Account reactivated",
+        danger=False,
+    ),
+    "reset-second-factor": Action(
+        heading="Reset {name}’s security code",
+        button="Reset security code",
+        warning="They will be signed out everywhere and must set up their authenticator app again "
+        "the next time they sign in. Check who is asking before you do this.",
+        change=services.reset_second_factor,
+        done="Security code reset. {name} will set up a new one when they next sign in.",
+        danger=True,
+    ),
+}
+
+
+@bp.route(
+    "/users/<int:user_id>/<any(deactivate, reactivate, 'reset-second-factor'):action>",
+    methods=["GET", "POST"],
+)
+@allowed(Role.ADMIN)
+def confirm(user_id: int, action: str):
+    record = _manageable(user_id)
+    chosen = ACTIONS[action]
+    form = ConfirmForm()
+    form.submit.label.text = chosen.button
+    refused = None
+    if (action == "deactivate" and not record.active) or (action == "reactivate" and record.active):
+        flash(f"{record.name}’s account is already {'active' if record.active else 'deactivated'}")
+        return redirect(url_for("admin.user", user_id=record.id))
+    if action == "deactivate" and record.id == current_user.id:
+        refused = "You cannot deactivate your own account. Ask another administrator."
+    elif form.validate_on_submit():
+        try:
+            chosen.change(record, current_user)
+        except services.ChangeRefused as error:
+            refused = error.message
+        else:
+            flash(chosen.done.format(name=record.name), "success")
+            return redirect(url_for("admin.user", user_id=record.id))
+    return render_template(
+        "admin/confirm.html",
+        form=form,
+        user=record,
+        heading=chosen.heading.format(name=record.name),
+        warning=chosen.warning,
+        danger=chosen.danger,
+        refused=refused,
+    ), (400 if refused else 200)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def set_password(user_id: int):
+    record = _manageable(user_id)
+    form = PasswordForm(user_email=record.email)
+    if form.validate_on_submit():
+        try:
+            services.set_password(record, form.password.data, current_user)
+        except services.ChangeRefused as refused:
+            form.password.errors.append(refused.message)
+        else:
+            flash(
+                f"Password set. Give it to {record.name} in person or by telephone. "
+                "They have been signed out everywhere.",
+                "success",
+            )
+            return redirect(url_for("admin.user", user_id=record.id))
+    return render_template("admin/password.html", form=form, user=record)

@@ -1,0 +1,82 @@
+"""Reads for the administrator's pages, always scoped to the regions the administrator may manage.
+
+A user in another region is simply not found (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from victims.extensions import db
+from victims.pagination import Page
+from victims.staff.models import Region, Team, User
+
+
+def scope(statement: Select, admin: User) -> Select:
+    """Limit a select over User to the users the administrator may see."""
+    return statement if admin.national else statement.where(User.region_id == admin.region_id)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_users(admin: User, *, search: str | None = None, page: int = 1, per_page: int = 25) -> Page[User]:
+    """One page of users: a count, the page, and one query for their skills, however many users."""
+    statement = scope(select(User), admin)
+    if search:
+        like = f"%{_escape_like(search.strip())}%"
+        statement = statement.where(
+            or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\"))
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = min(max(1, page), max(1, -(-total // per_page)))  # past the end: the last page
+    users = db.session.scalars(
+        statement.options(joinedload(User.team), joinedload(User.region), selectinload(User.skills))
+        .order_by(User.name, User.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(rows=list(users), total=total, page=page, per_page=per_page)
+
+
+def user_for_change(user_id: int, admin: User) -> User:
+    """A user the administrator may manage, with what the pages show; 404 otherwise."""
+    statement = scope(select(User).where(User.id == user_id), admin).options(
+        joinedload(User.team), joinedload(User.region), selectinload(User.skills)
+    )
+    user = db.session.scalars(statement).unique().one_or_none()
+    if user is None:
+        abort(404)
+    return user
+
+
+def regions_for(admin: User) -> list[Region]:
+    statement = select(Region).order_by(Region.name)
+    if not admin.national:
+        statement = statement.where(Region.id == admin.region_id)
+    return list(db.session.scalars(statement))
+
+
+def teams_in(region_ids: list[int]) -> list[Team]:
+    """Teams of the given regions, with their region loaded for labels."""
+    if not region_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(Region, Team.region_id == Region.id)
+            .where(Team.region_id.in_(region_ids))
+            .options(joinedload(Team.region))
+            .order_by(Region.name, Team.name)
+        )
+    )
+
+
+def email_taken(email: str, *, except_user_id: int | None = None) -> bool:
+    statement = select(User.id).where(User.email == email)
+    if except_user_id is not None:
+        statement = statement.where(User.id != except_user_id)
+    return db.session.scalar(statement) is not None

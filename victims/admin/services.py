@@ -1,0 +1,256 @@
+"""Managing staff accounts: create, change, deactivate, reset sign-in. Flushes, never commits.
+
+Every change is written to the audit trail. Details carry field names, roles, ids and
+skills – never a password, and never a name or email address.
+
+Initial passwords: the administrator sets a new user's first password and passes it on out
+of band (in person or by telephone, never in the same email as the address). The service
+sends no email: it has no mail channel for staff, and a password in an inbox outlives its
+use. The new user sets up their second factor the first time they sign in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+
+from victims import clock
+from victims.admin import queries
+from victims.audit import services as audit
+from victims.auth import services as auth
+from victims.domain.vocabulary import Role, Skill
+from victims.extensions import db
+from victims.staff.models import Team, User, UserSkill
+
+# Roles that work inside a team, and roles that may hold the national view (SPEC §1).
+TEAM_ROLES = frozenset({Role.VLO.value, Role.SPO.value})
+NATIONAL_ROLES = frozenset({Role.ADMIN.value, Role.MANAGER.value})
+STANDARD_HOURS = Decimal("37.0")
+MIN_HOURS = Decimal("1")
+MAX_HOURS = Decimal("60")
+
+EMAIL_TAKEN = "An account with this email address already exists"
+
+
+class ChangeRefused(Exception):
+    """A change that the rules do not allow, with the message to show and the field it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class UserDetails:
+    """What an administrator decides about a user's work."""
+
+    role: str
+    team: Team | None
+    skills: frozenset[str] = field(default_factory=frozenset)
+    contracted_hours: Decimal = STANDARD_HOURS
+    national: bool = False
+
+
+def can_manage(admin: User, user: User) -> bool:
+    """Only a national administrator may change a national account (no escalation from a region)."""
+    return admin.national or not user.national
+
+
+def _check(details: UserDetails, region_id: int) -> None:
+    if details.role not in {role.value for role in Role}:
+        raise ChangeRefused("Choose a role", "role")
+    if details.role in TEAM_ROLES and details.team is None:
+        raise ChangeRefused(f"Choose a team for a {Role(details.role).label.lower()}", "team")
+    if details.team is not None and details.team.region_id != region_id:
+        raise ChangeRefused("Choose a team in the user’s region", "team")
+    unknown = details.skills - {skill.value for skill in Skill}
+    if unknown:
+        raise ChangeRefused("Choose skills from the list", "skills")
+    if not MIN_HOURS <= details.contracted_hours <= MAX_HOURS:
+        raise ChangeRefused("Contracted hours must be between 1 and 60", "contracted_hours")
+    if details.national and details.role not in NATIONAL_ROLES:
+        raise ChangeRefused("Only managers and administrators can have the national view", "national")
+
+
+def _check_password(password: str, email: str) -> None:
+    problems = auth.check_new_password(password, email=email)
+    if problems:
+        raise ChangeRefused(problems[0], "password")
+
+
+def _snapshot(user: User) -> dict:
+    """The audit-safe values of a user's work settings."""
+    return {
+        "role": user.role,
+        "team_id": user.team_id,
+        "skills": sorted(skill.skill for skill in user.skills),
+        "contracted_hours": str(user.contracted_hours),
+        "national": bool(user.national),
+    }
+
+
+def create_user(
+    *, name: str, email: str, region_id: int, details: UserDetails, password: str, admin: User
+) -> User:
+    email = auth.normalise_email(email)
+    _check(details, region_id)
+    if queries.email_taken(email):
+        raise ChangeRefused(EMAIL_TAKEN, "email")
+    _check_password(password, email)
+    user = User(
+        name=name.strip(),
+        email=email,
+        role=details.role,
+        region_id=region_id,
+        team_id=details.team.id if details.team else None,
+        national=details.national and details.role in NATIONAL_ROLES,
+        contracted_hours=details.contracted_hours,
+        active=True,
+        password_hash=auth.hash_password(password),
+        totp_secret=None,
+        totp_confirmed=False,  # enrols a second factor at first sign-in
+    )
+    user.skills = [UserSkill(skill=skill) for skill in sorted(details.skills)]
+    try:
+        with db.session.begin_nested():  # a race on the same email loses only this insert
+            db.session.add(user)
+            db.session.flush()
+    except IntegrityError:
+        if queries.email_taken(email):
+            raise ChangeRefused(EMAIL_TAKEN, "email") from None
+        raise
+    audit.record(
+        "user_created",
+        "user",
+        user.id,
+        region_id=region_id,
+        details={"fields": ["name", "email", "role", "team", "skills", "contracted_hours", "national"]}
+        | _snapshot(user),
+        user=admin,
+    )
+    return user
+
+
+def change_user(user: User, details: UserDetails, admin: User) -> list[str]:
+    """Apply the details; returns the names of the fields that changed (empty: nothing saved)."""
+    if not can_manage(admin, user):
+        raise ChangeRefused("Only a national administrator can change a national account", "role")
+    if user.id == admin.id and details.role != user.role:
+        raise ChangeRefused("You cannot change your own role – ask another administrator", "role")
+    _check(details, user.region_id)
+    before = _snapshot(user)
+    changed = []
+    if details.role != user.role:
+        user.role = details.role
+        changed.append("role")
+    team_id = details.team.id if details.team else None
+    if team_id != user.team_id:
+        user.team_id = team_id
+        changed.append("team")
+    current_skills = {skill.skill for skill in user.skills}
+    if set(details.skills) != current_skills:
+        kept = [skill for skill in user.skills if skill.skill in details.skills]
+        added = [UserSkill(skill=skill) for skill in sorted(details.skills - current_skills)]
+        user.skills = kept + added
+        changed.append("skills")
+    if details.contracted_hours != user.contracted_hours:
+        user.contracted_hours = details.contracted_hours
+        changed.append("contracted_hours")
+    national = details.national and details.role in NATIONAL_ROLES
+    if national != bool(user.national) and (admin.national or not national):
+        user.national = national
+        changed.append("national")
+    if not changed:
+        return []
+    # Skills live in their own table: make sure the user's row (and so its version) moves too,
+    # or a second administrator's stale form would not be noticed.
+    flag_modified(user, "contracted_hours")
+    db.session.flush()
+    audit.record(
+        "user_changed",
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={"fields": changed, "before": before, "after": _snapshot(user)},
+        user=admin,
+    )
+    return changed
+
+
+def deactivate(user: User, admin: User) -> int:
+    """Stop the user signing in and end every session they have; returns how many ended."""
+    if user.id == admin.id:
+        raise ChangeRefused("You cannot deactivate your own account – ask another administrator")
+    if not can_manage(admin, user):
+        raise ChangeRefused("Only a national administrator can deactivate a national account")
+    if not user.active:
+        return 0
+    user.active = False
+    user.deactivated_at = clock.utcnow()
+    ended = auth.end_all_sessions(user, "deactivated")
+    db.session.flush()
+    audit.record(
+        "user_deactivated",
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={"fields": ["active"], "sessions_ended": ended},
+        user=admin,
+    )
+    return ended
+
+
+def reactivate(user: User, admin: User) -> bool:
+    if not can_manage(admin, user):
+        raise ChangeRefused("Only a national administrator can reactivate a national account")
+    if user.active:
+        return False
+    user.active = True
+    user.deactivated_at = None
+    db.session.flush()
+    audit.record(
+        "user_reactivated",
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={"fields": ["active"]},
+        user=admin,
+    )
+    return True
+
+
+def reset_second_factor(user: User, admin: User) -> None:
+    """The user sets up a new authenticator at their next sign-in; their sessions end now."""
+    if not can_manage(admin, user):
+        raise ChangeRefused("Only a national administrator can reset a national account")
+    auth.reset_second_factor(user)
+    audit.record(
+        "second_factor_reset",
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={"fields": ["totp_secret", "totp_confirmed"]},
+        user=admin,
+    )
+
+
+def set_password(user: User, password: str, admin: User) -> None:
+    """A new password chosen by the administrator (passed on out of band); sessions end now."""
+    if not can_manage(admin, user):
+        raise ChangeRefused("Only a national administrator can reset a national account", "password")
+    _check_password(password, user.email)
+    user.password_hash = auth.hash_password(password)
+    ended = auth.end_all_sessions(user, "password reset")
+    db.session.flush()
+    audit.record(
+        "password_reset",
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={"fields": ["password"], "sessions_ended": ended},
+        user=admin,
+    )
