@@ -23,5 +23,5 @@ def password_problems(password: str, common: Collection[str], *, email: str = ""
     if normalised in common:
         problems.append("Password is too common – choose a password that is harder to guess")
     elif email and normalised == email.strip().casefold():
-        problems.append("Password must not be your email address")
+        problems.append("Password must not be the email address of the account")
     return problems
