@@ -288,7 +288,10 @@ def test_national_administrator_adds_a_national_manager_in_another_region(
     [
         ({"password": "too-short"}, "Password must be 12 characters or more"),
         ({"password": COMMON_LONG_PASSWORD}, "Password is too common"),
-        ({"password": "nia.newcomer@probation.example"}, "Password must not be the email address of the account"),
+        (
+            {"password": "nia.newcomer@probation.example"},
+            "Password must not be the email address of the account",
+        ),
         ({"password": ""}, "Enter a password"),
         ({"name": ""}, "Enter the user’s full name"),
         ({"email": "not-an-email"}, "Enter an email address in the correct format"),

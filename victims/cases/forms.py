@@ -143,16 +143,22 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         self.check_contact_details(self.channel.data)
+        self.check_length_given()
         if self.relationship.data == "parent_guardian":
             self.relationship.errors = list(self.relationship.errors) + [
                 "Record the child victim first, then add their parent or guardian from the case page"
             ]
         return ok and not self.errors
 
+    def check_length_given(self) -> None:
+        # Not an inline validator: Optional() stops the chain on an empty field before
+        # validate_length_months runs, so an empty length would pass for a determinate sentence.
+        field, kind = self.length_months, self.sentence_type.data
+        if kind and kind not in INDETERMINATE and field.data is None and not field.errors:
+            field.errors = list(field.errors) + ["Enter the sentence length in months"]
+
     def validate_length_months(self, field):
         kind = self.sentence_type.data
-        if kind and kind not in INDETERMINATE and field.data is None:
-            raise ValidationError("Enter the sentence length in months")
         if kind in INDETERMINATE and field.data is not None:
             raise ValidationError("Leave the length empty for an indeterminate sentence or hospital order")
 

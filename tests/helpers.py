@@ -1,0 +1,129 @@
+"""Small helpers shared by the security and integration tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from html.parser import HTMLParser
+
+from flask import Flask
+
+from victims import create_app
+from victims.extensions import db
+
+# The layout carries the session's CSRF token for the timeout warning's "stay signed in".
+LAYOUT_CSRF = re.compile(r'data-csrf-token="([^"]+)"')
+FORM_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def send(browser, method: str, path: str, **kwargs):
+    """The raw response, in a fresh app context, as the Browser does it."""
+    return browser._send(method, path, **kwargs)
+
+
+def csrf_token(browser, path: str = "/sign-in") -> str:
+    """The session's CSRF token, read from a page's form or from the signed-in layout."""
+    html = send(browser, "get", path).get_data(as_text=True)
+    match = FORM_CSRF.search(html) or LAYOUT_CSRF.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_with_token(browser, path: str, data: dict | None = None, from_page: str = "/", **kwargs):
+    """POST with the session's token, taken from any page (for roles that cannot open the form)."""
+    page = send(browser, "get", from_page, follow_redirects=True).get_data(as_text=True)
+    match = FORM_CSRF.search(page) or LAYOUT_CSRF.search(page)
+    assert match, f"no CSRF token reachable from {from_page}"
+    data = {"csrf_token": match.group(1), **(data or {})}
+    return send(browser, "post", path, data=data, **kwargs)
+
+
+def date_parts(value: date) -> list[str]:
+    """A date as the three GOV.UK date boxes send it: day, month, year."""
+    return [str(value.day), str(value.month), str(value.year)]
+
+
+@contextmanager
+def app_on_test_connection(app: Flask, setup: Callable[[Flask], None]) -> Iterator[Flask]:
+    """A fresh application (so routes can still be added) that reads and writes through the
+    test's connection, and so sees the test's data and is rolled back with it."""
+    with keeping_default_celery_app():
+        fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    setup(fresh)
+    engines = db._app_engines[fresh]
+    own_engine = engines[None]
+    engines[None] = db._app_engines[app][None]  # the test's connection (see conftest.database)
+    try:
+        yield fresh
+    finally:
+        engines[None] = own_engine
+        own_engine.dispose()
+
+
+@contextmanager
+def keeping_default_celery_app() -> Iterator[None]:
+    """create_app() makes its Celery app the process default. Put the old one back, so the
+    suite's application (which that default keeps alive, with its pooled connections)
+    is not left for the garbage collector while its connection is still open."""
+    from celery import _state
+
+    saved = _state.default_app
+    try:
+        yield
+    finally:
+        _state.set_default_app(saved)
+
+
+class PageParser(HTMLParser):
+    """Links, scripts and the text of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline_handlers: list[tuple[str, str]] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        if tag == "script":
+            self.scripts.append(attributes)
+        if tag == "title":
+            self._in_title = True
+        for name, _ in attrs:
+            if name.startswith("on"):
+                self.inline_handlers.append((tag, name))
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def parse(html: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def signed_in(app: Flask, user):
+    """A Browser already signed in as the user, without going through the sign-in pages
+    (for tests about something else). The server-side session is made as sign-in makes it."""
+    from tests.conftest import Browser
+    from victims.auth import services as auth
+
+    browser = Browser(app, user)
+    token = auth.start_session(user)  # flushed into the test's transaction
+    with browser.client.session_transaction() as session:
+        session.permanent = True
+        session["sid"] = token
+    return browser

@@ -1,0 +1,188 @@
+"""A real worker on real Redis runs the housekeeping task, found by its name, against a
+database migrated by the real command line, and the task does its job."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, insert, select
+
+from victims.auth.models import UserSession
+from victims.staff.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BIN = Path(sys.executable).parent
+DEADLINE_SECONDS = 20
+
+
+def _redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"Redis is required (REQUIRE_SERVICES=1) but unreachable at {REDIS_URL}: {error}")
+        pytest.skip(f"Redis unreachable at {REDIS_URL}: {error}")
+    return client
+
+
+@pytest.fixture()
+def redis_client():
+    client = _redis_or_skip()
+    yield client
+    client.close()
+
+
+@pytest.fixture()
+def worker_env(tmp_path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TEST_DATABASE_URL"}
+    }
+    env.update(
+        {
+            "VICTIMS_ENV": "development",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+            "CELERY_BROKER_URL": REDIS_URL,
+            # Given, so that nothing is generated (or raced over) in the instance folder.
+            "SECRET_KEY": "worker-test-" + "s" * 40,
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "BLIND_INDEX_KEY": "worker-test-" + "b" * 40,
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def _run_migrations(env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "flask"), "--app", "victims", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _start_worker(env: dict[str, str], queue: str, output) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(BIN / "celery"),
+            "-A",
+            "tasks",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, redis_client):
+    queue = f"vcs-test-{uuid.uuid4().hex[:12]}"
+    log = tmp_path / "worker.log"
+    output = log.open("w")
+    migrating = _run_migrations(worker_env)
+    worker = _start_worker(worker_env, queue, output)
+    engine = None
+    try:
+        migrated, _ = migrating.communicate(timeout=DEADLINE_SECONDS)
+        assert migrating.returncode == 0, migrated
+
+        engine = create_engine(worker_env["DATABASE_URL"])
+        now = datetime.now(UTC)
+        with engine.begin() as connection:
+            user_id = connection.execute(
+                insert(User.__table__).values(
+                    email="worker@probation.example",
+                    name="Worker Test",
+                    role="vlo",
+                    region_id=1,
+                    national=False,
+                    contracted_hours=37,
+                    active=True,
+                    password_hash="not-used",
+                    totp_confirmed=False,
+                    created_at=now,
+                    version=1,
+                )
+            ).inserted_primary_key[0]
+            sessions = UserSession.__table__
+            for token, started, seen in (
+                ("idle", now - timedelta(hours=2), now - timedelta(hours=1)),
+                ("absolute", now - timedelta(hours=13), now - timedelta(minutes=1)),
+                ("live", now - timedelta(hours=1), now - timedelta(minutes=1)),
+            ):
+                connection.execute(
+                    insert(sessions).values(
+                        token_hash=token.ljust(64, "0"),
+                        user_id=user_id,
+                        started_at=started,
+                        last_seen_at=seen,
+                    )
+                )
+
+        from celery import Celery
+
+        sender = Celery("vcs-test-sender", broker=REDIS_URL)
+        try:
+            sender.send_task("housekeeping.end_expired_sessions", queue=queue)
+        finally:
+            sender.close()
+
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        ended: dict[str, str | None] = {}
+        while time.monotonic() < deadline:
+            assert worker.poll() is None, log.read_text()
+            with engine.connect() as connection:
+                rows = connection.execute(select(sessions.c.token_hash, sessions.c.end_reason)).all()
+            ended = {token.rstrip("0"): reason for token, reason in rows}
+            if ended["idle"] and ended["absolute"]:
+                break
+            time.sleep(0.2)
+        assert ended == {"idle": "idle", "absolute": "absolute", "live": None}, log.read_text()
+        # Every task the beat schedule names is one the worker knows (a typo would never run).
+        registered = set(re.findall(r"^\s+\. (\S+)$", log.read_text(), re.M))
+        scheduled = {entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()}
+        assert "housekeeping.end_expired_sessions" in scheduled
+        assert scheduled <= registered, log.read_text()
+    finally:
+        for process in (migrating, worker):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        if engine is not None:
+            engine.dispose()
+        output.close()
+        leftovers = [queue, *redis_client.scan_iter(match=f"_kombu.*{queue}*")]
+        redis_client.delete(*leftovers)

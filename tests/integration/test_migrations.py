@@ -1,0 +1,183 @@
+"""Migrations are code: upgrade → downgrade → upgrade works on SQLite and PostgreSQL,
+the regions are seeded, and the models match the migration head exactly."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from tests.helpers import keeping_default_celery_app
+from victims import create_app
+from victims.domain.vocabulary import REGIONS
+from victims.extensions import db
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+TABLES = {
+    "audit_events",
+    "cases",
+    "contact_level_changes",
+    "contact_log_entries",
+    "offenders",
+    "people",
+    "regions",
+    "sentence_date_changes",
+    "sentences",
+    "sign_in_attempts",
+    "teams",
+    "user_sessions",
+    "user_skills",
+    "users",
+}
+
+
+def _postgres_database() -> Iterator[str]:
+    """A throwaway PostgreSQL database, made and dropped here."""
+    try:
+        import psycopg
+
+        admin = make_url(POSTGRES_ADMIN_URL)
+        connect = {
+            "host": admin.host,
+            "port": admin.port or 5432,
+            "user": admin.username,
+            "dbname": admin.database,
+            "connect_timeout": 3,
+        }
+        if admin.password:
+            connect["password"] = admin.password
+        connection = psycopg.connect(autocommit=True, **connect)
+    except Exception as error:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    name = f"vcs_migration_test_{uuid.uuid4().hex[:8]}"
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture()
+def migrated_app(database_url):
+    with keeping_default_celery_app():
+        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def _diff() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def _regions() -> list[tuple[str, str]]:
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text("SELECT code, name FROM regions ORDER BY id"))]
+
+
+def test_upgrade_downgrade_upgrade(migrated_app):
+    upgrade()
+    assert _tables() == TABLES
+    assert _regions() == REGIONS
+    assert len(_regions()) == 12
+
+    downgrade(revision="base")
+    assert _tables() == set()
+
+    upgrade()
+    assert _tables() == TABLES
+    assert len(_regions()) == 12
+
+
+def test_models_match_the_migration_head(migrated_app):
+    upgrade()
+    assert _diff() == []
+
+
+def test_the_comparison_would_notice_a_difference(migrated_app):
+    """The empty diff above means something: drop an index and the comparison sees it."""
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_people_last_name"))
+    diff = _diff()
+    assert any(change[0] == "add_index" and change[1].name == "ix_people_last_name" for change in diff)
+
+
+def test_downgrade_with_data_in_the_tables(migrated_app):
+    """Data in every area does not stop a downgrade (no orphaned foreign keys, triggers dropped)."""
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO teams (region_id, name) VALUES (1, 'Team A')"))
+        connection.execute(
+            text(
+                "INSERT INTO users (email, name, role, region_id, team_id, national, contracted_hours,"
+                " active, password_hash, totp_confirmed, created_at, version)"
+                " VALUES ('a@example.test', 'A', 'vlo', 1, 1, false, 37, true, 'x', false, :now, 1)"
+            ),
+            {"now": "2026-11-25 10:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (at, user_id, action, record_type, flagged)"
+                " VALUES (:now, 1, 'signed_in', 'user', false)"
+            ),
+            {"now": "2026-11-25 10:00:00"},
+        )
+    downgrade(revision="base")
+    assert _tables() == set()
+    upgrade()
+    assert _tables() == TABLES
+
+
+def test_the_audit_trail_is_append_only_in_the_database(migrated_app):
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (at, action, record_type, flagged)"
+                " VALUES ('2026-11-25 10:00:00', 'signed_in', 'user', false)"
+            )
+        )
+    for statement in ("UPDATE audit_events SET action = 'changed'", "DELETE FROM audit_events"):
+        with pytest.raises(Exception, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text(statement))
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT action FROM audit_events")).scalars().all() == ["signed_in"]
+
+
+def test_the_test_database_is_built_from_the_migrations(app):
+    """The suite's own database came from `upgrade()`, so it is at the head."""
+    from alembic.script import ScriptDirectory
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        assert version == script.get_current_head()
