@@ -177,3 +177,21 @@ def test_team_cases_pagination_keeps_the_filter(app, make, team, monkeypatch):
     page = signed_in(app, team["spo"]).get("/cases/team?show=unallocated")
     assert "3 open cases waiting to be allocated" in page
     assert "show=unallocated" in re.search(r'<nav class="govuk-pagination".*?</nav>', page, re.S).group(0)
+
+
+def test_team_cases_flags_cases_of_a_deactivated_vlo(web, make):
+    from victims.domain.vocabulary import Role
+
+    team = make.team()
+    spo = make.user(Role.SPO, team=team)
+    leaver = make.user(Role.VLO, team=team, name="Lee Leaver")
+    stayer = make.user(Role.VLO, team=team, name="Sam Stayer")
+    make.case(vlo=leaver, offender_last_name="Leftbehind")
+    make.case(vlo=stayer, offender_last_name="Lookedafter")
+    leaver.active = False
+    make.session.flush()
+    page = web(spo).get("/cases/team")
+    leaver_row = next(row for row in page.split("<tr") if "Leftbehind" in row)
+    stayer_row = next(row for row in page.split("<tr") if "Lookedafter" in row)
+    assert "Deactivated: reallocate" in leaver_row
+    assert "Deactivated" not in stayer_row

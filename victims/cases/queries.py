@@ -83,6 +83,7 @@ class CaseRow:
     victims: int
     referral_received_on: object
     allocated_vlo_name: str | None
+    allocated_vlo_active: bool | None
     team_name: str
     next_deadline: object = None  # filled in by the deadlines work (issue 3)
 
@@ -111,6 +112,7 @@ def _list_statement(user: User, *, search: str | None, status: str | None) -> Se
             victims_count.label("victims"),
             Case.referral_received_on,
             User.name.label("vlo_name"),
+            User.active.label("vlo_active"),
             Team.name.label("team_name"),
         )
         .join(Offender, Case.offender_id == Offender.id)
@@ -182,6 +184,7 @@ def list_cases(
                 victims=row.victims,
                 referral_received_on=row.referral_received_on,
                 allocated_vlo_name=row.vlo_name,
+                allocated_vlo_active=row.vlo_active,
                 team_name=row.team_name,
             )
             for row in rows
