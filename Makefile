@@ -71,14 +71,16 @@ beat: $(STAMPS)/venv ## Start Celery beat
 
 test: $(STAMPS)/venv static/.built $(STAMPS)/system ## Set up and run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict --follow-imports=silent victims/domain
 	$(BIN)/pytest
 
 e2e: $(STAMPS)/venv static/.built $(STAMPS)/system ## Run only the end-to-end browser tests
 	$(BIN)/pytest tests/e2e
 
-lint: $(STAMPS)/venv ## Lint with ruff
+lint: $(STAMPS)/venv ## Lint with ruff; type-check the pure domain rules with mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict --follow-imports=silent victims/domain
 
 format: $(STAMPS)/venv ## Format with ruff
 	$(BIN)/ruff format .

@@ -1,0 +1,549 @@
+"""Deadlines: every rule of SPEC §5 as data, and the dates they give.
+
+A rule (`DeadlineRule`) is fixed in code: what it counts from, in which unit, before or after.
+Its number is configuration: a `RuleSet` holds, for every rule, the number in force and its
+version. An administrator's change of a number is a new version (`RuleSet.with_number`), and
+every computed `Deadline` records the rule code and the version that produced it.
+
+Counting (decisions, also in docs/decisions.md):
+
+- Working days follow `WorkingDayCalendar.add_working_days`: day one is the first working day
+  after the date counted from (the start day is never counted).
+- Calendar days, weeks and months are counted on the calendar; a month count that lands on a
+  day the month does not have uses the month's last day (6 months before 31 August is
+  28 or 29 February; 12 months after 29 February 2024 is 28 February 2025).
+- A deadline that falls on a non-working day moves to the next working day (SPEC §5), for rules
+  counted before a date as well as after it; `Deadline.moved_from` keeps the day the count
+  reached, so the move can be explained.
+- The earliest release date is the earliest of CRD, PED and HDCED that is known (SPEC §5).
+- Offender events count from the day the unit records the event (the day it learns of it),
+  not the day the event happened, so news that arrives late still gets its full time.
+- A change of a rule's number applies to deadlines computed after it; deadlines already
+  computed keep the version that produced them until their inputs change.
+
+Offender events and their tasks: the numbers below are this service's DEFAULTS — SPEC §5 says
+each event has its own deadline but gives no numbers. Each is configurable like any other rule.
+
+| event                        | task for the VLO                                               | default |
+|------------------------------|----------------------------------------------------------------|---------|
+| release-date change          | check the new dates; tell the victim if the month has moved    | 10 wd   |
+| transfer to open conditions  | tell the victim the offender has moved to open conditions      | 10 wd   |
+| release on temporary licence | tell the victim; ask whether they want conditions for it       | 5 wd    |
+| parole review listed         | tell the victim; offer a victim personal statement             | 10 wd   |
+| parole decision              | tell the victim the decision and how reconsideration works     | 1 wd    |
+| release                      | tell the victim of the release (month and general area only)   | 5 wd    |
+| recall                       | tell the victim the offender is back in custody                | 1 wd    |
+| licence end                  | tell the victim the licence has ended; review the case         | 10 wd   |
+| death in custody             | tell the victim, before it is made public if possible          | 1 wd    |
+
+(wd: working days, counted from the day the event is recorded.)
+
+Events that touch the victim's safety or that may soon be public (parole decision, recall,
+death in custody) get one working day; temporary release and release get five, because
+conditions may still be asked for; the rest get ten, as for telling a victim the outcome of
+their licence-condition requests (SPEC §5).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import NamedTuple
+
+from victims.domain.calendar import WorkingDayCalendar
+from victims.domain.vocabulary import Labelled
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+class Side(StrEnum):
+    """Whether the deadline comes before or after the date it counts from."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+
+class Anchor(StrEnum):
+    """The date a rule counts from."""
+
+    SENTENCE_DATE = "sentence_date"
+    REFERRAL_DATE = "referral_date"
+    EARLIEST_RELEASE_DATE = "earliest_release_date"
+    LICENCE_ISSUE_DATE = "licence_issue_date"
+    LAST_CONTACT_DATE = "last_contact_date"
+    PAROLE_DECISION_DATE = "parole_decision_date"
+    EVENT_DATE = "event_date"
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    code: str
+    name: str
+    default: int
+    unit: Unit
+    side: Side
+    anchor: Anchor
+
+
+# SPEC §5, row by row.
+REFERRAL = "referral"
+INITIAL_CONTACT = "initial_contact"
+INITIAL_CONTACT_FROM_SENTENCE = "initial_contact_from_sentence"
+VNS_INITIAL_CONTACT = "vns_initial_contact"
+PRE_RELEASE_WINDOW = "pre_release_window"
+LICENCE_REPRESENTATIONS = "licence_representations"
+LICENCE_OUTCOME = "licence_outcome"
+ANNUAL_UPDATE = "annual_update"
+PAROLE_RECONSIDERATION = "parole_reconsideration"
+
+CASE_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        REFERRAL,
+        "Referral to the Victim Contact Unit",
+        10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.SENTENCE_DATE,
+    ),
+    DeadlineRule(
+        INITIAL_CONTACT,
+        "VLO initial contact",
+        20,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.REFERRAL_DATE,
+    ),
+    # The variant some areas use (SPEC §5): the area's configuration picks which one applies.
+    DeadlineRule(
+        INITIAL_CONTACT_FROM_SENTENCE,
+        "VLO initial contact (counted from sentence)",
+        40,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.SENTENCE_DATE,
+    ),
+    DeadlineRule(
+        VNS_INITIAL_CONTACT,
+        "Victim Notification Scheme initial contact",
+        15,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.SENTENCE_DATE,
+    ),
+    DeadlineRule(
+        PRE_RELEASE_WINDOW,
+        "Pre-release contact window opens",
+        6,
+        Unit.MONTHS,
+        Side.BEFORE,
+        Anchor.EARLIEST_RELEASE_DATE,
+    ),
+    DeadlineRule(
+        LICENCE_REPRESENTATIONS,
+        "Licence-condition representations to the probation practitioner",
+        8,
+        Unit.WEEKS,
+        Side.BEFORE,
+        Anchor.EARLIEST_RELEASE_DATE,
+    ),
+    DeadlineRule(
+        LICENCE_OUTCOME,
+        "Tell the victim the outcome of their requests",
+        10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.LICENCE_ISSUE_DATE,
+    ),
+    DeadlineRule(
+        ANNUAL_UPDATE,
+        "Annual update letter",
+        12,
+        Unit.MONTHS,
+        Side.AFTER,
+        Anchor.LAST_CONTACT_DATE,
+    ),
+    DeadlineRule(
+        PAROLE_RECONSIDERATION,
+        "Parole reconsideration window closes",
+        21,
+        Unit.CALENDAR_DAYS,
+        Side.AFTER,
+        Anchor.PAROLE_DECISION_DATE,
+    ),
+)
+
+RELEASE_DATE_KEYS = ("crd", "ped", "hdced")
+
+
+class OffenderEvent(Labelled):
+    RELEASE_DATE_CHANGE = "release_date_change", "Release date changed"
+    OPEN_CONDITIONS = "open_conditions", "Transferred to open conditions"
+    TEMPORARY_LICENCE = "temporary_licence", "Released on temporary licence"
+    PAROLE_REVIEW_LISTED = "parole_review_listed", "Parole review listed"
+    PAROLE_DECISION = "parole_decision", "Parole decision"
+    RELEASE = "release", "Released"
+    RECALL = "recall", "Recalled to prison"
+    LICENCE_END = "licence_end", "Licence ended"
+    DEATH_IN_CUSTODY = "death_in_custody", "Died in custody"
+
+
+@dataclass(frozen=True)
+class EventWork:
+    """The task an event creates, and the rule that sets its deadline."""
+
+    event: OffenderEvent
+    task: str
+    rule_code: str
+    # The event changes release dates, so every deadline derived from them is recomputed.
+    recomputes_deadlines: bool = False
+
+
+def _event_code(event: OffenderEvent) -> str:
+    return f"event_{event.value}"
+
+
+# DEFAULTS: see the table in the module docstring.
+_EVENT_DEFAULTS: tuple[tuple[OffenderEvent, str, int], ...] = (
+    (
+        OffenderEvent.RELEASE_DATE_CHANGE,
+        "Check the new release dates and tell the victim if the month of release has changed",
+        10,
+    ),
+    (OffenderEvent.OPEN_CONDITIONS, "Tell the victim the offender has moved to open conditions", 10),
+    (
+        OffenderEvent.TEMPORARY_LICENCE,
+        "Tell the victim about the temporary release and ask whether they want conditions",
+        5,
+    ),
+    (
+        OffenderEvent.PAROLE_REVIEW_LISTED,
+        "Tell the victim about the parole review and offer a victim personal statement",
+        10,
+    ),
+    (
+        OffenderEvent.PAROLE_DECISION,
+        "Tell the victim the Parole Board's decision and how reconsideration works",
+        1,
+    ),
+    (
+        OffenderEvent.RELEASE,
+        "Tell the victim the offender has been released (month and general area only)",
+        5,
+    ),
+    (OffenderEvent.RECALL, "Tell the victim the offender has been recalled to prison", 1),
+    (OffenderEvent.LICENCE_END, "Tell the victim the licence has ended and review the case", 10),
+    (OffenderEvent.DEATH_IN_CUSTODY, "Tell the victim the offender has died in custody", 1),
+)
+
+EVENT_RULES: tuple[DeadlineRule, ...] = tuple(
+    DeadlineRule(_event_code(event), task, days, Unit.WORKING_DAYS, Side.AFTER, Anchor.EVENT_DATE)
+    for event, task, days in _EVENT_DEFAULTS
+)
+
+EVENT_WORK: dict[OffenderEvent, EventWork] = {
+    event: EventWork(
+        event,
+        task,
+        _event_code(event),
+        recomputes_deadlines=event is OffenderEvent.RELEASE_DATE_CHANGE,
+    )
+    for event, task, _days in _EVENT_DEFAULTS
+}
+
+RULES: tuple[DeadlineRule, ...] = CASE_RULES + EVENT_RULES
+RULES_BY_CODE: dict[str, DeadlineRule] = {rule.code: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """A rule with the number in force and the version of that number (1 is the default)."""
+
+    rule: DeadlineRule
+    number: int
+    version: int
+
+
+class RuleSet(Mapping[str, RuleSetting]):
+    """Every rule's number and version, by rule code. Immutable: a change makes a new RuleSet."""
+
+    def __init__(self, settings: Mapping[str, RuleSetting]) -> None:
+        missing = set(RULES_BY_CODE) - set(settings)
+        if missing:
+            raise ValueError(f"no setting for the rules {', '.join(sorted(missing))}")
+        for code, setting in settings.items():
+            if code not in RULES_BY_CODE or setting.rule != RULES_BY_CODE[code]:
+                raise ValueError(f"{code!r} is not a deadline rule")
+            _check_number(setting.number)
+            if setting.version < 1:
+                raise ValueError("rule versions start at 1")
+        self._settings = dict(settings)
+
+    @classmethod
+    def defaults(cls) -> RuleSet:
+        return cls({rule.code: RuleSetting(rule, rule.default, 1) for rule in RULES})
+
+    @classmethod
+    def from_numbers(cls, numbers: Mapping[str, tuple[int, int]]) -> RuleSet:
+        """From stored configuration: code → (number, version); rules not given use the default."""
+        unknown = set(numbers) - set(RULES_BY_CODE)
+        if unknown:
+            raise ValueError(f"unknown deadline rules: {', '.join(sorted(unknown))}")
+        settings = {rule.code: RuleSetting(rule, rule.default, 1) for rule in RULES}
+        for code, (number, version) in numbers.items():
+            settings[code] = RuleSetting(RULES_BY_CODE[code], number, version)
+        return cls(settings)
+
+    def with_number(self, code: str, number: int) -> RuleSet:
+        """The rule set after an administrator changes one rule's number (a new version)."""
+        current = self[code]
+        _check_number(number)
+        if number == current.number:
+            return self
+        settings = dict(self._settings)
+        settings[code] = RuleSetting(current.rule, number, current.version + 1)
+        return RuleSet(settings)
+
+    def __getitem__(self, code: str) -> RuleSetting:
+        return self._settings[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._settings)
+
+    def __len__(self) -> int:
+        return len(self._settings)
+
+
+def _check_number(number: int) -> None:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise ValueError("a deadline's number must be a whole number, 0 or more")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed due date, with the rule and version that produced it."""
+
+    code: str
+    name: str
+    due: date
+    counted_from: date
+    rule_version: int
+    number: int
+    unit: Unit
+    # The day the count reached when it was not a working day (the deadline then moved).
+    moved_from: date | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineInputs:
+    """The dates deadlines count from; any may be unknown (None)."""
+
+    sentence_date: date | None = None
+    referral_date: date | None = None
+    # Sentence dates by their SENTENCE_DATES key ("crd", "ped", "hdced", "led", ...).
+    release_dates: Mapping[str, date | None] = field(default_factory=dict, hash=False)
+    licence_issue_date: date | None = None
+    last_contact_date: date | None = None
+    parole_decision_date: date | None = None
+
+    @property
+    def earliest_release_date(self) -> date | None:
+        return earliest_release_date(self.release_dates)
+
+    def anchor(self, anchor: Anchor) -> date | None:
+        """The date a rule counts from, if known (events have none here: see event_task)."""
+        values: dict[Anchor, date | None] = {
+            Anchor.SENTENCE_DATE: self.sentence_date,
+            Anchor.REFERRAL_DATE: self.referral_date,
+            Anchor.EARLIEST_RELEASE_DATE: self.earliest_release_date,
+            Anchor.LICENCE_ISSUE_DATE: self.licence_issue_date,
+            Anchor.LAST_CONTACT_DATE: self.last_contact_date,
+            Anchor.PAROLE_DECISION_DATE: self.parole_decision_date,
+            Anchor.EVENT_DATE: None,
+        }
+        return values[anchor]
+
+
+def earliest_release_date(dates: Mapping[str, date | None]) -> date | None:
+    """The earliest of CRD, PED and HDCED among those known; other dates are ignored."""
+    known = [day for key in RELEASE_DATE_KEYS if (day := dates.get(key)) is not None]
+    return min(known, default=None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier if negative), or the month's last day if it is shorter."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def compute(code: str, counted_from: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    """The deadline a rule gives when counted from a date, moved off a non-working day."""
+    setting = rules[code]
+    rule = setting.rule
+    signed = setting.number if rule.side is Side.AFTER else -setting.number
+    if rule.unit is Unit.WORKING_DAYS:
+        reached = calendar.add_working_days(counted_from, signed)
+    elif rule.unit is Unit.CALENDAR_DAYS:
+        reached = counted_from + timedelta(days=signed)
+    elif rule.unit is Unit.WEEKS:
+        reached = counted_from + timedelta(weeks=signed)
+    else:
+        reached = add_months(counted_from, signed)
+    due = calendar.next_working_day(reached)
+    return Deadline(
+        code=rule.code,
+        name=rule.name,
+        due=due,
+        counted_from=counted_from,
+        rule_version=setting.version,
+        number=setting.number,
+        unit=rule.unit,
+        moved_from=reached if due != reached else None,
+    )
+
+
+def referral_due(sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    return compute(REFERRAL, sentence_date, rules, calendar)
+
+
+def initial_contact_due(referral_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    return compute(INITIAL_CONTACT, referral_date, rules, calendar)
+
+
+def initial_contact_from_sentence_due(
+    sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar
+) -> Deadline:
+    return compute(INITIAL_CONTACT_FROM_SENTENCE, sentence_date, rules, calendar)
+
+
+def vns_initial_contact_due(sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    return compute(VNS_INITIAL_CONTACT, sentence_date, rules, calendar)
+
+
+def pre_release_window_opens(
+    earliest_release: date, rules: RuleSet, calendar: WorkingDayCalendar
+) -> Deadline:
+    return compute(PRE_RELEASE_WINDOW, earliest_release, rules, calendar)
+
+
+def licence_representations_due(
+    earliest_release: date, rules: RuleSet, calendar: WorkingDayCalendar
+) -> Deadline:
+    return compute(LICENCE_REPRESENTATIONS, earliest_release, rules, calendar)
+
+
+def licence_outcome_due(licence_issue_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    return compute(LICENCE_OUTCOME, licence_issue_date, rules, calendar)
+
+
+def annual_update_due(last_contact_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
+    return compute(ANNUAL_UPDATE, last_contact_date, rules, calendar)
+
+
+def parole_reconsideration_ends(
+    parole_decision_date: date, rules: RuleSet, calendar: WorkingDayCalendar
+) -> Deadline:
+    return compute(PAROLE_RECONSIDERATION, parole_decision_date, rules, calendar)
+
+
+def compute_all(
+    inputs: DeadlineInputs,
+    rules: RuleSet,
+    calendar: WorkingDayCalendar,
+    codes: Iterable[str] | None = None,
+) -> dict[str, Deadline]:
+    """Every deadline whose date to count from is known, by rule code.
+
+    `codes` limits it to the rules that apply to the case; the caller chooses them (for example
+    the VNS initial contact for a VNS case, the annual letter only on the annual contact level,
+    and one of the two initial-contact rules as the area's configuration says). By default every
+    rule of SPEC §5 is computed.
+    """
+    chosen = [rule.code for rule in CASE_RULES] if codes is None else list(codes)
+    deadlines: dict[str, Deadline] = {}
+    for code in chosen:
+        counted_from = inputs.anchor(rules[code].rule.anchor)
+        if counted_from is not None:
+            deadlines[code] = compute(code, counted_from, rules, calendar)
+    return deadlines
+
+
+class DeadlineChange(NamedTuple):
+    code: str
+    old_due: date | None
+    new_due: date | None
+
+
+def recompute(
+    old_inputs: DeadlineInputs,
+    new_inputs: DeadlineInputs,
+    rules: RuleSet,
+    calendar: WorkingDayCalendar,
+    codes: Iterable[str] | None = None,
+) -> list[DeadlineChange]:
+    """The deadlines that change when the dates change (old and new due dates), in rule order.
+
+    A deadline that appears (its date became known) has old_due None; one that disappears has
+    new_due None. Unchanged deadlines are left out. The caller keeps the old values in history.
+    """
+    chosen = [rule.code for rule in CASE_RULES] if codes is None else list(codes)
+    before = compute_all(old_inputs, rules, calendar, chosen)
+    after = compute_all(new_inputs, rules, calendar, chosen)
+    changes: list[DeadlineChange] = []
+    for code in chosen:
+        old_due = before[code].due if code in before else None
+        new_due = after[code].due if code in after else None
+        if old_due != new_due:
+            changes.append(DeadlineChange(code, old_due, new_due))
+    return changes
+
+
+@dataclass(frozen=True)
+class EventTask:
+    """The work an offender event creates: the task and its deadline."""
+
+    event: OffenderEvent
+    task: str
+    deadline: Deadline
+    recomputes_deadlines: bool
+
+
+def event_task(
+    event: OffenderEvent, recorded_on: date, rules: RuleSet, calendar: WorkingDayCalendar
+) -> EventTask:
+    """The task an event creates, due by its rule counted from the day the event was recorded."""
+    work = EVENT_WORK[event]
+    return EventTask(
+        event=event,
+        task=work.task,
+        deadline=compute(work.rule_code, recorded_on, rules, calendar),
+        recomputes_deadlines=work.recomputes_deadlines,
+    )
+
+
+class DeadlineStatus(Labelled):
+    OVERDUE = "overdue", "Overdue"
+    DUE_SOON = "due_soon", "Due soon"
+    ON_TRACK = "on_track", "On track"
+
+
+def status(
+    due: date, today: date, calendar: WorkingDayCalendar, warn_working_days: int = 5
+) -> DeadlineStatus:
+    """Overdue once the due date has passed; due soon on the day and within the warning period
+    (due no more than `warn_working_days` working days after today); otherwise on track."""
+    if today > due:
+        return DeadlineStatus.OVERDUE
+    if calendar.working_days_between(today, due) <= warn_working_days:
+        return DeadlineStatus.DUE_SOON
+    return DeadlineStatus.ON_TRACK
