@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
+from victims.deadlines.services import initial_contact_codes, meet, refresh_case_deadlines
 from victims.domain.vocabulary import (
     Channel,
     ContactLevel,
@@ -206,6 +207,7 @@ def _make_case(
     )
     db.session.add(case)
     db.session.flush()
+    refresh_case_deadlines(case, sentence, "Demo data loaded")
     people = []
     for index in range(rnd.choice([1, 1, 1, 2, 2, 3])):
         relationship = (
@@ -231,6 +233,7 @@ def _make_case(
             )
         )
     if owner:
+        contacts = []
         for _ in range(rnd.randint(0, 4)):
             when = datetime.combine(
                 case.referral_received_on
@@ -238,7 +241,7 @@ def _make_case(
                 time(rnd.randint(9, 16), rnd.choice([0, 15, 30, 45])),
                 tzinfo=UTC,
             )
-            db.session.add(
+            contacts.append(
                 ContactLogEntry(
                     case_id=case.id,
                     person_id=rnd.choice(people).id,
@@ -256,6 +259,11 @@ def _make_case(
                     ),
                 )
             )
+        db.session.add_all(contacts)
+        outbound = sorted(c.occurred_at for c in contacts if c.direction == Direction.OUTBOUND)
+        if outbound:
+            for code in initial_contact_codes():
+                meet(case.id, code, outbound[0].date())
 
 
 _first_user_by_team: dict[int, int] = {}

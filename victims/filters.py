@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from victims.clock import LONDON
 from victims.domain.vocabulary import Role
@@ -52,8 +53,22 @@ def navigation() -> list[dict]:
     return items
 
 
+STATUS_TAGS = {"overdue": "govuk-tag--red", "due_soon": "govuk-tag--yellow", "on_track": "govuk-tag--green"}
+
+
+def deadline_tag(due: date | None) -> Markup:
+    """A GOV.UK tag saying whether a deadline is overdue, due soon or on track."""
+    if due is None:
+        return Markup("")
+    from victims.deadlines.services import status_of
+
+    status = status_of(due)
+    return Markup('<strong class="govuk-tag {}">{}</strong>').format(STATUS_TAGS[status.value], status.label)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(deadline_tag, "deadline_tag")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
 
     @app.context_processor

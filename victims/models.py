@@ -3,17 +3,22 @@
 from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Region, Team, User, UserSkill
 
 __all__ = [
     "AuditEvent",
     "Case",
+    "CaseDeadline",
     "ContactLevelChange",
     "ContactLogEntry",
+    "DeadlineChange",
+    "NonWorkingDay",
     "Offender",
     "Person",
     "Region",
+    "RuleSettingRecord",
     "Sentence",
     "SentenceDateChange",
     "SignInAttempt",

@@ -6,12 +6,14 @@ Another team's or region's case is simply not found (404), never "forbidden".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.deadlines.queries import next_open_due_on
 from victims.domain.vocabulary import CaseStatus, Role, Scheme
 from victims.extensions import db
 from victims.pagination import Page
@@ -85,7 +87,7 @@ class CaseRow:
     allocated_vlo_name: str | None
     allocated_vlo_active: bool | None
     team_name: str
-    next_deadline: object = None  # filled in by the deadlines work (issue 3)
+    next_deadline: date | None = None
 
 
 SORTS = {
@@ -93,6 +95,7 @@ SORTS = {
     "crn": (Offender.crn,),
     "scheme": (Case.scheme,),
     "referral": (Case.referral_received_on,),
+    "deadline": (next_open_due_on(),),
     "vlo": (User.name,),
 }
 
@@ -114,6 +117,7 @@ def _list_statement(user: User, *, search: str | None, status: str | None) -> Se
             User.name.label("vlo_name"),
             User.active.label("vlo_active"),
             Team.name.label("team_name"),
+            next_open_due_on().label("next_due"),
         )
         .join(Offender, Case.offender_id == Offender.id)
         .join(Team, Case.team_id == Team.id)
@@ -169,7 +173,7 @@ def list_cases(
     if unallocated_first:
         order.append(Case.allocated_vlo_id.is_not(None))
     columns = SORTS.get(sort, SORTS["offender"])
-    order.extend(column.desc() if descending else column.asc() for column in columns)
+    order.extend((column.desc() if descending else column.asc()).nulls_last() for column in columns)
     order.append(Case.id)
     page = max(1, page)
     rows = db.session.execute(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
@@ -186,6 +190,7 @@ def list_cases(
                 allocated_vlo_name=row.vlo_name,
                 allocated_vlo_active=row.vlo_active,
                 team_name=row.team_name,
+                next_deadline=row.next_due,
             )
             for row in rows
         ],

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from victims import clock
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
-from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role
+from victims.clock import LONDON
+from victims.deadlines import services as deadlines
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, DateSource, Direction, Role
 from victims.extensions import db
 from victims.people import services as people
 from victims.staff.models import User
@@ -100,6 +102,7 @@ def open_case(
     db.session.flush()
     audit.record("case_opened", "case", case.id, case_id=case.id, region_id=region_id)
     people.add_person(case, first_person, user, first_preferences, new_case=True)
+    deadlines.refresh_case_deadlines(case, sentence_record, "Case opened", user)
     return case
 
 
@@ -137,6 +140,10 @@ def change_sentence_dates(
             region_id=case.region_id,
             details={"fields": [change.field for change in changes], "source": source},
             user=user,
+        )
+        names = ", ".join(change.field.upper() for change in changes)
+        deadlines.refresh_case_deadlines(
+            case, sentence, f"{names} changed ({DateSource(source).label.lower()})", user
         )
     return changes
 
@@ -186,6 +193,11 @@ def add_contact(
     )
     db.session.add(entry)
     db.session.flush()
+    if direction == Direction.OUTBOUND and person_id is not None:
+        # Until letters exist (issue 4), the first contact made with a victim meets the
+        # initial-contact deadline.
+        for code in deadlines.initial_contact_codes():
+            deadlines.meet(case.id, code, occurred_at.astimezone(LONDON).date())
     audit.record(
         "contact_added",
         "contact_log_entry",

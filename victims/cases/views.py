@@ -9,6 +9,7 @@ from victims.audit import services as audit
 from victims.cases import queries, services
 from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SentenceDatesForm
 from victims.conflicts import conflict_rows, stale, take_current_version
+from victims.deadlines import queries as deadline_queries
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role
 from victims.extensions import db
 from victims.forms import options
@@ -121,6 +122,7 @@ def case(case_id: int):
     return render_template(
         "cases/case.html",
         case=record,
+        deadlines=deadline_queries.for_case(record.id),
         sentence_dates=SENTENCE_DATES,
         today=clock.today(),
         can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from victims.domain.deadlines import RULES_BY_CODE
+from victims.extensions import db
+from victims.staff.models import User
+from victims.types import Versioned, created_at_column
+
+OPEN, MET, CANCELLED = "open", "met", "cancelled"
+
+
+class RuleSettingRecord(db.Model):
+    """An administrator's number for a deadline rule. The newest version of a code is in force;
+    older versions stay, so every computed deadline can say which version produced it."""
+
+    __tablename__ = "deadline_rule_settings"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = created_at_column()
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class NonWorkingDay(db.Model):
+    """A day an administrator adds to the weekends and bank holidays (a local closure)."""
+
+    __tablename__ = "non_working_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = created_at_column()
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseDeadline(Versioned, db.Model):
+    """A deadline computed for a case by one rule, with the rule version that produced it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        # One live deadline per case and rule; met and cancelled ones are history.
+        Index("ix_deadlines_case_id_code", "case_id", "code"),
+        # The caseload's "next deadline" and the reminder sweep read open deadlines by date.
+        Index("ix_deadlines_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    due_on: Mapped[date] = mapped_column(Date)
+    counted_from: Mapped[date] = mapped_column(Date)
+    # The day the count reached when that was not a working day (the deadline moved from it).
+    moved_from: Mapped[date | None] = mapped_column(Date)
+    rule_version: Mapped[int] = mapped_column(Integer)
+    rule_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default=OPEN)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()
+
+    changes: Mapped[list[DeadlineChange]] = relationship(
+        lazy="raise", order_by="DeadlineChange.changed_at.desc()"
+    )
+
+    @property
+    def name(self) -> str:
+        return RULES_BY_CODE[self.code].name
+
+
+class DeadlineChange(db.Model):
+    """A deadline's due date before and after a recomputation, and why it moved."""
+
+    __tablename__ = "deadline_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    old_due_on: Mapped[date | None] = mapped_column(Date)
+    new_due_on: Mapped[date | None] = mapped_column(Date)
+    old_rule_version: Mapped[int | None] = mapped_column(Integer)
+    new_rule_version: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = created_at_column()
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    changed_by: Mapped[User | None] = relationship(lazy="raise")
