@@ -18,7 +18,9 @@ from sqlalchemy import select
 
 from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
+from victims.deadlines.models import CaseDeadline
 from victims.deadlines.services import initial_contact_codes, meet, refresh_case_deadlines
+from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
 from victims.domain.vocabulary import (
     Channel,
     ContactLevel,
@@ -259,11 +261,35 @@ def _make_case(
                     ),
                 )
             )
+        # Most VLOs make first contact within a few weeks of the referral; a few cases are late.
+        if (today - case.referral_received_on).days > 30 and rnd.random() < 0.9:
+            contacts.append(
+                ContactLogEntry(
+                    case_id=case.id,
+                    person_id=people[0].id,
+                    occurred_at=datetime.combine(
+                        case.referral_received_on + timedelta(days=rnd.randint(2, 20)),
+                        time(rnd.randint(9, 16), 0),
+                        tzinfo=UTC,
+                    ),
+                    user_id=owner.id,
+                    method=ContactMethod.LETTER.value,
+                    direction=Direction.OUTBOUND.value,
+                    summary="Initial contact letter sent, explaining the scheme.",
+                )
+            )
         db.session.add_all(contacts)
         outbound = sorted(c.occurred_at for c in contacts if c.direction == Direction.OUTBOUND)
         if outbound:
             for code in initial_contact_codes():
                 meet(case.id, code, outbound[0].date())
+        # Pre-release work whose date passed more than a month ago was done at the time.
+        for code in (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS):
+            due = db.session.scalar(
+                select(CaseDeadline.due_on).where(CaseDeadline.case_id == case.id, CaseDeadline.code == code)
+            )
+            if due is not None and (today - due).days > 30:
+                meet(case.id, code, due)
 
 
 _first_user_by_team: dict[int, int] = {}
