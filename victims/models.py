@@ -6,6 +6,7 @@ from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, Sent
 from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Region, Team, User, UserSkill
+from victims.work.models import OffenderEventRecord, Task
 
 __all__ = [
     "AuditEvent",
@@ -16,12 +17,14 @@ __all__ = [
     "DeadlineChange",
     "NonWorkingDay",
     "Offender",
+    "OffenderEventRecord",
     "Person",
     "Region",
     "RuleSettingRecord",
     "Sentence",
     "SentenceDateChange",
     "SignInAttempt",
+    "Task",
     "Team",
     "User",
     "UserSession",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
@@ -121,12 +121,24 @@ class Case(Versioned, db.Model):
     allocated_vlo_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     referral_received_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
+    # Eligibility as computed from the offence and sentence (victims.domain.eligibility), kept
+    # beside `scheme`, the scheme in force, which differs only when an SPO overrode it.
+    computed_scheme: Mapped[str | None] = mapped_column(String(20))  # None: not eligible
+    eligibility_reason: Mapped[str | None] = mapped_column(Text)
+    eligibility_basis: Mapped[str | None] = mapped_column(String(200))
+    discretionary_offer: Mapped[bool] = mapped_column(Boolean, default=False)
+    scheme_override_reason: Mapped[str | None] = mapped_column(Text)
+    scheme_overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    scheme_overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     offender: Mapped[Offender] = relationship(lazy="raise")
     sentence: Mapped[Sentence] = relationship(lazy="raise")
     region: Mapped[Region] = relationship(lazy="raise")
     team: Mapped[Team] = relationship(lazy="raise")
-    allocated_vlo: Mapped[User | None] = relationship(lazy="raise")
+    allocated_vlo: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[allocated_vlo_id])
+    scheme_overridden_by: Mapped[User | None] = relationship(
+        lazy="raise", foreign_keys=[scheme_overridden_by_id]
+    )
     people: Mapped[list["Person"]] = relationship(  # noqa: UP037
         lazy="raise", back_populates="case", order_by="Person.id"
     )

@@ -53,6 +53,8 @@ class CaseDeadline(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     code: Mapped[str] = mapped_column(String(40))
+    # For an offender event's deadline: the event it counts from.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("offender_events.id"))
     due_on: Mapped[date] = mapped_column(Date)
     counted_from: Mapped[date] = mapped_column(Date)
     # The day the count reached when that was not a working day (the deadline moved from it).
