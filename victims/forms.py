@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from wtforms import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
@@ -84,3 +84,17 @@ def options(pairs, blank: str | None = None, *, leave_out: tuple = ()) -> list[S
         pairs = pairs.choices()
     chosen = [SelectChoice(value, label) for value, label in pairs if value not in leave_out]
     return ([SelectChoice("", blank)] if blank else []) + chosen
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose message for text that is not a whole number can be set."""
+
+    def __init__(self, label=None, validators=None, *, not_a_number: str = "Enter a whole number", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = not_a_number
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_a_number) from None

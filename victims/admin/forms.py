@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxesInput,
     GovCheckboxInput,
     GovPasswordInput,
@@ -28,15 +29,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
 
 from victims import validators
 from victims.admin.services import MAX_HOURS, MIN_HOURS, NATIONAL_ROLES, TEAM_ROLES, UserDetails
 from victims.auth.services import check_new_password
 from victims.conflicts import ConflictRow
 from victims.domain.vocabulary import Role, Skill
-from victims.forms import options
+from victims.forms import GovDateField, RequiredDate, WholeNumberField, options
 from victims.staff.models import Region, Team, User
 
 POLICY_HINT = (
@@ -309,3 +311,38 @@ class ConfirmForm(FlaskForm):
     """A button behind a confirmation page; the label is set by the view."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class RuleNumberForm(FlaskForm):
+    number = WholeNumberField(
+        "Number",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a whole number"),
+            NumberRange(min=0, max=3650, message="Enter a number between 0 and 3,650"),
+        ],
+    )
+    reason = TextAreaField(
+        "Reason for the change",
+        description="For example, the regional agreement that sets this number. It is recorded.",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired(message="Enter the reason for the change"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save number", widget=GovSubmitInput())
+
+
+class NonWorkingDayForm(FlaskForm):
+    day = GovDateField("Date", validators=[RequiredDate("Enter the date")])
+    description = StringField(
+        "Description",
+        description="For example, office closed for a move",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a description"),
+            Length(max=200, message="Description must be 200 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add non-working day", widget=GovSubmitInput())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,8 +11,16 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims.admin import queries, services
-from victims.admin.forms import ChangeUserForm, ConfirmForm, NewUserForm, PasswordForm
+from victims.admin.forms import (
+    ChangeUserForm,
+    ConfirmForm,
+    NewUserForm,
+    NonWorkingDayForm,
+    PasswordForm,
+    RuleNumberForm,
+)
 from victims.conflicts import stale, take_current_version
+from victims.deadlines import settings
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.security import allowed
@@ -232,3 +241,79 @@ def set_password(user_id: int):
             )
             return redirect(url_for("admin.user", user_id=record.id))
     return render_template("admin/password.html", form=form, user=record)
+
+
+# -- deadline settings (national administrators: they apply to every region) -----------------
+
+
+def _national_only() -> None:
+    if not current_user.national:
+        abort(403)
+
+
+@bp.route("/deadline-rules")
+@allowed(Role.ADMIN)
+def deadline_rules():
+    _national_only()
+    return render_template("admin/rules.html", rows=settings.rule_rows())
+
+
+@bp.route("/deadline-rules/<code>", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def deadline_rule(code: str):
+    _national_only()
+    row = next((row for row in settings.rule_rows() if row.code == code), None)
+    if row is None:
+        abort(404)
+    form = RuleNumberForm()
+    if request.method == "GET":
+        form.number.data = row.number
+    if form.validate_on_submit():
+        try:
+            version = settings.set_rule_number(code, form.number.data, form.reason.data.strip(), current_user)
+        except settings.SettingRefused as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash(
+                f"{row.name}: now {form.number.data} {row.unit_words} (version {version})"
+                if version
+                else "Nothing changed",
+                "success",
+            )
+            return redirect(url_for("admin.deadline_rules"))
+    return render_template("admin/rule.html", row=row, form=form)
+
+
+@bp.route("/non-working-days", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def non_working_days():
+    _national_only()
+    form = NonWorkingDayForm()
+    if form.validate_on_submit():
+        try:
+            settings.add_non_working_day(form.day.data, form.description.data.strip(), current_user)
+        except settings.SettingRefused as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash("Non-working day added. Deadlines worked out from now on skip it.", "success")
+            return redirect(url_for("admin.non_working_days"))
+    return render_template(
+        "admin/non_working_days.html", form=form, days=settings.non_working_days(), remove_form=ConfirmForm()
+    )
+
+
+@bp.route("/non-working-days/<day>/remove", methods=["POST"])
+@allowed(Role.ADMIN)
+def remove_non_working_day(day: str):
+    _national_only()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if not settings.remove_non_working_day(when, current_user):
+        abort(404)
+    flash("Non-working day removed", "success")
+    return redirect(url_for("admin.non_working_days"))
