@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_talisman import Talisman
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from config import config_for
 from victims import crypto
@@ -46,6 +47,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    # Record ids are 32-bit in the database: a larger number in a URL is simply not found.
+    app.url_map.converters["int"] = DatabaseIdConverter
     _init_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -60,21 +63,47 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
+_SQLITE_LISTENING = False
+
+
+def _sqlite_behaves() -> None:
+    """Foreign keys on, and real transactions: Python's sqlite3 driver otherwise delays BEGIN
+    until the first write, so a SAVEPOINT can open (and its RELEASE commit) the outermost
+    transaction. Registered once for every SQLite engine of the process."""
+    global _SQLITE_LISTENING
+    if _SQLITE_LISTENING:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _connect(dbapi_connection, _record):
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.isolation_level = None  # we say BEGIN ourselves, below
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def _begin(connection):
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+
+    _SQLITE_LISTENING = True
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def _init_database(app: Flask) -> None:
     import victims.models  # noqa: F401  (every table known to the metadata)
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        @event.listens_for(Engine, "connect")
-        def _sqlite_foreign_keys(dbapi_connection, _record):
-            if type(dbapi_connection).__module__.startswith("sqlite3"):
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.close()
-
+        _sqlite_behaves()
         if uri.startswith("sqlite:///"):
             Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
@@ -146,16 +175,20 @@ def _init_sessions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from victims.admin.views import bp as admin_bp
+    from victims.api.cli import api_clients_cli
+    from victims.api.views import bp as api_bp
     from victims.audit.views import bp as audit_bp
     from victims.auth.views import bp as auth_bp
     from victims.cases.views import bp as cases_bp
     from victims.main.views import bp as main_bp
     from victims.people.views import bp as people_bp
     from victims.seed import seed_cli
+    from victims.work.views import bp as work_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp, work_bp, api_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(api_clients_cli)
 
 
 def _init_templates(app: Flask) -> None:
@@ -181,6 +214,10 @@ def _init_errors(app: Flask) -> None:
 
     def render_error(status: int):
         title, body = messages.get(status, messages[500])
+        if request.path.startswith("/api/"):
+            from victims.api.problems import problem
+
+            return problem(status, title, body)
         return render_template("errors/error.html", title=title, body=body, status=status), status
 
     @app.errorhandler(HTTPException)

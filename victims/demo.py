@@ -21,6 +21,7 @@ from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
 from victims.deadlines.models import CaseDeadline
 from victims.deadlines.services import initial_contact_codes, meet, refresh_case_deadlines
 from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
+from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
 from victims.domain.vocabulary import (
     Channel,
     ContactLevel,
@@ -31,6 +32,7 @@ from victims.domain.vocabulary import (
     Relationship,
     Role,
     Scheme,
+    SentenceType,
     Skill,
 )
 from victims.extensions import db
@@ -81,6 +83,14 @@ COURTS = [
     "Luton Crown Court",
     "Peterborough Crown Court",
 ]
+# Why an SPO offered the discretionary scheme rather than the Victim Notification Scheme.
+DISCRETIONARY_REASONS = [
+    "High risk: repeated breaches of a restraining order and threats to the victim's family.",
+    "MARAC case; the victim needs a named officer and a say in licence conditions.",
+]
+# Discretionary offers made by each team's SPO in the demo data.
+OFFERS_PER_TEAM = 2
+
 PRISONS = ["HMP Norwich", "HMP Bedford", "HMP Highpoint", "HMP Littlehey", "HMP Whitemoor", "HMP Chelmsford"]
 
 
@@ -132,6 +142,7 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
     db.session.add_all(teams)
     db.session.flush()
     vlos_by_team: dict[int, list[User]] = {team.id: [] for team in teams}
+    spo_by_team: dict[int, User] = {}
     for role, first_name, team_index, skills in STAFF:
         email = _email(role, first_name)
         user = User(
@@ -142,6 +153,8 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
             team_id=teams[team_index].id if team_index is not None else None,
             contracted_hours=Decimal(rnd.choice(["37.0", "37.0", "30.0", "22.5"])),
             password_hash=hash_password(demo_password(email)),
+            # The demo administrator is national, so the deadline settings can be tried out.
+            national=role == Role.ADMIN,
             totp_secret=demo_totp_secret(email),
             totp_confirmed=True,
         )
@@ -149,21 +162,34 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
         db.session.add(user)
         if role == Role.VLO:
             vlos_by_team[user.team_id].append(user)
+        if role == Role.SPO:
+            spo_by_team[user.team_id] = user
     db.session.flush()
     today = date.today()
     crn_numbers = iter(rnd.sample(range(100000, 999999), 2000))
     for team in teams:
         owners: list[User | None] = [vlo for vlo in vlos_by_team[team.id] for _ in range(cases_per_vlo)]
         owners += [None] * UNALLOCATED_PER_TEAM
+        offers = [OFFERS_PER_TEAM]
         for owner in owners:
-            _make_case(fake, rnd, region, team, owner, next(crn_numbers), today)
+            _make_case(fake, rnd, region, team, owner, next(crn_numbers), today, spo_by_team[team.id], offers)
 
 
 def _make_case(
-    fake: Faker, rnd: random.Random, region: Region, team: Team, owner: User | None, number: int, today: date
+    fake: Faker,
+    rnd: random.Random,
+    region: Region,
+    team: Team,
+    owner: User | None,
+    number: int,
+    today: date,
+    spo: User,
+    offers: list[int],
 ) -> None:
     category = rnd.choice(list(OFFENCES))
     length = rnd.choice([12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 180])
+    if category in DOMESTIC_OFFENCES and rnd.random() < 0.3:
+        length = rnd.choice([4, 6, 8, 10])  # under 12 months: the Victim Notification Scheme
     sentence_date = today - timedelta(days=rnd.randint(60, 365 * 6))
     release_fraction = rnd.choice([0.4, 0.5, 0.5, 2 / 3])
     crd = sentence_date + timedelta(days=int(length * 30.44 * release_fraction))
@@ -193,20 +219,34 @@ def _make_case(
     )
     db.session.add(sentence)
     db.session.flush()
-    scheme = (
-        Scheme.STATUTORY
-        if category not in (OffenceCategory.STALKING_HARASSMENT,)
-        else rnd.choice([Scheme.STATUTORY, Scheme.DISCRETIONARY])
-    )
+    referral_received_on = min(today, sentence_date + timedelta(days=rnd.randint(3, 20)))
+    computed = decide_eligibility(category, SentenceType.DETERMINATE, length)
+    decision = EligibilityDecision(computed)
+    if computed.discretionary_offer and offers[0] > 0:
+        # The team's SPO offered the fuller discretionary scheme (SPEC §3), with a reason.
+        reason = DISCRETIONARY_REASONS[offers[0] % len(DISCRETIONARY_REASONS)]
+        decision = override(computed, Scheme.DISCRETIONARY, reason, Role.SPO)
+        offers[0] -= 1
+    assert decision.scheme is not None  # every demo offence and sentence is eligible
     case = Case(
         offender_id=offender.id,
         sentence_id=sentence.id,
         region_id=region.id,
         team_id=team.id,
-        scheme=scheme.value,
-        referral_received_on=min(today, sentence_date + timedelta(days=rnd.randint(3, 20))),
+        scheme=decision.scheme.value,
+        computed_scheme=computed.scheme.value if computed.scheme else None,
+        eligibility_reason=computed.reason,
+        eligibility_basis=computed.basis,
+        discretionary_offer=computed.discretionary_offer,
+        referral_received_on=referral_received_on,
         allocated_vlo_id=owner.id if owner else None,
     )
+    if decision.override is not None:
+        case.scheme_override_reason = decision.override.reason
+        case.scheme_overridden_by_id = spo.id
+        case.scheme_overridden_at = datetime.combine(
+            referral_received_on + timedelta(days=2), time(11, 0), tzinfo=UTC
+        )
     db.session.add(case)
     db.session.flush()
     refresh_case_deadlines(case, sentence, "Demo data loaded")

@@ -33,7 +33,9 @@ def govuk_datetime(value: datetime | None) -> str:
 NAVIGATION = [
     # (endpoint, text, roles)
     ("cases.caseload", "My caseload", {Role.VLO}),
+    ("work.my_tasks", "My tasks", {Role.VLO}),
     ("cases.team_cases", "Team cases", {Role.SPO}),
+    ("work.team_work", "Team work", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
     ("audit.trail", "Audit", {Role.MANAGER}),

@@ -1,5 +1,6 @@
 """Imports every area's models so that metadata (Alembic, tests) sees all tables."""
 
+from victims.api.models import ApiClient, IdempotencyRecord
 from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
@@ -9,12 +10,14 @@ from victims.staff.models import Region, Team, User, UserSkill
 from victims.work.models import OffenderEventRecord, Task
 
 __all__ = [
+    "ApiClient",
     "AuditEvent",
     "Case",
     "CaseDeadline",
     "ContactLevelChange",
     "ContactLogEntry",
     "DeadlineChange",
+    "IdempotencyRecord",
     "NonWorkingDay",
     "Offender",
     "OffenderEventRecord",

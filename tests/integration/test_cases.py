@@ -38,7 +38,17 @@ def _field_error(html: str, field_id: str) -> str | None:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).replace("Error:", "").strip()
 
 
-def _valid_case(**changes) -> dict:
+# The scheme is worked out from the offence and sentence: inputs that give each computable one.
+SCHEME_INPUTS = {
+    "statutory": {},
+    "statutory_mdo": {"sentence_type": "hospital_restricted", "length_months": None},
+    "vns": {"offence": "Harassment", "offence_category": "stalking_harassment", "length_months": "6"},
+}
+
+
+def _valid_case(scheme: str = "statutory", **changes) -> dict:
+    """A complete intake form; `scheme` picks an offence and sentence that compute to it."""
+    changes = {**SCHEME_INPUTS[scheme], **changes}
     form = {
         "crn": "X123456",
         "prison_number": "A1234BC",
@@ -53,7 +63,6 @@ def _valid_case(**changes) -> dict:
         "sentence_date": ["1", "3", "2024"],
         "court": "Example Crown Court",
         "crd": ["1", "2", "2026"],
-        "scheme": "statutory",
         "referral_received_on": ["10", "3", "2024"],
         "relationship": "victim",
         "first_name": "Vera",
@@ -91,6 +100,13 @@ def test_a_vlo_opens_a_case_and_it_is_allocated_to_them(app, make, database, fro
     case = database.session.get(Case, case_id)
     assert (case.team_id, case.region_id, case.allocated_vlo_id) == (vlo.team_id, vlo.region_id, vlo.id)
     assert case.referral_received_on == date(2024, 3, 10)
+    # Violent, 48 months: the statutory scheme, worked out rather than chosen.
+    assert (case.scheme, case.computed_scheme, case.scheme_override_reason) == (
+        "statutory",
+        "statutory",
+        None,
+    )
+    assert "12 months or more" in case.eligibility_reason
     offender = database.session.get(Offender, case.offender_id)
     assert (offender.crn, offender.prison_number, offender.last_name) == ("X123456", "A1234BC", "Intakeson")
     sentence = database.session.get(Sentence, case.sentence_id)
@@ -134,7 +150,6 @@ REQUIRED = [
     ("sentence_type", "sentence_type", "Choose the sentence type"),
     ("length_months", "length_months", "Enter the sentence length in months"),
     ("sentence_date", "sentence_date", "Enter the sentence date"),
-    ("scheme", "scheme", "Choose the scheme"),
     ("referral_received_on", "referral_received_on", "Enter the date the referral was received"),
     ("relationship", "relationship", "Choose the person’s relationship to the case"),
     ("first_name", "first_name", "Enter the first name"),
@@ -181,7 +196,7 @@ INVALID = [
         "Offender’s date of birth must be today or in the past",
     ),
     ({"length_months": "0"}, "length_months", "Enter a length between 1 and 1,200 months"),
-    ({"length_months": "lots"}, "length_months", "Not a valid integer value."),
+    ({"length_months": "lots"}, "length_months", "Enter the sentence length as a whole number of months, like 18"),
     (
         {"sentence_type": "life"},
         "length_months",
@@ -198,7 +213,6 @@ INVALID = [
     ),
     ({"crd": ["30", "2", "2026"]}, "crd", "Conditional release date (CRD) must be a real date"),
     ({"offence_category": "jaywalking"}, "offence_category", "Not a valid choice."),
-    ({"scheme": "made_up"}, "scheme", "Not a valid choice."),
     (
         {"relationship": "parent_guardian"},
         "relationship",

@@ -23,6 +23,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 TABLES = {
+    "api_clients",
     "audit_events",
     "cases",
     "contact_level_changes",
@@ -30,6 +31,7 @@ TABLES = {
     "deadline_changes",
     "deadline_rule_settings",
     "deadlines",
+    "idempotency_records",
     "non_working_days",
     "offender_events",
     "offenders",

@@ -16,8 +16,14 @@ ACTIONS: dict[str, str] = {
     "case_viewed": "Viewed case",
     "case_allocated": "Allocated case",
     "case_reallocated": "Reallocated case",
+    "scheme_overridden": "Overrode the computed scheme",
+    "scheme_override_removed": "Returned to the computed scheme",
     "sentence_dates_changed": "Changed sentence dates",
     "contact_added": "Added contact to log",
+    # Offender events and tasks
+    "offender_event_recorded": "Recorded offender event",
+    "task_done": "Marked task as done",
+    "task_assigned": "Assigned task",
     # Victims and contact persons
     "person_added": "Added person",
     "contact_details_revealed": "Revealed address and contact details",
@@ -33,6 +39,10 @@ ACTIONS: dict[str, str] = {
     "user_reactivated": "Reactivated user",
     "second_factor_reset": "Reset security code",
     "password_reset": "Reset password",
+    # Deadline settings
+    "deadline_rule_changed": "Changed a deadline rule",
+    "non_working_day_added": "Added a non-working day",
+    "non_working_day_removed": "Removed a non-working day",
     # This area
     "audit_exported": "Exported audit trail",
 }
@@ -42,8 +52,12 @@ RECORD_TYPES: dict[str, str] = {
     "person": "Person",
     "sentence": "Sentence",
     "contact_log_entry": "Contact log entry",
+    "offender_event": "Offender event",
+    "task": "Task",
     "user": "User",
     "audit_trail": "Audit trail",
+    "deadline_rule": "Deadline rule",
+    "non_working_day": "Non-working day",
 }
 
 # The events an SPO reviews: someone saw or changed a victim's address and contact details.

@@ -12,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -23,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from victims import validators
 from victims.clock import LONDON
+from victims.domain.eligibility import Eligibility, decide_eligibility
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     ContactMethod,
@@ -32,18 +32,20 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.forms import GovDateField, OptionalDate, RequiredDate, options
+from victims.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 
+# Sentences with no length to give.
 INDETERMINATE = {
     "life",
     "ipp",
     "hmp",
     "hospital_restricted",
     "hospital_unrestricted",
-    "hospital_direction",
-    "transfer_direction",
 }
+# A hospital or transfer direction goes with a prison sentence: its length is given when the
+# sentence is determinate, and left empty when it is indeterminate.
+LENGTH_OPTIONAL = {"hospital_direction", "transfer_direction"}
 
 
 def _date(label: str, required: str | None = None, **kwargs) -> GovDateField:
@@ -117,9 +119,14 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         widget=GovSelect(),
         validators=[InputRequired(message="Choose the sentence type")],
     )
-    length_months = IntegerField(
+    length_months = WholeNumberField(
         "Sentence length in months",
-        description="Leave empty for life, IPP, detention at His Majesty’s pleasure and hospital orders",
+        not_a_number="Enter the sentence length as a whole number of months, like 18",
+        description=(
+            "Leave empty for life, IPP, detention at His Majesty’s pleasure and hospital orders. "
+            "For a hospital or transfer direction, the length of the prison sentence "
+            "(empty if it is indeterminate)"
+        ),
         widget=GovTextInput(),
         validators=[
             Optional(),
@@ -128,33 +135,104 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     )
     sentence_date = _date("Sentence date", required="Enter the sentence date")
     court = StringField("Court (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    # The case
-    scheme = RadioField(
-        "Scheme",
-        choices=options(Scheme),
+    # The case. The scheme is worked out from the offence and sentence; only an SPO may offer a
+    # different one, with a reason. These two fields are removed for everyone else.
+    offer_scheme = RadioField(
+        "Offer a different scheme (SPO decision)",
+        description=(
+            "The scheme is worked out from the offence and sentence. Choose another only if the "
+            "victim should be offered it anyway, for example a discretionary offer or a high-risk case."
+        ),
+        choices=options(Scheme, "No – use the scheme worked out from the offence and sentence"),
+        default="",
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose the scheme")],
+        validators=[Optional()],
+    )
+    offer_reason = TextAreaField(
+        "Reason for offering this scheme",
+        description="Needed when you choose a different scheme. Kept with the case and in the audit trail.",
+        widget=GovCharacterCount(),
+        validators=[Optional(), Length(max=1000, message="Reason must be 1,000 characters or fewer")],
     )
     referral_received_on = _date(
         "Date the referral was received", required="Enter the date the referral was received"
     )
     submit = SubmitField("Open case", widget=GovSubmitInput())
 
+    def __init__(self, *args, spo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spo = spo
+        if not spo:
+            del self.offer_scheme
+            del self.offer_reason
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         self.check_contact_details(self.channel.data)
         self.check_length_given()
+        self.check_eligibility()
         if self.relationship.data == "parent_guardian":
             self.relationship.errors = list(self.relationship.errors) + [
                 "Record the child victim first, then add their parent or guardian from the case page"
             ]
         return ok and not self.errors
 
+    def eligibility(self) -> Eligibility | None:
+        """The scheme worked out from the offence and sentence, once they are valid."""
+        fields = (self.offence_category, self.sentence_type, self.length_months)
+        if any(field.errors for field in fields) or not (
+            self.offence_category.data and self.sentence_type.data
+        ):
+            return None
+        try:
+            return decide_eligibility(
+                OffenceCategory(self.offence_category.data),
+                SentenceType(self.sentence_type.data),
+                self.length_months.data,
+            )
+        except ValueError:  # input the fields' own checks report
+            return None
+
+    def chosen_scheme(self) -> tuple[str | None, str]:
+        """An SPO's choice of a different scheme and its reason; (None, "") when none."""
+        if not self.spo:
+            return None, ""
+        return self.offer_scheme.data or None, (self.offer_reason.data or "").strip()
+
+    def check_eligibility(self) -> None:
+        computed = self.eligibility()
+        if computed is None:
+            return
+        scheme, reason = self.chosen_scheme()
+        if not self.spo:
+            if not computed.eligible:
+                _add_error(
+                    self.offence_category,
+                    f"{computed.reason} If the offence and sentence are right, ask an SPO to open the case.",
+                )
+            return
+        if not computed.eligible and scheme is None:
+            _add_error(
+                self.offer_scheme,
+                f"{computed.reason} Choose a scheme to offer anyway, or check the offence and sentence.",
+            )
+        elif scheme is not None and computed.scheme == scheme:
+            _add_error(
+                self.offer_scheme,
+                f"‘{Scheme(scheme).label}’ is the scheme worked out from the offence and sentence – "
+                "choose ‘No’ to use it",
+            )
+        if scheme is not None and not reason:
+            _add_error(self.offer_reason, "Enter the reason for offering this scheme")
+        if scheme is None and reason and computed.eligible:
+            _add_error(self.offer_scheme, "Choose the scheme to offer, or delete the reason")
+
     def check_length_given(self) -> None:
         # Not an inline validator: Optional() stops the chain on an empty field before
         # validate_length_months runs, so an empty length would pass for a determinate sentence.
         field, kind = self.length_months, self.sentence_type.data
-        if kind and kind not in INDETERMINATE and field.data is None and not field.errors:
+        needs_length = kind and kind not in INDETERMINATE | LENGTH_OPTIONAL
+        if needs_length and field.data is None and not field.errors:
             field.errors = list(field.errors) + ["Enter the sentence length in months"]
 
     def validate_length_months(self, field):
@@ -171,6 +249,10 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
             raise ValidationError("The referral date must be the same as or after the sentence date")
 
 
+def _add_error(field, message: str) -> None:
+    field.errors = list(field.errors) + [message]
+
+
 class SentenceDatesForm(SentenceDatesMixin, FlaskForm):
     source = SelectField(
         "Where do the new dates come from?",
@@ -180,6 +262,24 @@ class SentenceDatesForm(SentenceDatesMixin, FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Save dates", widget=GovSubmitInput())
+
+
+class SchemeForm(FlaskForm):
+    scheme = RadioField(
+        "Scheme",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose the scheme")],
+    )
+    reason = TextAreaField(
+        "Reason for the change",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired(message="Enter the reason for changing the scheme"),
+            Length(max=1000, message="Reason must be 1,000 characters or fewer"),
+        ],
+    )
+    version = HiddenField()
+    submit = SubmitField("Change scheme", widget=GovSubmitInput())
 
 
 class AllocateForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Changes to cases: intake, sentence dates, allocation, contacts. Flush, never commit."""
+"""Changes to cases: intake, scheme, sentence dates, allocation, contacts. Flush, never commit."""
 
 from __future__ import annotations
 
@@ -10,10 +10,22 @@ from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.clock import LONDON
 from victims.deadlines import services as deadlines
-from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, DateSource, Direction, Role
+from victims.domain import eligibility
+from victims.domain.eligibility import Eligibility, EligibilityDecision
+from victims.domain.vocabulary import (
+    SENTENCE_DATES,
+    CaseStatus,
+    DateSource,
+    Direction,
+    OffenceCategory,
+    Role,
+    Scheme,
+    SentenceType,
+)
 from victims.extensions import db
 from victims.people import services as people
 from victims.staff.models import User
+from victims.work import services as work
 
 
 class ChangeRefused(Exception):
@@ -46,20 +58,74 @@ class SentenceDetails:
     dates: dict[str, date | None]
 
 
+def assess(offence_category: str, sentence_type: str, length_months: int | None) -> Eligibility:
+    """The scheme worked out from the offence and sentence (victims.domain.eligibility)."""
+    try:
+        return eligibility.decide_eligibility(
+            OffenceCategory(offence_category), SentenceType(sentence_type), length_months
+        )
+    except ValueError as error:
+        raise ChangeRefused(f"Check the sentence: {error}", field="sentence_type") from None
+
+
+def decide_at_intake(
+    sentence: SentenceDetails, user: User | None, offer_scheme: str | None, offer_reason: str | None
+) -> EligibilityDecision:
+    """The computed scheme, or an SPO's choice of another with its reason. A victim who is not
+    eligible gets no case unless an SPO offers the scheme anyway."""
+    computed = assess(sentence.offence_category, sentence.sentence_type, sentence.length_months)
+    if not offer_scheme:
+        if not computed.eligible:
+            raise ChangeRefused(computed.reason, field="offence_category")
+        return EligibilityDecision(computed)
+    if user is None:
+        raise ChangeRefused("Only an SPO can offer a different scheme", field="offence_category")
+    try:
+        return eligibility.override(computed, Scheme(offer_scheme), offer_reason or "", Role(user.role))
+    except eligibility.OverrideNotAllowedError:
+        raise ChangeRefused("Only an SPO can offer a different scheme", field="offence_category") from None
+    except ValueError as error:
+        raise ChangeRefused(str(error).capitalize(), field="offer_reason") from None
+
+
+def _keep_computed(case: Case, computed: Eligibility) -> None:
+    case.computed_scheme = computed.scheme.value if computed.scheme else None
+    case.eligibility_reason = computed.reason
+    case.eligibility_basis = computed.basis
+    case.discretionary_offer = computed.discretionary_offer
+
+
+def _keep_override(case: Case, decision: EligibilityDecision, user: User) -> None:
+    if decision.override is None:
+        case.scheme_override_reason = case.scheme_overridden_by_id = case.scheme_overridden_at = None
+    else:
+        case.scheme_override_reason = decision.override.reason
+        case.scheme_overridden_by_id = user.id
+        case.scheme_overridden_at = clock.utcnow()
+
+
 def open_case(
     *,
     offender: OffenderDetails,
     sentence: SentenceDetails,
-    scheme: str,
     referral_received_on: date,
     team_id: int,
     region_id: int,
     first_person: people.PersonDetails,
     first_preferences: people.Preferences,
-    user: User,
+    user: User | None,
+    offer_scheme: str | None = None,
+    offer_reason: str | None = None,
 ) -> Case:
+    """Open a case in the scheme worked out from the offence and sentence, or (an SPO only)
+    in the scheme they chose with a reason. Refused before anything is written.
+
+    `user` is None for a referral through the API: the case then waits in the team's queue."""
     from victims.cases.queries import find_offender_by_crn, open_case_for_offender
 
+    decision = decide_at_intake(sentence, user, offer_scheme, offer_reason)
+    scheme = decision.scheme
+    assert scheme is not None  # decide_at_intake refuses "not eligible"
     record = find_offender_by_crn(offender.crn)
     if record is None:
         record = Offender(
@@ -93,17 +159,84 @@ def open_case(
         sentence_id=sentence_record.id,
         region_id=region_id,
         team_id=team_id,
-        scheme=scheme,
+        scheme=scheme.value,
         status=CaseStatus.OPEN.value,
         referral_received_on=referral_received_on,
-        allocated_vlo_id=user.id if user.role == Role.VLO else None,
+        allocated_vlo_id=user.id if user is not None and user.role == Role.VLO else None,
     )
+    _keep_computed(case, decision.computed)
+    _keep_override(case, decision, user)
     db.session.add(case)
     db.session.flush()
     audit.record("case_opened", "case", case.id, case_id=case.id, region_id=region_id)
+    if decision.override is not None:
+        audit.record(
+            "scheme_overridden",
+            "case",
+            case.id,
+            case_id=case.id,
+            region_id=region_id,
+            reason=decision.override.reason,
+            details=_scheme_details(None, scheme.value, decision.computed),
+            user=user,
+        )
     people.add_person(case, first_person, user, first_preferences, new_case=True)
     deadlines.refresh_case_deadlines(case, sentence_record, "Case opened", user)
     return case
+
+
+def _scheme_details(old: str | None, new: str, computed: Eligibility) -> dict:
+    return {"from": old, "to": new, "computed": computed.scheme.value if computed.scheme else None}
+
+
+def computed_eligibility(case: Case) -> Eligibility:
+    """The answer kept on the case; worked out now for a case opened before it was kept."""
+    if case.eligibility_reason is None:
+        sentence = case.sentence
+        return assess(sentence.offence_category, sentence.sentence_type, sentence.length_months)
+    return Eligibility(
+        Scheme(case.computed_scheme) if case.computed_scheme else None,
+        case.eligibility_reason,
+        case.eligibility_basis or "",
+        case.discretionary_offer,
+    )
+
+
+def change_scheme(case: Case, scheme: str, reason: str, user: User) -> None:
+    """An SPO puts the case in another scheme with a reason, or back in the computed one.
+
+    The scheme decides which deadlines apply, so they are worked out again: deadlines of the
+    old scheme that no longer apply are cancelled (with history), the new scheme's added."""
+    if Role(user.role) is not Role.SPO:
+        raise ChangeRefused("Only an SPO can change the scheme", field="scheme")
+    chosen, reason = Scheme(scheme), reason.strip()
+    if not reason:
+        raise ChangeRefused("Enter the reason for changing the scheme", field="reason")
+    if chosen.value == case.scheme:
+        raise ChangeRefused(f"The case is already in the scheme ‘{chosen.label}’", field="scheme")
+    computed = computed_eligibility(case)
+    previous = case.scheme
+    _keep_computed(case, computed)
+    if chosen == computed.scheme:
+        decision = EligibilityDecision(computed)
+        action = "scheme_override_removed"
+    else:
+        decision = eligibility.override(computed, chosen, reason, Role(user.role))
+        action = "scheme_overridden"
+    case.scheme = chosen.value
+    _keep_override(case, decision, user)
+    db.session.flush()  # raises StaleDataError if someone else saved first
+    audit.record(
+        action,
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=reason,
+        details=_scheme_details(previous, chosen.value, computed),
+        user=user,
+    )
+    deadlines.refresh_case_deadlines(case, case.sentence, f"Scheme changed to {chosen.label}", user)
 
 
 def change_sentence_dates(
@@ -156,6 +289,7 @@ def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
     previous = case.allocated_vlo_id
     case.allocated_vlo_id = vlo.id
     db.session.flush()
+    work.reassign_open_tasks(case, vlo)  # the work follows the case
     audit.record(
         "case_reallocated" if previous else "case_allocated",
         "case",

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries, services
-from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SentenceDatesForm
-from victims.conflicts import conflict_rows, stale, take_current_version
+from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SchemeForm, SentenceDatesForm
+from victims.conflicts import ConflictRow, conflict_rows, stale, take_current_version
 from victims.deadlines import queries as deadline_queries
-from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role, Scheme
 from victims.extensions import db
 from victims.forms import options
 from victims.people.forms import person_details_from, preferences_from
@@ -72,13 +72,14 @@ def region_cases():
 @bp.route("/new", methods=["GET", "POST"])
 @allowed(*CASEWORK)
 def new_case():
-    form = NewCaseForm()
+    form = NewCaseForm(spo=current_user.role == Role.SPO)
     if request.method == "GET":
         form.contact_level.data = "key_stages"
         form.channel.data = "post"
         form.language.data = "en"
         form.relationship.data = "victim"
     if form.validate_on_submit():
+        offer_scheme, offer_reason = form.chosen_scheme()
         try:
             case = services.open_case(
                 offender=services.OffenderDetails(
@@ -98,7 +99,8 @@ def new_case():
                     court=(form.court.data or "").strip() or None,
                     dates=form.sentence_dates(),
                 ),
-                scheme=form.scheme.data,
+                offer_scheme=offer_scheme,
+                offer_reason=offer_reason,
                 referral_received_on=form.referral_received_on.data,
                 team_id=current_user.team_id,
                 region_id=current_user.region_id,
@@ -107,7 +109,8 @@ def new_case():
                 user=current_user,
             )
         except services.ChangeRefused as refused:
-            getattr(form, refused.field or "crn").errors.append(refused.message)
+            field = getattr(form, refused.field or "crn", None) or form.offence_category
+            field.errors.append(refused.message)
         else:
             flash("Case opened", "success")
             return redirect(url_for("cases.case", case_id=case.id))
@@ -119,9 +122,16 @@ def new_case():
 def case(case_id: int):
     record = queries.case_for_page(case_id, current_user)
     audit.record("case_viewed", "case", record.id, case_id=record.id, region_id=record.region_id)
+    overridden_by = (
+        db.session.get(User, record.scheme_overridden_by_id) if record.scheme_overridden_by_id else None
+    )
     return render_template(
         "cases/case.html",
         case=record,
+        scheme_overridden_by=overridden_by,
+        computed_scheme_label=Scheme(record.computed_scheme).label
+        if record.computed_scheme
+        else "Not eligible",
         deadlines=deadline_queries.for_case(record.id),
         sentence_dates=SENTENCE_DATES,
         today=clock.today(),
@@ -169,6 +179,55 @@ def _raced(endpoint: str, case_id: int, **kwargs):
     return redirect(url_for(endpoint, case_id=case_id, **kwargs))
 
 
+@bp.route("/<int:case_id>/scheme", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def change_scheme(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    if record.status != CaseStatus.OPEN:
+        abort(404)
+    try:
+        computed = services.computed_eligibility(record)
+    except services.ChangeRefused:  # a sentence recorded before its details were checked
+        computed = None
+    form = SchemeForm()
+    form.scheme.choices = options(
+        [
+            (
+                scheme.value,
+                f"{scheme.label} (worked out from the offence and sentence)"
+                if computed and scheme == computed.scheme
+                else scheme.label,
+            )
+            for scheme in Scheme
+        ]
+    )
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            db.session.refresh(record)
+            chosen = Scheme(form.scheme.data).label
+            conflict = [ConflictRow("Scheme", record.scheme_label, chosen)]
+            take_current_version(form, record)
+        else:
+            try:
+                services.change_scheme(record, form.scheme.data, form.reason.data, current_user)
+            except services.ChangeRefused as refused:
+                (getattr(form, refused.field or "scheme", None) or form.scheme).errors.append(refused.message)
+            except StaleDataError:
+                db.session.rollback()
+                return _raced("cases.change_scheme", case_id)
+            else:
+                flash(f"Scheme changed to {record.scheme_label}", "success")
+                return redirect(url_for("cases.case", case_id=record.id))
+    status = 409 if conflict else 200
+    return (
+        render_template("cases/scheme.html", form=form, case=record, computed=computed, conflict=conflict),
+        status,
+    )
+
+
 @bp.route("/<int:case_id>/allocate", methods=["GET", "POST"])
 @allowed(Role.SPO)
 def allocate(case_id: int):
@@ -184,8 +243,6 @@ def allocate(case_id: int):
             db.session.refresh(record)
             current = record.allocated_vlo.name if record.allocated_vlo_id else "Nobody"
             chosen = next((vlo.name for vlo in vlos if str(vlo.id) == form.vlo.data), "")
-            from victims.conflicts import ConflictRow
-
             conflict = [ConflictRow("Allocated to", current, chosen)]
             take_current_version(form, record)
         else:

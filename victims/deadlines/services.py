@@ -97,8 +97,10 @@ def refresh_case_deadlines(
     """Compute the case's deadlines and bring the stored ones up to date.
 
     New deadlines are added; open ones whose date moved are changed, keeping the old date in
-    their history; open ones whose date can no longer be counted (a release date removed) are
-    cancelled. Met deadlines are left alone. A date moved into the past is simply overdue.
+    their history; open ones whose date can no longer be counted (a release date removed), or
+    whose rule no longer applies (the scheme changed), are cancelled with history; a cancelled
+    one that applies again is added afresh. Met deadlines are left alone. A date moved into
+    the past is simply overdue.
     """
     codes = CODES_BY_SCHEME[Scheme(case.scheme)]
     computed = rules.compute_all(inputs_for(case, sentence), current_rules(), working_calendar(), codes)
@@ -109,9 +111,17 @@ def refresh_case_deadlines(
         )
     }
     changes: list[rules.DeadlineChange] = []
+    # Rules of another scheme (event deadlines are not the scheme's to cancel).
+    other_schemes = {code for scheme_codes in CODES_BY_SCHEME.values() for code in scheme_codes} - set(codes)
+    for code in sorted(other_schemes & stored.keys()):
+        row = stored[code]
+        if row.status == OPEN and row.event_id is None:
+            _record(row, None, None, reason, user)
+            row.status = CANCELLED
+            changes.append(rules.DeadlineChange(code, row.due_on, None))
     for code in codes:
         deadline, row = computed.get(code), stored.get(code)
-        if row is None and deadline is not None:
+        if (row is None or row.status == CANCELLED) and deadline is not None:
             _add(case, deadline)
             changes.append(rules.DeadlineChange(code, None, deadline.due))
         elif row is not None and row.status == OPEN:
@@ -131,10 +141,11 @@ def refresh_case_deadlines(
     return changes
 
 
-def _add(case, deadline: rules.Deadline) -> CaseDeadline:
+def _add(case, deadline: rules.Deadline, event_id: int | None = None) -> CaseDeadline:
     row = CaseDeadline(
         case_id=case.id,
         code=deadline.code,
+        event_id=event_id,
         due_on=deadline.due,
         counted_from=deadline.counted_from,
         moved_from=deadline.moved_from,
@@ -146,6 +157,18 @@ def _add(case, deadline: rules.Deadline) -> CaseDeadline:
         # The case exists because the referral has arrived: met on the day it was received.
         row.status, row.met_on = MET, case.referral_received_on
     db.session.add(row)
+    # Work-bearing deadlines come with their task. Imported here: the work area builds on
+    # deadlines (its events create them), so it cannot be imported at the top of this module.
+    from victims.work.services import create_task
+
+    create_task(case, row)
+    return row
+
+
+def add_event_deadline(case, deadline: rules.Deadline, event_id: int) -> CaseDeadline:
+    """The deadline (and task) an offender event creates; several of one kind may be open."""
+    row = _add(case, deadline, event_id=event_id)
+    db.session.flush()
     return row
 
 
@@ -165,17 +188,30 @@ def _record(row: CaseDeadline, new_due: date | None, new_version: int | None, re
 
 
 def meet(case_id: int, code: str, on: date) -> bool:
-    """Mark a case's open deadline met; True if there was one to meet."""
+    """Mark a case's open deadline met; True if there was one to meet. Its task closes with it
+    (victims.work.services)."""
     row = db.session.scalar(
-        select(CaseDeadline).where(
-            CaseDeadline.case_id == case_id, CaseDeadline.code == code, CaseDeadline.status == OPEN
+        select(CaseDeadline)
+        .where(
+            CaseDeadline.case_id == case_id,
+            CaseDeadline.code == code,
+            CaseDeadline.status == OPEN,
         )
+        .order_by(CaseDeadline.due_on, CaseDeadline.id)
+        .limit(1)
     )
     if row is None:
         return False
+    meet_deadline(row, on)
+    return True
+
+
+def meet_deadline(row: CaseDeadline, on: date) -> None:
+    """Mark one open deadline met on a day (a task marked done meets its own deadline)."""
+    if row.status != OPEN:
+        return
     row.status, row.met_on = MET, on
     db.session.flush()
-    return True
 
 
 def initial_contact_codes() -> tuple[str, ...]:

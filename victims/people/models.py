@@ -106,12 +106,13 @@ class ContactLevelChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     at: Mapped[datetime] = created_at_column()
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None when the choice came with a referral through the API.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     old_level: Mapped[str | None] = mapped_column(String(20))
     new_level: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
 
-    user: Mapped[User] = relationship(lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="raise")
 
     @property
     def new_level_label(self) -> str:

@@ -49,8 +49,9 @@ class Preferences:
 
 
 def add_person(
-    case: Case, details: PersonDetails, user: User, preferences: Preferences, *, new_case: bool = False
+    case: Case, details: PersonDetails, user: User | None, preferences: Preferences, *, new_case: bool = False
 ) -> Person:
+    """Add a victim or contact person; `user` is None when a referral came through the API."""
     if details.relationship == Relationship.PARENT_GUARDIAN:
         siblings = [] if new_case else case.people
         child = next((p for p in siblings if p.id == details.acting_for_id), None)
@@ -67,7 +68,7 @@ def add_person(
         ContactLevelChange(
             person_id=person.id,
             at=clock.utcnow(),
-            user_id=user.id,
+            user_id=user.id if user else None,
             old_level=None,
             new_level=person.contact_level,
             reason="Recorded at intake",

@@ -1,0 +1,1 @@
+"""The intake API: referrals and offender events from courts, police and prison systems."""

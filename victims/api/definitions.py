@@ -1,0 +1,113 @@
+"""What the API accepts, defined once (victims.api.schema): validated here, published in
+/api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from victims.api.schema import Day, Flag, List, Record, Text, Whole
+from victims.domain.deadlines import OffenderEvent
+from victims.domain.vocabulary import Channel, ContactLevel, Language, OffenceCategory, SentenceType
+from victims.validators import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
+
+
+def _values(enum) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+ADDRESS = Record(
+    fields={
+        "line_1": Text(max_length=200),
+        "line_2": Text(max_length=200),
+        "town": Text(max_length=100),
+        "postcode": Text(
+            max_length=8,
+            pattern=POSTCODE.pattern,
+            pattern_message="must be a real postcode, like AA1 1AA",
+            upper=True,
+        ),
+    },
+    required=("line_1", "town", "postcode"),
+)
+
+PREFERENCES = Record(
+    fields={
+        "contact_level": Text(choices=_values(ContactLevel)),
+        "channel": Text(choices=_values(Channel)),
+        "language": Text(choices=_values(Language)),
+        "large_print": Flag(),
+    },
+)
+
+VICTIM = Record(
+    fields={
+        "relationship": Text(choices=("victim", "bereaved_relative")),
+        "first_name": Text(max_length=100),
+        "last_name": Text(max_length=100),
+        "date_of_birth": Day(not_after_today=True),
+        "address": ADDRESS,
+        "telephone": Text(
+            max_length=20, pattern=TELEPHONE.pattern, pattern_message="must be a telephone number"
+        ),
+        "email": Text(max_length=254, pattern=EMAIL.pattern, pattern_message="must be an email address"),
+        "preferences": PREFERENCES,
+    },
+    required=("relationship", "first_name", "last_name"),
+    description="A victim or bereaved relative. Contact details are stored encrypted and never returned.",
+)
+
+SENTENCE_DATE_FIELDS = ("crd", "ard", "ped", "hdced", "led", "sed", "tused", "prrd")
+
+REFERRAL = Record(
+    fields={
+        "offender": Record(
+            fields={
+                "crn": Text(
+                    max_length=7,
+                    pattern=CRN.pattern,
+                    pattern_message="must be a CRN like X123456",
+                    upper=True,
+                ),
+                "prison_number": Text(
+                    max_length=7,
+                    pattern=PRISON_NUMBER.pattern,
+                    pattern_message="must be a prison number like A1234BC",
+                    upper=True,
+                ),
+                "first_name": Text(max_length=100),
+                "last_name": Text(max_length=100),
+                "date_of_birth": Day(not_after_today=True),
+            },
+            required=("crn", "first_name", "last_name"),
+        ),
+        "sentence": Record(
+            fields={
+                "offence": Text(max_length=200),
+                "offence_category": Text(choices=_values(OffenceCategory)),
+                "sentence_type": Text(choices=_values(SentenceType)),
+                "length_months": Whole(minimum=1, maximum=1200),
+                "sentence_date": Day(not_after_today=True),
+                "court": Text(max_length=200),
+                "dates": Record(fields={name: Day() for name in SENTENCE_DATE_FIELDS}),
+            },
+            required=("offence", "offence_category", "sentence_type", "sentence_date"),
+        ),
+        "received_on": Day(
+            not_after_today=True, description="The day the Victim Contact Unit received the referral"
+        ),
+        "team_id": Whole(
+            minimum=1,
+            maximum=2_000_000_000,
+            description="The Victim Contact Unit; the client's own by default",
+        ),
+        "victims": List(items=VICTIM, min_items=1, max_items=20),
+    },
+    required=("offender", "sentence", "received_on", "victims"),
+)
+
+EVENT = Record(
+    fields={
+        "kind": Text(choices=_values(OffenderEvent)),
+        "occurred_on": Day(not_after_today=True),
+        "notes": Text(max_length=2000),
+    },
+    required=("kind", "occurred_on"),
+)

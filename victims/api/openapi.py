@@ -1,0 +1,173 @@
+"""The OpenAPI 3.1 document, built from the same definitions that validate requests."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from victims.api.definitions import EVENT, REFERRAL
+
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+
+CASE = {
+    "type": "object",
+    "required": ["id", "crn", "status", "scheme", "eligibility", "sentence_dates", "deadlines"],
+    "properties": {
+        "id": {"type": "integer"},
+        "crn": {"type": "string"},
+        "status": {"type": "string", "enum": ["open", "closed"]},
+        "team_id": {"type": "integer"},
+        "received_on": DATE,
+        "scheme": {"type": "string"},
+        "scheme_label": {"type": ["string", "null"]},
+        "eligibility": {
+            "type": "object",
+            "properties": {
+                "computed_scheme": {"type": ["string", "null"]},
+                "reason": {"type": ["string", "null"]},
+                "basis": {"type": ["string", "null"]},
+                "overridden": {"type": "boolean"},
+            },
+        },
+        "sentence_dates": {"type": "object", "additionalProperties": NULLABLE_DATE},
+        "deadlines": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "due_on": DATE,
+                    "status": {
+                        "type": "string",
+                        "enum": ["overdue", "due_soon", "on_track", "met", "cancelled"],
+                    },
+                    "rule_version": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
+PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["pointer", "detail"],
+                "properties": {"pointer": {"type": "string"}, "detail": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {"application/problem+json": {"schema": PROBLEM}}}
+
+
+def _case(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
+    }
+
+
+IDEMPOTENCY = "The same key and body again return the first response; nothing new is made"
+CASE_ID = {
+    "name": "case_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
+COMMON = {"401": _problem("No valid bearer token"), "404": _problem("No such case in the client's region")}
+
+
+@cache
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Victim contact casework intake API",
+            "version": "1",
+            "description": "Referrals and offender events in; cases and their deadlines out. "
+            "Every error is a problem document (RFC 9457) listing every invalid field. "
+            "Dates are ISO 8601 (YYYY-MM-DD).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Case": CASE,
+                "Problem": PROBLEM,
+                "Referral": REFERRAL.json_schema(),
+                "Event": EVENT.json_schema(),
+            },
+        },
+        "paths": {
+            "/referrals": {
+                "post": {
+                    "operationId": "createReferral",
+                    "summary": "Open (or find) the case for a referral",
+                    "parameters": [
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": IDEMPOTENCY,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                        }
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Referral"}}
+                        },
+                    },
+                    "responses": {
+                        "201": _case("The case was opened"),
+                        "200": _case("A repeat of an earlier request with the same Idempotency-Key"),
+                        "400": _problem("The body is not JSON"),
+                        "409": _problem("The Idempotency-Key was used with a different body"),
+                        "422": _problem(
+                            "Fields are invalid, or the victim is not eligible; nothing was stored"
+                        ),
+                        **COMMON,
+                    },
+                }
+            },
+            "/cases/{case_id}": {
+                "get": {
+                    "operationId": "getCase",
+                    "summary": "A case, its scheme with the reason, and every deadline",
+                    "parameters": [CASE_ID],
+                    "responses": {"200": _case("The case"), **COMMON},
+                }
+            },
+            "/cases/{case_id}/events": {
+                "post": {
+                    "operationId": "recordEvent",
+                    "summary": "Record an offender event; it creates a task with its deadline",
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
+                    },
+                    "responses": {
+                        "201": _case("The event was recorded"),
+                        "400": _problem("The body is not JSON"),
+                        "422": _problem("Fields are invalid; nothing was stored"),
+                        **COMMON,
+                    },
+                }
+            },
+        },
+    }

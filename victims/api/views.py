@@ -1,0 +1,207 @@
+"""/api/v1: bearer-token clients, each tied to one region; problem documents for every error."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from victims.api import auth
+from victims.api import referrals as referral_intake
+from victims.api.definitions import EVENT, REFERRAL
+from victims.api.models import IdempotencyRecord
+from victims.api.openapi import document
+from victims.api.problems import invalid, problem
+from victims.api.schema import Problem, validate
+from victims.cases.models import Case
+from victims.deadlines import queries as deadline_queries
+from victims.deadlines.services import status_of
+from victims.domain.vocabulary import SENTENCE_DATES, Scheme
+from victims.extensions import csrf, db
+from victims.work import services as work
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies: a bearer token in a header cannot be forged cross-site
+
+PUBLIC = {"api.openapi"}
+
+
+def client_view(view):
+    """Marks a view as reached with an API client's bearer token (checked below)."""
+    view.api_client_view = True
+    return view
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    client = auth.client_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if client is None:
+        response = problem(401, "Sign in with a bearer token", "Send Authorization: Bearer <token>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vcs"'
+        return response
+    g.api_client = client
+    return None
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+def case_in_region(case_id: int) -> Case:
+    case = db.session.scalar(
+        select(Case)
+        .where(Case.id == case_id, Case.region_id == g.api_client.region_id)
+        .options(joinedload(Case.offender), joinedload(Case.sentence))
+    )
+    if case is None:
+        abort(404)
+    return case
+
+
+def case_body(case: Case) -> dict:
+    """The case as the API returns it: no victim's name or contact details."""
+    deadlines = deadline_queries.for_case(case.id)
+    return {
+        "id": case.id,
+        "crn": case.offender.crn,
+        "status": case.status,
+        "team_id": case.team_id,
+        "received_on": case.referral_received_on.isoformat(),
+        "scheme": case.scheme,
+        "scheme_label": Scheme(case.scheme).label if case.scheme else None,
+        "eligibility": {
+            "computed_scheme": case.computed_scheme,
+            "reason": case.eligibility_reason,
+            "basis": case.eligibility_basis,
+            "overridden": case.scheme_override_reason is not None,
+        },
+        "sentence_dates": {
+            name: (value.isoformat() if (value := getattr(case.sentence, name)) else None)
+            for name in SENTENCE_DATES
+        },
+        "deadlines": [
+            {
+                "code": row.code,
+                "name": row.name,
+                "due_on": row.due_on.isoformat(),
+                "status": row.status if row.status != "open" else status_of(row.due_on).value,
+                "rule_version": row.rule_version,
+            }
+            for row in deadlines
+        ],
+    }
+
+
+@bp.route("/cases/<int:case_id>")
+@client_view
+def case(case_id: int):
+    return jsonify(case_body(case_in_region(case_id)))
+
+
+def _json_body():
+    body = request.get_json(silent=True)
+    if body is None:
+        return None, problem(400, "The body must be JSON", "Send Content-Type: application/json.")
+    return body, None
+
+
+@bp.route("/referrals", methods=["POST"])
+@client_view
+def referrals():
+    body, error = _json_body()
+    if error:
+        return error
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        return invalid([Problem("/Idempotency-Key", "must be 200 characters or fewer")])
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    data, problems = validate(REFERRAL, body)
+    if problems:
+        return invalid(problems)
+    record = None
+    if key:
+        record = _claim(key, digest)
+        if not isinstance(record, IdempotencyRecord):
+            return record  # the answer already given for this key, or a conflict
+    try:
+        case, created = referral_intake.receive(g.api_client, data)
+    except referral_intake.ReferralRefused as refused:
+        db.session.rollback()  # the key is released with everything else
+        return invalid([Problem(refused.pointer, refused.detail)])
+    except IntegrityError:
+        db.session.rollback()
+        return problem(
+            409,
+            "A referral for this offender arrived at the same moment",
+            "Send it again: it will find the case just opened.",
+            kind="concurrent-referral",
+        )
+    status, payload = (201 if created else 200), case_body(case_in_region(case.id))
+    if record is not None:
+        record.status, record.body = status, payload
+    return jsonify(payload), status
+
+
+def _claim(key: str, digest: str):
+    """Take the key for this request before doing anything, or answer as it was answered.
+
+    The key's row is written first, so a second request with the same key waits for the first
+    to finish and then replays its answer instead of opening a second case."""
+    earlier = _replay(key, digest)
+    if earlier is not None:
+        return earlier
+    record = IdempotencyRecord(client_id=g.api_client.id, key=key, request_hash=digest, status=0, body={})
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:
+        db.session.rollback()
+        return _replay(key, digest)
+    return record
+
+
+def _replay(key: str, digest: str):
+    record = db.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.client_id == g.api_client.id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.request_hash != digest:
+        return problem(
+            409,
+            "This Idempotency-Key was used for a different request",
+            "Use a new key for a new referral.",
+            kind="idempotency-key-reused",
+        )
+    return jsonify(record.body), 200
+
+
+@bp.route("/cases/<int:case_id>/events", methods=["POST"])
+@client_view
+def events(case_id: int):
+    case = case_in_region(case_id)
+    body, error = _json_body()
+    if error:
+        return error
+    data, problems = validate(EVENT, body)
+    if problems:
+        return invalid(problems)
+    try:
+        work.record_event(
+            case, data["kind"], data["occurred_on"], data.get("notes"), None, source=g.api_client.name[:20]
+        )
+    except work.WorkRefused as refused:
+        db.session.rollback()
+        return invalid([Problem(f"/{refused.field or 'kind'}", refused.message)])
+    return jsonify(case_body(case)), 201

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovSubmitInput
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from victims import validators
+from victims.domain.deadlines import OffenderEvent
+from victims.forms import GovDateField, RequiredDate, options
+
+NOTES_MAX = 2000
+
+
+class EventForm(FlaskForm):
+    kind = RadioField(
+        "What happened?",
+        choices=options(OffenderEvent),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose what happened")],
+    )
+    occurred_on = GovDateField(
+        "Date it happened",
+        description="For example, 27 3 2026",
+        validators=[RequiredDate("Enter the date it happened")],
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        description="Where the news came from, and anything the victim liaison officer needs to know",
+        widget=GovCharacterCount(),
+        validators=[
+            Optional(),
+            Length(max=NOTES_MAX, message=f"Notes must be {NOTES_MAX:,} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record event", widget=GovSubmitInput())
+
+    def validate_occurred_on(self, field):
+        validators.not_in_future(self, field)
+
+
+class AssignTaskForm(FlaskForm):
+    vlo = SelectField(
+        "Victim liaison officer",
+        widget=GovSelect(),
+        validators=[InputRequired(message="Choose a victim liaison officer")],
+    )
+    submit = SubmitField("Assign task", widget=GovSubmitInput())
