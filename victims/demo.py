@@ -190,7 +190,9 @@ def _make_case(
     length = rnd.choice([12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 180])
     if category in DOMESTIC_OFFENCES and rnd.random() < 0.3:
         length = rnd.choice([4, 6, 8, 10])  # under 12 months: the Victim Notification Scheme
-    sentence_date = today - timedelta(days=rnd.randint(60, 365 * 6))
+    # Cases waiting for allocation are new referrals; allocated ones go back years.
+    days_ago = rnd.randint(15, 40) if owner is None else rnd.randint(60, 365 * 6)
+    sentence_date = today - timedelta(days=days_ago)
     release_fraction = rnd.choice([0.4, 0.5, 0.5, 2 / 3])
     crd = sentence_date + timedelta(days=int(length * 30.44 * release_fraction))
     end = sentence_date + relativedelta(months=length)
