@@ -196,7 +196,11 @@ INVALID = [
         "Offender’s date of birth must be today or in the past",
     ),
     ({"length_months": "0"}, "length_months", "Enter a length between 1 and 1,200 months"),
-    ({"length_months": "lots"}, "length_months", "Enter the sentence length as a whole number of months, like 18"),
+    (
+        {"length_months": "lots"},
+        "length_months",
+        "Enter the sentence length as a whole number of months, like 18",
+    ),
     (
         {"sentence_type": "life"},
         "length_months",
