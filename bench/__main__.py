@@ -32,7 +32,17 @@ def build(app, size: int):
         team = make.team()
         vlo = make.user(team=team)
         spo = make.user(role=make_role("spo"), team=team)
-        cases = [make.case(vlo=vlo, victims=2) for _ in range(size)]
+        from datetime import date, timedelta
+
+        from victims.cases.models import Sentence
+        from victims.deadlines.services import refresh_case_deadlines
+
+        cases = []
+        for number in range(size):
+            # Release dates spread over the coming years, so each case has open deadlines and tasks.
+            case = make.case(vlo=vlo, victims=2, crd=date(2027, 1, 4) + timedelta(days=7 * number))
+            refresh_case_deadlines(case, db.session.get(Sentence, case.sentence_id), "bench")
+            cases.append(case)
         for case in cases[:5]:
             make.contact(case, vlo)
         db.session.commit()
@@ -105,6 +115,8 @@ def main() -> None:
             rows.append((size, "My caseload, search", *measure(app, vlo, "/cases/mine?q=Victim1")))
             rows.append((size, "Team cases", *measure(app, spo, "/cases/team")))
             rows.append((size, "Case page", *measure(app, vlo, f"/cases/{case_id}")))
+            rows.append((size, "My tasks", *measure(app, vlo, "/tasks/mine")))
+            rows.append((size, "Team work", *measure(app, spo, "/tasks/team")))
             with app.app_context():
                 db.engine.dispose()
     print(f"{'cases':>6}  {'page':<22}{'median ms':>10}{'SQL per request':>17}")
