@@ -91,6 +91,9 @@ class Config:
     SIGN_IN_WINDOW = timedelta(minutes=_env_int("SIGN_IN_WINDOW_MINUTES", 5))
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # The largest request body accepted (the CSV import's 1 MB file and its form): anything
+    # bigger is refused with 413 before it is read.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     CASELOAD_PAGE_SIZE = _env_int("CASELOAD_PAGE_SIZE", 25)
 
     # Celery: Redis when REDIS_URL is set, otherwise kombu's SQLAlchemy transport on SQLite.

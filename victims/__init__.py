@@ -180,12 +180,14 @@ def _register_blueprints(app: Flask) -> None:
     from victims.audit.views import bp as audit_bp
     from victims.auth.views import bp as auth_bp
     from victims.cases.views import bp as cases_bp
+    from victims.imports.views import bp as imports_bp
     from victims.main.views import bp as main_bp
     from victims.people.views import bp as people_bp
     from victims.seed import seed_cli
     from victims.work.views import bp as work_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp, work_bp, api_bp):
+    blueprints = (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp, work_bp, api_bp, imports_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(seed_cli)
     app.cli.add_command(api_clients_cli)

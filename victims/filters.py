@@ -37,6 +37,7 @@ NAVIGATION = [
     ("cases.team_cases", "Team cases", {Role.SPO}),
     ("work.team_work", "Team work", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
+    ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
     ("audit.trail", "Audit", {Role.MANAGER}),
     ("audit.reveals", "Address reveals", {Role.SPO}),

@@ -5,6 +5,7 @@ from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
+from victims.imports.models import ReferralUpload
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Region, Team, User, UserSkill
 from victims.work.models import OffenderEventRecord, Task
@@ -22,6 +23,7 @@ __all__ = [
     "Offender",
     "OffenderEventRecord",
     "Person",
+    "ReferralUpload",
     "Region",
     "RuleSettingRecord",
     "Sentence",

@@ -36,6 +36,7 @@ TABLES = {
     "offender_events",
     "offenders",
     "people",
+    "referral_uploads",
     "regions",
     "sentence_date_changes",
     "sentences",

@@ -1,17 +1,19 @@
-"""Turning a validated referral into a case: the same intake as the web form, with no user."""
+"""Turning a validated referral into a case: the same intake as the web form.
+
+Used by the API (no user: the case waits in the team's queue) and by the CSV import
+(the SPO who imported it)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from victims.api.models import ApiClient
 from victims.cases import services as cases
 from victims.cases.models import Case
 from victims.cases.queries import find_offender_by_crn, open_case_for_offender
 from victims.extensions import db
 from victims.people import services as people
 from victims.people.models import Person
-from victims.staff.models import Team
+from victims.staff.models import Team, User
 
 
 class ReferralRefused(Exception):
@@ -51,36 +53,54 @@ def _person(victim: dict) -> tuple[people.PersonDetails, people.Preferences]:
     )
 
 
-def _check_victims(victims: list[dict]) -> None:
+def victim_refusals(victims: list[dict]) -> list[ReferralRefused]:
+    """Every reason the victims of a validated referral cannot be recorded as given."""
+    refusals = []
     for index, victim in enumerate(victims):
         _details, prefs = _person(victim)
         if prefs.channel == "post" and not victim.get("address"):
-            raise ReferralRefused(f"/victims/{index}/address", "is required to contact this victim by post")
+            refusals.append(
+                ReferralRefused(f"/victims/{index}/address", "is required to contact this victim by post")
+            )
         if prefs.channel == "email" and not victim.get("email"):
-            raise ReferralRefused(f"/victims/{index}/email", "is required to contact this victim by email")
+            refusals.append(
+                ReferralRefused(f"/victims/{index}/email", "is required to contact this victim by email")
+            )
+    return refusals
 
 
-def _team(client: ApiClient, team_id: int | None) -> int:
-    chosen = team_id or client.team_id
+def _check_victims(victims: list[dict]) -> None:
+    refusals = victim_refusals(victims)
+    if refusals:
+        raise refusals[0]
+
+
+def _team(team_id: int | None, region_id: int, default_team_id: int | None) -> int:
+    chosen = team_id or default_team_id
     if chosen is None:
         raise ReferralRefused("/team_id", "is required: this client has no Victim Contact Unit of its own")
     team = db.session.get(Team, chosen)
-    if team is None or team.region_id != client.region_id:
+    if team is None or team.region_id != region_id:
         raise ReferralRefused("/team_id", "must be a Victim Contact Unit in this client's region")
     return team.id
 
 
-def receive(client: ApiClient, data: dict) -> tuple[Case, bool]:
+def receive(
+    data: dict, *, region_id: int, default_team_id: int | None, user: User | None = None
+) -> tuple[Case, bool]:
     """The case for a referral, and whether it was opened now (False: an open case was found,
-    and only victims it did not have yet were added)."""
-    team_id = _team(client, data.get("team_id"))
+    and only victims it did not have yet were added).
+
+    The case goes to the referral's team (which must be in `region_id`) or else to
+    `default_team_id`; `user` is who brought it in (None through the API)."""
+    team_id = _team(data.get("team_id"), region_id, default_team_id)
     _check_victims(data["victims"])
     offender, sentence = data["offender"], data["sentence"]
     existing = find_offender_by_crn(offender["crn"])
     if existing is not None:
-        case = open_case_for_offender(existing.id, client.region_id)
+        case = open_case_for_offender(existing.id, region_id)
         if case is not None:
-            _add_new_victims(case, data["victims"])
+            _add_new_victims(case, data["victims"], user)
             return case, False
     first, first_preferences = _person(data["victims"][0])
     try:
@@ -104,10 +124,10 @@ def receive(client: ApiClient, data: dict) -> tuple[Case, bool]:
             ),
             referral_received_on=data["received_on"],
             team_id=team_id,
-            region_id=client.region_id,
+            region_id=region_id,
             first_person=first,
             first_preferences=first_preferences,
-            user=None,
+            user=user,
         )
     except cases.ChangeRefused as refused:
         pointer = {"offence_category": "/sentence/offence_category", "crn": "/offender/crn"}.get(
@@ -116,11 +136,11 @@ def receive(client: ApiClient, data: dict) -> tuple[Case, bool]:
         raise ReferralRefused(pointer, refused.message) from None
     for victim in data["victims"][1:]:
         details, preferences = _person(victim)
-        people.add_person(case, details, None, preferences, new_case=True)
+        people.add_person(case, details, user, preferences, new_case=True)
     return case, True
 
 
-def _add_new_victims(case: Case, victims: list[dict]) -> None:
+def _add_new_victims(case: Case, victims: list[dict], user: User | None) -> None:
     known = {
         (first.casefold(), last.casefold())
         for first, last in db.session.execute(
@@ -130,4 +150,4 @@ def _add_new_victims(case: Case, victims: list[dict]) -> None:
     for victim in victims:
         if (victim["first_name"].casefold(), victim["last_name"].casefold()) not in known:
             details, preferences = _person(victim)
-            people.add_person(case, details, None, preferences, new_case=True)
+            people.add_person(case, details, user, preferences, new_case=True)

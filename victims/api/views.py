@@ -133,7 +133,9 @@ def referrals():
         if not isinstance(record, IdempotencyRecord):
             return record  # the answer already given for this key, or a conflict
     try:
-        case, created = referral_intake.receive(g.api_client, data)
+        case, created = referral_intake.receive(
+            data, region_id=g.api_client.region_id, default_team_id=g.api_client.team_id
+        )
     except referral_intake.ReferralRefused as refused:
         db.session.rollback()  # the key is released with everything else
         return invalid([Problem(refused.pointer, refused.detail)])

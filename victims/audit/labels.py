@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "scheme_override_removed": "Returned to the computed scheme",
     "sentence_dates_changed": "Changed sentence dates",
     "contact_added": "Added contact to log",
+    "referrals_imported": "Imported referrals from a CSV file",
     # Offender events and tasks
     "offender_event_recorded": "Recorded offender event",
     "task_done": "Marked task as done",
@@ -54,6 +55,7 @@ RECORD_TYPES: dict[str, str] = {
     "contact_log_entry": "Contact log entry",
     "offender_event": "Offender event",
     "task": "Task",
+    "referral_import": "Referral import",
     "user": "User",
     "audit_trail": "Audit trail",
     "deadline_rule": "Deadline rule",

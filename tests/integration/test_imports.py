@@ -1,0 +1,374 @@
+"""CSV import of referrals: a preview listing every bad row with every reason, then all or
+nothing, for SPOs only; the cases go to the SPO's team and region."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from tests.helpers import post_with_token, send, signed_in
+from victims.audit.models import AuditEvent
+from victims.cases.models import Case
+from victims.deadlines.models import CaseDeadline
+from victims.domain.vocabulary import Role
+from victims.imports import services
+from victims.imports.csv_format import COLUMNS
+from victims.imports.models import ReferralUpload
+from victims.people.models import Person
+
+UPLOAD = "/imports/referrals"
+HEADER = [column.name for column in COLUMNS]
+
+
+def row(**changes) -> dict:
+    values = {
+        "offender_crn": "X654321",
+        "offender_first_name": "Simon",
+        "offender_last_name": "Referred",
+        "offender_prison_number": "A1234BC",
+        "offence": "Wounding with intent",
+        "offence_category": "violent",
+        "sentence_type": "determinate",
+        "length_months": "48",
+        "sentence_date": "2025-12-02",
+        "court": "Cambridge Crown Court",
+        "crd": "2027-03-01",
+        "received_on": "2025-12-18",
+        "victim_relationship": "victim",
+        "victim_first_name": "Vera",
+        "victim_last_name": "Referral",
+        "victim_address_line_1": "1 Referral Road",
+        "victim_town": "Cambridge",
+        "victim_postcode": "cb1 1aa",
+    }
+    values.update(changes)
+    return values
+
+
+def csv_bytes(rows: list[dict], header: list[str] | None = None, bom: bool = False) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header or HEADER, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def upload(browser, content: bytes, filename: str = "referrals.csv", status: int = 200) -> str:
+    # Encoded here, in memory: the test client would spool a large body to a temporary file
+    # that it never closes.
+    boundary, body = encode_multipart(
+        {"csrf_token": browser.csrf_token(UPLOAD), "file": FileStorage(io.BytesIO(content), filename)}
+    )
+    response = send(
+        browser, "post", UPLOAD, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == status, response.status_code
+    return response.get_data(as_text=True)
+
+
+def text_of(html: str) -> str:
+    """The page's words, without tags, with quotes and spaces as a person reads them."""
+    words = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'").replace("&#34;", '"').replace("&amp;", "&")
+    return " ".join(words.split())
+
+
+def import_path(html: str) -> str:
+    match = re.search(r'action="(/imports/referrals/\d+)"', html)
+    assert match, "no import button"
+    return match.group(1)
+
+
+def count(session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture()
+def team(make):
+    return make.team()
+
+
+@pytest.fixture()
+def spo(make, team):
+    return make.user(Role.SPO, team)
+
+
+@pytest.fixture()
+def browser(app, spo):
+    return signed_in(app, spo)
+
+
+def test_the_template_downloads_and_its_example_row_is_a_good_referral(browser, database, frozen_clock):
+    response = send(browser, "get", f"{UPLOAD}/template.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0] == HEADER and len(rows) == 2
+
+    page = text_of(upload(browser, response.get_data()))
+    assert "1 referral from 1 row" in page
+    assert "Import 1 referral" in page
+
+
+def test_a_good_file_imports_every_referral_with_deadlines(browser, database, team, spo, frozen_clock):
+    rows = [
+        row(),
+        # Dates as a spreadsheet types them; the same offender, a second victim.
+        row(
+            sentence_date="02/12/2025",
+            received_on="18/12/2025",
+            crd="01/03/2027",
+            victim_relationship="Bereaved relative",
+            victim_first_name="Bob",
+            victim_last_name="Relative",
+            victim_address_line_1="",
+            victim_town="",
+            victim_postcode="",
+            victim_email="bob@example.test",
+            victim_channel="email",
+            victim_large_print="yes",
+        ),
+        row(offender_crn="x765432", offender_last_name="Second", victim_first_name="Wendy"),
+    ]
+    preview = upload(browser, csv_bytes(rows, bom=True))
+    words = text_of(preview)
+    assert "2 referrals from 3 rows" in words
+    assert "Import 2 referrals" in words
+    assert count(database.session, Case) == 0  # nothing yet
+
+    response = browser.post(import_path(preview), form_path=UPLOAD)
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    assert response.headers["Location"].startswith("/cases/team")
+    cases = database.session.scalars(select(Case).order_by(Case.id)).all()
+    assert len(cases) == 2
+    assert {case.team_id for case in cases} == {team.id}
+    assert {case.region_id for case in cases} == {team.region_id}
+    assert all(case.allocated_vlo_id is None for case in cases)  # the team's queue
+    assert all(case.scheme == "statutory" for case in cases)
+    for case in cases:
+        due = database.session.scalars(
+            select(CaseDeadline.due_on).where(
+                CaseDeadline.case_id == case.id, CaseDeadline.code == "initial_contact"
+            )
+        ).one()
+        assert due.isoformat() == "2026-01-20"  # 20 working days after 18 December 2025
+    people = database.session.scalars(select(Person).order_by(Person.id)).all()
+    assert [person.first_name for person in people] == ["Vera", "Bob", "Wendy"]
+    assert people[0].address_postcode == "CB1 1AA"
+    assert people[1].channel == "email" and people[1].large_print
+    assert people[1].relationship_ == "bereaved_relative"
+
+    event = database.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "referrals_imported")
+    ).one()
+    assert event.user_id == spo.id and event.region_id == team.region_id
+    assert event.details == {"rows": 3, "referrals": 2, "cases_opened": 2, "cases_found": 0}
+    assert count(database.session, ReferralUpload) == 0  # forgotten once imported
+
+    team_page = browser.get("/cases/team")
+    assert "2 referrals imported: 2 cases opened" in text_of(team_page)
+
+    # The same import again finds nothing to import.
+    again = browser.post(import_path(preview), form_path=UPLOAD)
+    assert again.status_code == 404
+    assert count(database.session, Case) == 2
+
+
+def test_a_bad_row_shows_every_reason_and_nothing_can_be_imported(browser, database, frozen_clock):
+    rows = [
+        row(),
+        row(
+            offender_crn="X765432",
+            offence_category="violentish",
+            length_months="four years",
+            received_on="31/02/2025",
+            victim_postcode="nowhere",
+            victim_email="not-an-email",
+            victim_large_print="maybe",
+            victim_first_name="",
+        ),
+    ]
+    page = upload(browser, csv_bytes(rows))
+    words = text_of(page)
+    assert "2 referrals from 2 rows; 1 row has problems" in words
+    assert "Nothing can be imported until every row is corrected" in words
+    assert "Import" not in re.sub(r"Import referrals", "", words)  # no button
+    assert "/imports/referrals/" not in page.replace("/imports/referrals/template.csv", "")
+    line_3 = text_of(page.split('id="line-3"')[1].split("</tr>")[0])
+    for reason in (
+        "offence_category must be one of: violent, sexual",
+        "length_months must be a whole number",
+        "received_on must be a real date",
+        "victim_postcode must be a real postcode, like AA1 1AA",
+        "victim_email must be an email address",
+        "victim_large_print must be yes or no",
+        "victim_first_name is required",
+    ):
+        assert reason in line_3, reason
+    line_2 = text_of(page.split('id="line-2"')[1].split("</tr>")[0])
+    assert "Ready" in line_2
+    assert count(database.session, ReferralUpload) == 0
+    assert count(database.session, Case) == 0
+
+
+def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, spo, make, frozen_clock):
+    text = csv_bytes([row(), row(offender_crn="X765432", sentence_date="2030-01-01")]).decode()
+    stored = services.keep(text, services.check(text, spo.region_id), spo)
+    response = browser.post(f"/imports/referrals/{stored.id}", form_path=UPLOAD)
+    assert response.status_code == 422
+    assert "sentence_date must be today or in the past" in text_of(response.get_data(as_text=True))
+    assert count(database.session, Case) == 0
+
+    # Another SPO's upload, or one that does not exist, is not found.
+    good = csv_bytes([row()]).decode()
+    theirs = services.keep(good, services.check(good, spo.region_id), make.user(Role.SPO))
+    for path in (f"/imports/referrals/{theirs.id}", "/imports/referrals/999999"):
+        assert browser.post(path, form_path=UPLOAD).status_code == 404
+    assert count(database.session, Case) == 0
+
+
+def test_a_failure_during_the_import_stores_nothing(browser, database, monkeypatch, frozen_clock):
+    preview = upload(browser, csv_bytes([row(), row(offender_crn="X765432", victim_first_name="Wendy")]))
+    from victims.api import referrals
+
+    original = referrals.receive
+
+    def second_refused(data, **kwargs):
+        # The first referral is stored before the second fails: all of it must go.
+        if data["offender"]["crn"] == "X765432":
+            raise referrals.ReferralRefused("/offender/crn", "was refused for this test")
+        return original(data, **kwargs)
+
+    monkeypatch.setattr(referrals, "receive", second_refused)
+    response = browser.post(import_path(preview), form_path=UPLOAD)
+    assert response.status_code == 422
+    words = text_of(response.get_data(as_text=True))
+    assert "Line 3: offender_crn was refused for this test" in words
+    assert "Nothing has been imported" in words
+    assert count(database.session, Case) == 0
+    assert count(database.session, Person) == 0
+    assert count(database.session, AuditEvent, AuditEvent.action == "referrals_imported") == 0
+
+
+def test_rows_with_one_crn_must_agree(browser, database, frozen_clock):
+    rows = [
+        row(),
+        row(offence="Robbery", sentence_date="2025-11-01", victim_first_name="Bob"),
+        row(offender_crn="x654321", victim_first_name="vera"),  # the same victim again
+    ]
+    words = text_of(upload(browser, csv_bytes(rows)))
+    assert "1 referral from 3 rows; 2 rows have problems" in words
+    assert "offence, sentence_date must be the same as on line 2, which has the same CRN" in words
+    assert "The same victim is already on line 2 for this CRN" in words
+
+
+def test_a_victim_who_is_not_eligible_is_refused(browser, database, frozen_clock):
+    rows = [row(), row(offender_crn="X765432", offence_category="other", sentence_type="community")]
+    page = upload(browser, csv_bytes(rows))
+    line_3 = text_of(page.split('id="line-3"')[1].split("</tr>")[0])
+    assert "Not eligible:" in line_3
+    assert "Import" not in re.sub(r"Import referrals", "", text_of(page))
+
+
+def test_a_referral_for_an_open_case_adds_its_victims(browser, database, team, make, frozen_clock):
+    existing = make.case(team=team, crn="X654321")
+    preview = upload(browser, csv_bytes([row()]))
+    assert "already has an open case in your region" in text_of(preview)
+    assert browser.post(import_path(preview), form_path=UPLOAD).status_code == 302
+    assert count(database.session, Case) == 1
+    assert (
+        "Vera"
+        in database.session.scalars(select(Person.first_name).where(Person.case_id == existing.id)).all()
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"", "referrals.csv", "The selected file is empty"),
+        ("\n".join([",".join(HEADER)]).encode(), "referrals.csv", "has no referrals in it"),
+        ("offender_crn,Nom\nX654321,Émile\n".encode("latin-1"), "referrals.csv", "must be saved as UTF-8"),
+        (csv_bytes([row()]).decode().encode("utf-16"), "referrals.csv", "must be saved as UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "referrals.csv", "must be a CSV file"),
+        (csv_bytes([row()]), "referrals.xlsx", "must be a CSV file"),
+        (b"X654321,Simon,Referred\n", "referrals.csv", "The first row of the file must be the column names"),
+        (
+            csv_bytes([row()], header=[*HEADER, "victim_shoe_size"]),
+            "referrals.csv",
+            "columns this service does not know: victim_shoe_size",
+        ),
+        (
+            csv_bytes(
+                [{k: v for k, v in row().items() if k != "offence"}],
+                header=[h for h in HEADER if h != "offence"],
+            ),
+            "referrals.csv",
+            "missing the columns offence",
+        ),
+        (b"a" * (1024 * 1024 + 1), "referrals.csv", "must be smaller than 1 MB"),
+    ],
+    ids=[
+        "empty",
+        "header only",
+        "latin-1",
+        "utf-16",
+        "binary",
+        "not csv",
+        "no header",
+        "unknown",
+        "missing",
+        "too large",
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_a_clear_error(browser, database, content, filename, message):
+    page = upload(browser, content, filename)
+    assert "govuk-error-summary" in page and "govuk-form-group--error" in page
+    assert message in text_of(page)
+    assert count(database.session, ReferralUpload) == 0
+
+
+def test_no_file_chosen(browser, database):
+    response = browser.post(UPLOAD, {}, status=200)
+    assert "Select a CSV file" in text_of(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", [Role.VLO, Role.MANAGER, Role.ADMIN])
+def test_only_an_spo_can_import(app, database, make, team, spo, role):
+    other = signed_in(app, make.user(role, team if role is Role.VLO else None))
+    assert send(other, "get", UPLOAD).status_code == 403
+    assert send(other, "get", f"{UPLOAD}/template.csv").status_code == 403
+    good = csv_bytes([row()]).decode()
+    stored = services.keep(good, services.check(good, spo.region_id), spo)
+    assert post_with_token(other, f"{UPLOAD}/{stored.id}", from_page="/").status_code == 403
+    assert "Import referrals" not in send(other, "get", "/", follow_redirects=True).get_data(as_text=True)
+    assert count(database.session, Case) == 0
+
+
+def test_the_spo_sees_the_navigation_item(browser):
+    assert "Import referrals" in browser.get("/", follow_redirects=True)
+
+
+def test_another_region_is_unaffected(app, database, make, frozen_clock):
+    east = make.case(team=make.team(make.region("east_of_england")), crn="X654321")
+    london_team = make.team(make.region("london"))
+    london = signed_in(app, make.user(Role.SPO, london_team))
+    preview = upload(london, csv_bytes([row()]))
+    assert "already has an open case" not in text_of(preview)
+    assert london.post(import_path(preview), form_path=UPLOAD).status_code == 302
+    opened = database.session.scalars(select(Case).where(Case.id != east.id)).one()
+    assert (opened.region_id, opened.team_id) == (london_team.region_id, london_team.id)
+    east_people = database.session.scalars(select(Person.first_name).where(Person.case_id == east.id)).all()
+    assert "Vera" not in east_people
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(app, make, frozen_clock):
+    spo = make.user(Role.SPO)
+    browser = signed_in(app, spo)
+    page = upload(browser, b"x" * (2 * 1024 * 1024 + 1), status=413)
+    assert "The file is too large" in page
