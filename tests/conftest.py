@@ -105,6 +105,9 @@ class QueryCounter:
     def count(self) -> int:
         return len(self.statements)
 
+    def __len__(self) -> int:
+        return len(self.statements)
+
 
 @pytest.fixture()
 def count_queries(database):

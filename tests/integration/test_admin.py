@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event as sql_events
 from sqlalchemy import select
 
 from tests.factories import PASSWORD
@@ -148,28 +146,9 @@ def test_list_is_paginated_by_25(web, make, admin, region):
 
 
 @pytest.fixture()
-def statements(database):
-    """with statements() as seen: ...; len(seen) is the SQL statements run meanwhile.
-
-    (conftest's count_queries calls db.get_app(), which Flask-SQLAlchemy 3.1 does not have.)
-    """
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def count(_conn, _cursor, statement, *_args):
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                seen.append(statement)
-
-        engine = database.engines[None].engine  # the test's connection belongs to this engine
-        sql_events.listen(engine, "before_cursor_execute", count)
-        try:
-            yield seen
-        finally:
-            sql_events.remove(engine, "before_cursor_execute", count)
-
-    return counting
+def statements(count_queries):
+    """with statements() as seen: ...; len(seen) is the SQL statements run meanwhile."""
+    return count_queries
 
 
 def test_list_makes_the_same_number_of_queries_however_many_users(web, make, admin, region, statements):

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from victims.audit import services as audit
@@ -55,28 +54,9 @@ def record(frozen_clock):
 
 
 @pytest.fixture()
-def statements(app, database):
-    """with statements() as seen: ...; len(seen): the SQL statements run meanwhile.
-
-    (conftest's count_queries calls db.get_app(), which Flask-SQLAlchemy 3.1 does not have.)
-    """
-
-    @contextmanager
-    def counting():
-        seen: list[str] = []
-
-        def count(_conn, _cursor, statement, *_args):
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-                seen.append(statement)
-
-        engine = database.engines[None].engine  # the test's connection belongs to this engine
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            yield seen
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-
-    return counting
+def statements(count_queries):
+    """with statements() as seen: ...; len(seen) is the SQL statements run meanwhile."""
+    return count_queries
 
 
 def table_rows(page: str) -> list[str]:
