@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-CASE_SCREENSHOT = "/tmp/e2e-case.png"  # noqa: S108  (a fixed place to look at after a run)
+# Kept after a run for a person to look at (test-results/ is not committed).
+CASE_SCREENSHOT = Path(__file__).resolve().parents[2] / "test-results" / "e2e-case.png"
 
 
 def _open_first_case(ui):
