@@ -63,33 +63,22 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
-_SQLITE_LISTENING = False
-
-
-def _sqlite_behaves() -> None:
+def _sqlite_behaves(engine) -> None:
     """Foreign keys on, and real transactions: Python's sqlite3 driver otherwise delays BEGIN
     until the first write, so a SAVEPOINT can open (and its RELEASE commit) the outermost
-    transaction. Registered once for every SQLite engine of the process."""
-    global _SQLITE_LISTENING
-    if _SQLITE_LISTENING:
-        return
+    transaction. Only on the service's own engine: kombu's SQLite broker manages its own."""
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
 
-    @event.listens_for(Engine, "connect")
+    @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            dbapi_connection.isolation_level = None  # we say BEGIN ourselves, below
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
+        dbapi_connection.isolation_level = None  # we say BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
-    @event.listens_for(Engine, "begin")
+    @event.listens_for(engine, "begin")
     def _begin(connection):
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN")
-
-    _SQLITE_LISTENING = True
+        connection.exec_driver_sql("BEGIN")
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -102,11 +91,12 @@ def _init_database(app: Flask) -> None:
     import victims.models  # noqa: F401  (every table known to the metadata)
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite"):
-        _sqlite_behaves()
-        if uri.startswith("sqlite:///"):
-            Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            _sqlite_behaves(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
 
 

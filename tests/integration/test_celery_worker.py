@@ -38,15 +38,20 @@ def _redis_or_skip():
     return client
 
 
-@pytest.fixture()
-def redis_client():
+@pytest.fixture(params=["redis", "embedded"])
+def broker(request, tmp_path):
+    """The broker the worker listens on: a real Redis (production, CI), and kombu's SQLAlchemy
+    transport on SQLite (what `make run` uses when there is no Redis)."""
+    if request.param == "embedded":
+        yield f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}", None
+        return
     client = _redis_or_skip()
-    yield client
+    yield REDIS_URL, client
     client.close()
 
 
 @pytest.fixture()
-def worker_env(tmp_path) -> dict[str, str]:
+def worker_env(tmp_path, broker) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -57,7 +62,7 @@ def worker_env(tmp_path) -> dict[str, str]:
             "VICTIMS_ENV": "development",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
-            "CELERY_BROKER_URL": REDIS_URL,
+            "CELERY_BROKER_URL": broker[0],
             # Given, so that nothing is generated (or raced over) in the instance folder.
             "SECRET_KEY": "worker-test-" + "s" * 40,
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
@@ -104,7 +109,8 @@ def _start_worker(env: dict[str, str], queue: str, output) -> subprocess.Popen:
     )
 
 
-def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, redis_client):
+def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, broker):
+    broker_url, redis_client = broker
     queue = f"vcs-test-{uuid.uuid4().hex[:12]}"
     log = tmp_path / "worker.log"
     output = log.open("w")
@@ -150,7 +156,7 @@ def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, redis_clien
 
         from celery import Celery
 
-        sender = Celery("vcs-test-sender", broker=REDIS_URL)
+        sender = Celery("vcs-test-sender", broker=broker_url)
         try:
             sender.send_task("housekeeping.end_expired_sessions", queue=queue)
         finally:
@@ -184,5 +190,6 @@ def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, redis_clien
         if engine is not None:
             engine.dispose()
         output.close()
-        leftovers = [queue, *redis_client.scan_iter(match=f"_kombu.*{queue}*")]
-        redis_client.delete(*leftovers)
+        if redis_client is not None:
+            leftovers = [queue, *redis_client.scan_iter(match=f"_kombu.*{queue}*")]
+            redis_client.delete(*leftovers)
