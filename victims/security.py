@@ -79,7 +79,8 @@ def guard(app) -> Callable:
             if request.path.startswith("/api/"):
                 abort(401)
             flash("Sign in to continue")
-            return redirect(url_for("auth.sign_in", next=_safe_next()))
+            here = request.full_path if request.query_string else request.path
+            return redirect(url_for("auth.sign_in", next=site_path(here)))
         roles = allowed_roles(app.view_functions[endpoint])
         if roles is None or current_user.role not in roles:
             abort(403)
@@ -88,7 +89,8 @@ def guard(app) -> Callable:
     return check_request
 
 
-def _safe_next() -> str | None:
-    # Only a path on this site, never a full URL (no open redirect).
-    path = request.full_path if request.query_string else request.path
-    return path if path.startswith("/") and not path.startswith("//") else None
+def site_path(value: str | None) -> str | None:
+    """The value if it is a path on this site, else None: never a full URL (no open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None

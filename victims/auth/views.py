@@ -14,7 +14,7 @@ from victims.auth import services as auth
 from victims.auth.forms import CodeForm, SignInForm
 from victims.domain import totp
 from victims.extensions import db
-from victims.security import signed_in
+from victims.security import signed_in, site_path
 from victims.staff.models import User
 
 bp = Blueprint("auth", __name__)
@@ -26,12 +26,6 @@ LOCKED_MESSAGE = (
 WRONG_CREDENTIALS = "Enter a correct email address and password"
 WRONG_CODE = "Enter a correct security code (a code can only be used once)"
 PENDING_MINUTES = 5
-
-
-def _safe_next(value: str | None) -> str | None:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -53,7 +47,7 @@ def sign_in():
             ok = auth.verify_password(user, form.password.data) and user is not None and user.active
             auth.record_attempt(email, "password", ok)
             if ok:
-                next_page = _safe_next(request.args.get("next"))
+                next_page = site_path(request.args.get("next"))
                 session.clear()  # no fixation: a new session starts at sign-in
                 session["pending_user_id"] = user.id
                 session["pending_email"] = user.email
@@ -175,4 +169,4 @@ def extend_session():
     record = g.user_session
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"last_seen_at": record.last_seen_at.isoformat()})
-    return redirect(request.referrer if _safe_next(request.referrer) else url_for("main.home"))
+    return redirect(url_for("main.home"))  # without JavaScript: back to the start
