@@ -33,18 +33,25 @@ static/.built: $(STAMPS)/npm build-assets.js $(wildcard frontend/*)
 	npm run --silent build
 	@touch $@
 
-# Debian packages the tests need: Chromium for the end-to-end tests (never a downloaded browser).
+# Debian packages the tests need: Chromium for the end-to-end tests (never a downloaded browser),
+# libfaketime to start a Celery worker and beat a day ahead, redis-server for a Redis of the
+# fault tests' own (restarted with its data wiped).
 $(STAMPS)/system: | $(STAMPS)
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium' (needed by the end-to-end tests)"; exit 1; \
-	  fi; \
-	fi
+	@missing=""; \
+	  [ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	  ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || missing="$$missing faketime"; \
+	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = "0" ]; then \
+	      echo "Installing Debian packages:$$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else \
+	      echo "Missing Debian packages: run 'sudo apt-get install$$missing' (needed by the tests)"; exit 1; \
+	    fi; \
+	  fi
 	@touch $@
 
-system-packages: $(STAMPS)/system ## Install the Debian packages the tests need (Chromium)
+system-packages: $(STAMPS)/system ## Install the Debian packages the tests need (chromium, faketime, redis-server)
 
 setup: $(STAMPS)/venv static/.built ## Install everything, migrate the database and load demo data
 	$(FLASK) db upgrade

@@ -95,6 +95,29 @@ class Config:
     # bigger is refused with 413 before it is read.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     CASELOAD_PAGE_SIZE = _env_int("CASELOAD_PAGE_SIZE", 25)
+    # The service's own address, for links in emails.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # Reminders (victims.reminders). "Upcoming" starts this many working days before a deadline.
+    REMINDER_UPCOMING_WORKING_DAYS = _env_int("REMINDER_UPCOMING_WORKING_DAYS", 5)
+    REMINDER_SWEEP_SECONDS = _env_int("REMINDER_SWEEP_SECONDS", 600)
+    # The most deadlines one sweep hands to the workers; the next sweep takes the rest.
+    REMINDER_SWEEP_BATCH = _env_int("REMINDER_SWEEP_BATCH", 5000)
+    # A sender holds an email this long; if it dies, another may take the email after it.
+    REMINDER_EMAIL_LEASE_SECONDS = _env_int("REMINDER_EMAIL_LEASE_SECONDS", 120)
+    # An email still waiting this long after its reminder is handed to a worker again by the sweep
+    # (its first task was lost: the broker lost its data, or the worker died before sending).
+    REMINDER_EMAIL_STALE_SECONDS = _env_int("REMINDER_EMAIL_STALE_SECONDS", 300)
+    REMINDER_EMAIL_MAX_ATTEMPTS = _env_int("REMINDER_EMAIL_MAX_ATTEMPTS", 6)
+    # Seconds before the first retry of an email; each later retry waits twice as long.
+    REMINDER_EMAIL_RETRY_SECONDS = _env_int("REMINDER_EMAIL_RETRY_SECONDS", 30)
+
+    # GOV.UK Notify. Without a key, emails go to the development outbox (/dev/outbox).
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_REMINDER_TEMPLATE_ID = os.environ.get(
+        "NOTIFY_REMINDER_TEMPLATE_ID", "8b6a3f0e-5a4c-4d55-9d8e-0c1f7a2b9e01"
+    )
 
     # Celery: Redis when REDIS_URL is set, otherwise kombu's SQLAlchemy transport on SQLite.
     CELERY = {
@@ -114,10 +137,23 @@ class Config:
                 "task": "housekeeping.end_expired_sessions",
                 "schedule": float(_env_int("HOUSEKEEPING_INTERVAL_SECONDS", 900)),
             },
+            "remind": {
+                "task": "reminders.sweep",
+                "schedule": float(_env_int("REMINDER_SWEEP_SECONDS", 600)),
+            },
         },
     }
-    if os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "").startswith("redis"):
-        CELERY["broker_transport_options"] = {"visibility_timeout": 3600}
+    if CELERY["broker_url"].startswith("redis"):
+        # A message a worker took but did not acknowledge (it died) comes back after this long.
+        CELERY["broker_transport_options"] = {
+            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+        }
+        # One beat, however many instances run it: RedBeat keeps the schedule and a lock in
+        # Redis (tasks.beat.RedBeatScheduler also puts them back if Redis lost its data).
+        CELERY["beat_scheduler"] = "tasks.beat:RedBeatScheduler"
+        CELERY["redbeat_redis_url"] = CELERY["broker_url"]
+        CELERY["redbeat_lock_timeout"] = _env_int("BEAT_LOCK_TIMEOUT_SECONDS", 300)
+        CELERY["redbeat_redis_options"] = {"retry_period": _env_int("BEAT_REDIS_RETRY_SECONDS", 600)}
 
     @classmethod
     def check(cls, config: dict) -> None:
@@ -168,6 +204,8 @@ class ProductionConfig(Config):
                 problems.append("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key")
         if len(config.get("BLIND_INDEX_KEY") or "") < 32:
             problems.append("BLIND_INDEX_KEY must be set to at least 32 random characters")
+        if not config.get("NOTIFY_API_KEY"):
+            problems.append("NOTIFY_API_KEY must be set: production sends through GOV.UK Notify")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

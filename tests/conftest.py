@@ -203,3 +203,24 @@ def web(app, database):
         return client
 
     return make_browser
+
+
+@pytest.fixture(scope="session")
+def _notify_server():
+    from tests.fakes.notify import RunningFake
+
+    with RunningFake() as running:
+        yield running
+
+
+@pytest.fixture()
+def fake_notify(app, _notify_server, monkeypatch):
+    """GOV.UK Notify, faked on a local port and called through the real client library."""
+    from tests.fakes.notify import REMINDER_TEMPLATE_ID
+
+    _notify_server.fake.reset()
+    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", _notify_server.fake.api_key)
+    monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", _notify_server.url)
+    monkeypatch.setitem(app.config, "NOTIFY_REMINDER_TEMPLATE_ID", REMINDER_TEMPLATE_ID)
+    yield _notify_server.fake
+    _notify_server.fake.reset()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from html.parser import HTMLParser
 
+import pytest
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from victims import create_app
 from victims.extensions import db
@@ -127,3 +131,38 @@ def signed_in(app: Flask, user):
         session.permanent = True
         session["sid"] = token
     return browser
+
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def throwaway_postgres_database(prefix: str = "vcs_migration_test") -> Iterator[str]:
+    """A throwaway PostgreSQL database, made and dropped here (skipped, or failed under
+    REQUIRE_SERVICES=1, when PostgreSQL cannot be reached)."""
+    try:
+        import psycopg
+
+        admin = make_url(POSTGRES_ADMIN_URL)
+        connect = {
+            "host": admin.host,
+            "port": admin.port or 5432,
+            "user": admin.username,
+            "dbname": admin.database,
+            "connect_timeout": 3,
+        }
+        if admin.password:
+            connect["password"] = admin.password
+        connection = psycopg.connect(autocommit=True, **connect)
+    except Exception as error:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -172,11 +172,25 @@ def _register_blueprints(app: Flask) -> None:
     from victims.cases.views import bp as cases_bp
     from victims.imports.views import bp as imports_bp
     from victims.main.views import bp as main_bp
+    from victims.notify.views import bp as notify_bp
     from victims.people.views import bp as people_bp
+    from victims.reminders.views import bp as reminders_bp
     from victims.seed import seed_cli
     from victims.work.views import bp as work_bp
 
-    blueprints = (main_bp, auth_bp, cases_bp, people_bp, admin_bp, audit_bp, work_bp, api_bp, imports_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        cases_bp,
+        people_bp,
+        admin_bp,
+        audit_bp,
+        work_bp,
+        api_bp,
+        imports_bp,
+        reminders_bp,
+        notify_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.cli.add_command(seed_cli)

@@ -53,7 +53,24 @@ def navigation() -> list[dict]:
         if current_user.role in roles:
             href = url_for(endpoint)
             items.append({"href": href, "text": text, "active": request.path.startswith(href)})
+    if current_user.role != Role.ADMIN:  # administrators are not sent reminders
+        items.append(_notifications_item())
     return items
+
+
+def _notifications_item() -> dict:
+    """ "Notifications", with the number unread in an MOJ notification badge."""
+    from victims.reminders.queries import unread_count
+
+    href = url_for("reminders.notifications")
+    unread = unread_count(current_user)
+    html = Markup("Notifications")
+    if unread:
+        html += Markup(
+            ' <span class="moj-notification-badge" data-testid="unread-badge">{}'
+            '<span class="govuk-visually-hidden"> unread</span></span>'
+        ).format(unread)
+    return {"href": href, "html": html, "active": request.path.startswith(href)}
 
 
 STATUS_TAGS = {"overdue": "govuk-tag--red", "due_soon": "govuk-tag--yellow", "on_track": "govuk-tag--green"}

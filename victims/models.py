@@ -6,7 +6,9 @@ from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 from victims.imports.models import ReferralUpload
+from victims.notify.models import OutboxEmail
 from victims.people.models import ContactLevelChange, Person
+from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import Region, Team, User, UserSkill
 from victims.work.models import OffenderEventRecord, Task
 
@@ -22,9 +24,12 @@ __all__ = [
     "NonWorkingDay",
     "Offender",
     "OffenderEventRecord",
+    "OutboxEmail",
     "Person",
     "ReferralUpload",
     "Region",
+    "Reminder",
+    "ReminderStageRecord",
     "RuleSettingRecord",
     "Sentence",
     "SentenceDateChange",

@@ -205,6 +205,7 @@ GOOD = {
     "SECRET_KEY": "s" * 64,
     "FIELD_ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
     "BLIND_INDEX_KEY": "b" * 64,
+    "NOTIFY_API_KEY": "live-" + "0" * 36 + "-" + "1" * 36,
 }
 
 
@@ -221,6 +222,7 @@ def test_production_starts_with_proper_keys():
         ({"BLIND_INDEX_KEY": "short"}, "BLIND_INDEX_KEY"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
+        ({"NOTIFY_API_KEY": ""}, "NOTIFY_API_KEY"),
     ],
 )
 def test_production_refuses_to_start_without_keys(change, message):

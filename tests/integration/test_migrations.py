@@ -3,8 +3,6 @@ the regions are seeded, and the models match the migration head exactly."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -12,16 +10,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 
-from tests.helpers import keeping_default_celery_app
+from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
 from victims import create_app
 from victims.domain.vocabulary import REGIONS
 from victims.extensions import db
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 TABLES = {
     "api_clients",
     "audit_events",
@@ -31,6 +25,7 @@ TABLES = {
     "deadline_changes",
     "deadline_rule_settings",
     "deadlines",
+    "dev_outbox_emails",
     "idempotency_records",
     "non_working_days",
     "offender_events",
@@ -38,6 +33,8 @@ TABLES = {
     "people",
     "referral_uploads",
     "regions",
+    "reminder_stages",
+    "reminders",
     "sentence_date_changes",
     "sentences",
     "sign_in_attempts",
@@ -49,41 +46,12 @@ TABLES = {
 }
 
 
-def _postgres_database() -> Iterator[str]:
-    """A throwaway PostgreSQL database, made and dropped here."""
-    try:
-        import psycopg
-
-        admin = make_url(POSTGRES_ADMIN_URL)
-        connect = {
-            "host": admin.host,
-            "port": admin.port or 5432,
-            "user": admin.username,
-            "dbname": admin.database,
-            "connect_timeout": 3,
-        }
-        if admin.password:
-            connect["password"] = admin.password
-        connection = psycopg.connect(autocommit=True, **connect)
-    except Exception as error:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"PostgreSQL is required (REQUIRE_SERVICES=1) but unreachable: {error}")
-        pytest.skip(f"PostgreSQL unreachable: {error}")
-    name = f"vcs_migration_test_{uuid.uuid4().hex[:8]}"
-    with connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield admin.set(database=name).render_as_string(hide_password=False)
-        finally:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
     else:
-        yield from _postgres_database()
+        yield from throwaway_postgres_database()
 
 
 @pytest.fixture()

@@ -25,6 +25,9 @@ ACTIONS: dict[str, str] = {
     "offender_event_recorded": "Recorded offender event",
     "task_done": "Marked task as done",
     "task_assigned": "Assigned task",
+    # Reminders
+    "reminder_email_retried": "Sent a failed reminder email again",
+    "reminder_emails_chosen": "Changed email reminders",
     # Victims and contact persons
     "person_added": "Added person",
     "contact_details_revealed": "Revealed address and contact details",
@@ -55,6 +58,7 @@ RECORD_TYPES: dict[str, str] = {
     "contact_log_entry": "Contact log entry",
     "offender_event": "Offender event",
     "task": "Task",
+    "reminder": "Reminder",
     "referral_import": "Referral import",
     "user": "User",
     "audit_trail": "Audit trail",

@@ -46,8 +46,9 @@ class CaseDeadline(Versioned, db.Model):
     __table_args__ = (
         # One live deadline per case and rule; met and cancelled ones are history.
         Index("ix_deadlines_case_id_code", "case_id", "code"),
-        # The caseload's "next deadline" and the reminder sweep read open deadlines by date.
-        Index("ix_deadlines_status_due_on", "status", "due_on"),
+        # The caseload's "next deadline" and the reminder sweep read open deadlines by date; the
+        # id makes it cover the sweep's query (victims.reminders.queries.deadlines_to_remind).
+        Index("ix_deadlines_status_due_on_id", "status", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
@@ -58,6 +58,8 @@ class User(UserMixin, Versioned, db.Model):
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # The time-step of the last accepted code: a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Reminders come in the service; by email too when the user chooses it.
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -8,6 +8,7 @@ from victims.cases import queries as case_queries
 from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
 from victims.forms import options
+from victims.reminders import queries as reminder_queries
 from victims.security import allowed
 from victims.staff.models import User
 from victims.work import queries, services
@@ -47,7 +48,10 @@ def team_work():
     per_page = current_app.config["CASELOAD_PAGE_SIZE"]
     overdue = queries.team_overdue(current_user, page=_page_number("overdue_page"), per_page=per_page)
     queue = queries.team_queue(current_user, page=_page_number("queue_page"), per_page=per_page)
-    return render_template("work/team_work.html", overdue=overdue, queue=queue)
+    failed = reminder_queries.failed_for_team(
+        current_user, page=_page_number("failed_page"), per_page=per_page
+    )
+    return render_template("work/team_work.html", overdue=overdue, queue=queue, failed=failed)
 
 
 # Where "Mark as done" returns to: a fixed list, never a URL from the form.

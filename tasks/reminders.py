@@ -1,0 +1,67 @@
+"""Reminder tasks: thin, ids only (victims.reminders.services holds the rules)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from sqlalchemy.exc import OperationalError
+
+from victims.extensions import db
+from victims.reminders import services as reminders
+
+log = logging.getLogger(__name__)
+
+# Every reminder task is acknowledged only when it has finished, and put back if its worker dies,
+# so a message is never lost; each is safe to run twice (see victims.reminders.services).
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="reminders.sweep", **RELIABLE)
+def sweep() -> dict[str, int]:
+    found = reminders.sweep()
+    db.session.rollback()  # read only: end the transaction before handing the work out
+    for deadline_id in found.deadline_ids:
+        remind.delay(deadline_id)
+    for reminder_id in found.email_ids:
+        send_email.delay(reminder_id)
+    log.info(
+        "Reminder sweep: %d deadlines, %d emails to retry", len(found.deadline_ids), len(found.email_ids)
+    )
+    return {"deadlines": len(found.deadline_ids), "emails": len(found.email_ids)}
+
+
+@shared_task(
+    name="reminders.remind",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    **RELIABLE,
+)
+def remind(deadline_id: int) -> int:
+    to_email = reminders.remind(deadline_id)
+    for reminder_id in to_email:
+        send_email.delay(reminder_id)
+    return len(to_email)
+
+
+# How often to look again at an email another sender holds; after that the sweep has it.
+BUSY_LOOKS = 5
+
+
+@shared_task(
+    name="reminders.email",
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    **RELIABLE,
+)
+def send_email(self, reminder_id: int) -> str:
+    outcome = reminders.send_email(reminder_id)
+    if outcome.status == "retry" or (outcome.status == "busy" and self.request.retries < BUSY_LOOKS):
+        # Attempts are counted in the database (REMINDER_EMAIL_MAX_ATTEMPTS), not here.
+        raise self.retry(countdown=outcome.retry_in, max_retries=None)
+    return outcome.status

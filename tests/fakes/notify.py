@@ -1,0 +1,238 @@
+"""A local stand-in for GOV.UK Notify that speaks its API (v2), for tests.
+
+The service talks to it through the real `notifications-python-client`, pointed here with
+`base_url`. It checks what Notify checks that matters to us: the API key's JSON Web Token
+(HS256, `iss` the service id, `iat` within 30 seconds), the template id, every placeholder
+filled in, a valid email address. It renders emails from the service's own copies of the
+templates (victims.notify.templates), keyed by the ids the service is configured with.
+
+Knobs for fault tests:
+- `fail_next(n, status)`: the next n sends answer `status` (500, 429, 400...) without sending;
+- `hold_seconds`: a send is recorded, then the answer is held this long (a sender killed in
+  that time has had its email taken by Notify without knowing it).
+
+Run on its own (for a worker in another process): `python -m tests.fakes.notify PORT KEY FILE`
+serves until killed and writes each accepted notification as a JSON line to FILE.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import jwt
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from victims.notify.templates import EMAIL_TEMPLATES, EmailTemplate
+
+SERVICE_ID = "5a9fb0e1-2c51-4a5b-9d3c-1e2f3a4b5c6d"
+SECRET = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+API_KEY = f"vcs_test-{SERVICE_ID}-{SECRET}"
+REMINDER_TEMPLATE_ID = "8b6a3f0e-5a4c-4d55-9d8e-0c1f7a2b9e01"
+TEMPLATE_IDS = {"reminder": REMINDER_TEMPLATE_ID}
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _error(status: int, kind: str, message: str) -> Response:
+    body = {"status_code": status, "errors": [{"error": kind, "message": message}]}
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+@dataclass
+class FakeNotify:
+    service_id: str = SERVICE_ID
+    secret: str = SECRET
+    templates: dict[str, EmailTemplate] = field(
+        default_factory=lambda: {TEMPLATE_IDS[name]: template for name, template in EMAIL_TEMPLATES.items()}
+    )
+    hold_seconds: float = 0.0
+    log_path: str | None = None
+    notifications: list[dict] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    _failures: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    api_key = API_KEY
+
+    # -- knobs ----------------------------------------------------------------------------------
+
+    def fail_next(self, times: int, status: int = 500) -> None:
+        with self._lock:
+            self._failures.extend([status] * times)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.notifications.clear()
+            self.requests.clear()
+            self._failures.clear()
+            self.hold_seconds = 0.0
+
+    def sent_to(self, email_address: str) -> list[dict]:
+        with self._lock:
+            return [item for item in self.notifications if item["email_address"] == email_address]
+
+    # -- the API --------------------------------------------------------------------------------
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        with self._lock:
+            self.requests.append((request.method, request.path))
+        problem = self._authenticate(request)
+        response = problem or self._route(request)
+        return response(environ, start_response)
+
+    def _authenticate(self, request: Request) -> Response | None:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return _error(401, "AuthError", "Unauthorized: authentication token must be provided")
+        token = header.removeprefix("Bearer ")
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=["HS256"], options={"verify_iat": False})
+        except jwt.InvalidTokenError:
+            return _error(403, "AuthError", "Invalid token: API key not found")
+        if claims.get("iss") != self.service_id:
+            return _error(403, "AuthError", "Invalid token: service not found")
+        if abs(time.time() - int(claims.get("iat", 0))) > 30:
+            return _error(403, "AuthError", "Error: Your system clock must be accurate to within 30 seconds")
+        return None
+
+    def _route(self, request: Request) -> Response:
+        if request.method == "POST" and request.path == "/v2/notifications/email":
+            return self._send_email(request)
+        if request.method == "GET" and request.path == "/v2/notifications":
+            return self._list(request)
+        match = re.fullmatch(r"/v2/notifications/([0-9a-f-]{36})", request.path)
+        if request.method == "GET" and match:
+            found = [item for item in self.notifications if item["id"] == match.group(1)]
+            if not found:
+                return _error(404, "NoResultFound", "No result found")
+            return Response(json.dumps(self._public(found[0])), mimetype="application/json")
+        return _error(404, "NotFound", "Not found")
+
+    def _send_email(self, request: Request) -> Response:
+        with self._lock:
+            failure = self._failures.pop(0) if self._failures else None
+        if failure == 429:
+            return _error(
+                429, "RateLimitError", "Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds"
+            )
+        if failure is not None and failure >= 500:
+            return _error(failure, "Exception", "Internal server error")
+        if failure is not None:
+            return _error(
+                failure, "BadRequestError", "Can’t send to this recipient using a team-only API key"
+            )
+        data = request.get_json(silent=True) or {}
+        errors = []
+        address = data.get("email_address")
+        if not isinstance(address, str) or not _EMAIL.match(address):
+            errors.append({"error": "ValidationError", "message": "email_address Not a valid email address"})
+        template = self.templates.get(str(data.get("template_id")))
+        if template is None:
+            errors.append({"error": "BadRequestError", "message": "Template not found"})
+        personalisation = data.get("personalisation") or {}
+        if template is not None:
+            missing = template.placeholders() - set(personalisation)
+            if missing:
+                message = f"Missing personalisation: {', '.join(sorted(missing))}"
+                errors.append({"error": "BadRequestError", "message": message})
+        if errors:
+            body = {"status_code": 400, "errors": errors}
+            return Response(json.dumps(body), status=400, mimetype="application/json")
+        subject, body = template.render(personalisation)
+        notification = {
+            "id": str(uuid.uuid4()),
+            "reference": data.get("reference"),
+            "email_address": address,
+            "template_id": data["template_id"],
+            "subject": subject,
+            "body": body,
+            "personalisation": personalisation,
+            "created_at": datetime.now(UTC).isoformat(),
+            "status": "created",
+        }
+        with self._lock:
+            self.notifications.append(notification)
+        if self.log_path:
+            with open(self.log_path, "a") as log:
+                log.write(json.dumps(notification) + "\n")
+        if self.hold_seconds:
+            time.sleep(self.hold_seconds)
+        template_uri = f"{request.host_url}services/{self.service_id}/templates/{notification['template_id']}"
+        response = {
+            "id": notification["id"],
+            "reference": notification["reference"],
+            "content": {"subject": subject, "body": body, "from_email": "vcs@notifications.service.gov.uk"},
+            "uri": f"{request.host_url}v2/notifications/{notification['id']}",
+            "template": {
+                "id": notification["template_id"],
+                "version": 1,
+                "uri": template_uri,
+            },
+            "scheduled_for": None,
+        }
+        return Response(json.dumps(response), status=201, mimetype="application/json")
+
+    def _list(self, request: Request) -> Response:
+        reference = request.args.get("reference")
+        kind = request.args.get("template_type")
+        with self._lock:
+            found = [
+                self._public(item)
+                for item in reversed(self.notifications)
+                if (reference is None or item["reference"] == reference) and kind in (None, "email")
+            ]
+        body = {"notifications": found, "links": {"current": request.url}}
+        return Response(json.dumps(body), mimetype="application/json")
+
+    @staticmethod
+    def _public(item: dict) -> dict:
+        return {
+            "id": item["id"],
+            "reference": item["reference"],
+            "email_address": item["email_address"],
+            "type": "email",
+            "status": item["status"],
+            "template": {"id": item["template_id"], "version": 1, "uri": ""},
+            "body": item["body"],
+            "subject": item["subject"],
+            "created_at": item["created_at"],
+        }
+
+
+class RunningFake:
+    """A FakeNotify served on a free port of 127.0.0.1 in a background thread."""
+
+    def __init__(self, fake: FakeNotify | None = None, port: int = 0):
+        self.fake = fake or FakeNotify()
+        self._server = make_server("127.0.0.1", port, self.fake, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> RunningFake:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def main(argv: list[str]) -> None:
+    port, log_path = int(argv[1]), argv[2]
+    hold = float(argv[3]) if len(argv) > 3 else 0.0
+    running = RunningFake(FakeNotify(log_path=log_path, hold_seconds=hold), port=port)
+    print(running.url, flush=True)
+    running._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,507 @@
+"""Reminders survive faults. Real parts: Celery worker and beat processes started by the real
+command line, a Redis server of the test's own (so it can be restarted with its data wiped),
+the service's database (PostgreSQL in CI, migrated by the real command), and GOV.UK Notify faked
+on a local port and called through the real client library.
+
+Each test ends with the same check: every reminder that is due exists exactly once, and every
+email that should go has gone to Notify exactly once.
+
+The timings are shortened by configuration (a sweep every 2 seconds, a 4-second email lease,
+a 6-second Redis visibility timeout), never by changing the code under test."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
+from tests.helpers import throwaway_postgres_database
+from victims.cases.models import Case, Offender, Sentence
+from victims.clock import LONDON
+from victims.deadlines.models import CaseDeadline
+from victims.domain import reminders as rules
+from victims.domain.calendar import WorkingDayCalendar
+from victims.domain.vocabulary import Role
+from victims.reminders.models import EMAIL_PENDING, EMAIL_SENT, Reminder
+from victims.staff.models import Region, Team, User
+from victims.work.models import Task
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+WAIT_SECONDS = 90
+UPCOMING = 5
+
+
+def _required(what: str, why: str) -> None:
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1): {why}")
+    pytest.skip(f"{what}: {why}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of this module's own, keeping nothing on disk."""
+
+    def __init__(self, workdir: Path):
+        self.port = _free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=2)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            cwd=self.workdir,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if self.client().ping():
+                    return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # no goodbye, no save: the data is gone
+            self.process.wait(timeout=10)
+
+    def restart_empty(self) -> None:
+        self.stop()
+        self.start()
+        assert self.client().dbsize() == 0
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        _required("redis-server", "not installed (Debian package redis-server)")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """PostgreSQL when the suite runs on it (CI), otherwise a SQLite file."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        yield from throwaway_postgres_database("vcs_reminder_faults")
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('faults') / 'faults.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def notify() -> Iterator[RunningFake]:
+    with RunningFake() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TEST_DATABASE_URL"}
+    }
+    env.update(
+        {
+            "VICTIMS_ENV": "development",
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": redis_server.url,
+            "SECRET_KEY": "fault-test-" + "s" * 40,
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "BLIND_INDEX_KEY": "fault-test-" + "b" * 40,
+            "NOTIFY_API_KEY": notify.fake.api_key,
+            "NOTIFY_BASE_URL": notify.url,
+            "NOTIFY_REMINDER_TEMPLATE_ID": REMINDER_TEMPLATE_ID,
+            "REMINDER_SWEEP_SECONDS": "2",
+            "REMINDER_EMAIL_LEASE_SECONDS": "4",
+            "REMINDER_EMAIL_STALE_SECONDS": "3",
+            "REMINDER_EMAIL_RETRY_SECONDS": "1",
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS": "6",
+            "BEAT_LOCK_TIMEOUT_SECONDS": "10",
+            "HOUSEKEEPING_INTERVAL_SECONDS": "3600",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    migrated = subprocess.run(
+        [str(BIN / "flask"), "--app", "victims", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    return env
+
+
+@pytest.fixture(scope="module")
+def engine(database_url, service_env):
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+class Processes:
+    """Workers and beats started as a person would start them, each with its own log."""
+
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env = env
+        self.logs = logs
+        self.started: list[tuple[str, subprocess.Popen]] = []
+
+    def _start(self, name: str, args: list[str], shift_clock: str | None) -> subprocess.Popen:
+        env = dict(self.env)
+        if shift_clock:
+            env.update(_faketime(shift_clock))
+        with (self.logs / f"{name}.log").open("a") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                [str(BIN / "celery"), "-A", "tasks", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.started.append((name, process))
+        return process
+
+    def worker(self, name: str = "worker", shift_clock: str | None = None) -> subprocess.Popen:
+        args = ["worker", "--pool=solo", "--without-heartbeat", "--without-gossip", "--without-mingle"]
+        return self._start(
+            name, [*args, "--loglevel=INFO", "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"], shift_clock
+        )
+
+    def beat(self, name: str = "beat", shift_clock: str | None = None) -> subprocess.Popen:
+        return self._start(name, ["beat", "--loglevel=INFO", "--max-interval=2"], shift_clock)
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        """Kill -9: no time to finish, acknowledge or release anything."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    @staticmethod
+    def stop(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for _, process in self.started:
+            self.stop(process)
+
+    def log_text(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text()[-6000:]}" for path in sorted(self.logs.glob("*.log"))
+        )
+
+
+def _faketime(shift: str) -> dict[str, str]:
+    found = glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1")
+    if not found:
+        _required("libfaketime", "not installed (Debian package faketime)")
+    return {"LD_PRELOAD": found[0], "FAKETIME": shift, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+
+
+@pytest.fixture()
+def processes(service_env, tmp_path, redis_server, notify) -> Iterator[Processes]:
+    redis_server.client().flushall()
+    notify.fake.reset()
+    running = Processes(service_env, tmp_path)
+    yield running
+    running.stop_all()
+
+
+# -- the work and the check ------------------------------------------------------------------------
+
+
+def london_today(shift_days: int = 0) -> date:
+    return (datetime.now(LONDON) + timedelta(days=shift_days)).date()
+
+
+CALENDAR = WorkingDayCalendar.england(date.today().year - 1, date.today().year + 2)
+
+
+@dataclass
+class Work:
+    deadline_ids: list[int]
+    vlo_id: int
+    spo_id: int
+    emails: bool
+
+
+def make_work(engine, due_dates: list[date], *, emails: bool) -> Work:
+    """A team with a VLO and an SPO, and one case per due date, each with a deadline and its task."""
+    with Session(engine) as session, session.begin():
+        region_id = session.scalar(select(Region.id).order_by(Region.id).limit(1))
+        team = Team(region_id=region_id, name=f"Fault team {uuid.uuid4().hex[:8]}")
+        session.add(team)
+        session.flush()
+        people = {}
+        for role in (Role.VLO, Role.SPO):
+            people[role] = User(
+                email=f"{role.value}-{uuid.uuid4().hex[:8]}@probation.example",
+                name=f"Fault {role.label}",
+                role=role.value,
+                region_id=region_id,
+                team_id=team.id,
+                password_hash="not-used",
+                email_reminders=emails,
+            )
+            session.add(people[role])
+        session.flush()
+        deadline_ids = []
+        for due in due_dates:
+            number = uuid.uuid4().int % 10**6
+            offender = Offender(crn=f"F{number:06d}", first_name="Fault", last_name=f"Test{number}")
+            session.add(offender)
+            session.flush()
+            sentence = Sentence(
+                offender_id=offender.id,
+                offence="Wounding with intent",
+                offence_category="violent",
+                sentence_type="determinate",
+                length_months=48,
+                sentence_date=date(2024, 3, 1),
+            )
+            session.add(sentence)
+            session.flush()
+            case = Case(
+                offender_id=offender.id,
+                sentence_id=sentence.id,
+                region_id=region_id,
+                team_id=team.id,
+                scheme="statutory",
+                referral_received_on=date(2024, 3, 10),
+                allocated_vlo_id=people[Role.VLO].id,
+            )
+            session.add(case)
+            session.flush()
+            deadline = CaseDeadline(
+                case_id=case.id,
+                code="initial_contact",
+                due_on=due,
+                counted_from=due - timedelta(days=14),
+                rule_version=1,
+                rule_number=10,
+            )
+            session.add(deadline)
+            session.flush()
+            session.add(
+                Task(
+                    case_id=case.id,
+                    team_id=team.id,
+                    deadline_id=deadline.id,
+                    title="Make initial contact with the victims",
+                    assigned_to_id=people[Role.VLO].id,
+                )
+            )
+            deadline_ids.append(deadline.id)
+        return Work(deadline_ids, people[Role.VLO].id, people[Role.SPO].id, emails)
+
+
+def due_dates_around(today: date) -> list[date]:
+    """Overdue, due today, upcoming (the last day of the stage), and not yet in a stage."""
+    horizon = rules.horizon(today, CALENDAR, UPCOMING)
+    return [today - timedelta(days=3), today, horizon, horizon + timedelta(days=3)]
+
+
+def expected_reminders(engine, work: Work, days: list[date]) -> set[tuple[int, date, str, int]]:
+    """(deadline, due date, stage, recipient) for every day the sweep has run on."""
+    with Session(engine) as session:
+        due = dict(
+            session.execute(
+                select(CaseDeadline.id, CaseDeadline.due_on).where(CaseDeadline.id.in_(work.deadline_ids))
+            ).all()
+        )
+    wanted = set()
+    for day in days:
+        for deadline_id, due_on in due.items():
+            stage = rules.stage_for(due_on, day, CALENDAR, UPCOMING)
+            if stage is None:
+                continue
+            for recipient in rules.recipients(stage, work.vlo_id, [work.spo_id]):
+                wanted.add((deadline_id, due_on, stage.value, recipient.user_id))
+    return wanted
+
+
+def reminders_of(engine, work: Work) -> list[Reminder]:
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.scalars(select(Reminder).where(Reminder.deadline_id.in_(work.deadline_ids))))
+
+
+def wait_until(condition: Callable[[], bool], processes: Processes, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    pytest.fail(f"Timed out waiting for {what}\n{processes.log_text()}")
+
+
+def all_done(engine, work: Work, days: list[date]) -> Callable[[], bool]:
+    wanted = expected_reminders(engine, work, days)
+
+    def check() -> bool:
+        found = reminders_of(engine, work)
+        made = {(r.deadline_id, r.due_on, r.stage, r.recipient_id) for r in found}
+        return made >= wanted and all(r.email_status != EMAIL_PENDING for r in found)
+
+    return check
+
+
+def assert_exactly_once(engine, notify: RunningFake, work: Work, days: list[date]) -> None:
+    found = reminders_of(engine, work)
+    made = Counter((r.deadline_id, r.due_on, r.stage, r.recipient_id) for r in found)
+    assert set(made) == expected_reminders(engine, work, days)
+    assert all(count == 1 for count in made.values()), made
+    sent = Counter(notification["reference"] for notification in notify.fake.notifications)
+    for reminder in found:
+        if work.emails:
+            assert reminder.email_status == EMAIL_SENT, (
+                reminder.id,
+                reminder.email_status,
+                reminder.email_error,
+            )
+            assert sent[reminder.reference] == 1, (reminder.reference, sent[reminder.reference])
+        else:
+            assert sent[reminder.reference] == 0
+
+
+def send(redis_server: RedisServer, task: str, *args, times: int = 1) -> None:
+    from celery import Celery
+
+    sender = Celery("fault-test-sender", broker=redis_server.url)
+    try:
+        for _ in range(times):
+            sender.send_task(task, args=list(args))
+    finally:
+        sender.close()
+
+
+# -- the faults ------------------------------------------------------------------------------------
+
+
+def test_a_worker_killed_in_the_middle_of_a_send(engine, processes, redis_server, notify):
+    today = london_today()
+    work = make_work(engine, due_dates_around(today), emails=True)
+    notify.fake.hold_seconds = 5  # Notify takes the email, then the worker is killed before the answer
+    first = processes.worker("first")
+    send(redis_server, "reminders.sweep")
+    wait_until(lambda: len(notify.fake.notifications) >= 1, processes, "the first email to reach Notify")
+    processes.kill(first)
+    notify.fake.hold_seconds = 0
+
+    processes.worker("second")
+    processes.beat()
+    wait_until(all_done(engine, work, [today]), processes, "every reminder and email")
+
+    assert_exactly_once(engine, notify, work, [today])
+
+
+def test_redis_restarted_with_its_data_wiped(engine, processes, redis_server, notify):
+    today = london_today()
+    work = make_work(engine, due_dates_around(today), emails=True)
+    beat = processes.beat()
+    # Beat sweeps, but no worker takes the tasks: they wait in Redis, and are lost with it.
+    wait_until(lambda: redis_server.client().llen("celery") > 0, processes, "tasks waiting in Redis")
+    redis_server.restart_empty()
+
+    processes.worker()
+    wait_until(all_done(engine, work, [today]), processes, "every reminder and email")
+
+    assert_exactly_once(engine, notify, work, [today])
+    assert beat.poll() is None, processes.log_text()
+    assert "installing it again" in processes.log_text()
+
+
+def test_the_same_task_delivered_twice_and_two_sweeps_at_once(engine, processes, redis_server, notify):
+    today = london_today()
+    work = make_work(engine, due_dates_around(today), emails=True)
+    processes.worker("one")
+    processes.worker("two")
+    send(redis_server, "reminders.sweep", times=2)
+    for deadline_id in work.deadline_ids:
+        send(redis_server, "reminders.remind", deadline_id, times=2)
+    wait_until(all_done(engine, work, [today]), processes, "every reminder and email")
+    # Each email's task delivered again, twice, after it was sent.
+    for reminder in reminders_of(engine, work):
+        send(redis_server, "reminders.email", reminder.id, times=2)
+    client = redis_server.client()
+    wait_until(
+        lambda: client.llen("celery") == 0 and client.hlen("unacked") == 0,
+        processes,
+        "the duplicates to be worked",
+    )
+
+    assert_exactly_once(engine, notify, work, [today])
+
+
+def test_beat_stopped_for_a_day_then_restarted(engine, processes, redis_server, notify):
+    """Reminders go in the service only here: a worker whose clock is a day ahead could not sign
+    its requests to Notify (Notify allows 30 seconds of clock difference)."""
+    today, tomorrow = london_today(), london_today(1)
+    work = make_work(
+        engine, due_dates_around(today) + [rules.horizon(tomorrow, CALENDAR, UPCOMING)], emails=False
+    )
+    beat, worker = processes.beat(), processes.worker()
+    wait_until(all_done(engine, work, [today]), processes, "today's reminders")
+    processes.stop(beat)
+    processes.stop(worker)
+
+    processes.beat("beat-next-day", shift_clock="+1d")
+    processes.worker("worker-next-day", shift_clock="+1d")
+    wait_until(all_done(engine, work, [today, tomorrow]), processes, "the next day's reminders")
+    time.sleep(5)  # two more sweeps: nothing more may appear
+
+    assert_exactly_once(engine, notify, work, [today, tomorrow])

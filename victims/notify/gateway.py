@@ -1,0 +1,124 @@
+"""A small gateway to GOV.UK Notify: send an email, and find one already sent by its reference.
+
+Two kinds, one interface:
+
+- `ClientGateway` calls Notify through its real client library (notifications-python-client).
+  Tests point it at a local fake that speaks Notify's API (tests/fakes/notify.py).
+- `OutboxGateway` keeps each email in the development outbox (`/dev/outbox`) when no Notify key
+  is set, so `make run` shows what would have gone out.
+
+Every email carries a reference; a sender that is retried asks for it first, so a retry never
+sends a second copy (`find_by_reference`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import select
+
+from victims.extensions import db
+from victims.notify.models import OutboxEmail
+from victims.notify.templates import EMAIL_TEMPLATES
+
+
+class NotifyUnavailable(Exception):
+    """Notify could not take the request now (network, 5xx, rate limit): try again later."""
+
+
+class NotifyRefused(Exception):
+    """Notify refused the request (4xx): sending it again will not help."""
+
+
+class NotifyGateway(Protocol):
+    def send_email(self, *, template: str, email_address: str, personalisation: dict, reference: str) -> str:
+        """Send, and return Notify's id for the notification."""
+        ...
+
+    def find_by_reference(self, reference: str) -> str | None:
+        """The id of an email already sent with this reference, or None."""
+        ...
+
+
+def _describe(error) -> str:
+    """What Notify said, without the request's content: its status and its error types."""
+    message = error.message
+    if isinstance(message, list):
+        kinds = sorted({str(item.get("error", "Error")) for item in message if isinstance(item, dict)})
+        detail = ", ".join(kinds) or "Error"
+    else:
+        detail = "no response" if error.response is None else "error"
+    return f"GOV.UK Notify answered {error.status_code} ({detail})"
+
+
+class ClientGateway:
+    def __init__(self, api_key: str, base_url: str, template_ids: dict[str, str], timeout: float = 20):
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self._client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
+        self._template_ids = template_ids
+
+    def _call(self, method, *args, **kwargs):
+        from notifications_python_client.errors import APIError
+
+        try:
+            return method(*args, **kwargs)
+        except APIError as error:
+            if error.status_code == 429 or error.status_code >= 500:
+                raise NotifyUnavailable(_describe(error)) from None
+            raise NotifyRefused(_describe(error)) from None
+
+    def send_email(self, *, template: str, email_address: str, personalisation: dict, reference: str) -> str:
+        response = self._call(
+            self._client.send_email_notification,
+            email_address=email_address,
+            template_id=self._template_ids[template],
+            personalisation=personalisation,
+            reference=reference,
+        )
+        return str(response["id"])
+
+    def find_by_reference(self, reference: str) -> str | None:
+        response = self._call(self._client.get_all_notifications, template_type="email", reference=reference)
+        for notification in response.get("notifications", []):
+            if notification.get("reference") == reference:
+                return str(notification["id"])
+        return None
+
+
+class OutboxGateway:
+    """The development outbox: what would have gone out, kept in the service's own database."""
+
+    def send_email(self, *, template: str, email_address: str, personalisation: dict, reference: str) -> str:
+        subject, body = EMAIL_TEMPLATES[template].render(personalisation)
+        email = OutboxEmail(
+            notification_id=str(uuid.uuid4()),
+            reference=reference,
+            email_address=email_address,
+            template_id=template,
+            subject=subject,
+            body=body,
+        )
+        db.session.add(email)
+        db.session.flush()
+        return email.notification_id
+
+    def find_by_reference(self, reference: str) -> str | None:
+        return db.session.scalar(
+            select(OutboxEmail.notification_id).where(OutboxEmail.reference == reference)
+        )
+
+
+def uses_outbox() -> bool:
+    return not current_app.config.get("NOTIFY_API_KEY")
+
+
+def gateway() -> NotifyGateway:
+    """The gateway this configuration uses."""
+    config = current_app.config
+    if uses_outbox():
+        return OutboxGateway()
+    template_ids = {name: config[template.config_key] for name, template in EMAIL_TEMPLATES.items()}
+    return ClientGateway(config["NOTIFY_API_KEY"], config["NOTIFY_BASE_URL"], template_ids)

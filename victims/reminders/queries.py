@@ -1,0 +1,174 @@
+"""Reads for reminders: the sweep's two searches, and the lists people see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import abort
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+
+from victims.cases.models import Case, Offender
+from victims.deadlines.models import OPEN, CaseDeadline
+from victims.domain.reminders import Reason, Stage
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.pagination import Page
+from victims.reminders.models import EMAIL_FAILED, EMAIL_PENDING, Reminder, ReminderStageRecord
+from victims.staff.models import User
+from victims.work.models import Task
+
+
+def _stage_today(today: date):
+    """The stage each deadline is in today, in SQL (victims.domain.reminders.stage_for)."""
+    return case(
+        (CaseDeadline.due_on < today, Stage.OVERDUE.value),
+        (CaseDeadline.due_on == today, Stage.DUE.value),
+        else_=Stage.UPCOMING.value,
+    )
+
+
+def deadlines_to_remind_query(today: date, horizon: date, limit: int) -> Select:
+    """Open deadlines with a task, due on or before `horizon`, whose stage today has not been
+    recorded as sent for their current due date.
+
+    Its cost follows the number of deadlines in a reminder stage, not the number of cases: it
+    reads the index (status, due_on, id) from its start to `horizon`, and checks the two other
+    tables through their unique indexes (tasks.deadline_id, and reminder_stages)."""
+    return (
+        select(CaseDeadline.id)
+        .where(
+            CaseDeadline.status == OPEN,
+            CaseDeadline.due_on <= horizon,
+            exists().where(Task.deadline_id == CaseDeadline.id),
+            ~exists().where(
+                ReminderStageRecord.deadline_id == CaseDeadline.id,
+                ReminderStageRecord.due_on == CaseDeadline.due_on,
+                ReminderStageRecord.stage == _stage_today(today),
+            ),
+        )
+        .order_by(CaseDeadline.due_on, CaseDeadline.id)
+        .limit(limit)
+    )
+
+
+def deadlines_to_remind(today: date, horizon: date, limit: int) -> list[int]:
+    return list(db.session.scalars(deadlines_to_remind_query(today, horizon, limit)))
+
+
+def emails_to_resend(now: datetime, stale_before: datetime, limit: int) -> list[int]:
+    """Emails still waiting long after their reminder was made, and held by no sender: their
+    task was lost (the broker lost its data) or their sender died."""
+    return list(
+        db.session.scalars(
+            select(Reminder.id)
+            .where(
+                Reminder.email_status == EMAIL_PENDING,
+                Reminder.created_at < stale_before,
+                or_(Reminder.email_claimed_until.is_(None), Reminder.email_claimed_until < now),
+            )
+            .order_by(Reminder.id)
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Reminder)
+        .where(Reminder.recipient_id == user.id, Reminder.read_at.is_(None))
+    )
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    stage: Stage
+    reason: Reason
+    title: str
+    due_on: date
+    case_id: int
+    offender_name: str
+    crn: str
+    created_at: datetime
+    read_at: datetime | None
+    email_status: str
+    recipient_name: str = ""
+    email_error: str | None = None
+    email_attempts: int = 0
+
+
+def _rows(statement: Select) -> list[ReminderRow]:
+    return [
+        ReminderRow(
+            id=reminder.id,
+            stage=Stage(reminder.stage),
+            reason=Reason(reminder.reason),
+            title=reminder.title,
+            due_on=reminder.due_on,
+            case_id=reminder.case_id,
+            offender_name=f"{offender.first_name} {offender.last_name}",
+            crn=offender.crn,
+            created_at=reminder.created_at,
+            read_at=reminder.read_at,
+            email_status=reminder.email_status,
+            recipient_name=recipient_name,
+            email_error=reminder.email_error,
+            email_attempts=reminder.email_attempts,
+        )
+        for reminder, offender, recipient_name in db.session.execute(statement)
+    ]
+
+
+def _listing() -> Select:
+    return (
+        select(Reminder, Offender, User.name)
+        .join(Case, Case.id == Reminder.case_id)
+        .join(Offender, Offender.id == Case.offender_id)
+        .join(User, User.id == Reminder.recipient_id)
+    )
+
+
+def for_user(user: User, page: int, per_page: int) -> Page[ReminderRow]:
+    """The user's reminders: unread first, newest first."""
+    where = Reminder.recipient_id == user.id
+    total = db.session.scalar(select(func.count()).select_from(Reminder).where(where))
+    statement = (
+        _listing()
+        .where(where)
+        .order_by(Reminder.read_at.is_not(None), Reminder.created_at.desc(), Reminder.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(_rows(statement), total, page, per_page)
+
+
+def failed_for_team(user: User, page: int, per_page: int) -> Page[ReminderRow]:
+    """Reminder emails that could not be sent, for the SPO of the team."""
+    if user.role != Role.SPO or user.team_id is None:
+        return Page([], 0, page, per_page)
+    where = and_(Reminder.email_status == EMAIL_FAILED, Reminder.team_id == user.team_id)
+    total = db.session.scalar(select(func.count()).select_from(Reminder).where(where))
+    statement = (
+        _listing()
+        .where(where)
+        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page(_rows(statement), total, page, per_page)
+
+
+def own_reminder(reminder_id: int, user: User) -> Reminder:
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or reminder.recipient_id != user.id:
+        abort(404)
+    return reminder
+
+
+def team_failed_reminder(reminder_id: int, user: User) -> Reminder:
+    reminder = db.session.get(Reminder, reminder_id)
+    if reminder is None or user.role != Role.SPO or reminder.team_id != user.team_id:
+        abort(404)
+    return reminder

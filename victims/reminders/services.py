@@ -1,0 +1,334 @@
+"""Reminders of deadlines, sent exactly once.
+
+The work is split so that any step can die and be repeated without a second reminder:
+
+1. `sweep()` (Celery beat, every 10 minutes) finds the deadlines whose current stage has not
+   been sent, and the emails still waiting too long; it returns ids only.
+2. `remind(deadline_id)` records the stage as sent (unique per deadline, due date and stage)
+   and writes the in-app reminders (unique per deadline, due date, stage and recipient) in the
+   same transaction. A second run for the same stage fails on the constraint and does nothing.
+3. `send_email(reminder_id)` claims the email for a short lease, asks Notify whether an email
+   with the reminder's reference already went (the sender before it may have died after Notify
+   took it), sends it if not, and records it as sent. Failures are retried with a growing
+   wait; after the last attempt the email is marked failed and shown to the team's SPO.
+
+Due dates stay in the database: nothing is scheduled far ahead in the broker, so a broker that
+loses its data loses nothing that the next sweep does not find again.
+
+Unlike other services, `remind` and `send_email` commit: they are the whole unit of work of
+a task, and the email's claim must be committed before Notify is called.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from victims import clock
+from victims.audit import services as audit
+from victims.cases.models import Case
+from victims.deadlines.models import OPEN, CaseDeadline
+from victims.deadlines.services import working_calendar
+from victims.domain import reminders as rules
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.notify import gateway as notify
+from victims.reminders import queries
+from victims.reminders.models import (
+    EMAIL_FAILED,
+    EMAIL_NONE,
+    EMAIL_PENDING,
+    EMAIL_SENT,
+    Reminder,
+    ReminderStageRecord,
+)
+from victims.staff.models import User
+from victims.work.models import TASK_OPEN, Task
+
+# An email that became pointless before it went: its work was done, or its recipient left.
+EMAIL_CANCELLED = "cancelled"
+
+
+def _config(name: str) -> int:
+    return int(current_app.config[name])
+
+
+# -- 1. the sweep --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepFound:
+    deadline_ids: list[int] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
+
+
+def sweep() -> SweepFound:
+    """What the workers should do now: deadlines to remind of, and emails to try again."""
+    today = clock.today()
+    now = clock.utcnow()
+    horizon = rules.horizon(today, working_calendar(), _config("REMINDER_UPCOMING_WORKING_DAYS"))
+    batch = _config("REMINDER_SWEEP_BATCH")
+    stale_before = now - timedelta(seconds=_config("REMINDER_EMAIL_STALE_SECONDS"))
+    return SweepFound(
+        deadline_ids=queries.deadlines_to_remind(today, horizon, batch),
+        email_ids=queries.emails_to_resend(now, stale_before, batch),
+    )
+
+
+# -- 2. the in-app reminders ---------------------------------------------------------------------
+
+
+def remind(deadline_id: int) -> list[int]:
+    """Record the deadline's current stage as sent with its reminders, and commit.
+
+    Returns the ids of the reminders whose email should go now (empty when the stage had
+    already been sent, the deadline is closed, or it is not yet in a stage)."""
+    deadline = db.session.get(CaseDeadline, deadline_id)
+    if deadline is None or deadline.status != OPEN:
+        return []
+    task = db.session.scalar(select(Task).where(Task.deadline_id == deadline_id))
+    if task is None or task.status != TASK_OPEN:
+        return []
+    today = clock.today()
+    stage = rules.stage_for(
+        deadline.due_on, today, working_calendar(), _config("REMINDER_UPCOMING_WORKING_DAYS")
+    )
+    if stage is None:
+        return []
+    now = clock.utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ReminderStageRecord(
+                    deadline_id=deadline.id, due_on=deadline.due_on, stage=stage.value, recorded_at=now
+                )
+            )
+    except IntegrityError:
+        db.session.rollback()
+        return []  # another run recorded this stage first: its reminders exist
+
+    case = db.session.get(Case, task.case_id)
+    people = _people_to_tell(task, case)
+    told = rules.recipients(
+        stage,
+        assignee_id=task.assigned_to_id if task.assigned_to_id in people else None,
+        team_spo_ids=[
+            user.id for user in people.values() if user.role == Role.SPO and user.team_id == task.team_id
+        ],
+        region_manager_ids=[user.id for user in people.values() if user.role == Role.MANAGER],
+    )
+    made = []
+    for recipient in told:
+        user = people[recipient.user_id]
+        reminder = Reminder(
+            deadline_id=deadline.id,
+            due_on=deadline.due_on,
+            stage=stage.value,
+            recipient_id=user.id,
+            reason=recipient.reason.value,
+            case_id=task.case_id,
+            team_id=task.team_id,
+            task_id=task.id,
+            title=task.title,
+            created_at=now,
+            email_status=EMAIL_PENDING if user.email_reminders else EMAIL_NONE,
+        )
+        db.session.add(reminder)
+        made.append(reminder)
+    db.session.flush()
+    to_email = [reminder.id for reminder in made if reminder.email_status == EMAIL_PENDING]
+    db.session.commit()
+    return to_email
+
+
+def _people_to_tell(task: Task, case: Case) -> dict[int, User]:
+    """The active people who might be told: the task's VLO, the team's SPOs, and the region's
+    managers (told only when nobody else can be)."""
+    users = db.session.scalars(
+        select(User).where(
+            User.active.is_(True),
+            (User.id == task.assigned_to_id)
+            | ((User.team_id == task.team_id) & (User.role == Role.SPO.value))
+            | ((User.region_id == case.region_id) & (User.role == Role.MANAGER.value)),
+        )
+    )
+    return {user.id: user for user in users}
+
+
+# -- 3. the emails --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    # "sent"; "already_done" (sent, failed or cancelled before); "busy" (another sender holds
+    # it); "cancelled"; "retry" (Notify could not take it now); "failed" (given up)
+    status: str
+    retry_in: int | None = None
+
+
+def _claim(reminder_id: int) -> bool:
+    """Take the email for a lease, if it is waiting and nobody holds it. One statement, so two
+    senders cannot both take it."""
+    now = clock.utcnow()
+    taken = db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id == reminder_id,
+            Reminder.email_status == EMAIL_PENDING,
+            (Reminder.email_claimed_until.is_(None)) | (Reminder.email_claimed_until < now),
+        )
+        .values(
+            email_claimed_until=now + timedelta(seconds=_config("REMINDER_EMAIL_LEASE_SECONDS")),
+            email_attempts=Reminder.email_attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return taken.rowcount == 1
+
+
+def send_email(reminder_id: int) -> EmailOutcome:
+    if not _claim(reminder_id):
+        status = db.session.scalar(select(Reminder.email_status).where(Reminder.id == reminder_id))
+        if status == EMAIL_PENDING:  # another sender holds it: look again when its lease is up
+            return EmailOutcome("busy", retry_in=_config("REMINDER_EMAIL_LEASE_SECONDS"))
+        return EmailOutcome("already_done")
+    reminder = db.session.scalar(
+        select(Reminder).where(Reminder.id == reminder_id).options(joinedload(Reminder.recipient))
+    )
+    deadline = db.session.get(CaseDeadline, reminder.deadline_id)
+    if not reminder.recipient.active or deadline is None or deadline.status != OPEN:
+        reminder.email_status = EMAIL_CANCELLED
+        reminder.email_claimed_until = None
+        db.session.commit()
+        return EmailOutcome("cancelled")
+
+    gateway = notify.gateway()
+    try:
+        notification_id = gateway.find_by_reference(reminder.reference)
+        if notification_id is None:
+            notification_id = gateway.send_email(
+                template="reminder",
+                email_address=reminder.recipient.email,
+                personalisation=personalisation(reminder),
+                reference=reminder.reference,
+            )
+    except notify.NotifyUnavailable as error:
+        return _failed(
+            reminder, str(error), final=reminder.email_attempts >= _config("REMINDER_EMAIL_MAX_ATTEMPTS")
+        )
+    except notify.NotifyRefused as error:
+        return _failed(reminder, str(error), final=True)
+    reminder.email_status = EMAIL_SENT
+    reminder.email_notification_id = notification_id
+    reminder.email_sent_at = clock.utcnow()
+    reminder.email_claimed_until = None
+    reminder.email_error = None
+    db.session.commit()
+    return EmailOutcome("sent")
+
+
+def _failed(reminder: Reminder, error: str, *, final: bool) -> EmailOutcome:
+    reminder.email_error = error[:300]
+    reminder.email_claimed_until = None
+    if final:
+        reminder.email_status = EMAIL_FAILED
+        db.session.commit()
+        return EmailOutcome("failed")
+    db.session.commit()
+    wait = _config("REMINDER_EMAIL_RETRY_SECONDS") * 2 ** max(0, reminder.email_attempts - 1)
+    return EmailOutcome("retry", retry_in=wait)
+
+
+STAGE_SENTENCES = {
+    rules.Stage.UPCOMING: "the task is due on",
+    rules.Stage.DUE: "the task is due today,",
+    rules.Stage.OVERDUE: "the task is overdue. It was due on",
+}
+
+REASON_SENTENCES = {
+    rules.Reason.ASSIGNED: "This is a reminder about one of your tasks.",
+    rules.Reason.TEAM_QUEUE: "This task is in your team’s queue: nobody is assigned to it yet.",
+    rules.Reason.ESCALATION: (
+        "This task is overdue. It has been escalated to you as a senior probation officer for the team."
+    ),
+    rules.Reason.NO_ONE_ELSE: (
+        "Nobody in the team can be told about this task, so it has come to you as a manager for the region."
+    ),
+}
+
+
+def personalisation(reminder: Reminder) -> dict[str, str]:
+    """What fills the Notify template: the person's own name, the task and the case number.
+    Nothing about a victim."""
+    from victims.filters import govuk_date
+
+    stage = rules.Stage(reminder.stage)
+    return {
+        "name": reminder.recipient.name,
+        "stage": stage.label,
+        "title": reminder.title,
+        "case_number": str(reminder.case_id),
+        "stage_sentence": STAGE_SENTENCES[stage],
+        "due_date": govuk_date(reminder.due_on),
+        "reason": REASON_SENTENCES[rules.Reason(reminder.reason)],
+        "link": external_url("cases.case", case_id=reminder.case_id),
+        "settings_link": external_url("reminders.settings"),
+    }
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full link to a page of the service, from SERVICE_URL (no request needed)."""
+    parts = urlsplit(current_app.config["SERVICE_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme, script_name=parts.path or "/")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+# -- what people do with reminders ------------------------------------------------------------------
+
+
+def mark_read(reminder: Reminder) -> None:
+    if reminder.read_at is None:
+        reminder.read_at = clock.utcnow()
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        update(Reminder)
+        .where(Reminder.recipient_id == user.id, Reminder.read_at.is_(None))
+        .values(read_at=clock.utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def try_again(reminder: Reminder, user: User) -> None:
+    """An SPO sends a failed reminder email again, with a fresh set of attempts."""
+    if reminder.email_status != EMAIL_FAILED:
+        return
+    reminder.email_status = EMAIL_PENDING
+    reminder.email_attempts = 0
+    reminder.email_claimed_until = None
+    db.session.flush()
+    audit.record(
+        "reminder_email_retried",
+        "reminder",
+        reminder.id,
+        case_id=reminder.case_id,
+        details={"error": reminder.email_error},
+        user=user,
+    )
+
+
+def choose_email(user: User, wanted: bool) -> None:
+    if user.email_reminders == wanted:
+        return
+    user.email_reminders = wanted
+    db.session.flush()
+    audit.record("reminder_emails_chosen", "user", user.id, details={"email_reminders": wanted}, user=user)

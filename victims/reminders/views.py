@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.reminders import queries, services
+from victims.reminders.forms import SettingsForm
+from victims.security import allowed, signed_in
+
+bp = Blueprint("reminders", __name__)
+log = logging.getLogger(__name__)
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.route("/notifications")
+@signed_in
+def notifications():
+    result = queries.for_user(
+        current_user, page=_page_number(), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
+    )
+    unread = queries.unread_count(current_user)
+    return render_template("reminders/notifications.html", result=result, unread=unread)
+
+
+@bp.route("/notifications/<int:reminder_id>/read", methods=["POST"])
+@signed_in
+def mark_read(reminder_id: int):
+    reminder = queries.own_reminder(reminder_id, current_user)
+    services.mark_read(reminder)
+    return redirect(url_for("reminders.notifications", page=request.form.get("page", 1, type=int)))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@signed_in
+def mark_all_read():
+    count = services.mark_all_read(current_user)
+    if count:
+        flash(f"{count} notification{'' if count == 1 else 's'} marked as read", "success")
+    return redirect(url_for("reminders.notifications"))
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@signed_in
+def settings():
+    form = SettingsForm()
+    if request.method == "GET":
+        form.email.data = "yes" if current_user.email_reminders else "no"
+    if form.validate_on_submit():
+        services.choose_email(current_user, form.email.data == "yes")
+        flash("Your notification settings have been saved", "success")
+        return redirect(url_for("reminders.settings"))
+    return render_template("reminders/settings.html", form=form)
+
+
+@bp.route("/reminders/<int:reminder_id>/try-again", methods=["POST"])
+@allowed(Role.SPO)
+def try_again(reminder_id: int):
+    reminder = queries.team_failed_reminder(reminder_id, current_user)
+    services.try_again(reminder, current_user)
+    db.session.commit()  # before the task is queued, so the worker finds it waiting
+    try:
+        current_app.extensions["celery"].send_task("reminders.email", args=[reminder.id])
+    except Exception:  # the broker is down: the sweep will find the email waiting
+        log.warning(
+            "Could not queue reminder email %s; the sweep will pick it up", reminder.id, exc_info=True
+        )
+    flash("The reminder email will be sent again", "success")
+    return redirect(url_for("work.team_work", _anchor="failed-reminders"))
