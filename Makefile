@@ -56,6 +56,7 @@ system-packages: $(STAMPS)/system ## Install the Debian packages the tests need 
 setup: $(STAMPS)/venv static/.built ## Install everything, migrate the database and load demo data
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
+	$(FLASK) reminders send-due
 
 migrate: $(STAMPS)/venv ## Apply the database migrations
 	$(FLASK) db upgrade

@@ -134,3 +134,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print()
+    from bench import sweep
+
+    sweep.main()

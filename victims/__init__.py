@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     from victims.main.views import bp as main_bp
     from victims.notify.views import bp as notify_bp
     from victims.people.views import bp as people_bp
+    from victims.reminders.cli import reminders_cli
     from victims.reminders.views import bp as reminders_bp
     from victims.seed import seed_cli
     from victims.work.views import bp as work_bp
@@ -195,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.cli.add_command(seed_cli)
     app.cli.add_command(api_clients_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def _init_templates(app: Flask) -> None:

@@ -58,6 +58,8 @@ STAFF = [
     (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
 ]
 TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
+# Demo users who chose email reminders (the others get them in the service only).
+EMAIL_REMINDERS = {"Samira", "Owen", "Ben", "Erin"}
 
 OFFENCES = {
     OffenceCategory.VIOLENT: [
@@ -157,6 +159,7 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
             national=role == Role.ADMIN,
             totp_secret=demo_totp_secret(email),
             totp_confirmed=True,
+            email_reminders=first_name in EMAIL_REMINDERS,
         )
         user.skills = [UserSkill(skill=skill.value) for skill in skills]
         db.session.add(user)

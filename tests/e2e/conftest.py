@@ -153,6 +153,7 @@ def live_server(tmp_path_factory) -> str:
     )
     _flask(env, "db", "upgrade")
     _flask(env, "seed", "demo")
+    _flask(env, "reminders", "send-due")  # as `make setup` does: the demo's reminders, at once
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -1,5 +1,6 @@
 """The deadline and work screens in a real browser, each checked by axe: My tasks, recording an
-offender event, Team work, changing the scheme, the import and the deadline settings.
+offender event, Team work, changing the scheme, the import, the deadline settings, and the
+reminders (notifications, their settings, the development outbox).
 
 Each test signs in as a demo user no other end-to-end test uses, so no code is used twice.
 """
@@ -48,6 +49,19 @@ def test_an_spo_sees_team_work_changes_a_scheme_and_opens_the_import(ui):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     ui.follow(page.get_by_role("link", name="Import referrals"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    # Overdue work in the team has been escalated to the SPO, who chose email reminders too.
+    ui.follow(page.get_by_role("link", name="Notifications"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.get_by_test_id("notifications")).to_contain_text("Escalated to you: overdue")
+    unread = page.locator(".app-unread").count()
+    assert unread > 0
+    ui.follow(page.get_by_role("button", name="Mark as read").first)
+    expect(page.locator(".app-unread")).to_have_count(unread - 1)
+    ui.follow(page.get_by_role("link", name="Change how you get reminders"))
+    expect(page.get_by_label("In the service and by email")).to_be_checked()
+    ui.goto("/dev/outbox")
+    expect(page.get_by_test_id("outbox-email").first).to_contain_text("owen.spo@")
     ui.finish()
 
 
