@@ -130,6 +130,8 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "timezone": "Europe/London",
+        # Every task goes to this queue unless told otherwise (tests give each run its own).
+        "task_default_queue": os.environ.get("CELERY_DEFAULT_QUEUE", "celery"),
         "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
         # Named tasks, found by name: the app never imports tasks/.
         "beat_schedule": {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import String, create_engine, insert, select
 
 from victims.auth.models import UserSession
 from victims.staff.models import User
@@ -178,6 +178,133 @@ def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, broker):
         scheduled = {entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()}
         assert "housekeeping.end_expired_sessions" in scheduled
         assert scheduled <= registered, log.read_text()
+    finally:
+        for process in (migrating, worker):
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        if engine is not None:
+            engine.dispose()
+        output.close()
+        if redis_client is not None:
+            leftovers = [queue, *redis_client.scan_iter(match=f"_kombu.*{queue}*")]
+            redis_client.delete(*leftovers)
+
+
+def test_the_worker_sends_due_reminders_to_the_outbox(tmp_path, worker_env, broker):
+    """What `make run` does with no Redis and no Notify key (and production with Redis): beat's
+    sweep, run by a real worker, reminds the VLO in the service and, as they chose, by email —
+    to the development outbox here."""
+    from victims.cases.models import Case, Offender, Sentence
+    from victims.clock import today
+    from victims.deadlines.models import CaseDeadline
+    from victims.notify.models import OutboxEmail
+    from victims.reminders.models import Reminder
+    from victims.staff.models import Team
+    from victims.work.models import Task
+
+    broker_url, redis_client = broker
+    queue = f"vcs-test-{uuid.uuid4().hex[:12]}"
+    worker_env = {**worker_env, "CELERY_DEFAULT_QUEUE": queue}
+    log = tmp_path / "worker.log"
+    output = log.open("w")
+    migrating = _run_migrations(worker_env)
+    worker = _start_worker(worker_env, queue, output)
+    engine = None
+    try:
+        migrated, _ = migrating.communicate(timeout=DEADLINE_SECONDS)
+        assert migrating.returncode == 0, migrated
+        engine = create_engine(worker_env["DATABASE_URL"])
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as session, session.begin():
+            team = Team(region_id=1, name="Worker team")
+            session.add(team)
+            session.flush()
+            vlo = User(
+                email="reminded@probation.example",
+                name="Rita Reminded",
+                role="vlo",
+                region_id=1,
+                team_id=team.id,
+                password_hash="not-used",
+                email_reminders=True,
+            )
+            offender = Offender(crn="W123456", first_name="Walter", last_name="Worker")
+            session.add_all([vlo, offender])
+            session.flush()
+            sentence = Sentence(
+                offender_id=offender.id,
+                offence="Wounding with intent",
+                offence_category="violent",
+                sentence_type="determinate",
+                length_months=48,
+                sentence_date=datetime(2024, 3, 1).date(),
+            )
+            session.add(sentence)
+            session.flush()
+            case = Case(
+                offender_id=offender.id,
+                sentence_id=sentence.id,
+                region_id=1,
+                team_id=team.id,
+                scheme="statutory",
+                referral_received_on=datetime(2024, 3, 10).date(),
+                allocated_vlo_id=vlo.id,
+            )
+            session.add(case)
+            session.flush()
+            due = today()
+            deadline = CaseDeadline(
+                case_id=case.id,
+                code="initial_contact",
+                due_on=due,
+                counted_from=due - timedelta(days=14),
+                rule_version=1,
+                rule_number=10,
+            )
+            session.add(deadline)
+            session.flush()
+            session.add(
+                Task(
+                    case_id=case.id,
+                    team_id=team.id,
+                    deadline_id=deadline.id,
+                    title="Make initial contact with the victims",
+                    assigned_to_id=vlo.id,
+                )
+            )
+
+        from celery import Celery
+
+        sender = Celery("vcs-test-sender", broker=broker_url)
+        try:
+            sender.send_task("reminders.sweep", queue=queue)
+        finally:
+            sender.close()
+
+        deadline_at = time.monotonic() + DEADLINE_SECONDS
+        found: list = []
+        while time.monotonic() < deadline_at:
+            assert worker.poll() is None, log.read_text()
+            with engine.connect() as connection:
+                found = connection.execute(
+                    select(Reminder.stage, Reminder.email_status, OutboxEmail.subject).join(
+                        OutboxEmail,
+                        OutboxEmail.reference == "reminder-" + Reminder.id.cast(String),
+                        isouter=True,
+                    )
+                ).all()
+            if found and found[0][1] == "sent":
+                break
+            time.sleep(0.2)
+        assert found == [("due", "sent", "Due today: Make initial contact with the victims – case 1")], (
+            log.read_text()
+        )
     finally:
         for process in (migrating, worker):
             if process.poll() is None:
