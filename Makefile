@@ -33,27 +33,24 @@ static/.built: $(STAMPS)/npm build-assets.js $(wildcard frontend/*)
 	npm run --silent build
 	@touch $@
 
-# Debian packages the tests need: Chromium for the end-to-end tests (never a downloaded browser),
-# libfaketime to start a Celery worker and beat a day ahead, redis-server for a Redis of the
-# fault tests' own (restarted with its data wiped).
-$(STAMPS)/system: | $(STAMPS)
-	@missing=""; \
-	  [ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
-	  ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || missing="$$missing faketime"; \
-	  command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	  if [ -n "$$missing" ]; then \
-	    if [ "$$(id -u)" = "0" ]; then \
-	      echo "Installing Debian packages:$$missing"; \
-	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	    else \
-	      echo "Missing Debian packages: run 'sudo apt-get install$$missing' (needed by the tests)"; exit 1; \
-	    fi; \
-	  fi
+# Debian packages. The service prints letters with WeasyPrint, which needs Pango, HarfBuzz's
+# subsetter and the Liberation fonts. The tests also need Chromium for the end-to-end tests (never a
+# downloaded browser), libfaketime to start a Celery worker and beat a day ahead, redis-server for
+# a Redis of the fault tests' own (restarted with its data wiped), and poppler-utils (pdftotext) to
+# read the letters' PDFs back.
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
+TEST_PACKAGES := chromium faketime redis-server poppler-utils
+$(STAMPS)/runtime-packages: scripts/debian-packages | $(STAMPS)
+	scripts/debian-packages $(RUNTIME_PACKAGES)
 	@touch $@
 
-system-packages: $(STAMPS)/system ## Install the Debian packages the tests need (chromium, faketime, redis-server)
+$(STAMPS)/system: $(STAMPS)/runtime-packages scripts/debian-packages | $(STAMPS)
+	scripts/debian-packages $(TEST_PACKAGES)
+	@touch $@
 
-setup: $(STAMPS)/venv static/.built ## Install everything, migrate the database and load demo data
+system-packages: $(STAMPS)/system ## Install the Debian packages the service and the tests need
+
+setup: $(STAMPS)/venv static/.built $(STAMPS)/runtime-packages ## Install everything, migrate the database and load demo data
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
 	$(FLASK) reminders send-due

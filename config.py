@@ -118,6 +118,11 @@ class Config:
     NOTIFY_REMINDER_TEMPLATE_ID = os.environ.get(
         "NOTIFY_REMINDER_TEMPLATE_ID", "8b6a3f0e-5a4c-4d55-9d8e-0c1f7a2b9e01"
     )
+    NOTIFY_LETTER_EMAIL_TEMPLATE_ID = os.environ.get(
+        "NOTIFY_LETTER_EMAIL_TEMPLATE_ID", "2f4c1d7a-9b3e-4e61-8a52-6d0c3b1e7f02"
+    )
+    # First or second class for letters sent by post.
+    NOTIFY_POSTAGE = os.environ.get("NOTIFY_POSTAGE", "second")
 
     # Celery: Redis when REDIS_URL is set, otherwise kombu's SQLAlchemy transport on SQLite.
     CELERY = {
@@ -142,6 +147,14 @@ class Config:
             "remind": {
                 "task": "reminders.sweep",
                 "schedule": float(_env_int("REMINDER_SWEEP_SECONDS", 600)),
+            },
+            "send-waiting-letters": {
+                "task": "letters.sweep",
+                "schedule": float(_env_int("REMINDER_SWEEP_SECONDS", 600)),
+            },
+            "follow-letters": {
+                "task": "letters.follow_delivery",
+                "schedule": float(_env_int("LETTER_DELIVERY_CHECK_SECONDS", 3600)),
             },
         },
     }

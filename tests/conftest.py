@@ -216,11 +216,12 @@ def _notify_server():
 @pytest.fixture()
 def fake_notify(app, _notify_server, monkeypatch):
     """GOV.UK Notify, faked on a local port and called through the real client library."""
-    from tests.fakes.notify import REMINDER_TEMPLATE_ID
+    from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID, REMINDER_TEMPLATE_ID
 
     _notify_server.fake.reset()
     monkeypatch.setitem(app.config, "NOTIFY_API_KEY", _notify_server.fake.api_key)
     monkeypatch.setitem(app.config, "NOTIFY_BASE_URL", _notify_server.url)
     monkeypatch.setitem(app.config, "NOTIFY_REMINDER_TEMPLATE_ID", REMINDER_TEMPLATE_ID)
+    monkeypatch.setitem(app.config, "NOTIFY_LETTER_EMAIL_TEMPLATE_ID", LETTER_EMAIL_TEMPLATE_ID)
     yield _notify_server.fake
     _notify_server.fake.reset()

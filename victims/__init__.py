@@ -171,12 +171,14 @@ def _register_blueprints(app: Flask) -> None:
     from victims.auth.views import bp as auth_bp
     from victims.cases.views import bp as cases_bp
     from victims.imports.views import bp as imports_bp
+    from victims.letters.views import bp as letters_bp
     from victims.main.views import bp as main_bp
     from victims.notify.views import bp as notify_bp
     from victims.people.views import bp as people_bp
     from victims.reminders.cli import reminders_cli
     from victims.reminders.views import bp as reminders_bp
     from victims.seed import seed_cli
+    from victims.staff.views import bp as staff_bp
     from victims.work.views import bp as work_bp
 
     blueprints = (
@@ -191,6 +193,8 @@ def _register_blueprints(app: Flask) -> None:
         imports_bp,
         reminders_bp,
         notify_bp,
+        letters_bp,
+        staff_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

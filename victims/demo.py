@@ -160,6 +160,10 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
             totp_secret=demo_totp_secret(email),
             totp_confirmed=True,
             email_reminders=first_name in EMAIL_REMINDERS,
+            # Ofcom's numbers for drama: 01632 960000 to 960999 ring nobody.
+            phone=f"01632 960 {100 + STAFF.index((role, first_name, team_index, skills)):03d}"
+            if role in (Role.VLO, Role.SPO)
+            else None,
         )
         user.skills = [UserSkill(skill=skill.value) for skill in skills]
         db.session.add(user)

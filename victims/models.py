@@ -6,7 +6,8 @@ from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 from victims.imports.models import ReferralUpload
-from victims.notify.models import OutboxEmail
+from victims.letters.models import Letter, LetterTemplate
+from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.people.models import ContactLevelChange, Person
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import Region, Team, User, UserSkill
@@ -21,10 +22,13 @@ __all__ = [
     "ContactLogEntry",
     "DeadlineChange",
     "IdempotencyRecord",
+    "Letter",
+    "LetterTemplate",
     "NonWorkingDay",
     "Offender",
     "OffenderEventRecord",
     "OutboxEmail",
+    "OutboxLetter",
     "Person",
     "ReferralUpload",
     "Region",

@@ -17,6 +17,7 @@ serves until killed and writes each accepted notification as a JSON line to FILE
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -36,7 +37,8 @@ SERVICE_ID = "5a9fb0e1-2c51-4a5b-9d3c-1e2f3a4b5c6d"
 SECRET = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
 API_KEY = f"vcs_test-{SERVICE_ID}-{SECRET}"
 REMINDER_TEMPLATE_ID = "8b6a3f0e-5a4c-4d55-9d8e-0c1f7a2b9e01"
-TEMPLATE_IDS = {"reminder": REMINDER_TEMPLATE_ID}
+LETTER_EMAIL_TEMPLATE_ID = "2f4c1d7a-9b3e-4e61-8a52-6d0c3b1e7f02"
+TEMPLATE_IDS = {"reminder": REMINDER_TEMPLATE_ID, "letter": LETTER_EMAIL_TEMPLATE_ID}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -77,7 +79,18 @@ class FakeNotify:
 
     def sent_to(self, email_address: str) -> list[dict]:
         with self._lock:
-            return [item for item in self.notifications if item["email_address"] == email_address]
+            return [item for item in self.notifications if item.get("email_address") == email_address]
+
+    def letters(self) -> list[dict]:
+        with self._lock:
+            return [item for item in self.notifications if item["type"] == "letter"]
+
+    def set_status(self, notification_id: str, status: str) -> None:
+        """What Notify would report later: delivered, permanent-failure..."""
+        with self._lock:
+            for item in self.notifications:
+                if item["id"] == notification_id:
+                    item["status"] = status
 
     # -- the API --------------------------------------------------------------------------------
 
@@ -107,6 +120,8 @@ class FakeNotify:
     def _route(self, request: Request) -> Response:
         if request.method == "POST" and request.path == "/v2/notifications/email":
             return self._send_email(request)
+        if request.method == "POST" and request.path == "/v2/notifications/letter":
+            return self._send_letter(request)
         if request.method == "GET" and request.path == "/v2/notifications":
             return self._list(request)
         match = re.fullmatch(r"/v2/notifications/([0-9a-f-]{36})", request.path)
@@ -150,6 +165,7 @@ class FakeNotify:
         subject, body = template.render(personalisation)
         notification = {
             "id": str(uuid.uuid4()),
+            "type": "email",
             "reference": data.get("reference"),
             "email_address": address,
             "template_id": data["template_id"],
@@ -181,6 +197,51 @@ class FakeNotify:
         }
         return Response(json.dumps(response), status=201, mimetype="application/json")
 
+    def _send_letter(self, request: Request) -> Response:
+        """A precompiled letter: a base64 PDF and a reference (both required by Notify)."""
+        with self._lock:
+            failure = self._failures.pop(0) if self._failures else None
+        if failure is not None and failure >= 500:
+            return _error(failure, "Exception", "Internal server error")
+        if failure is not None:
+            return _error(failure, "BadRequestError", "Letter content is not a valid PDF")
+        data = request.get_json(silent=True) or {}
+        errors = []
+        if not data.get("reference"):
+            errors.append({"error": "ValidationError", "message": "reference is a required property"})
+        try:
+            pdf = base64.b64decode(data.get("content") or "", validate=True)
+        except (ValueError, TypeError):
+            pdf = b""
+        if not pdf.startswith(b"%PDF"):
+            errors.append({"error": "ValidationError", "message": "Letter content is not a valid PDF"})
+        postage = data.get("postage", "second")
+        if postage not in ("first", "second", "economy", "europe", "rest-of-world"):
+            errors.append(
+                {"error": "ValidationError", "message": "postage invalid. It must be first, second..."}
+            )
+        if errors:
+            body = {"status_code": 400, "errors": errors}
+            return Response(json.dumps(body), status=400, mimetype="application/json")
+        notification = {
+            "id": str(uuid.uuid4()),
+            "type": "letter",
+            "reference": data["reference"],
+            "pdf": pdf,
+            "postage": postage,
+            "template_id": "",
+            "subject": "Pre-compiled PDF",
+            "body": "",
+            "created_at": datetime.now(UTC).isoformat(),
+            "status": "pending-virus-check",
+        }
+        with self._lock:
+            self.notifications.append(notification)
+        if self.hold_seconds:
+            time.sleep(self.hold_seconds)
+        response = {"id": notification["id"], "reference": notification["reference"], "postage": postage}
+        return Response(json.dumps(response), status=201, mimetype="application/json")
+
     def _list(self, request: Request) -> Response:
         reference = request.args.get("reference")
         kind = request.args.get("template_type")
@@ -188,7 +249,7 @@ class FakeNotify:
             found = [
                 self._public(item)
                 for item in reversed(self.notifications)
-                if (reference is None or item["reference"] == reference) and kind in (None, "email")
+                if (reference is None or item["reference"] == reference) and kind in (None, item["type"])
             ]
         body = {"notifications": found, "links": {"current": request.url}}
         return Response(json.dumps(body), mimetype="application/json")
@@ -198,8 +259,8 @@ class FakeNotify:
         return {
             "id": item["id"],
             "reference": item["reference"],
-            "email_address": item["email_address"],
-            "type": "email",
+            "email_address": item.get("email_address"),
+            "type": item["type"],
             "status": item["status"],
             "template": {"id": item["template_id"], "version": 1, "uri": ""},
             "body": item["body"],

@@ -33,6 +33,7 @@ ROUTES = {
     "preferences": PERSON + "/preferences",
     "opt-out": PERSON + "/opt-out",
     "opt-in": PERSON + "/opt-in",
+    "write a letter": CASE + "/letters/new",
 }
 
 # Expected status of a GET, for (own team's record, another team's in the region, another region's).
@@ -54,6 +55,7 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int]]] = {
         "preferences":    (MINE,            MINE,            NO,              NO),
         "opt-out":        (MINE,            MINE,            NO,              NO),
         "opt-in":         (MINE,            MINE,            NO,              NO),
+        "write a letter": (MINE,            MINE,            NO,              NO),
     }.items()
 }
 

@@ -644,6 +644,8 @@ def admin_paths(app, user_id: int) -> list[tuple[str, set[str]]]:
             values = [{"code": "initial_contact"}]
         elif rule.arguments == {"day"}:
             values = [{"day": "2027-01-04"}]
+        elif rule.arguments == {"letter_type", "language"}:
+            values = [{"letter_type": "initial_contact", "language": "cy"}]
         else:
             raise AssertionError(f"a new admin route needs covering here: {rule}")
         paths.extend((rule.build(value)[1], rule.methods) for value in values)
@@ -656,7 +658,7 @@ def test_other_roles_are_refused_every_admin_route(app, web, make, database, reg
     other = make.user(role, region=region, national=role == Role.MANAGER)
     browser = web(other)
     paths = admin_paths(app, someone.id)
-    assert len(paths) == 11
+    assert len(paths) == 13
 
     page = browser.get("/accessibility")  # a signed-in page carries a token for the POSTs below
     for path, methods in paths:

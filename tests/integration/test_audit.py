@@ -668,7 +668,7 @@ def test_database_refuses_to_update_or_delete_audit_events(database, make):
     [
         ("contact_details_revealed", "Revealed address and contact details"),
         ("user_deactivated", "Deactivated user"),
-        ("letter_sent", "Letter sent"),
+        ("something_not_labelled", "Something not labelled"),
         ("", "Unknown"),
     ],
 )

@@ -317,3 +317,81 @@ def remove_non_working_day(day: str):
         abort(404)
     flash("Non-working day removed", "success")
     return redirect(url_for("admin.non_working_days"))
+
+
+# -- letter templates (national administrators: one set of templates for England and Wales) ---------
+
+
+def _template_or_404(letter_type: str, language: str):
+    from victims.domain.letters import LetterType
+
+    if language not in ("en", "cy") or letter_type not in {member.value for member in LetterType}:
+        abort(404)
+    return LetterType(letter_type)
+
+
+@bp.route("/letter-templates")
+@allowed(Role.ADMIN)
+def letter_templates():
+    from victims.domain.letters import LetterType
+    from victims.letters import services as letters
+
+    _national_only()
+    rows = [
+        (kind, lang, letters.current_template(kind, lang)) for kind in LetterType for lang in ("en", "cy")
+    ]
+    return render_template("admin/letter_templates.html", rows=rows)
+
+
+@bp.route("/letter-templates/<letter_type>/<language>", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def letter_template(letter_type: str, language: str):
+    """A new version of a template. Sections can be reworded, never removed; a mandatory section
+    cannot be emptied, and "If the offender contacts you" must keep every point of SPEC §6."""
+    from victims.domain.letters import Section
+    from victims.letters import services as letters
+
+    _national_only()
+    kind = _template_or_404(letter_type, language)
+    template = letters.current_template(kind, language)
+    errors: list[str] = []
+    title, note = template.title, ""
+    sections = template.sections
+    if request.method == "POST":
+        form = ConfirmForm()  # the CSRF token
+        if not form.validate_on_submit():
+            abort(400)
+        title = request.form.get("title", "").strip()
+        note = request.form.get("note", "").strip()
+        sections = [
+            Section(
+                section.key,
+                request.form.get(f"heading_{section.key}", "").strip(),
+                request.form.get(f"body_{section.key}", "").replace("\r\n", "\n").strip(),
+                section.locked,
+            )
+            for section in template.sections
+        ]
+        if not note:
+            errors.append("Say why the template is changing")
+        if not errors:
+            try:
+                saved = letters.save_template_version(kind, language, title, sections, note, current_user)
+            except letters.LetterRefused as refused:
+                errors.extend(refused.message.split("; "))
+            else:
+                which = "Welsh" if language == "cy" else "English"
+                flash(f"{kind.label} ({which}): version {saved.version} saved", "success")
+                return redirect(url_for("admin.letter_templates"))
+    return render_template(
+        "admin/letter_template.html",
+        kind=kind,
+        language=language,
+        template=template,
+        title=title,
+        note=note,
+        sections=sections,
+        errors=errors,
+        error_items=[{"text": error} for error in errors],
+        form=ConfirmForm(),
+    )

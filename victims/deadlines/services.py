@@ -165,6 +165,13 @@ def _add(case, deadline: rules.Deadline, event_id: int | None = None) -> CaseDea
     return row
 
 
+def add_work_deadline(case, deadline: rules.Deadline) -> CaseDeadline:
+    """A deadline (and its task) for work that is not an offender event: a victim to find again."""
+    row = _add(case, deadline)
+    db.session.flush()
+    return row
+
+
 def add_event_deadline(case, deadline: rules.Deadline, event_id: int) -> CaseDeadline:
     """The deadline (and task) an offender event creates; several of one kind may be open."""
     row = _add(case, deadline, event_id=event_id)

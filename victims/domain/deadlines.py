@@ -258,7 +258,20 @@ EVENT_WORK: dict[OffenderEvent, EventWork] = {
     for event, task, _days in _EVENT_DEFAULTS
 }
 
-RULES: tuple[DeadlineRule, ...] = CASE_RULES + EVENT_RULES
+# Work that comes from what happens to a letter rather than to the offender.
+CONTACT_LOST = "contact_lost"
+WORK_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        CONTACT_LOST,
+        "Find a new way to reach a victim whose letter or email came back",
+        10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+)
+
+RULES: tuple[DeadlineRule, ...] = CASE_RULES + EVENT_RULES + WORK_RULES
 RULES_BY_CODE: dict[str, DeadlineRule] = {rule.code: rule for rule in RULES}
 
 

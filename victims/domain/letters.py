@@ -136,7 +136,9 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         Point(
             "licence",
             "contact after release may breach the licence and lead to recall to prison",
-            (("trwydded",), ("galw'n ôl", "adalw")),
+            # Welsh mutates a word's first letter after some words ("ar drwydded", "ei alw'n ôl"),
+            # so each word is accepted in its mutated forms too.
+            (("trwydded", "drwydded", "nhrwydded"), ("galw'n ôl", "alw'n ôl", "adalw")),
         ),
         Point(
             "vlo",
@@ -146,7 +148,10 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         Point(
             "orders",
             "they may be able to apply for a restraining order or a non-molestation order",
-            (("gorchymyn atal", "restraining order"), ("gorchymyn rhag molestu", "non-molestation order")),
+            (
+                ("gorchymyn atal", "orchymyn atal", "restraining order"),
+                ("gorchymyn rhag molestu", "orchymyn rhag molestu", "non-molestation order"),
+            ),
         ),
     ),
 }
@@ -324,6 +329,7 @@ def check(facts: LetterFacts) -> list[CheckResult]:
     when every result has passed."""
     return [
         _mandatory_sections(facts),
+        _finished(facts),
         _matches_case(facts),
         _no_disclosure(facts),
         _respects_choices(facts),
@@ -373,6 +379,22 @@ def _mandatory_sections(facts: LetterFacts) -> CheckResult:
                 f"“{section.heading}” has a placeholder the service cannot fill: {sorted(unknown)[0]}."
             )
     return _result("sections", "Mandatory sections are present, unedited and complete", problems)
+
+
+_NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
+
+
+def _finished(facts: LetterFacts) -> CheckResult:
+    """The template's [notes in square brackets] are for the writer: none may be left."""
+    problems = []
+    for section in facts.sections:
+        note = _NOTE.search(section.body)
+        if note:
+            problems.append(
+                f"“{section.heading}” still has “{note.group(0)}”. "
+                "Replace it with what the victim needs to know."
+            )
+    return _result("finished", "Every note in square brackets has been replaced", problems)
 
 
 def _matches_case(facts: LetterFacts) -> CheckResult:

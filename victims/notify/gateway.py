@@ -37,8 +37,16 @@ class NotifyGateway(Protocol):
         """Send, and return Notify's id for the notification."""
         ...
 
-    def find_by_reference(self, reference: str) -> str | None:
-        """The id of an email already sent with this reference, or None."""
+    def send_letter(self, *, pdf: bytes, reference: str, postage: str = "second") -> str:
+        """Post a precompiled PDF letter, and return Notify's id for it."""
+        ...
+
+    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
+        """The id of an email (or a "letter") already sent with this reference, or None."""
+        ...
+
+    def status(self, notification_id: str) -> str:
+        """Notify's status of a notification: delivered, permanent-failure, returned-letter..."""
         ...
 
 
@@ -80,12 +88,23 @@ class ClientGateway:
         )
         return str(response["id"])
 
-    def find_by_reference(self, reference: str) -> str | None:
-        response = self._call(self._client.get_all_notifications, template_type="email", reference=reference)
+    def send_letter(self, *, pdf: bytes, reference: str, postage: str = "second") -> str:
+        import io
+
+        response = self._call(
+            self._client.send_precompiled_letter_notification, reference, io.BytesIO(pdf), postage
+        )
+        return str(response["id"])
+
+    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
+        response = self._call(self._client.get_all_notifications, template_type=kind, reference=reference)
         for notification in response.get("notifications", []):
             if notification.get("reference") == reference:
                 return str(notification["id"])
         return None
+
+    def status(self, notification_id: str) -> str:
+        return str(self._call(self._client.get_notification_by_id, notification_id)["status"])
 
 
 class OutboxGateway:

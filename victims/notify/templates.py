@@ -61,4 +61,13 @@ REMINDER = EmailTemplate(
     ),
 )
 
-EMAIL_TEMPLATES = {template.name: template for template in (REMINDER,)}
+# A letter sent by email (the victim chose email): the letter's own text is the body, with the
+# recipient's name in the salutation of that text. The PDF sent by post is the same letter.
+LETTER = EmailTemplate(
+    name="letter",
+    config_key="NOTIFY_LETTER_EMAIL_TEMPLATE_ID",
+    subject="((subject))",
+    body="((body))\n",
+)
+
+EMAIL_TEMPLATES = {template.name: template for template in (REMINDER, LETTER)}

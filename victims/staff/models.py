@@ -58,6 +58,10 @@ class User(UserMixin, Versioned, db.Model):
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # The time-step of the last accepted code: a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The direct line a victim can call (it goes in letters, SPEC §6).
+    phone: Mapped[str | None] = mapped_column(String(30))
+    # An SPO can require a second person to approve this user's letters (a new starter).
+    requires_countersign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Reminders come in the service; by email too when the user chooses it.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()

@@ -51,6 +51,7 @@ TASK_TITLES: dict[str, str] = {
     rules.VNS_INITIAL_CONTACT: "Make initial contact with the victims (Victim Notification Scheme)",
     rules.PRE_RELEASE_WINDOW: "Start pre-release contact",
     rules.LICENCE_REPRESENTATIONS: "Send licence-condition representations",
+    rules.CONTACT_LOST: "Find a new way to reach the victim: a letter or email came back",
     **{work.rule_code: work.task for work in EVENT_WORK.values()},
 }
 

@@ -1,0 +1,208 @@
+"""The pure rules of letters (victims.domain.letters): the unwanted-contact points, template
+rules and each quality check on hand-made facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from victims.domain import letters as rules
+from victims.domain.letters import UNWANTED_CONTACT, LetterType, Section
+from victims.domain.vocabulary import ContactLevel, Relationship
+from victims.letters.defaults import default_sections
+
+FACTS = {
+    "recipient_name": "Jane Doe",
+    "address": "1 Road\nTE1 1ST",
+    "vlo_name": "Vera",
+    "vlo_phone": "01632 960 123",
+}
+
+
+NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
+
+
+def finished(sections: list[Section]) -> list[Section]:
+    return [Section(s.key, s.heading, NOTE.sub("Done.", s.body), s.locked) for s in sections]
+
+
+def facts(**changes) -> rules.LetterFacts:
+    sections = finished(default_sections(LetterType.INITIAL_CONTACT, "en"))
+    base = rules.LetterFacts(
+        letter_type=LetterType.INITIAL_CONTACT,
+        language="en",
+        large_print=False,
+        channel="post",
+        recipient=rules.Recipient(
+            person_id=1,
+            name="Jane Doe",
+            relationship=Relationship.VICTIM,
+            contact_level=ContactLevel.KEY_STAGES,
+            channel="post",
+            language="en",
+            large_print=False,
+            contact_lost=False,
+            has_postal_address=True,
+            has_email=False,
+        ),
+        sections=sections,
+        template_sections=sections,
+        drafted_facts=FACTS,
+        current_facts=FACTS,
+        filled_text="Dear Jane Doe, the offender will be released in March 2027.",
+        release_dates=[date(2027, 3, 1)],
+        secret_places=["HMP Testshire"],
+        other_people=["Olivia Other"],
+    )
+    return replace(base, **changes)
+
+
+def failed(result_facts) -> dict[str, tuple[str, ...]]:
+    return {r.code: r.problems for r in rules.check(result_facts) if not r.passed}
+
+
+def test_notes_left_in_square_brackets_fail():
+    raw = default_sections(LetterType.INITIAL_CONTACT, "en")
+    [problem] = failed(facts(sections=raw, template_sections=raw))["finished"]
+    assert "[Give the offence and the sentence.]" in problem
+
+
+def test_a_good_letter_passes_every_check():
+    assert failed(facts()) == {}
+    assert [r.code for r in rules.check(facts())] == [
+        "sections",
+        "finished",
+        "case",
+        "disclosure",
+        "choices",
+        "recipient",
+        "reachable",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("remove", "point"),
+    [
+        ("999", "call 999"),
+        ("0300 060 6699", "Unwanted Prisoner Contact Service"),
+        ("victim.helpline@justice.gov.uk", "Unwanted Prisoner Contact Service"),
+        ("licence", "breach the licence"),
+        ("non-molestation order", "non-molestation order"),
+        ("((vlo_name))", "VLO's name"),
+    ],
+)
+def test_each_point_of_the_unwanted_contact_section_is_required(remove, point):
+    sections = [
+        Section(s.key, s.heading, s.body.replace(remove, "…"), s.locked) if s.key == UNWANTED_CONTACT else s
+        for s in finished(default_sections(LetterType.INITIAL_CONTACT, "en"))
+    ]
+    problems = " ".join(failed(facts(sections=sections, template_sections=sections))["sections"])
+    assert point in problems
+
+
+def test_a_missing_or_edited_locked_section_fails():
+    template = default_sections(LetterType.PRE_RELEASE, "en")
+    without = [s for s in template if s.key != UNWANTED_CONTACT]
+    problems = failed(facts(letter_type=LetterType.PRE_RELEASE, sections=without, template_sections=template))
+    assert any("is missing" in p for p in problems["sections"])
+    edited = [Section(s.key, s.heading, s.body + " Extra.", s.locked) if s.locked else s for s in template]
+    problems = failed(facts(letter_type=LetterType.PRE_RELEASE, sections=edited, template_sections=template))
+    assert any("has been changed" in p for p in problems["sections"])
+
+
+def test_a_template_without_the_section_cannot_make_an_initial_contact_letter():
+    template = [s for s in default_sections(LetterType.INITIAL_CONTACT, "en") if s.key != UNWANTED_CONTACT]
+    problems = failed(facts(sections=template, template_sections=template))["sections"]
+    assert any("no “If the offender contacts you” section" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "released on 1 March 2027",
+        "released on 01/03/2027",
+        "released on 1/3/2027",
+        "released on 2027-03-01",
+        "released on 1st March",
+        "yn cael ei ryddhau ar 1 Mawrth 2027",
+    ],
+)
+def test_an_exact_release_date_in_any_spelling_is_refused(text):
+    assert "exact release date" in failed(facts(filled_text=text))["disclosure"][0]
+
+
+def test_a_month_of_release_or_another_number_is_not_a_date():
+    assert "disclosure" not in failed(facts(filled_text="released in March 2027; call 101 or 0300 060 6699"))
+    assert "disclosure" not in failed(facts(filled_text="11 March 2027 is not the date"))
+
+
+def test_the_prison_and_other_people_are_not_disclosed():
+    assert "prison" in failed(facts(filled_text="held at hmp testshire"))["disclosure"][0]
+    assert "another person" in failed(facts(filled_text="Olivia Other was told"))["disclosure"][0]
+
+
+def test_case_changes_name_what_changed():
+    changed = {**FACTS, "address": "2 Road\nTE1 1ST"}
+    [problem] = failed(facts(current_facts=changed))["case"]
+    assert "the recipient’s address" in problem
+
+
+@pytest.mark.parametrize(
+    ("level", "letter_type", "allowed"),
+    [
+        (ContactLevel.KEY_STAGES, LetterType.RECALL, True),
+        (ContactLevel.ANNUAL, LetterType.RECALL, False),
+        (ContactLevel.ANNUAL, LetterType.ANNUAL, True),
+        (ContactLevel.MONTH_OF_RELEASE, LetterType.KEY_STAGE, False),
+        (ContactLevel.MONTH_OF_RELEASE, LetterType.PRE_RELEASE, True),
+        (ContactLevel.OPTED_OUT, LetterType.INITIAL_CONTACT, False),
+        (ContactLevel.OPTED_OUT, LetterType.CASE_CLOSURE, False),
+    ],
+)
+def test_contact_levels(level, letter_type, allowed):
+    template = finished(default_sections(letter_type, "en"))
+    result = facts(
+        letter_type=letter_type,
+        sections=template,
+        template_sections=template,
+        recipient=replace(facts().recipient, contact_level=level),
+    )
+    assert ("choices" not in failed(result)) is allowed
+
+
+def test_a_child_victim_contact_lost_and_missing_addresses():
+    child = replace(facts().recipient, is_child=True)
+    assert "under 18" in failed(facts(recipient=child))["recipient"][0]
+    guardian = replace(child, relationship=Relationship.PARENT_GUARDIAN)
+    assert "recipient" not in failed(facts(recipient=guardian))
+    lost = replace(facts().recipient, contact_lost=True, has_postal_address=False)
+    assert len(failed(facts(recipient=lost))["reachable"]) == 2
+
+
+def test_welsh_points_accept_mutated_words():
+    body = (
+        "Ffoniwch 999 neu 101. Gwasanaeth Cyswllt Digroeso gan Garcharorion 0300 060 6699 "
+        "victim.helpline@justice.gov.uk. Ar ôl gadael, bydd ar drwydded a gellir ei alw’n ôl. "
+        "((vlo_name)) ((vlo_phone)). Gallwch wneud cais am orchymyn atal neu orchymyn rhag molestu."
+    )
+    assert rules.missing_points(body, "cy") == []
+
+
+def test_template_rules():
+    template = default_sections(LetterType.INITIAL_CONTACT, "en")
+    required = [s for s in template if s.locked]
+    assert rules.template_problems(LetterType.INITIAL_CONTACT, "en", template, required) == []
+    unlocked = [Section(s.key, s.heading, s.body, False) for s in template]
+    problems = rules.template_problems(LetterType.INITIAL_CONTACT, "en", unlocked, required)
+    assert any("must stay locked" in p for p in problems)
+    unknown = [*template, Section("extra", "Extra", "On ((release_date)) and ((prison)).")]
+    problems = rules.template_problems(LetterType.INITIAL_CONTACT, "en", unknown, required)
+    assert any("placeholders the service does not know" in p for p in problems)
+    assert any("never the date" in p for p in problems)
+
+
+def test_fill_leaves_unknown_placeholders_for_the_check_to_find():
+    assert rules.fill("Dear ((recipient_name)) ((nope))", {"recipient_name": "Jane"}) == "Dear Jane ((nope))"

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from victims.audit import services as audit
+from victims.cases import queries as case_queries
+from victims.domain.letters import LetterType
+from victims.domain.vocabulary import CaseStatus, Role
+from victims.extensions import db
+from victims.forms import options
+from victims.letters import queries, services
+from victims.letters.forms import NewLetterForm, OptionsForm
+from victims.letters.models import AWAITING_COUNTERSIGN, SENT, LetterTemplate
+from victims.people.models import Person
+from victims.security import allowed
+
+bp = Blueprint("letters", __name__)
+log = logging.getLogger(__name__)
+
+CASEWORK = (Role.VLO, Role.SPO)
+
+
+@bp.app_template_global()
+def case_letters(case) -> list:
+    """The case page's letters section (templates/letters/_case_letters.html)."""
+    return queries.for_case(case.id)
+
+
+@bp.app_template_global()
+def letters_awaiting_countersign() -> list:
+    return queries.awaiting_countersign(current_user)
+
+
+def _queue(letter_id: int) -> None:
+    db.session.commit()  # the worker must find the letter approved
+    try:
+        current_app.extensions["celery"].send_task("letters.send", args=[letter_id])
+    except Exception:  # the broker is down: the letters sweep will find it waiting
+        log.warning("Could not queue letter %s; the sweep will pick it up", letter_id, exc_info=True)
+
+
+@bp.route("/cases/<int:case_id>/letters/new", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def new(case_id: int):
+    case = case_queries.case_for_change(case_id, current_user)
+    if case.status != CaseStatus.OPEN:
+        abort(404)
+    people = [person for person in case.people]
+    form = NewLetterForm()
+    form.person.choices = options([(str(p.id), f"{p.full_name} ({p.relationship_label})") for p in people])
+    if request.method == "GET" and request.args.get("person"):
+        form.person.data = request.args["person"]
+    if form.validate_on_submit():
+        person = next((p for p in people if str(p.id) == form.person.data), None)
+        if person is None:
+            form.person.errors.append("Choose who the letter is to")
+        else:
+            letter = services.start_draft(case, person, LetterType(form.letter_type.data), current_user)
+            return redirect(url_for("letters.letter", letter_id=letter.id))
+    return render_template("letters/new.html", form=form, case=case)
+
+
+@bp.route("/letters/<int:letter_id>", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def letter(letter_id: int):
+    record, case = queries.letter_for(letter_id, current_user)
+    form = OptionsForm()
+    errors: dict[str, str] = {}
+    texts = {
+        section.key: request.form.get(f"section_{section.key}", section.body)
+        for section in record.sections
+        if not section.locked
+    }
+    if request.method == "GET":
+        form.large_print.data = "yes" if record.large_print else "no"
+        form.channel.data = record.channel
+    elif form.validate_on_submit():
+        try:
+            services.save_draft(
+                record,
+                texts,
+                large_print=form.large_print.data == "yes",
+                channel=form.channel.data,
+                user=current_user,
+            )
+        except services.LetterRefused as refused:
+            errors[f"section_{refused.field}" if refused.field else "letter"] = refused.message
+        except StaleDataError:
+            db.session.rollback()
+            flash("Someone else changed this letter at the same moment. Check it and try again.")
+            return redirect(url_for("letters.letter", letter_id=letter_id))
+        else:
+            flash("Draft saved", "success")
+            return redirect(url_for("letters.letter", letter_id=letter_id, _anchor="checks"))
+    results = services.check_letter(record)
+    return render_template(
+        "letters/letter.html",
+        letter=record,
+        case=case,
+        person=db.session.get(Person, record.person_id),
+        form=form,
+        texts=texts,
+        errors=errors,
+        error_list=[{"text": message, "href": f"#{key}"} for key, message in errors.items()],
+        template_version=db.session.get(LetterTemplate, record.template_id).version,
+        results=results,
+        passed=services.passes(results),
+        max_length=services.FREE_SECTION_MAX,
+        can_countersign=record.status == AWAITING_COUNTERSIGN
+        and current_user.role == Role.SPO
+        and current_user.id != record.created_by_id,
+    )
+
+
+def _run(letter_id: int, action, message):
+    """Do `action` to the letter and say how it went; the letter, or None if it was refused."""
+    record, _case = queries.letter_for(letter_id, current_user)
+    try:
+        outcome = action(record)
+    except services.LetterRefused as refused:
+        flash(refused.message)
+        return None
+    except StaleDataError:
+        db.session.rollback()
+        flash("Someone else changed this letter at the same moment. Check it and try again.")
+        return None
+    flash(message(outcome) if callable(message) else message, "success")
+    return record
+
+
+def _to_letter(letter_id: int):
+    return redirect(url_for("letters.letter", letter_id=letter_id))
+
+
+@bp.route("/letters/<int:letter_id>/refresh", methods=["POST"])
+@allowed(*CASEWORK)
+def refresh(letter_id: int):
+    _run(
+        letter_id, lambda r: services.refresh(r, current_user), "The letter now uses the case record as it is"
+    )
+    return _to_letter(letter_id)
+
+
+def _approved_message(approved: bool) -> str:
+    if approved:
+        return "Letter approved: it is being sent"
+    return "Letter sent to a senior probation officer for countersigning"
+
+
+@bp.route("/letters/<int:letter_id>/approve", methods=["POST"])
+@allowed(*CASEWORK)
+def approve(letter_id: int):
+    record = _run(letter_id, lambda r: services.approve(r, current_user), _approved_message)
+    if record is not None and record.status != AWAITING_COUNTERSIGN:
+        _queue(record.id)
+    return _to_letter(letter_id)
+
+
+@bp.route("/letters/<int:letter_id>/countersign", methods=["POST"])
+@allowed(Role.SPO)
+def countersign(letter_id: int):
+    record = _run(
+        letter_id, lambda r: services.countersign(r, current_user), "Countersigned: it is being sent"
+    )
+    if record is not None:
+        _queue(record.id)
+    return _to_letter(letter_id)
+
+
+@bp.route("/letters/<int:letter_id>/send-back", methods=["POST"])
+@allowed(Role.SPO)
+def send_back(letter_id: int):
+    if _run(letter_id, lambda r: services.send_back(r, current_user), "Returned to its writer as a draft"):
+        return redirect(url_for("work.team_work"))
+    return _to_letter(letter_id)
+
+
+@bp.route("/letters/<int:letter_id>/cancel", methods=["POST"])
+@allowed(*CASEWORK)
+def cancel(letter_id: int):
+    record = _run(letter_id, lambda r: services.cancel(r, current_user), "Letter cancelled")
+    if record is not None:
+        return redirect(url_for("cases.case", case_id=record.case_id, _anchor="letters"))
+    return _to_letter(letter_id)
+
+
+RETURNED = "Recorded as returned: the victim is flagged “contact lost” and a task to find them has been made"
+
+
+@bp.route("/letters/<int:letter_id>/returned", methods=["POST"])
+@allowed(*CASEWORK)
+def returned(letter_id: int):
+    _run(letter_id, lambda r: services.record_returned(r, current_user), RETURNED)
+    return _to_letter(letter_id)
+
+
+@bp.route("/letters/<int:letter_id>/letter.pdf")
+@allowed(*CASEWORK)
+def pdf(letter_id: int):
+    record, case = queries.letter_for(letter_id, current_user)
+    content = services.pdf_bytes(record)
+    audit.record("letter_pdf_viewed", "letter", record.id, case_id=case.id, region_id=case.region_id)
+    name = f"letter-{record.id}{'' if record.status == SENT or record.pdf_base64 else '-preview'}.pdf"
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
