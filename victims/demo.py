@@ -56,6 +56,7 @@ STAFF = [
     (Role.VLO, "Daniel", 1, [Skill.MAPPING, Skill.RESTRICTED_PATIENTS]),
     (Role.VLO, "Erin", 1, [Skill.WELSH, Skill.CHILD_VICTIMS]),
     (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
+    (Role.VLO, "Grace", 0, [Skill.WELSH, Skill.BEREAVED]),
 ]
 TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
 # Demo users who chose email reminders (the others get them in the service only).

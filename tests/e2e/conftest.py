@@ -155,6 +155,17 @@ def live_server(tmp_path_factory) -> str:
     _flask(env, "seed", "demo")
     _flask(env, "reminders", "send-due")  # as `make setup` does: the demo's reminders, at once
 
+    # A real Celery worker on the embedded broker, as `make run` starts: it sends letters (to the
+    # development outbox, as there is no Notify key) and reminders.
+    with (instance / "worker.log").open("w") as worker_output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--pool=solo", "--loglevel=INFO"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_output,
+            stderr=subprocess.STDOUT,
+        )
+
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = instance / "server.log"
@@ -183,12 +194,13 @@ def live_server(tmp_path_factory) -> str:
         _wait_until_up(url, server, log)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (server, worker):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         if postgres:
             _drop_postgres_database(shared_url)
 

@@ -533,3 +533,17 @@ def test_an_email_letter_to_someone_with_no_postal_address_has_a_pdf(team, today
     assert services.check_letter(letter) and services.passes(services.check_letter(letter))
     services.approve(letter, team["vlo"])
     assert services.pdf_bytes(letter).startswith(b"%PDF")
+
+
+def test_without_a_notify_key_letters_go_to_the_development_outbox(team, today, app, monkeypatch):
+    from victims.notify.models import OutboxLetter
+
+    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", "")
+    letter = draft(team)
+    services.approve(letter, team["vlo"])
+    db.session.flush()
+    assert services.send(letter.id).status == "sent"
+    assert services.send(letter.id).status == "already_done"
+    [kept] = db.session.scalars(select(OutboxLetter)).all()
+    assert kept.reference == f"letter-{letter.id}"
+    assert base64.b64decode(kept.pdf_base64) == services.pdf_bytes(letter)

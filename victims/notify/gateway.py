@@ -13,6 +13,7 @@ sends a second copy (`find_by_reference`).
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from victims.extensions import db
-from victims.notify.models import OutboxEmail
+from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.notify.templates import EMAIL_TEMPLATES
 
 
@@ -124,10 +125,23 @@ class OutboxGateway:
         db.session.flush()
         return email.notification_id
 
-    def find_by_reference(self, reference: str) -> str | None:
-        return db.session.scalar(
-            select(OutboxEmail.notification_id).where(OutboxEmail.reference == reference)
+    def send_letter(self, *, pdf: bytes, reference: str, postage: str = "second") -> str:
+        letter = OutboxLetter(
+            notification_id=str(uuid.uuid4()),
+            reference=reference,
+            pdf_base64=base64.b64encode(pdf).decode(),
+            postage=postage,
         )
+        db.session.add(letter)
+        db.session.flush()
+        return letter.notification_id
+
+    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
+        model = OutboxLetter if kind == "letter" else OutboxEmail
+        return db.session.scalar(select(model.notification_id).where(model.reference == reference))
+
+    def status(self, notification_id: str) -> str:
+        return "delivered"  # nothing leaves the outbox, so nothing comes back
 
 
 def uses_outbox() -> bool:
