@@ -547,3 +547,28 @@ def test_without_a_notify_key_letters_go_to_the_development_outbox(team, today, 
     [kept] = db.session.scalars(select(OutboxLetter)).all()
     assert kept.reference == f"letter-{letter.id}"
     assert base64.b64decode(kept.pdf_base64) == services.pdf_bytes(letter)
+
+
+# -- snapshots of rendered letters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("letter_type", [LetterType.INITIAL_CONTACT, LetterType.PRE_RELEASE])
+def test_rendered_letters_match_their_snapshots(make, database, today, language, letter_type):
+    """The text of a letter as it is sent, in English and Welsh, from fixed case facts."""
+    import os
+    from pathlib import Path
+
+    unit = make.team(name="Bedford Victim Contact Unit")
+    vlo = make.user(Role.VLO, team=unit, name="Vera Liaison", email="vera.liaison@probation.example")
+    vlo.phone = "01632 960 123"
+    case = make.case(vlo=vlo, victims=0, offender_last_name="Example", crd=date(2027, 3, 1))
+    victim = make.person(case, first_name="Jane", last_name="Sample", language=language)
+    letter = services.start_draft(case, victim, letter_type, vlo)
+    text = f"{letter.title}\n\n{services.email_body(letter)}\n"
+    snapshot = (
+        Path(__file__).resolve().parents[1] / "snapshots" / f"letter_{letter_type.value}_{language}.txt"
+    )
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(text)
+    assert text == snapshot.read_text()
