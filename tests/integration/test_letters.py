@@ -572,3 +572,19 @@ def test_rendered_letters_match_their_snapshots(make, database, today, language,
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text)
     assert text == snapshot.read_text()
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+@pytest.mark.parametrize("letter_type", list(LetterType))
+def test_every_letter_type_can_be_written_checked_and_sent_in_both_languages(
+    team, today, fake_notify, language, letter_type
+):
+    team["victim"].language = language
+    db.session.flush()
+    letter = draft(team, letter_type)
+    assert failed_checks(letter) == {}
+    services.approve(letter, team["vlo"])
+    db.session.flush()
+    assert services.send(letter.id).status == "sent"
+    [posted] = fake_notify.letters()
+    assert posted["pdf"].startswith(b"%PDF")
