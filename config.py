@@ -112,6 +112,15 @@ class Config:
     # Seconds before the first retry of an email; each later retry waits twice as long.
     REMINDER_EMAIL_RETRY_SECONDS = _env_int("REMINDER_EMAIL_RETRY_SECONDS", 30)
 
+    # Exclusion zones (victims.domain.geometry): how far the victim's home must be from the edge,
+    # and the smallest and largest zone, so the map cannot give the address away.
+    ZONE_MIN_DISTANCE_M = _env_int("ZONE_MIN_DISTANCE_M", 250)
+    ZONE_MIN_AREA_KM2 = float(os.environ.get("ZONE_MIN_AREA_KM2", "0.5"))
+    ZONE_MAX_AREA_KM2 = float(os.environ.get("ZONE_MAX_AREA_KM2", "250"))
+    # A tile layer for the zone map, where the deployment has one ({z}/{x}/{y} URL); none by default.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
     # GOV.UK Notify. Without a key, emails go to the development outbox (/dev/outbox).
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")

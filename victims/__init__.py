@@ -113,6 +113,14 @@ def _init_security_headers(app: Flask) -> None:
         "base-uri": "'none'",
         "object-src": "'none'",
     }
+    tiles = app.config.get("MAP_TILE_URL") or ""
+    if tiles:
+        # The deployment's tile server for the exclusion-zone map (none by default).
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(tiles)
+        host = parts.netloc.replace("{s}.", "*.")  # Leaflet's {s} subdomains
+        csp["img-src"] += f" {parts.scheme}://{host}"
     Talisman(
         app,
         force_https=False,  # TLS ends at the load balancer; HSTS is still sent
@@ -175,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
     from victims.main.views import bp as main_bp
     from victims.notify.views import bp as notify_bp
     from victims.people.views import bp as people_bp
+    from victims.prerelease.views import bp as prerelease_bp
     from victims.reminders.cli import reminders_cli
     from victims.reminders.views import bp as reminders_bp
     from victims.seed import seed_cli
@@ -195,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
         notify_bp,
         letters_bp,
         staff_bp,
+        prerelease_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -57,6 +57,7 @@ STAFF = [
     (Role.VLO, "Erin", 1, [Skill.WELSH, Skill.CHILD_VICTIMS]),
     (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
     (Role.VLO, "Grace", 0, [Skill.WELSH, Skill.BEREAVED]),
+    (Role.VLO, "Hana", 0, [Skill.MAPPING, Skill.DOMESTIC_ABUSE]),
 ]
 TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
 # Demo users who chose email reminders (the others get them in the service only).

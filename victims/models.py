@@ -9,6 +9,7 @@ from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
 from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.people.models import ContactLevelChange, Person
+from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import Region, Team, User, UserSkill
 from victims.work.models import OffenderEventRecord, Task
@@ -18,9 +19,11 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseDeadline",
+    "ConditionRequest",
     "ContactLevelChange",
     "ContactLogEntry",
     "DeadlineChange",
+    "ExclusionZone",
     "IdempotencyRecord",
     "Letter",
     "LetterTemplate",
@@ -30,6 +33,7 @@ __all__ = [
     "OutboxEmail",
     "OutboxLetter",
     "Person",
+    "PreReleaseContact",
     "ReferralUpload",
     "Region",
     "Reminder",
@@ -43,4 +47,5 @@ __all__ = [
     "User",
     "UserSession",
     "UserSkill",
+    "ZonePoint",
 ]

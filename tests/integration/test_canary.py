@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
+import subprocess
 from collections import deque
 from dataclasses import dataclass, field
 from html import unescape
@@ -75,6 +77,18 @@ def _leaks(body: str) -> list[str]:
     return [secret for secret in CANARY + FRAGMENTS if secret.casefold() in text]
 
 
+def _text(response) -> str:
+    """The response as text; a PDF (letters, maps, representations) read with pdftotext."""
+    if response.content_type == "application/pdf":
+        pdftotext = shutil.which("pdftotext")
+        assert pdftotext, "pdftotext (Debian poppler-utils) is needed to read PDFs for the canary"
+        found = subprocess.run(
+            [pdftotext, "-", "-"], input=response.get_data(), capture_output=True, check=True
+        )
+        return found.stdout.decode("utf-8", errors="replace")
+    return response.get_data(as_text=True)
+
+
 def crawl(app: Flask, browser, seeds: list[str]) -> Crawl:
     result = Crawl()
     queue = deque(["/", *seeds])
@@ -84,7 +98,7 @@ def crawl(app: Flask, browser, seeds: list[str]) -> Crawl:
             continue
         response = send(browser, "get", path)
         result.visited[path] = response.status_code
-        body = response.get_data(as_text=True)
+        body = _text(response)
         for secret in _leaks(body):
             result.found.append((path, secret))
         if response.status_code in {301, 302, 303}:

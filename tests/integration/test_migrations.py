@@ -21,10 +21,12 @@ TABLES = {
     "audit_events",
     "cases",
     "contact_level_changes",
+    "condition_requests",
     "contact_log_entries",
     "deadline_changes",
     "deadline_rule_settings",
     "deadlines",
+    "exclusion_zones",
     "dev_outbox_emails",
     "dev_outbox_letters",
     "idempotency_records",
@@ -34,6 +36,7 @@ TABLES = {
     "offender_events",
     "offenders",
     "people",
+    "prerelease_contacts",
     "referral_uploads",
     "regions",
     "reminder_stages",
@@ -46,6 +49,7 @@ TABLES = {
     "user_sessions",
     "user_skills",
     "users",
+    "zone_points",
 }
 
 

@@ -130,6 +130,10 @@ class Case(Versioned, db.Model):
     scheme_override_reason: Mapped[str | None] = mapped_column(Text)
     scheme_overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     scheme_overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Pre-release work marked complete (every licence-condition request has an outcome and the
+    # victim has been told it: victims.domain.prerelease).
+    prerelease_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    prerelease_completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     offender: Mapped[Offender] = relationship(lazy="raise")
     sentence: Mapped[Sentence] = relationship(lazy="raise")

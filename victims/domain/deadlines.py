@@ -258,12 +258,21 @@ EVENT_WORK: dict[OffenderEvent, EventWork] = {
     for event, task, _days in _EVENT_DEFAULTS
 }
 
-# Work that comes from what happens to a letter rather than to the offender.
+# Work that comes from what happens to a letter or a request rather than to the offender.
 CONTACT_LOST = "contact_lost"
+ZONE_MAP = "zone_map"
 WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CONTACT_LOST,
         "Find a new way to reach a victim whose letter or email came back",
+        10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+    DeadlineRule(
+        ZONE_MAP,
+        "Make the exclusion-zone map a victim asked for",
         10,
         Unit.WORKING_DAYS,
         Side.AFTER,

@@ -250,10 +250,14 @@ def _font_config():
 
 def render_pdf(letter: PrintableLetter) -> bytes:
     """The letter as a tagged (PDF/UA-1) A4 PDF."""
+    return html_to_pdf(render_html(letter))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Any of the service's standalone print pages (letters, representations) as a tagged PDF."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = render_html(letter)
     # Nothing to fetch: refuse every URL, and stop the rendering if one is ever asked for.
     fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=True)
     # WeasyPrint and Pango make no promise about threads sharing a font configuration.

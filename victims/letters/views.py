@@ -54,6 +54,8 @@ def new(case_id: int):
     form.person.choices = options([(str(p.id), f"{p.full_name} ({p.relationship_label})") for p in people])
     if request.method == "GET" and request.args.get("person"):
         form.person.data = request.args["person"]
+    if request.method == "GET" and request.args.get("type") in {member.value for member in LetterType}:
+        form.letter_type.data = request.args["type"]
     if form.validate_on_submit():
         person = next((p for p in people if str(p.id) == form.person.data), None)
         if person is None:

@@ -26,9 +26,9 @@ from victims.deadlines import services as deadlines
 from victims.deadlines.models import CANCELLED, MET, OPEN, CaseDeadline
 from victims.domain import deadlines as rules
 from victims.domain.deadlines import EVENT_WORK, OffenderEvent
-from victims.domain.vocabulary import CaseStatus, Role
+from victims.domain.vocabulary import CaseStatus, Role, Skill
 from victims.extensions import db
-from victims.staff.models import User
+from victims.staff.models import User, UserSkill
 from victims.work.models import TASK_CANCELLED, TASK_DONE, TASK_OPEN, OffenderEventRecord, Task
 
 
@@ -52,6 +52,8 @@ TASK_TITLES: dict[str, str] = {
     rules.PRE_RELEASE_WINDOW: "Start pre-release contact",
     rules.LICENCE_REPRESENTATIONS: "Send licence-condition representations",
     rules.CONTACT_LOST: "Find a new way to reach the victim: a letter or email came back",
+    rules.ZONE_MAP: "Make the exclusion-zone map (needs the mapping skill)",
+    rules.LICENCE_OUTCOME: "Tell the victim the outcome of their licence-condition requests",
     **{work.rule_code: work.task for work in EVENT_WORK.values()},
 }
 
@@ -158,6 +160,8 @@ def assign(task: Task, vlo: User, user: User) -> None:
         raise WorkRefused("This task is already closed", field="vlo")
     if vlo.role != Role.VLO or vlo.team_id != task.team_id or not vlo.active:
         raise WorkRefused("Choose a victim liaison officer in this team", field="vlo")
+    if needs_mapping(task) and not has_skill(vlo, Skill.MAPPING):
+        raise WorkRefused(f"{vlo.name} does not have the mapping skill this task needs", field="vlo")
     if task.assigned_to_id == vlo.id:
         raise WorkRefused(f"The task is already assigned to {vlo.name}", field="vlo")
     previous = task.assigned_to_id
@@ -173,6 +177,20 @@ def assign(task: Task, vlo: User, user: User) -> None:
     )
 
 
+def needs_mapping(task: Task) -> bool:
+    code = db.session.scalar(select(CaseDeadline.code).where(CaseDeadline.id == task.deadline_id))
+    return code == rules.ZONE_MAP
+
+
+def has_skill(user: User, skill: Skill) -> bool:
+    return (
+        db.session.scalar(
+            select(UserSkill.skill).where(UserSkill.user_id == user.id, UserSkill.skill == skill.value)
+        )
+        is not None
+    )
+
+
 def reassign_open_tasks(case: Case, vlo: User | None) -> int:
     """The case's open tasks follow the case to its new VLO (or to the queue for None).
 
@@ -181,8 +199,10 @@ def reassign_open_tasks(case: Case, vlo: User | None) -> int:
         select(Task).where(Task.case_id == case.id, Task.status == TASK_OPEN).order_by(Task.id)
     ).all()
     new_id = vlo.id if vlo is not None else None
+    mapper = vlo is not None and has_skill(vlo, Skill.MAPPING)
     for task in tasks:
-        task.assigned_to_id = new_id
+        # A map needs the mapping skill: without it, the map task goes to the team's queue.
+        task.assigned_to_id = None if needs_mapping(task) and not mapper else new_id
     db.session.flush()
     return len(tasks)
 

@@ -1,0 +1,62 @@
+"""Pre-release work in a real browser, checked by axe on every page: a victim's request for an
+exclusion zone, the map drawn on the page with the mouse, its checks passed, sent to an SPO, and
+the two-page map PDF produced.
+
+Signs in as a demo user no other end-to-end test uses (hana.vlo, who has the mapping skill)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf(ui):
+    page = ui.page
+    ui.sign_in("hana.vlo")
+    ui.goto("/cases/mine")
+    ui.follow(page.get_by_test_id("caseload").locator("tbody tr").first.locator("a").first)
+    ui.follow(page.get_by_role("link", name="Add a licence-condition request"))
+    ui.submit("Add the request")  # nothing chosen: GOV.UK errors
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.locator("input[name=person]").first.check()
+    page.get_by_label("Exclusion zone (not to enter the area on the attached map)").check()
+    page.get_by_label("What they asked for, in their words").fill("I want him kept out of the town centre.")
+    ui.submit("Add the request")
+    expect(page.get_by_test_id("request-stage")).to_have_text("Requested")
+
+    ui.follow(page.get_by_role("link", name="Exclusion zone"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exclusion-zone map")
+    the_map = page.locator('[data-module="app-zone-map"]')
+    the_map.scroll_into_view_if_needed()
+    page.get_by_role("button", name="Draw a rectangle").click()
+    map_box = the_map.bounding_box()
+    page.mouse.click(map_box["x"] + 120, map_box["y"] + 80)
+    page.mouse.move(map_box["x"] + 560, map_box["y"] + 400, steps=6)
+    page.mouse.click(map_box["x"] + 560, map_box["y"] + 400)
+    drawn = json.loads(page.locator("#zone").input_value())
+    ring = drawn["features"][0]["geometry"]["coordinates"][0]
+    lons, lats = sorted({lon for lon, _ in ring}), sorted({lat for _, lat in ring})
+    # The victim's home: well inside, away from the centre (the map must not give it away).
+    home_lat = lats[0] + (lats[1] - lats[0]) * 0.3
+    home_lon = lons[0] + (lons[1] - lons[0]) * 0.3
+    page.get_by_label("Name of the zone").fill("Bedford town centre")
+    page.get_by_label("Description of the boundary").fill(
+        "The zone is bounded by the ring road to the north and the river to the south."
+    )
+    page.get_by_label("The victim’s home").fill(f"{home_lat:.6f}, {home_lon:.6f}")
+    ui.submit("Save and check")
+
+    expect(page.locator('[data-check][data-passed="no"]')).to_have_count(0)
+    expect(page.locator('[data-check][data-passed="yes"]').first).to_be_visible()
+    pdf_link = page.get_by_role("link", name="Open the map PDF (opens in a new tab)")
+    pdf = page.request.get(pdf_link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+
+    ui.submit("Send the map to an SPO to check")
+    expect(page.get_by_test_id("zone-status")).to_contain_text("Waiting for an SPO to check it")
+    ui.finish()

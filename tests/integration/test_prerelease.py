@@ -1,0 +1,314 @@
+"""Pre-release work end to end in one process: the contact, each request step by step with its
+deadlines, the exclusion-zone map with its checks, countersigning and documents, and pre-release
+work complete only when every outcome has been told. Real coordinates around Bedford.
+
+The frozen clock stands on Wednesday 25 November 2026."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests.helpers import post_with_token
+from victims.cases.models import ContactLogEntry, Sentence
+from victims.deadlines.models import CaseDeadline
+from victims.deadlines.services import refresh_case_deadlines
+from victims.domain.prerelease import ConditionType, Stage, StepInput
+from victims.domain.vocabulary import Role, Skill
+from victims.extensions import db
+from victims.people.models import Person
+from victims.prerelease import services
+from victims.prerelease.models import ConditionRequest, ExclusionZone
+from victims.work import services as work
+from victims.work.models import Task
+
+CENTRE = (52.1359, -0.4667)  # St Paul's Square, Bedford
+# A square about 2 km across around the town centre, as GeoJSON (lon, lat).
+ZONE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[-0.4814, 52.1269], [-0.4520, 52.1269], [-0.4520, 52.1449], [-0.4814, 52.1449], [-0.4814, 52.1269]]
+    ],
+}
+HOME = "52.1400, -0.4610"  # inside, over 500 m from the edge, not at the centre
+RELEASE_ADDRESS = "52.1600, -0.4667"  # 2.7 km north: outside
+# A 100 m square drawn tightly around the home: it would give the address away.
+TINY = {
+    "type": "Polygon",
+    "coordinates": [
+        [[-0.4617, 52.1396], [-0.4603, 52.1396], [-0.4603, 52.1404], [-0.4617, 52.1404], [-0.4617, 52.1396]]
+    ],
+}
+
+
+@pytest.fixture()
+def today(frozen_clock):
+    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    return frozen_clock
+
+
+@pytest.fixture()
+def team(make, database):
+    unit = make.team()
+    vlo = make.user(Role.VLO, team=unit, name="Vera Liaison")
+    mapper = make.user(Role.VLO, team=unit, name="Mo Mapper", skills=(Skill.MAPPING.value,))
+    spo = make.user(Role.SPO, team=unit, name="Sam Senior")
+    case = make.case(vlo=vlo, crd=date(2027, 3, 1), led=date(2029, 3, 1), sed=date(2029, 3, 1))
+    refresh_case_deadlines(case, database.session.get(Sentence, case.sentence_id), "test")
+    database.session.flush()
+    victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
+    return {"vlo": vlo, "mapper": mapper, "spo": spo, "case": case, "victim": victim, "team": unit}
+
+
+def _deadline(case_id: int, code: str) -> CaseDeadline | None:
+    return db.session.scalar(
+        select(CaseDeadline)
+        .where(CaseDeadline.case_id == case_id, CaseDeadline.code == code)
+        .order_by(CaseDeadline.id)
+    )
+
+
+# -- pre-release contact ------------------------------------------------------------------------------
+
+
+def test_pre_release_contact_is_recorded_and_meets_the_window_task(team, today):
+    case = team["case"]
+    assert _deadline(case.id, "pre_release_window").status == "open"
+    services.record_contact(
+        case,
+        team["victim"],
+        contacted_on=date(2026, 11, 24),
+        method="telephone",
+        said="She is worried he will come to her street.",
+        concerns="Her children's school",
+        wants_conditions=True,
+        user=team["vlo"],
+    )
+    assert _deadline(case.id, "pre_release_window").status == "met"
+    [entry] = db.session.scalars(select(ContactLogEntry).where(ContactLogEntry.case_id == case.id)).all()
+    assert entry.summary.startswith(
+        "Pre-release contact (telephone): the victim asked for licence conditions."
+    )
+    with pytest.raises(services.PreReleaseRefused, match="today or in the past"):
+        services.record_contact(
+            case, team["victim"], contacted_on=date(2026, 12, 1), method="telephone", said="x",
+            concerns=None, wants_conditions=False, user=team["vlo"],
+        )  # fmt: skip
+
+
+def test_the_case_page_lists_victims_to_consider_offering_contact_again(team, today, web, make):
+    make.person(team["case"], first_name="Olly", contact_level="opted_out")
+    page = web(team["vlo"]).get(f"/cases/{team['case'].id}")
+    assert "Pre-release window opens" in page
+    assert "Olly" in page.split('data-testid="prerelease-consider"')[1].split("</div>")[0]
+
+
+# -- a request, step by step ----------------------------------------------------------------------------
+
+
+def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, today):
+    case, vlo, spo = team["case"], team["vlo"], team["spo"]
+    request = services.add_request(
+        case, team["victim"], ConditionType.NO_CONTACT_VICTIM, "I never want to hear from him", vlo
+    )
+    services.step(
+        request, Stage.DRAFTED, StepInput(wording="Not to contact the victim directly or indirectly."), vlo
+    )
+    with pytest.raises(services.PreReleaseRefused, match="Only a senior probation officer"):
+        services.step(request, Stage.CHECKED, StepInput(), vlo)
+    services.step(request, Stage.CHECKED, StepInput(), spo)
+    assert _deadline(case.id, "licence_representations").status == "open"
+    services.step(
+        request, Stage.SENT, StepInput(practitioner_name="Pat Practitioner", practitioner_team="Bedford"), vlo
+    )
+    assert request.sent_on == date(2026, 11, 25) and request.practitioner_name == "Pat Practitioner"
+    assert _deadline(case.id, "licence_representations").status == "met"
+
+    with pytest.raises(services.PreReleaseRefused, match="reason"):
+        services.step(request, Stage.NOT_INCLUDED, StepInput(reason=""), vlo)
+    services.step(request, Stage.NOT_INCLUDED, StepInput(reason="Covered by the standard conditions"), vlo)
+    outcome = _deadline(case.id, "licence_outcome")
+    assert outcome.status == "open"
+    task = db.session.scalar(select(Task).where(Task.deadline_id == outcome.id))
+    assert task.title == "Tell the victim the outcome of their licence-condition requests"
+
+    with pytest.raises(services.PreReleaseRefused, match="cannot be marked complete"):
+        services.complete(case, vlo)
+    services.step(request, Stage.TOLD, StepInput(told_how="Telephone call"), vlo)
+    assert _deadline(case.id, "licence_outcome").status == "met"
+    services.complete(case, vlo)
+    assert case.prerelease_completed_at is not None
+
+
+def test_a_step_cannot_be_skipped_through_the_page(team, today, web):
+    request = services.add_request(
+        team["case"], team["victim"], ConditionType.NAMED_PLACE, "Not my road", team["vlo"]
+    )
+    db.session.flush()
+    browser = web(team["vlo"])
+    response = post_with_token(
+        browser, f"/conditions/{request.id}/sent", {"practitioner_name": "A", "practitioner_team": "B"}
+    )
+    assert response.status_code == 400
+    assert "the next step is “Wording drafted”" in response.get_data(as_text=True)
+    assert db.session.get(ConditionRequest, request.id).stage == "requested"
+
+
+def test_the_wording_may_not_give_the_victims_address(team, today):
+    victim = team["victim"]
+    request = services.add_request(
+        team["case"], victim, ConditionType.NAMED_PLACE, "Keep him off my road", team["vlo"]
+    )
+    with pytest.raises(services.PreReleaseRefused, match="address or contact details"):
+        services.step(
+            request, Stage.DRAFTED, StepInput(wording=f"Not to enter {victim.address_line_1}"), team["vlo"]
+        )
+
+
+# -- exclusion zones --------------------------------------------------------------------------------------
+
+
+def _zone_request(team):
+    return services.add_request(
+        team["case"],
+        team["victim"],
+        ConditionType.EXCLUSION_ZONE,
+        "Keep him out of the town centre",
+        team["vlo"],
+    )
+
+
+def _save(
+    zone, user, geojson=ZONE, home=HOME, release=RELEASE_ADDRESS, description="The ring road, the river."
+):
+    return services.save_zone(
+        zone,
+        services.ZoneForm(
+            title="Bedford town centre",
+            zone=json.dumps(geojson),
+            description=description,
+            points={"home": home, "release_address": release},
+        ),
+        user,
+    )
+
+
+def test_an_exclusion_zone_request_makes_a_map_task_for_someone_with_the_mapping_skill(team, today, make):
+    request = _zone_request(team)
+    assert request.zone_id is not None
+    zone_deadline = _deadline(team["case"].id, "zone_map")
+    task = db.session.scalar(select(Task).where(Task.deadline_id == zone_deadline.id))
+    assert task.assigned_to_id is None  # the case's VLO cannot map: the team's queue
+    with pytest.raises(work.WorkRefused, match="mapping skill"):
+        work.assign(task, team["vlo"], team["spo"])
+    work.assign(task, team["mapper"], team["spo"])
+    assert task.assigned_to_id == team["mapper"].id
+
+
+def test_a_zone_is_checked_submitted_countersigned_and_printed_without_the_address(team, today, web):
+    request = _zone_request(team)
+    zone = db.session.get(ExclusionZone, request.zone_id)
+    assert _save(zone, team["mapper"]) == []
+    assert all(result.passed for result in services.check_zone(zone)), services.check_zone(zone)
+    services.step(request, Stage.DRAFTED, StepInput(wording="Not to enter the area on the map."), team["vlo"])
+    with pytest.raises(services.PreReleaseRefused, match="map must pass its checks"):
+        services.step(request, Stage.CHECKED, StepInput(), team["spo"])
+    services.submit_zone(zone, team["mapper"])
+    with pytest.raises(services.PreReleaseRefused, match="Only a senior probation officer"):
+        services.countersign_zone(zone, team["vlo"])
+    services.countersign_zone(zone, team["spo"])
+    assert zone.status == "countersigned"
+    assert _deadline(team["case"].id, "zone_map").status == "met"
+    services.step(request, Stage.CHECKED, StepInput(), team["spo"])
+
+    browser = web(team["vlo"])
+    pdf = browser._send("get", f"/zones/{zone.id}/map.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    representations = browser._send("get", f"/cases/{team['case'].id}/representations.pdf")
+    assert representations.status_code == 200 and representations.data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        for content in (pdf.data, representations.data):
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+            ).stdout
+            text = text.decode()
+            victim = team["victim"]
+            assert victim.address_line_1 not in text and victim.address_postcode not in text
+            assert "52.14" not in text  # no coordinates of the home
+        assert "Not to enter the area on the map." in text
+
+
+def test_a_zone_drawn_tightly_around_the_home_is_refused(team, today):
+    zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
+    _save(zone, team["mapper"], geojson=TINY)
+    failed = {result.code for result in services.check_zone(zone) if not result.passed}
+    assert "not_revealing" in failed
+    with pytest.raises(services.PreReleaseRefused, match="has not passed its checks"):
+        services.submit_zone(zone, team["mapper"])
+
+
+def test_a_zone_with_the_release_address_inside_is_refused(team, today):
+    zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
+    _save(zone, team["mapper"], release="52.1359, -0.4667")
+    assert "outside" in {result.code for result in services.check_zone(zone) if not result.passed}
+
+
+def test_bad_zone_input_is_reported_and_nothing_is_kept(team, today):
+    zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
+    problems = services.save_zone(
+        zone,
+        services.ZoneForm(title="x", zone="not json", description="", points={"home": "somewhere"}),
+        team["mapper"],
+    )
+    assert len(problems) >= 2
+    assert any("latitude and longitude" in problem for problem in problems)
+    assert zone.geojson is None
+
+
+def test_the_zone_page_and_another_teams_access(team, today, web, make):
+    zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
+    db.session.flush()
+    page = web(team["mapper"]).get(f"/zones/{zone.id}")
+    assert 'data-module="app-zone-map"' in page and "never mark the victim’s home" in page
+    web(make.user(Role.VLO)).get(f"/zones/{zone.id}", status=404)
+    web(make.user(Role.VLO)).get(f"/conditions/{zone.id}", status=404)
+
+
+def test_the_spo_sees_what_waits_for_checking(team, today, web):
+    request = services.add_request(
+        team["case"], team["victim"], ConditionType.NO_CONTACT_NAMED, "His brother", team["vlo"]
+    )
+    services.step(request, Stage.DRAFTED, StepInput(wording="Not to contact Mr X."), team["vlo"])
+    db.session.flush()
+    page = web(team["spo"]).get("/tasks/team")
+    assert "Check the wording: No contact with named people" in page
+
+
+def test_a_zone_can_be_uploaded_as_a_geojson_file(team, today, web):
+    import io
+
+    zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
+    db.session.flush()
+    browser = web(team["mapper"])
+    token = browser.csrf_token(f"/zones/{zone.id}")
+    response = browser._send(
+        "post",
+        f"/zones/{zone.id}",
+        data={
+            "csrf_token": token,
+            "title": "Bedford town centre",
+            "zone": "",
+            "description": "The ring road.",
+            "point_home": HOME,
+            "zone_file": (io.BytesIO(json.dumps(ZONE).encode()), "zone.geojson"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    assert db.session.get(ExclusionZone, zone.id).geojson["type"] == "Polygon"

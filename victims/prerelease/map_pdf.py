@@ -1,0 +1,499 @@
+"""The exclusion-zone map document: a PDF of the zone, drawn on the server (SPEC §7).
+
+An exclusion zone is the licence condition "not to enter the area defined by the attached map". The
+Ministry of Justice's licence service takes the map as a PDF under 10 MB whose page 1 is the map
+and whose page 2 onward is the written description of the boundary. The document is given to the
+offender, so it shows the zone and nothing else: no pins, points or labels, and nothing about the
+victim. Checking that the zone is not drawn so tightly around the victim's address that the
+address could be inferred (SPEC §7) is the caller's job; this module only draws what it is given.
+
+The map is an SVG built here from the zone's polygons:
+
+- Coordinates arrive as WGS 84 longitude and latitude and are projected to the British National
+  Grid (EPSG:27700, metres) with one pyproj ``Transformer`` for the process (thread-safe since
+  pyproj 3.1). Ballpark transformations (which ignore the ~100 m shift between WGS 84 and OSGB36)
+  are refused; without the OSTN15 grid file PROJ uses a Helmert transformation, good to a few
+  metres, far finer than the map's 0.01 mm precision (a few centimetres on the ground).
+- The zone is fitted, keeping its shape, inside the box less a margin, above a strip that holds the
+  scale bar (left) and the north arrow (right), so neither can overlap the zone.
+- Each polygon is one ``<path>`` (outer ring and holes as subpaths, even-odd fill): the zone is
+  filled semi-transparent red with a solid red border, and holes stay unfilled.
+- The scale bar's length is the 1-2-5 round number of metres (…, 100 m, 200 m, 500 m, 1 km, 2 km,
+  5 km, …) nearest, by ratio, to a quarter of the map's width on the ground. It is drawn true to
+  the ground at the zone's centre: grid metres differ from ground metres by the projection's point
+  scale factor (0.9996 on the central meridian, about 0.99974 at Bedford, at most 1.0007 in Great
+  Britain), which is measured there from the projection and a geodesic on the WGS 84 ellipsoid.
+- The north arrow points to true north at the zone's centre. The map is drawn on the grid, whose
+  north differs from true north by the meridian convergence (about 1.2° at Bedford, under 5°
+  anywhere in Great Britain); the angle is measured from the projection in the same way.
+- A faint grid of British National Grid lines (100 m, 1 km or 10 km apart, by the map's size)
+  helps with reading distances; the legend says how far apart they are.
+- The only text is the scale bar's label and "N". An SVG ``<title>`` (not drawn) gives the PDF's
+  figure its alternate text.
+
+The PDF is printed by WeasyPrint from ``templates/prerelease/map_pdf.html`` the way
+``victims/letters/pdf.py`` prints letters: a standalone Jinja environment with autoescape, a URL
+fetcher that refuses every URL, and a tagged PDF (``pdf_variant="pdf/ua-1"``) in Liberation Sans.
+It shares that module's font configuration and lock, so the process keeps one of each.
+
+Page 1 holds the title, the condition's wording, the reference and date, the map and a one-line
+legend, then a forced page break; the description starts on page 2. The map is 200 mm tall when
+the text above it leaves room; when it does not, the layout is measured (WeasyPrint's anchors give
+each element's position) and the map is redrawn shorter so that page 1 still ends with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from victims.letters.pdf import _font_config, _render_lock, blocks
+
+ROOT = Path(__file__).resolve().parents[2]
+
+Point = tuple[float, float]
+
+# The page, in mm: A4 portrait; the footer (reference, page number) sits in the bottom margin.
+PAGE_HEIGHT_MM = 297.0
+MARGIN_TOP_MM = 15.0
+MARGIN_SIDE_MM = 15.0
+MARGIN_BOTTOM_MM = 20.0
+MAP_WIDTH_MM = 210.0 - 2 * MARGIN_SIDE_MM  # the width of the page's content box: 180 mm
+MAP_HEIGHT_MM = 200.0  # when the text above the map leaves room for it
+MAP_MIN_HEIGHT_MM = 100.0  # below this the text above the map is too long: refuse
+
+# The drawing, in mm (the SVG's user unit).
+KEY_STRIP_MM = 16.0  # the strip along the bottom for the scale bar and the north arrow
+ZONE_MARGIN_MM = 10.0  # between the zone and the frame or the strip
+FRAME_STROKE_MM = 0.3
+ZONE_COLOUR = "#d4351c"  # GOV.UK red
+ZONE_FILL_OPACITY = 0.3
+ZONE_STROKE_MM = 0.6
+GRID_COLOUR = "#b1b4b6"  # GOV.UK mid-grey
+GRID_STROKE_MM = 0.15
+TEXT_MM = 3.6  # about 10 pt
+FONT_FAMILY = "Liberation Sans, Arial, sans-serif"
+SCALE_BAR_LEFT_MM = 8.0
+SCALE_BAR_HEIGHT_MM = 2.0
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+PX_PER_MM = 96 / 25.4  # CSS pixels, the unit of WeasyPrint's layout
+# EPSG:27700's area of use (longitude and latitude bounds), from pyproj's CRS.area_of_use.
+BNG_BOUNDS = (-9.01, 49.75, 2.01, 61.01)
+
+
+@dataclass(frozen=True)
+class MapDocument:
+    title: str  # e.g. "Exclusion zone: Bedford town centre"
+    condition_text: (
+        str  # the licence wording ("Not to enter the area of …, as defined by the attached map, …")
+    )
+    reference: str  # e.g. "Case 123 – zone 4" (no names)
+    polygons: list[list[list[tuple[float, float]]]]  # polygons → rings → (lon, lat) WGS 84; first ring outer
+    description: str  # the written boundary; paragraphs separated by blank lines; "- " lines are bullets
+    prepared_by: str  # e.g. "Vera Liaison, Victim Liaison Officer"
+    date_text: str  # e.g. "26 November 2026"
+
+
+@dataclass(frozen=True)
+class Drawing:
+    svg: str
+    scale_m: int  # the length the scale bar stands for, in metres on the ground
+    scale_label: str  # e.g. "500 m", "2 km"
+    grid_m: int  # the distance between grid lines, in metres
+    mm_per_m: float  # millimetres on the map for a metre on the ground, at the zone's centre
+
+
+# Projection ----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _transformer():
+    """WGS 84 (lon, lat) to British National Grid (easting, northing), built once per process."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True, allow_ballpark=False)
+
+
+@functools.cache
+def _geod():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def _project(ring: Sequence[Point]) -> list[Point]:
+    longitudes = [float(lon) for lon, _ in ring]
+    latitudes = [float(lat) for _, lat in ring]
+    eastings, northings = _transformer().transform(longitudes, latitudes)
+    projected = list(zip(eastings, northings, strict=True))
+    if not all(math.isfinite(value) for point in projected for value in point):
+        raise ValueError("A point of the zone could not be projected to the British National Grid")
+    return projected
+
+
+def _grid_at(lon: float, lat: float) -> tuple[float, float]:
+    """The point scale factor (grid metres per ground metre) and the bearing of true north from grid
+    north (degrees, clockwise), at a point: both measured along a short stretch of its meridian."""
+    step = 0.001  # degrees of latitude: about 111 m
+    (x0, x1), (y0, y1) = _transformer().transform([lon, lon], [lat, lat + step])
+    _, _, ground = _geod().inv(lon, lat, lon, lat + step)
+    return math.hypot(x1 - x0, y1 - y0) / ground, math.degrees(math.atan2(x1 - x0, y1 - y0))
+
+
+def _zone(polygons: Sequence[Sequence[Sequence[Point]]]):
+    """The polygons as shapely geometries in British National Grid metres, checked."""
+    import shapely
+
+    if not polygons:
+        raise ValueError("An exclusion zone needs at least one polygon")
+    west, south, east, north = BNG_BOUNDS
+    shapes = []
+    for polygon in polygons:
+        if not polygon:
+            raise ValueError("Each polygon of the zone needs an outer ring")
+        rings = []
+        for ring in polygon:
+            points = [(float(lon), float(lat)) for lon, lat in ring]
+            if len(points) > 1 and points[0] == points[-1]:
+                points.pop()
+            if len(set(points)) < 3:
+                raise ValueError("Each ring of the zone needs at least three different points")
+            for lon, lat in points:
+                if not (west <= lon <= east and south <= lat <= north):
+                    raise ValueError(f"The point ({lon}, {lat}) is outside Great Britain's National Grid")
+            rings.append(_project(points))
+        shape = shapely.Polygon(rings[0], rings[1:])
+        if not shape.is_valid:
+            raise ValueError(
+                f"A polygon of the zone is not a simple shape ({shapely.is_valid_reason(shape)})"
+            )
+        shapes.append(shape)
+    # Polygons that overlap are merged, so no part of the zone is shaded twice.
+    if len(shapes) > 1 and not shapely.MultiPolygon(shapes).is_valid:
+        shapes = list(shapely.get_parts(shapely.union_all(shapes)))
+    return shapes
+
+
+# Drawing -------------------------------------------------------------------------------------------
+
+
+def round_length(target_m: float) -> int:
+    """The 1-2-5 round number of metres (at least 1 m) nearest ``target_m`` by ratio."""
+    if target_m <= 1:
+        return 1
+    exponent = math.floor(math.log10(target_m))
+    candidates = [mantissa * 10**exponent for mantissa in (1, 2, 5, 10)]
+    return int(min(candidates, key=lambda length: abs(math.log(length / target_m))))
+
+
+def length_label(metres: int) -> str:
+    if metres < 1000:
+        return f"{metres} m"
+    return f"{metres / 1000:g} km"
+
+
+def _grid_spacing(map_width_m: float) -> int:
+    if map_width_m <= 3_000:
+        return 100
+    if map_width_m <= 30_000:
+        return 1_000
+    return 10_000
+
+
+def _number(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _element(parent: ET.Element, tag: str, **attributes: float | str) -> ET.Element:
+    values = {
+        name.rstrip("_").replace("_", "-"): _number(value) if isinstance(value, float) else str(value)
+        for name, value in attributes.items()
+    }
+    return ET.SubElement(parent, tag, values)
+
+
+def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HEIGHT_MM) -> Drawing:
+    """The map as an SVG, with the figures the legend and the tests need."""
+    shapes = _zone(polygons)
+    min_x = min(shape.bounds[0] for shape in shapes)
+    min_y = min(shape.bounds[1] for shape in shapes)
+    max_x = max(shape.bounds[2] for shape in shapes)
+    max_y = max(shape.bounds[3] for shape in shapes)
+
+    # The map area is the box above the key strip; the zone is fitted inside it less the margin.
+    map_bottom = height_mm - KEY_STRIP_MM
+    room_width = width_mm - 2 * ZONE_MARGIN_MM
+    room_height = map_bottom - 2 * ZONE_MARGIN_MM
+    if room_width <= 0 or room_height <= 0:
+        raise ValueError("The map's box is too small to draw the zone in")
+    mm_per_grid_m = min(room_width / (max_x - min_x), room_height / (max_y - min_y))
+    centre_x, centre_y = (min_x + max_x) / 2, (min_y + max_y) / 2
+
+    def to_map(easting: float, northing: float) -> tuple[float, float]:
+        return (
+            width_mm / 2 + (easting - centre_x) * mm_per_grid_m,
+            map_bottom / 2 - (northing - centre_y) * mm_per_grid_m,
+        )
+
+    lon, lat = _transformer().transform(centre_x, centre_y, direction="INVERSE")
+    scale_factor, north_bearing = _grid_at(lon, lat)
+    mm_per_m = mm_per_grid_m * scale_factor
+    scale_m = round_length(width_mm / mm_per_m / 4)
+    grid_m = _grid_spacing(width_mm / mm_per_grid_m)
+
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "width": f"{_number(width_mm)}mm",
+            "height": f"{_number(height_mm)}mm",
+            "viewBox": f"0 0 {_number(width_mm)} {_number(height_mm)}",
+            "role": "img",
+        },
+    )
+    ET.SubElement(svg, "title").text = (
+        f"Map of the exclusion zone, shaded red, with a scale bar of {length_label(scale_m)} "
+        "and an arrow pointing north."
+    )
+
+    # The grid: British National Grid lines, faint, inside the map area only.
+    grid = _element(svg, "g", id="grid", stroke=GRID_COLOUR, stroke_width=GRID_STROKE_MM, fill="none")
+    half_width_m = width_mm / 2 / mm_per_grid_m
+    half_height_m = map_bottom / 2 / mm_per_grid_m
+    for easting in range(
+        math.ceil((centre_x - half_width_m) / grid_m) * grid_m,
+        math.floor(centre_x + half_width_m) + 1,
+        grid_m,
+    ):
+        x, _ = to_map(easting, centre_y)
+        if 0 < x < width_mm:
+            _element(grid, "line", x1=x, y1=0.0, x2=x, y2=map_bottom)
+    for northing in range(
+        math.ceil((centre_y - half_height_m) / grid_m) * grid_m,
+        math.floor(centre_y + half_height_m) + 1,
+        grid_m,
+    ):
+        _, y = to_map(centre_x, northing)
+        if 0 < y < map_bottom:
+            _element(grid, "line", x1=0.0, y1=y, x2=width_mm, y2=y)
+
+    # The zone: one path per polygon, holes as subpaths left unfilled by the even-odd rule.
+    zone = _element(
+        svg,
+        "g",
+        id="zone",
+        fill=ZONE_COLOUR,
+        fill_opacity=str(ZONE_FILL_OPACITY),
+        fill_rule="evenodd",
+        stroke=ZONE_COLOUR,
+        stroke_width=ZONE_STROKE_MM,
+        stroke_linejoin="round",
+    )
+    for shape in shapes:
+        parts = []
+        for ring in (shape.exterior, *shape.interiors):
+            points = [to_map(x, y) for x, y in ring.coords[:-1]]
+            parts.append("M" + " L".join(f"{_number(x)} {_number(y)}" for x, y in points) + " Z")
+        _element(zone, "path", class_="zone", d=" ".join(parts))
+
+    # The frame, and the line above the key strip.
+    inset = FRAME_STROKE_MM / 2
+    _element(
+        svg,
+        "rect",
+        id="frame",
+        x=inset,
+        y=inset,
+        width=width_mm - FRAME_STROKE_MM,
+        height=height_mm - FRAME_STROKE_MM,
+        fill="none",
+        stroke="#0b0c0c",
+        stroke_width=FRAME_STROKE_MM,
+    )
+    _element(
+        svg,
+        "line",
+        x1=0.0,
+        y1=map_bottom,
+        x2=width_mm,
+        y2=map_bottom,
+        stroke="#0b0c0c",
+        stroke_width=FRAME_STROKE_MM,
+    )
+
+    # The scale bar: two halves, black then white, in one outline, the label to its right.
+    strip_middle = map_bottom + KEY_STRIP_MM / 2
+    bar_length = scale_m * mm_per_m
+    bar_top = strip_middle - SCALE_BAR_HEIGHT_MM / 2
+    scale = _element(svg, "g", id="scale", stroke="#0b0c0c", stroke_width=0.25)
+    for index, fill in enumerate(("#0b0c0c", "#ffffff")):
+        _element(
+            scale,
+            "rect",
+            class_="scale-bar-half",
+            x=SCALE_BAR_LEFT_MM + index * bar_length / 2,
+            y=bar_top,
+            width=bar_length / 2,
+            height=SCALE_BAR_HEIGHT_MM,
+            fill=fill,
+        )
+    _element(
+        scale,
+        "rect",
+        id="scale-bar",
+        x=SCALE_BAR_LEFT_MM,
+        y=bar_top,
+        width=bar_length,
+        height=SCALE_BAR_HEIGHT_MM,
+        fill="none",
+    )
+    label = _element(
+        svg,
+        "text",
+        id="scale-label",
+        x=SCALE_BAR_LEFT_MM + bar_length + 3.0,
+        y=strip_middle + TEXT_MM * 0.36,
+        font_family=FONT_FAMILY,
+        font_size=TEXT_MM,
+        fill="#0b0c0c",
+    )
+    label.text = length_label(scale_m)
+
+    # The north arrow, turned to true north, with "N" above it.
+    arrow_x = width_mm - 12.0
+    arrow_y = strip_middle + 2.0
+    arrow = _element(
+        svg,
+        "g",
+        id="north-arrow",
+        transform=f"rotate({_number(north_bearing)} {_number(arrow_x)} {_number(arrow_y)})",
+    )
+    _element(
+        arrow,
+        "polygon",
+        points=" ".join(
+            f"{_number(arrow_x + dx)},{_number(arrow_y + dy)}"
+            for dx, dy in ((0.0, -4.0), (2.2, 3.5), (0.0, 1.8), (-2.2, 3.5))
+        ),
+        fill="#0b0c0c",
+    )
+    north = _element(
+        svg,
+        "text",
+        id="north-label",
+        x=arrow_x,
+        y=arrow_y - 5.0,
+        font_family=FONT_FAMILY,
+        font_size=TEXT_MM,
+        font_weight="bold",
+        text_anchor="middle",
+        fill="#0b0c0c",
+    )
+    north.text = "N"
+
+    return Drawing(
+        svg=ET.tostring(svg, encoding="unicode"),
+        scale_m=scale_m,
+        scale_label=length_label(scale_m),
+        grid_m=grid_m,
+        mm_per_m=mm_per_m,
+    )
+
+
+def render_map_svg(polygons, width_mm: float = 180, height_mm: float = 200) -> str:
+    """An SVG (as a string) of the zone: polygons projected to British National Grid, fitted to the box
+    with a margin, the zone filled semi-transparent red with a solid border and holes unfilled, a faint
+    grid, a scale bar with a round length about a quarter of the map's width, and a north arrow with
+    "N". Nothing else: no pins, no points, no labels but the scale's and "N"."""
+    return draw_map(polygons, width_mm, height_mm).svg
+
+
+# The document --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(("html",)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _html(doc: MapDocument, map_height_mm: float) -> str:
+    if not doc.description.strip():
+        raise ValueError("A map needs the written description of its boundary")
+    drawing = draw_map(doc.polygons, MAP_WIDTH_MM, map_height_mm)
+    return (
+        _environment()
+        .get_template("prerelease/map_pdf.html")
+        .render(
+            doc=doc,
+            description=blocks(doc.description),
+            drawing=drawing,
+            grid_label=length_label(drawing.grid_m),
+            margin={
+                "top": MARGIN_TOP_MM,
+                "side": MARGIN_SIDE_MM,
+                "bottom": MARGIN_BOTTOM_MM,
+            },
+        )
+    )
+
+
+def render_map_html(doc: MapDocument) -> str:
+    """The HTML page WeasyPrint prints, every value escaped by Jinja's autoescape."""
+    return _html(doc, MAP_HEIGHT_MM)
+
+
+def _layout(html: str):
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # Nothing to fetch: refuse every URL, and stop the rendering if one is ever asked for.
+    fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=True)
+    return HTML(string=html, url_fetcher=fetcher).render(font_config=_font_config(), pdf_variant="pdf/ua-1")
+
+
+def _page_one_ends_with_the_map(document) -> bool:
+    pages = document.pages
+    return len(pages) >= 2 and "legend" in pages[0].anchors and "description" in pages[1].anchors
+
+
+def _map_height_that_fits(document, map_height_mm: float) -> float:
+    """How tall the map can be for page 1 to hold it and its legend under the text above it."""
+    pages = document.pages
+    if len(pages) > 1 and "head" in pages[1].anchors:
+        raise ValueError("The title and the condition's wording are too long to leave room for the map")
+    head_bottom = pages[0].anchors["head"][3]
+    legend = next(page.anchors["legend"] for page in pages if "legend" in page.anchors)
+    room_px = (PAGE_HEIGHT_MM - MARGIN_BOTTOM_MM) * PX_PER_MM - head_bottom - (legend[3] - legend[1])
+    height = min(map_height_mm, math.floor(room_px / PX_PER_MM) - 1.0)
+    if height < MAP_MIN_HEIGHT_MM:
+        raise ValueError("The title and the condition's wording are too long to leave room for the map")
+    return height
+
+
+def render_map_pdf(doc: MapDocument) -> bytes:
+    """The map document as a tagged (PDF/UA-1) A4 PDF: page 1 the title, the condition, the reference
+    and the map with its legend; page 2 onward the description of the boundary; the reference and
+    "Page X of Y" at the foot of each page."""
+    html = _html(doc, MAP_HEIGHT_MM)
+    # WeasyPrint and Pango make no promise about threads sharing a font configuration.
+    with _render_lock:
+        document = _layout(html)
+        if not _page_one_ends_with_the_map(document):
+            document = _layout(_html(doc, _map_height_that_fits(document, MAP_HEIGHT_MM)))
+            if not _page_one_ends_with_the_map(document):
+                raise RuntimeError("The map did not fit on page 1")
+        return document.write_pdf(pdf_variant="pdf/ua-1")
