@@ -1,5 +1,5 @@
 """Pre-release work in a real browser, checked by axe on every page: a victim's request for an
-exclusion zone, the map drawn on the page with the mouse, its checks passed, sent to an SPO, and
+exclusion zone, a polygon drawn on the map with the mouse, its checks passed, sent to an SPO, and
 the two-page map PDF produced.
 
 Signs in as a demo user no other end-to-end test uses (hana.vlo, who has the mapping skill)."""
@@ -32,17 +32,18 @@ def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf
     expect(page.get_by_role("heading", level=1)).to_have_text("Exclusion-zone map")
     the_map = page.locator('[data-module="app-zone-map"]')
     the_map.scroll_into_view_if_needed()
-    page.get_by_role("button", name="Draw a rectangle").click()
+    page.get_by_role("button", name="Draw a polygon").click()
     map_box = the_map.bounding_box()
-    page.mouse.click(map_box["x"] + 120, map_box["y"] + 80)
-    page.mouse.move(map_box["x"] + 560, map_box["y"] + 400, steps=6)
-    page.mouse.click(map_box["x"] + 560, map_box["y"] + 400)
+    corners = [(150, 90), (470, 70), (580, 260), (430, 420), (170, 390)]
+    for x, y in [*corners, corners[0]]:  # back on the first corner closes the shape
+        page.mouse.click(map_box["x"] + x, map_box["y"] + y)
     drawn = json.loads(page.locator("#zone").input_value())
     ring = drawn["features"][0]["geometry"]["coordinates"][0]
-    lons, lats = sorted({lon for lon, _ in ring}), sorted({lat for _, lat in ring})
-    # The victim's home: well inside, away from the centre (the map must not give it away).
-    home_lat = lats[0] + (lats[1] - lats[0]) * 0.3
-    home_lon = lons[0] + (lons[1] - lons[0]) * 0.3
+    assert len(ring) == len(corners) + 1  # closed
+    lons, lats = [lon for lon, _ in ring[:-1]], [lat for _, lat in ring[:-1]]
+    # The victim's home: well inside, away from the middle (the map must not give it away).
+    home_lat = sum(lats) / len(lats) + (max(lats) - min(lats)) * 0.15
+    home_lon = sum(lons) / len(lons) - (max(lons) - min(lons)) * 0.15
     page.get_by_label("Name of the zone").fill("Bedford town centre")
     page.get_by_label("Description of the boundary").fill(
         "The zone is bounded by the ring road to the north and the river to the south."
