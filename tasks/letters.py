@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
-from sqlalchemy.exc import OperationalError
 
-from tasks.reminders import BUSY_LOOKS, RELIABLE
+from tasks.sending import RELIABLE, SENDER, follow
 from victims.extensions import db
 from victims.letters import services as letters
 
 
-@shared_task(
-    name="letters.send",
-    bind=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    **RELIABLE,
-)
+@shared_task(name="letters.send", **SENDER)
 def send(self, letter_id: int) -> str:
-    outcome = letters.send(letter_id)
-    if outcome.status == "retry" or (outcome.status == "busy" and self.request.retries < BUSY_LOOKS):
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
-    return outcome.status
+    return follow(self, letters.send(letter_id))
 
 
 @shared_task(name="letters.sweep", **RELIABLE)

@@ -7,14 +7,11 @@ import logging
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
+from tasks.sending import RELIABLE, SENDER, follow
 from victims.extensions import db
 from victims.reminders import services as reminders
 
 log = logging.getLogger(__name__)
-
-# Every reminder task is acknowledged only when it has finished, and put back if its worker dies,
-# so a message is never lost; each is safe to run twice (see victims.reminders.services).
-RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(name="reminders.sweep", **RELIABLE)
@@ -46,22 +43,6 @@ def remind(deadline_id: int) -> int:
     return len(to_email)
 
 
-# How often to look again at an email another sender holds; after that the sweep has it.
-BUSY_LOOKS = 5
-
-
-@shared_task(
-    name="reminders.email",
-    bind=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    **RELIABLE,
-)
+@shared_task(name="reminders.email", **SENDER)
 def send_email(self, reminder_id: int) -> str:
-    outcome = reminders.send_email(reminder_id)
-    if outcome.status == "retry" or (outcome.status == "busy" and self.request.retries < BUSY_LOOKS):
-        # Attempts are counted in the database (REMINDER_EMAIL_MAX_ATTEMPTS), not here.
-        raise self.retry(countdown=outcome.retry_in, max_retries=None)
-    return outcome.status
+    return follow(self, reminders.send_email(reminder_id))
