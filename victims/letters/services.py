@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from victims import clock
 from victims.audit import services as audit
@@ -40,6 +40,7 @@ from victims.letters.models import (
     sections_to_json,
 )
 from victims.notify import gateway as notify
+from victims.notify import sending
 from victims.people.models import Person
 from victims.staff.models import Team, User
 
@@ -473,23 +474,15 @@ class SendOutcome:
 
 
 def _claim(letter_id: int) -> bool:
-    now = clock.utcnow()
-    taken = db.session.execute(
-        update(Letter)
-        .where(
-            Letter.id == letter_id,
-            Letter.status == APPROVED,
-            (Letter.send_claimed_until.is_(None)) | (Letter.send_claimed_until < now),
-        )
-        .values(
-            send_claimed_until=now + timedelta(seconds=current_app.config["REMINDER_EMAIL_LEASE_SECONDS"]),
-            send_attempts=Letter.send_attempts + 1,
-            version=Letter.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    # The version moves on too, so a form opened before the claim cannot overwrite the letter.
+    return sending.claim(
+        letter_id,
+        status=Letter.status,
+        waiting=APPROVED,
+        claimed_until=Letter.send_claimed_until,
+        attempts=Letter.send_attempts,
+        also={Letter.version: Letter.version + 1},
     )
-    db.session.commit()
-    return taken.rowcount == 1
 
 
 def send(letter_id: int) -> SendOutcome:

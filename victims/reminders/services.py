@@ -39,6 +39,7 @@ from victims.domain import reminders as rules
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.notify import gateway as notify
+from victims.notify import sending
 from victims.reminders import queries
 from victims.reminders.models import (
     EMAIL_FAILED,
@@ -173,24 +174,13 @@ class EmailOutcome:
 
 
 def _claim(reminder_id: int) -> bool:
-    """Take the email for a lease, if it is waiting and nobody holds it. One statement, so two
-    senders cannot both take it."""
-    now = clock.utcnow()
-    taken = db.session.execute(
-        update(Reminder)
-        .where(
-            Reminder.id == reminder_id,
-            Reminder.email_status == EMAIL_PENDING,
-            (Reminder.email_claimed_until.is_(None)) | (Reminder.email_claimed_until < now),
-        )
-        .values(
-            email_claimed_until=now + timedelta(seconds=_config("REMINDER_EMAIL_LEASE_SECONDS")),
-            email_attempts=Reminder.email_attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
+    return sending.claim(
+        reminder_id,
+        status=Reminder.email_status,
+        waiting=EMAIL_PENDING,
+        claimed_until=Reminder.email_claimed_until,
+        attempts=Reminder.email_attempts,
     )
-    db.session.commit()
-    return taken.rowcount == 1
 
 
 def send_email(reminder_id: int) -> EmailOutcome:
