@@ -462,7 +462,9 @@ def _examples(echo) -> None:
         mapper = db.session.scalar(
             select(User)
             .join(UserSkill)
-            .where(User.team_id == team.id, UserSkill.skill == Skill.MAPPING.value)
+            .where(
+                User.team_id == team.id, User.role == Role.VLO.value, UserSkill.skill == Skill.MAPPING.value
+            )
         )
         cases = db.session.scalars(
             select(Case)
