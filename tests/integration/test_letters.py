@@ -446,6 +446,7 @@ def test_returned_mail_is_recorded_from_the_letter_page(team, today, fake_notify
     db.session.expire_all()
     assert db.session.get(Person, team["victim"].id).contact_lost is True
     assert len(_contact_lost_tasks(letter.case_id)) == 1
+    assert services.letters_to_follow() == []  # Notify is not asked about it again
 
 
 # -- the screens ---------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ FINAL_STATUSES = {
     "virus-scan-failed",
     "cancelled",
     "received",
+    "returned-letter",  # recorded here from returned mail: never asked about again
 }
 CONTACT_LOST_STATUSES = {"permanent-failure"}
 
