@@ -7,15 +7,23 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from victims import create_app
+from victims.cases.models import Case, Offender, Sentence
+from victims.deadlines.models import CaseDeadline
+from victims.domain.vocabulary import Role
 from victims.extensions import db
+from victims.staff.models import Region, Team, User
+from victims.work.models import Task
 
 # The layout carries the session's CSRF token for the timeout warning's "stay signed in".
 LAYOUT_CSRF = re.compile(r'data-csrf-token="([^"]+)"')
@@ -166,3 +174,86 @@ def throwaway_postgres_database(prefix: str = "vcs_migration_test") -> Iterator[
             yield admin.set(database=name).render_as_string(hide_password=False)
         finally:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- work for a worker in another process: written straight into its database --------------------
+
+
+@dataclass
+class Work:
+    deadline_ids: list[int]
+    case_ids: list[int]
+    vlo_id: int
+    spo_id: int
+    emails: bool
+
+
+def make_work(engine, due_dates: list[date], *, emails: bool) -> Work:
+    """A team with a VLO and an SPO, and one case per due date, each with a deadline and its task."""
+    with Session(engine) as session, session.begin():
+        region_id = session.scalar(select(Region.id).order_by(Region.id).limit(1))
+        team = Team(region_id=region_id, name=f"Fault team {uuid.uuid4().hex[:8]}")
+        session.add(team)
+        session.flush()
+        people = {}
+        for role in (Role.VLO, Role.SPO):
+            people[role] = User(
+                email=f"{role.value}-{uuid.uuid4().hex[:8]}@probation.example",
+                name=f"Fault {role.label}",
+                role=role.value,
+                region_id=region_id,
+                team_id=team.id,
+                password_hash="not-used",
+                email_reminders=emails,
+            )
+            session.add(people[role])
+        session.flush()
+        deadline_ids, case_ids = [], []
+        for due in due_dates:
+            number = uuid.uuid4().int % 10**6
+            offender = Offender(crn=f"F{number:06d}", first_name="Fault", last_name=f"Test{number}")
+            session.add(offender)
+            session.flush()
+            sentence = Sentence(
+                offender_id=offender.id,
+                offence="Wounding with intent",
+                offence_category="violent",
+                sentence_type="determinate",
+                length_months=48,
+                sentence_date=date(2024, 3, 1),
+            )
+            session.add(sentence)
+            session.flush()
+            case = Case(
+                offender_id=offender.id,
+                sentence_id=sentence.id,
+                region_id=region_id,
+                team_id=team.id,
+                scheme="statutory",
+                referral_received_on=date(2024, 3, 10),
+                allocated_vlo_id=people[Role.VLO].id,
+            )
+            session.add(case)
+            session.flush()
+            deadline = CaseDeadline(
+                case_id=case.id,
+                code="initial_contact",
+                due_on=due,
+                counted_from=due - timedelta(days=14),
+                rule_version=1,
+                rule_number=10,
+            )
+            session.add(deadline)
+            session.flush()
+            session.add(
+                Task(
+                    case_id=case.id,
+                    team_id=team.id,
+                    deadline_id=deadline.id,
+                    title="Make initial contact with the victims",
+                    assigned_to_id=people[Role.VLO].id,
+                )
+            )
+            deadline_ids.append(deadline.id)
+            case_ids.append(case.id)
+        return Work(deadline_ids, case_ids, people[Role.VLO].id, people[Role.SPO].id, emails)

@@ -9,13 +9,17 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import String, create_engine, insert, select
+from sqlalchemy.engine import Engine
 
+from tests.helpers import make_work
 from victims.auth.models import UserSession
 from victims.staff.models import User
 
@@ -109,75 +113,51 @@ def _start_worker(env: dict[str, str], queue: str, output) -> subprocess.Popen:
     )
 
 
-def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, broker):
+@dataclass
+class RunningWorker:
+    """A real worker on its own queue, over a database migrated by the real command line."""
+
+    engine: Engine
+    queue: str
+    broker_url: str
+    log: Path
+    process: subprocess.Popen
+
+    def send(self, task: str) -> None:
+        from celery import Celery
+
+        sender = Celery("vcs-test-sender", broker=self.broker_url)
+        try:
+            sender.send_task(task, queue=self.queue)
+        finally:
+            sender.close()
+
+    def wait_for(self, read, done) -> object:
+        """Read until `done(found)`, or until the deadline; the last thing read."""
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        found = read()
+        while not done(found) and time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            time.sleep(0.2)
+            found = read()
+        return found
+
+
+@pytest.fixture()
+def running_worker(tmp_path, worker_env, broker) -> Iterator[RunningWorker]:
     broker_url, redis_client = broker
     queue = f"vcs-test-{uuid.uuid4().hex[:12]}"
+    env = {**worker_env, "CELERY_DEFAULT_QUEUE": queue}
     log = tmp_path / "worker.log"
     output = log.open("w")
-    migrating = _run_migrations(worker_env)
-    worker = _start_worker(worker_env, queue, output)
+    migrating = _run_migrations(env)
+    worker = _start_worker(env, queue, output)
     engine = None
     try:
         migrated, _ = migrating.communicate(timeout=DEADLINE_SECONDS)
         assert migrating.returncode == 0, migrated
-
-        engine = create_engine(worker_env["DATABASE_URL"])
-        now = datetime.now(UTC)
-        with engine.begin() as connection:
-            user_id = connection.execute(
-                insert(User.__table__).values(
-                    email="worker@probation.example",
-                    name="Worker Test",
-                    role="vlo",
-                    region_id=1,
-                    national=False,
-                    contracted_hours=37,
-                    active=True,
-                    password_hash="not-used",
-                    totp_confirmed=False,
-                    created_at=now,
-                    version=1,
-                )
-            ).inserted_primary_key[0]
-            sessions = UserSession.__table__
-            for token, started, seen in (
-                ("idle", now - timedelta(hours=2), now - timedelta(hours=1)),
-                ("absolute", now - timedelta(hours=13), now - timedelta(minutes=1)),
-                ("live", now - timedelta(hours=1), now - timedelta(minutes=1)),
-            ):
-                connection.execute(
-                    insert(sessions).values(
-                        token_hash=token.ljust(64, "0"),
-                        user_id=user_id,
-                        started_at=started,
-                        last_seen_at=seen,
-                    )
-                )
-
-        from celery import Celery
-
-        sender = Celery("vcs-test-sender", broker=broker_url)
-        try:
-            sender.send_task("housekeeping.end_expired_sessions", queue=queue)
-        finally:
-            sender.close()
-
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        ended: dict[str, str | None] = {}
-        while time.monotonic() < deadline:
-            assert worker.poll() is None, log.read_text()
-            with engine.connect() as connection:
-                rows = connection.execute(select(sessions.c.token_hash, sessions.c.end_reason)).all()
-            ended = {token.rstrip("0"): reason for token, reason in rows}
-            if ended["idle"] and ended["absolute"]:
-                break
-            time.sleep(0.2)
-        assert ended == {"idle": "idle", "absolute": "absolute", "live": None}, log.read_text()
-        # Every task the beat schedule names is one the worker knows (a typo would never run).
-        registered = set(re.findall(r"^\s+\. (\S+)$", log.read_text(), re.M))
-        scheduled = {entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()}
-        assert "housekeeping.end_expired_sessions" in scheduled
-        assert scheduled <= registered, log.read_text()
+        engine = create_engine(env["DATABASE_URL"])
+        yield RunningWorker(engine, queue, broker_url, log, worker)
     finally:
         for process in (migrating, worker):
             if process.poll() is None:
@@ -195,128 +175,73 @@ def test_the_worker_ends_expired_sessions(app, tmp_path, worker_env, broker):
             redis_client.delete(*leftovers)
 
 
-def test_the_worker_sends_due_reminders_to_the_outbox(tmp_path, worker_env, broker):
+def test_the_worker_ends_expired_sessions(app, running_worker):
+    now = datetime.now(UTC)
+    with running_worker.engine.begin() as connection:
+        user_id = connection.execute(
+            insert(User.__table__).values(
+                email="worker@probation.example",
+                name="Worker Test",
+                role="vlo",
+                region_id=1,
+                national=False,
+                contracted_hours=37,
+                active=True,
+                password_hash="not-used",
+                totp_confirmed=False,
+                created_at=now,
+                version=1,
+            )
+        ).inserted_primary_key[0]
+        sessions = UserSession.__table__
+        for token, started, seen in (
+            ("idle", now - timedelta(hours=2), now - timedelta(hours=1)),
+            ("absolute", now - timedelta(hours=13), now - timedelta(minutes=1)),
+            ("live", now - timedelta(hours=1), now - timedelta(minutes=1)),
+        ):
+            connection.execute(
+                insert(sessions).values(
+                    token_hash=token.ljust(64, "0"), user_id=user_id, started_at=started, last_seen_at=seen
+                )
+            )
+
+    running_worker.send("housekeeping.end_expired_sessions")
+
+    def read() -> dict[str, str | None]:
+        with running_worker.engine.connect() as connection:
+            rows = connection.execute(select(sessions.c.token_hash, sessions.c.end_reason)).all()
+        return {token.rstrip("0"): reason for token, reason in rows}
+
+    ended = running_worker.wait_for(read, lambda found: found["idle"] and found["absolute"])
+    log = running_worker.log.read_text()
+    assert ended == {"idle": "idle", "absolute": "absolute", "live": None}, log
+    # Every task the beat schedule names is one the worker knows (a typo would never run).
+    registered = set(re.findall(r"^\s+\. (\S+)$", log, re.M))
+    scheduled = {entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()}
+    assert "housekeeping.end_expired_sessions" in scheduled
+    assert scheduled <= registered, log
+
+
+def test_the_worker_sends_due_reminders_to_the_outbox(running_worker):
     """What `make run` does with no Redis and no Notify key (and production with Redis): beat's
     sweep, run by a real worker, reminds the VLO in the service and, as they chose, by email —
     to the development outbox here."""
-    from victims.cases.models import Case, Offender, Sentence
     from victims.clock import today
-    from victims.deadlines.models import CaseDeadline
     from victims.notify.models import OutboxEmail
     from victims.reminders.models import Reminder
-    from victims.staff.models import Team
-    from victims.work.models import Task
 
-    broker_url, redis_client = broker
-    queue = f"vcs-test-{uuid.uuid4().hex[:12]}"
-    worker_env = {**worker_env, "CELERY_DEFAULT_QUEUE": queue}
-    log = tmp_path / "worker.log"
-    output = log.open("w")
-    migrating = _run_migrations(worker_env)
-    worker = _start_worker(worker_env, queue, output)
-    engine = None
-    try:
-        migrated, _ = migrating.communicate(timeout=DEADLINE_SECONDS)
-        assert migrating.returncode == 0, migrated
-        engine = create_engine(worker_env["DATABASE_URL"])
-        from sqlalchemy.orm import Session
+    work = make_work(running_worker.engine, [today()], emails=True)
+    running_worker.send("reminders.sweep")
 
-        with Session(engine) as session, session.begin():
-            team = Team(region_id=1, name="Worker team")
-            session.add(team)
-            session.flush()
-            vlo = User(
-                email="reminded@probation.example",
-                name="Rita Reminded",
-                role="vlo",
-                region_id=1,
-                team_id=team.id,
-                password_hash="not-used",
-                email_reminders=True,
-            )
-            offender = Offender(crn="W123456", first_name="Walter", last_name="Worker")
-            session.add_all([vlo, offender])
-            session.flush()
-            sentence = Sentence(
-                offender_id=offender.id,
-                offence="Wounding with intent",
-                offence_category="violent",
-                sentence_type="determinate",
-                length_months=48,
-                sentence_date=datetime(2024, 3, 1).date(),
-            )
-            session.add(sentence)
-            session.flush()
-            case = Case(
-                offender_id=offender.id,
-                sentence_id=sentence.id,
-                region_id=1,
-                team_id=team.id,
-                scheme="statutory",
-                referral_received_on=datetime(2024, 3, 10).date(),
-                allocated_vlo_id=vlo.id,
-            )
-            session.add(case)
-            session.flush()
-            due = today()
-            deadline = CaseDeadline(
-                case_id=case.id,
-                code="initial_contact",
-                due_on=due,
-                counted_from=due - timedelta(days=14),
-                rule_version=1,
-                rule_number=10,
-            )
-            session.add(deadline)
-            session.flush()
-            session.add(
-                Task(
-                    case_id=case.id,
-                    team_id=team.id,
-                    deadline_id=deadline.id,
-                    title="Make initial contact with the victims",
-                    assigned_to_id=vlo.id,
-                )
-            )
+    def read() -> list:
+        its_email = OutboxEmail.reference == "reminder-" + Reminder.id.cast(String)
+        with running_worker.engine.connect() as connection:
+            return connection.execute(
+                select(Reminder.stage, Reminder.email_status, OutboxEmail.subject)
+                .join(OutboxEmail, its_email, isouter=True)
+                .where(Reminder.deadline_id.in_(work.deadline_ids))
+            ).all()
 
-        from celery import Celery
-
-        sender = Celery("vcs-test-sender", broker=broker_url)
-        try:
-            sender.send_task("reminders.sweep", queue=queue)
-        finally:
-            sender.close()
-
-        deadline_at = time.monotonic() + DEADLINE_SECONDS
-        found: list = []
-        while time.monotonic() < deadline_at:
-            assert worker.poll() is None, log.read_text()
-            with engine.connect() as connection:
-                found = connection.execute(
-                    select(Reminder.stage, Reminder.email_status, OutboxEmail.subject).join(
-                        OutboxEmail,
-                        OutboxEmail.reference == "reminder-" + Reminder.id.cast(String),
-                        isouter=True,
-                    )
-                ).all()
-            if found and found[0][1] == "sent":
-                break
-            time.sleep(0.2)
-        assert found == [("due", "sent", "Due today: Make initial contact with the victims – case 1")], (
-            log.read_text()
-        )
-    finally:
-        for process in (migrating, worker):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        if engine is not None:
-            engine.dispose()
-        output.close()
-        if redis_client is not None:
-            leftovers = [queue, *redis_client.scan_iter(match=f"_kombu.*{queue}*")]
-            redis_client.delete(*leftovers)
+    found = running_worker.wait_for(read, lambda rows: bool(rows) and rows[0][1] == "sent")
+    subject = f"Due today: Make initial contact with the victims – case {work.case_ids[0]}"
+    assert found == [("due", "sent", subject)], running_worker.log.read_text()

@@ -22,7 +22,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -33,16 +32,12 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
-from tests.helpers import throwaway_postgres_database
-from victims.cases.models import Case, Offender, Sentence
+from tests.helpers import Work, make_work, throwaway_postgres_database
 from victims.clock import LONDON
 from victims.deadlines.models import CaseDeadline
 from victims.domain import reminders as rules
 from victims.domain.calendar import WorkingDayCalendar
-from victims.domain.vocabulary import Role
 from victims.reminders.models import EMAIL_PENDING, EMAIL_SENT, Reminder
-from victims.staff.models import Region, Team, User
-from victims.work.models import Task
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -270,84 +265,6 @@ def london_today(shift_days: int = 0) -> date:
 
 
 CALENDAR = WorkingDayCalendar.england(date.today().year - 1, date.today().year + 2)
-
-
-@dataclass
-class Work:
-    deadline_ids: list[int]
-    vlo_id: int
-    spo_id: int
-    emails: bool
-
-
-def make_work(engine, due_dates: list[date], *, emails: bool) -> Work:
-    """A team with a VLO and an SPO, and one case per due date, each with a deadline and its task."""
-    with Session(engine) as session, session.begin():
-        region_id = session.scalar(select(Region.id).order_by(Region.id).limit(1))
-        team = Team(region_id=region_id, name=f"Fault team {uuid.uuid4().hex[:8]}")
-        session.add(team)
-        session.flush()
-        people = {}
-        for role in (Role.VLO, Role.SPO):
-            people[role] = User(
-                email=f"{role.value}-{uuid.uuid4().hex[:8]}@probation.example",
-                name=f"Fault {role.label}",
-                role=role.value,
-                region_id=region_id,
-                team_id=team.id,
-                password_hash="not-used",
-                email_reminders=emails,
-            )
-            session.add(people[role])
-        session.flush()
-        deadline_ids = []
-        for due in due_dates:
-            number = uuid.uuid4().int % 10**6
-            offender = Offender(crn=f"F{number:06d}", first_name="Fault", last_name=f"Test{number}")
-            session.add(offender)
-            session.flush()
-            sentence = Sentence(
-                offender_id=offender.id,
-                offence="Wounding with intent",
-                offence_category="violent",
-                sentence_type="determinate",
-                length_months=48,
-                sentence_date=date(2024, 3, 1),
-            )
-            session.add(sentence)
-            session.flush()
-            case = Case(
-                offender_id=offender.id,
-                sentence_id=sentence.id,
-                region_id=region_id,
-                team_id=team.id,
-                scheme="statutory",
-                referral_received_on=date(2024, 3, 10),
-                allocated_vlo_id=people[Role.VLO].id,
-            )
-            session.add(case)
-            session.flush()
-            deadline = CaseDeadline(
-                case_id=case.id,
-                code="initial_contact",
-                due_on=due,
-                counted_from=due - timedelta(days=14),
-                rule_version=1,
-                rule_number=10,
-            )
-            session.add(deadline)
-            session.flush()
-            session.add(
-                Task(
-                    case_id=case.id,
-                    team_id=team.id,
-                    deadline_id=deadline.id,
-                    title="Make initial contact with the victims",
-                    assigned_to_id=people[Role.VLO].id,
-                )
-            )
-            deadline_ids.append(deadline.id)
-        return Work(deadline_ids, people[Role.VLO].id, people[Role.SPO].id, emails)
 
 
 def due_dates_around(today: date) -> list[date]:
