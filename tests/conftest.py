@@ -225,3 +225,28 @@ def fake_notify(app, _notify_server, monkeypatch):
     monkeypatch.setitem(app.config, "NOTIFY_LETTER_EMAIL_TEMPLATE_ID", LETTER_EMAIL_TEMPLATE_ID)
     yield _notify_server.fake
     _notify_server.fake.reset()
+
+
+@pytest.fixture(scope="module")
+def poppler():
+    """poppler-utils, to read PDFs back (skipped without it, or failed under REQUIRE_SERVICES=1)."""
+    import shutil
+
+    missing = [tool for tool in ("pdftotext", "pdfinfo") if shutil.which(tool) is None]
+    if missing:
+        why = f"{', '.join(missing)} not installed (Debian package poppler-utils; `make system-packages`)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{why}, and REQUIRE_SERVICES=1")
+        pytest.skip(why)
+
+
+@pytest.fixture()
+def no_weasyprint_warnings(caplog):
+    """WeasyPrint reports bad CSS, bad SVG and unfetchable resources by logging, not with warnings:
+    a test that uses this fails if it logs any."""
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    yield
+    complaints = [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")]
+    assert complaints == []

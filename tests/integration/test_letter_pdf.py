@@ -8,10 +8,7 @@ here rather than imported, so a wrong figure in the code cannot agree with itsel
 from __future__ import annotations
 
 import html
-import logging
-import os
 import re
-import shutil
 import statistics
 import subprocess
 from dataclasses import dataclass, replace
@@ -34,25 +31,7 @@ PARAGRAPH = (
     "what conditions you think should be in the offender's licence when they are released."
 )
 
-
-@pytest.fixture(scope="module")
-def poppler():
-    """poppler-utils, to read the PDFs back."""
-    missing = [tool for tool in ("pdftotext", "pdfinfo") if shutil.which(tool) is None]
-    if missing:
-        why = f"{', '.join(missing)} not installed (Debian package poppler-utils; `make system-packages`)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{why}, and REQUIRE_SERVICES=1")
-        pytest.skip(why)
-
-
-@pytest.fixture(autouse=True)
-def no_weasyprint_warnings(caplog):
-    """WeasyPrint reports bad CSS and unfetchable resources by logging, not with warnings."""
-    caplog.set_level(logging.WARNING, logger="weasyprint")
-    yield
-    complaints = [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")]
-    assert complaints == []
+pytestmark = pytest.mark.usefixtures("no_weasyprint_warnings")
 
 
 def letter(**changes) -> PrintableLetter:

@@ -9,11 +9,8 @@ against the earth rather than against itself.
 from __future__ import annotations
 
 import html
-import logging
 import math
-import os
 import re
-import shutil
 import socket
 import subprocess
 import xml.etree.ElementTree as ET
@@ -60,6 +57,8 @@ DESCRIPTION = (
     "over the river are inside the zone."
 )
 
+pytestmark = pytest.mark.usefixtures("no_weasyprint_warnings")
+
 
 def circle(lon: float, lat: float, radius_m: float, points: int) -> list[tuple[float, float]]:
     """A ring of points about ``radius_m`` from a centre (near enough for a test shape)."""
@@ -93,26 +92,6 @@ def document(**changes) -> MapDocument:
         date_text="26 November 2026",
     )
     return replace(base, **changes)
-
-
-@pytest.fixture(scope="module")
-def poppler():
-    """poppler-utils, to read the PDFs back."""
-    missing = [tool for tool in ("pdftotext", "pdfinfo") if shutil.which(tool) is None]
-    if missing:
-        why = f"{', '.join(missing)} not installed (Debian package poppler-utils; `make system-packages`)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{why}, and REQUIRE_SERVICES=1")
-        pytest.skip(why)
-
-
-@pytest.fixture(autouse=True)
-def no_weasyprint_warnings(caplog):
-    """WeasyPrint reports bad CSS, bad SVG and unfetchable resources by logging, not with warnings."""
-    caplog.set_level(logging.WARNING, logger="weasyprint")
-    yield
-    complaints = [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")]
-    assert complaints == []
 
 
 @pytest.fixture(autouse=True)
