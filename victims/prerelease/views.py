@@ -14,7 +14,7 @@ from victims.cases import queries as case_queries
 from victims.cases.models import Case, ContactLogEntry
 from victims.deadlines.models import CaseDeadline
 from victims.domain import deadlines as deadline_rules
-from victims.domain.prerelease import ORDER, ConditionType, Stage, StepInput, next_stages
+from victims.domain.prerelease import REDRAFTABLE, ConditionType, Stage, StepInput, next_stages
 from victims.domain.vocabulary import CaseStatus, ContactLevel, Direction, Role
 from victims.extensions import db
 from victims.forms import options
@@ -130,6 +130,14 @@ def _people_choices(case: Case) -> list:
     return options([(str(p.id), f"{p.full_name} ({p.relationship_label})") for p in case.people])
 
 
+def _chosen(case: Case, person_id: str, message: str) -> Person:
+    """The person on the case the form chose (a crafted id is refused, as no choice)."""
+    person = next((p for p in case.people if str(p.id) == person_id), None)
+    if person is None:
+        raise services.PreReleaseRefused(message, field="person")
+    return person
+
+
 @bp.route("/cases/<int:case_id>/prerelease/contact", methods=["GET", "POST"])
 @allowed(*CASEWORK)
 def record_contact(case_id: int):
@@ -137,13 +145,10 @@ def record_contact(case_id: int):
     form = ContactForm()
     form.person.choices = _people_choices(case)
     if form.validate_on_submit():
-        person = next((p for p in case.people if str(p.id) == form.person.data), None)
         try:
-            if person is None:
-                raise services.PreReleaseRefused("Choose who", field="person")
             services.record_contact(
                 case,
-                person,
+                _chosen(case, form.person.data, "Choose who"),
                 contacted_on=form.contacted_on.data,
                 method=form.method.data,
                 said=form.said.data,
@@ -166,10 +171,8 @@ def new_request(case_id: int):
     form = RequestForm()
     form.person.choices = _people_choices(case)
     if form.validate_on_submit():
-        person = next((p for p in case.people if str(p.id) == form.person.data), None)
         try:
-            if person is None:
-                raise services.PreReleaseRefused("Choose whose request it is", field="person")
+            person = _chosen(case, form.person.data, "Choose whose request it is")
             record = services.add_request(
                 case, person, ConditionType(form.condition_type.data), form.victim_words.data, current_user
             )
@@ -185,6 +188,10 @@ def new_request(case_id: int):
 @allowed(*CASEWORK, Role.MANAGER)
 def condition(request_id: int):
     record, case = _request(request_id)
+    return _request_page(record, case)
+
+
+def _request_page(record: ConditionRequest, case: Case, errors: list | None = None, values=None) -> str:
     return render_template(
         "prerelease/request.html",
         record=record,
@@ -192,12 +199,11 @@ def condition(request_id: int):
         person=db.session.get(Person, record.person_id),
         zone=db.session.get(ExclusionZone, record.zone_id) if record.zone_id else None,
         next_stages=next_stages(record.stage_enum),
-        can_redraft=record.stage_enum in (Stage.DRAFTED, Stage.CHECKED),
+        can_redraft=record.stage_enum in REDRAFTABLE,
         form=TokenForm(),
-        errors=[],
-        values={},
+        errors=errors or [],
+        values=values or {},
         Stage=Stage,
-        ORDER=ORDER,
     )
 
 
@@ -224,23 +230,8 @@ def step(request_id: int, target: str):
     except services.PreReleaseRefused as refused:
         db.session.rollback()
         record, case = _request(request_id)
-        return (
-            render_template(
-                "prerelease/request.html",
-                record=record,
-                case=case,
-                person=db.session.get(Person, record.person_id),
-                zone=db.session.get(ExclusionZone, record.zone_id) if record.zone_id else None,
-                next_stages=next_stages(record.stage_enum),
-                can_redraft=record.stage_enum in (Stage.DRAFTED, Stage.CHECKED),
-                form=TokenForm(),
-                errors=[{"text": refused.message, "href": f"#{refused.field or 'step'}"}],
-                values=request.form,
-                Stage=Stage,
-                ORDER=ORDER,
-            ),
-            400,
-        )
+        error = {"text": refused.message, "href": f"#{refused.field or 'step'}"}
+        return _request_page(record, case, [error], request.form), 400
     except StaleDataError:
         db.session.rollback()
         flash("Someone else changed this request at the same moment. Check it and try again.")
