@@ -1,8 +1,11 @@
-"""The built-in letter templates in English and Welsh (victims.letters.defaults, SPEC §6)."""
+"""The built-in letter templates in English and Welsh (victims.letters.defaults, SPEC §6), as
+written in victims/letters/texts/*.toml. What happens when a file is broken is in
+test_letter_texts.py."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
 
@@ -15,7 +18,7 @@ from victims.domain.letters import (
     placeholders_in,
     template_problems,
 )
-from victims.letters.defaults import LANGUAGES, default_sections, default_title
+from victims.letters.defaults import LANGUAGES, TEXTS_DIR, default_sections, default_title, load_texts
 
 ALL = [(letter_type, language) for letter_type in LetterType for language in ("en", "cy")]
 
@@ -231,3 +234,59 @@ def test_an_unknown_language_is_refused():
         default_sections(LetterType.ANNUAL, "fr")
     with pytest.raises(ValueError, match="no built-in"):
         default_title(LetterType.ANNUAL, "fr")
+
+
+# -- the texts are data files ------------------------------------------------------------------------
+
+
+def test_the_texts_are_one_toml_file_per_language_in_the_package():
+    assert sorted(path.name for path in TEXTS_DIR.iterdir() if path.suffix == ".toml") == [
+        "cy.toml",
+        "en.toml",
+    ]
+    for language in LANGUAGES:
+        data = tomllib.loads((TEXTS_DIR / f"{language}.toml").read_text(encoding="utf-8"))
+        assert set(data) == {"shared"} | {letter_type.value for letter_type in LetterType}
+
+
+def test_load_texts_reads_the_files_once_and_holds_every_template():
+    texts = load_texts()
+    assert load_texts() is texts
+    assert set(texts) == set(ALL)
+    for letter_type, language in ALL:
+        assert texts[(letter_type, language)].title == default_title(letter_type, language)
+        assert list(texts[(letter_type, language)].sections) == default_sections(letter_type, language)
+
+
+def texts_file(language: str) -> tuple[str, str]:
+    """A language's file: its comments and its data (every other line)."""
+    lines = (TEXTS_DIR / f"{language}.toml").read_text(encoding="utf-8").split("\n")
+    comments = [line for line in lines if line.startswith("#")]
+    return "\n".join(comments), "\n".join(line for line in lines if not line.startswith("#"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_shared_sections_are_written_once_in_each_file(language):
+    _, data = texts_file(language)
+    # A line of each, as written: the unwanted-contact section, the privacy notice, the sign-off
+    # and the support section.
+    for line in (
+        "0300 060 6699",
+        "((vlo_name))\n",
+        {"en": "never give your address", "cy": "Ni fyddwn byth yn rhoi eich cyfeiriad"}[language],
+        "0808 1689 111",
+    ):
+        assert data.count(line) == 1, line
+    for key, letters in (("unwanted_contact", 2), ("your_information", 9), ("sign_off", 9), ("support", 2)):
+        assert data.count(f"[shared.{key}]") == 1, key
+        assert data.count(f'shared = "{key}"') == letters, key
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_file_tells_its_translator_about_placeholders_notes_locked_sections_and_bullets(language):
+    comments, _ = texts_file(language)
+    assert (TEXTS_DIR / f"{language}.toml").read_text(encoding="utf-8").startswith("# The built-in letter")
+    for placeholder in PLACEHOLDERS:
+        assert f"(({placeholder}))" in comments, placeholder
+    for words in ("[Text in square brackets]", "locked", "blank line", '"- "', "shared"):
+        assert words in comments, words
