@@ -31,10 +31,9 @@ The map is an SVG built here from the zone's polygons:
 - The only text is the scale bar's label and "N". An SVG ``<title>`` (not drawn) gives the PDF's
   figure its alternate text.
 
-The PDF is printed by WeasyPrint from ``templates/prerelease/map_pdf.html`` the way
-``victims/letters/pdf.py`` prints letters: a standalone Jinja environment with autoescape, a URL
-fetcher that refuses every URL, and a tagged PDF (``pdf_variant="pdf/ua-1"``) in Liberation Sans.
-It shares that module's font configuration and lock, so the process keeps one of each.
+The PDF is printed from ``templates/prerelease/map_pdf.html`` by ``victims.printing``, as letters
+are: its template environment (autoescape), its URL fetcher that refuses every URL, its font
+configuration and render lock, and a tagged PDF (PDF/UA-1) in Liberation Sans.
 
 Page 1 holds the title, the condition's wording, the reference and date, the map and a one-line
 legend, then a forced page break; the description starts on page 2. The map is 200 mm tall when
@@ -49,13 +48,8 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from victims.letters.pdf import _font_config, _render_lock, blocks
-
-ROOT = Path(__file__).resolve().parents[2]
+from victims import printing
 
 Point = tuple[float, float]
 
@@ -419,50 +413,27 @@ def render_map_svg(polygons, width_mm: float = 180, height_mm: float = 200) -> s
 # The document --------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(ROOT / "templates"),
-        autoescape=select_autoescape(("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _html(doc: MapDocument, map_height_mm: float) -> str:
     if not doc.description.strip():
         raise ValueError("A map needs the written description of its boundary")
     drawing = draw_map(doc.polygons, MAP_WIDTH_MM, map_height_mm)
-    return (
-        _environment()
-        .get_template("prerelease/map_pdf.html")
-        .render(
-            doc=doc,
-            description=blocks(doc.description),
-            drawing=drawing,
-            grid_label=length_label(drawing.grid_m),
-            margin={
-                "top": MARGIN_TOP_MM,
-                "side": MARGIN_SIDE_MM,
-                "bottom": MARGIN_BOTTOM_MM,
-            },
-        )
+    return printing.render_template(
+        "prerelease/map_pdf.html",
+        doc=doc,
+        description=printing.blocks(doc.description),
+        drawing=drawing,
+        grid_label=length_label(drawing.grid_m),
+        margin={
+            "top": MARGIN_TOP_MM,
+            "side": MARGIN_SIDE_MM,
+            "bottom": MARGIN_BOTTOM_MM,
+        },
     )
 
 
 def render_map_html(doc: MapDocument) -> str:
     """The HTML page WeasyPrint prints, every value escaped by Jinja's autoescape."""
     return _html(doc, MAP_HEIGHT_MM)
-
-
-def _layout(html: str):
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # Nothing to fetch: refuse every URL, and stop the rendering if one is ever asked for.
-    fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).render(font_config=_font_config(), pdf_variant="pdf/ua-1")
 
 
 def _page_one_ends_with_the_map(document) -> bool:
@@ -488,12 +459,9 @@ def render_map_pdf(doc: MapDocument) -> bytes:
     """The map document as a tagged (PDF/UA-1) A4 PDF: page 1 the title, the condition, the reference
     and the map with its legend; page 2 onward the description of the boundary; the reference and
     "Page X of Y" at the foot of each page."""
-    html = _html(doc, MAP_HEIGHT_MM)
-    # WeasyPrint and Pango make no promise about threads sharing a font configuration.
-    with _render_lock:
-        document = _layout(html)
+    document = printing.layout(_html(doc, MAP_HEIGHT_MM))
+    if not _page_one_ends_with_the_map(document):
+        document = printing.layout(_html(doc, _map_height_that_fits(document, MAP_HEIGHT_MM)))
         if not _page_one_ends_with_the_map(document):
-            document = _layout(_html(doc, _map_height_that_fits(document, MAP_HEIGHT_MM)))
-            if not _page_one_ends_with_the_map(document):
-                raise RuntimeError("The map did not fit on page 1")
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+            raise RuntimeError("The map did not fit on page 1")
+    return printing.write_pdf(document)

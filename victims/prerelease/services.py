@@ -14,7 +14,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from victims import clock
+from victims import clock, printing
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry
 from victims.deadlines import services as deadlines
@@ -578,6 +578,4 @@ def representation_html(case: Case) -> str:
 
 
 def representation_pdf(case: Case) -> bytes:
-    from victims.letters.pdf import html_to_pdf
-
-    return html_to_pdf(representation_html(case))
+    return printing.html_to_pdf(representation_html(case))
