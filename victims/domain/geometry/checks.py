@@ -1,0 +1,404 @@
+"""The checks an exclusion zone must pass before it goes to the senior officer (SPEC §7).
+
+`check_zone` makes them in this order, each with every problem found:
+
+- ``valid``: each polygon is a proper shape (its edges do not cross, it has an area), and the
+  polygons do not overlap each other. Holes are allowed.
+- ``in_england_and_wales``: every point is in England and Wales (the coarse outline in
+  `victims.domain.geometry.outline`), and so is every edge.
+- ``size``: the zone is between `ZoneRules.min_area_km2` and `ZoneRules.max_area_km2`.
+- ``inside``: the victim's home, work and school (where given) are inside the zone.
+- ``outside``: the offender's proposed release address is outside it, and not close to it.
+- ``not_revealing``: the map, which the offender is given, does not let anyone work out a
+  protected address: each protected address is well away from the zone's edge, and a small zone
+  is not centred on it.
+
+When the zone is not a valid shape, the checks that measure it (size, inside, outside,
+not_revealing) are not made: they fail with `NOT_CHECKED`, asking for the shape to be fixed first
+(an inside, outside or not_revealing check with no addresses recorded still passes).
+in_england_and_wales looks only at the points, so it is always made.
+
+Shapes are measured in British National Grid metres, projected by
+`victims.domain.geometry.projection`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
+from shapely.geometry import LineString, Point, Polygon  # type: ignore[import-untyped]  # as above
+
+from victims.domain.geometry.outline import england_and_wales
+from victims.domain.geometry.parsing import Zone, closed, open_ring, raise_if_unusable, structure_problems
+from victims.domain.geometry.projection import bng_to_lonlat, lonlat_to_bng, to_grid
+from victims.domain.geometry.wording import MAX_LISTED, and_list, area, cap, metres, polygon_name
+
+# A zone smaller than this is checked for being centred on a protected address.
+CENTRING_APPLIES_BELOW_KM2 = 5.0
+# A polygon whose area is less than this many metres times its perimeter is a line, not an area
+# (its average width is under a metre): a straight line of lon, lat points is slightly curved on
+# the National Grid, so it has a sliver of area.
+_MIN_WIDTH_M = 0.5
+# Two polygons "overlap" when they share more than this many square metres; less is rounding.
+_OVERLAP_TOLERANCE_M2 = 1.0
+
+
+@dataclass(frozen=True)
+class NamedPoint:
+    label: str  # e.g. "The victim’s home", "The offender’s proposed release address"
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class ZoneRules:
+    min_distance_m: float = 250.0  # from each protected address to the zone's boundary
+    min_area_km2: float = 0.5  # the zone must be at least this big
+    max_area_km2: float = 250.0  # and no bigger than this (a "sensible size")
+    max_centre_offset_ratio: float = 0.15  # see `check_zone`: "not centred"
+
+
+@dataclass(frozen=True)
+class ZoneCheck:
+    code: str  # "valid", "in_england_and_wales", "size", "inside", "outside", "not_revealing"
+    title: str
+    passed: bool
+    problems: tuple[str, ...]
+
+
+TITLES = {
+    "valid": "The zone is a valid shape",
+    "in_england_and_wales": "The zone is in England and Wales",
+    "size": "The zone is a sensible size",
+    "inside": "The victim’s addresses are inside the zone",
+    "outside": "The offender’s release address is outside the zone",
+    "not_revealing": "The map does not reveal the victim’s addresses",
+}
+# Titles used instead when there is nothing to check.
+TITLES_WHEN_NONE = {
+    "inside": "No addresses are recorded that must be inside the zone",
+    "outside": "No address is recorded that must be outside the zone",
+    "not_revealing": "No addresses are recorded that the map must not reveal",
+}
+NOT_CHECKED = "This was not checked because the zone’s shape is not valid. Fix the shape first."
+
+
+def check_zone(
+    polygons: Zone,
+    *,
+    inside: list[NamedPoint],
+    outside: list[NamedPoint],
+    protected: list[NamedPoint],
+    rules: ZoneRules = ZoneRules(),
+) -> list[ZoneCheck]:
+    """Every check, in this order, each with its problems: valid, in_england_and_wales, size,
+    inside, outside, not_revealing.
+
+    not_revealing fails for a protected point less than `rules.min_distance_m` from the zone's
+    edge, or, for a zone (or any one of its polygons) smaller than 5 km², nearer to its centroid
+    than `rules.max_centre_offset_ratio` times its equivalent radius (the radius of a circle of
+    the same area). Messages never give a protected point's position or its distances.
+    """
+    structure = structure_problems(polygons)
+    shapes = [] if structure else _bng_polygons(polygons)
+    checks = [
+        _check("valid", structure) if structure else _valid(shapes),
+        _in_england_and_wales(polygons),
+    ]
+    if not checks[0].passed:
+        checks.append(_check("size", [NOT_CHECKED]))
+        for code, points in (("inside", inside), ("outside", outside), ("not_revealing", protected)):
+            checks.append(
+                _check(code, [], TITLES_WHEN_NONE[code]) if not points else _check(code, [NOT_CHECKED])
+            )
+        return checks
+    zone = shapely.union_all(shapes)
+    checks.append(_size(zone, rules))
+    checks.append(_inside(zone, inside))
+    checks.append(_outside(zone, outside, rules))
+    checks.append(_not_revealing(zone, protected, rules))
+    return checks
+
+
+def _check(code: str, problems: Sequence[str], title: str | None = None) -> ZoneCheck:
+    return ZoneCheck(code, title or TITLES[code], not problems, tuple(problems))
+
+
+def _bng_polygons(polygons: Zone) -> list[Any]:
+    """Each polygon as a shapely Polygon in National Grid metres (the zone must be usable)."""
+    return [Polygon(polygon[0], polygon[1:]) for polygon in to_grid(polygons)]
+
+
+def _valid(shapes: list[Any]) -> ZoneCheck:
+    problems: list[str] = []
+    count = len(shapes)
+    good: list[tuple[int, Any]] = []
+    for index, shape in enumerate(shapes, start=1):
+        name = polygon_name(index, count)
+        hull = shapely.convex_hull(shape.exterior)
+        if hull.area < _MIN_WIDTH_M * hull.length:
+            problems.append(f"{cap(name)} has no area: its points are in a line. Draw it as an area.")
+            continue
+        reason = shapely.is_valid_reason(shape)
+        if reason != "Valid Geometry":
+            problems.append(_invalid_message(name, str(reason)))
+        elif shape.area < _MIN_WIDTH_M * shape.length:
+            problems.append(f"{cap(name)} has almost no area. Draw it as an area, not a line.")
+        else:
+            good.append((index, shape))
+    tree = shapely.STRtree([shape for _, shape in good])
+    for position, (index, shape) in enumerate(good):
+        for other_position in sorted(int(i) for i in tree.query(shape)):
+            if other_position <= position:
+                continue
+            other_index, other = good[other_position]
+            if shapely.intersection(shape, other).area <= _OVERLAP_TOLERANCE_M2:
+                continue
+            if shapely.covers(shape, other):
+                problems.append(
+                    f"Polygon {other_index} is inside polygon {index}. Delete polygon {other_index}, "
+                    "or join the two into one polygon."
+                )
+            elif shapely.covers(other, shape):
+                problems.append(
+                    f"Polygon {index} is inside polygon {other_index}. Delete polygon {index}, "
+                    "or join the two into one polygon."
+                )
+            else:
+                problems.append(
+                    f"Polygon {index} and polygon {other_index} overlap. Join them into one polygon, "
+                    "or redraw them so that they do not overlap."
+                )
+    return _check("valid", problems)
+
+
+_REASON = re.compile(r"^(?P<what>[^\[]+?)\s*(?:\[(?P<x>\S+) (?P<y>\S+)\])?$")
+
+
+def _invalid_message(name: str, reason: str) -> str:
+    match = _REASON.match(reason)
+    what = match["what"] if match else reason
+    near = ""
+    if match and match["x"] is not None:
+        try:
+            lon, lat = bng_to_lonlat(float(match["x"]), float(match["y"]))
+            near = f" near latitude {lat:.5f}, longitude {lon:.5f}"
+        except ValueError:
+            near = ""
+    if what in ("Self-intersection", "Ring Self-intersection"):
+        return f"{cap(name)} has edges that cross{near}. Redraw it so that no edges cross."
+    if what == "Hole lies outside shell":
+        return f"{cap(name)} has a hole outside it{near}. Remove the hole, or move it inside."
+    if what in ("Holes are nested", "Nested holes"):
+        return f"{cap(name)} has a hole inside another hole{near}. Remove the inner hole."
+    if what == "Interior is disconnected":
+        return (
+            f"The holes in {name} cut it into separate pieces{near}. Draw the pieces as separate "
+            "polygons, or make the holes smaller."
+        )
+    if what == "Too few points":
+        return f"{cap(name)} has too few points{near}. Draw at least 3 different points."
+    return f"{cap(name)} is not a valid shape ({what}{near}). Draw it again."
+
+
+def _in_england_and_wales(polygons: Zone) -> ZoneCheck:
+    problems: list[str] = []
+    count = len(polygons)
+    checked_any = False
+    for index, polygon in enumerate(polygons, start=1):
+        name = polygon_name(index, count)
+        numbered = [
+            (ring_index, number, point)
+            for ring_index, ring in enumerate(polygon)
+            for number, point in enumerate(open_ring(ring), start=1)
+            if _usable(point)
+        ]
+        if not numbered:
+            continue
+        checked_any = True
+        lons = np.array([point[0] for _, _, point in numbered], dtype=float)
+        lats = np.array([point[1] for _, _, point in numbered], dtype=float)
+        within = shapely.intersects_xy(england_and_wales(), lons, lats)
+        away = [
+            (ring_index, number)
+            for (ring_index, number, _), ok in zip(numbered, within, strict=True)
+            if not ok
+        ]
+        if away:
+            problems.append(_outside_england_and_wales_message(name, away))
+            continue
+        if len(numbered) < sum(len(open_ring(ring)) for ring in polygon):
+            continue  # some points are unusable: reported by the valid check
+        rings = [LineString(closed(ring)) for ring in polygon if len(set(ring)) >= 2]
+        if not all(england_and_wales().covers(ring) for ring in rings):
+            problems.append(
+                f"An edge of {name} goes outside England and Wales. Add points along it, or redraw it, "
+                "so that the whole zone is in England and Wales."
+            )
+    if not checked_any:
+        return _check("in_england_and_wales", [NOT_CHECKED])
+    return _check("in_england_and_wales", problems)
+
+
+def _outside_england_and_wales_message(name: str, away: list[tuple[int, int]]) -> str:
+    def point_label(ring_index: int, number: int) -> str:
+        return f"{number}" if ring_index == 0 else f"{number} of hole {ring_index}"
+
+    labels = [point_label(ring_index, number) for ring_index, number in away]
+    fix = "Licence conditions apply only in England and Wales: move"
+    if len(labels) == 1:
+        return f"Point {labels[0]} of {name} is outside England and Wales. {fix} it, or redraw the zone."
+    if len(labels) <= MAX_LISTED:
+        return (
+            f"Points {and_list(labels)} of {name} are outside England and Wales. {fix} them, or redraw "
+            "the zone."
+        )
+    return (
+        f"{len(labels):,} points of {name} are outside England and Wales, including points "
+        f"{and_list(labels[:5])}. {fix} them, or redraw the zone."
+    )
+
+
+def _size(zone: Any, rules: ZoneRules) -> ZoneCheck:
+    area_m2 = float(zone.area)
+    problems = []
+    if area_m2 < rules.min_area_km2 * 1e6:
+        problems.append(
+            f"The zone is {area(area_m2)}. It must be at least {area(rules.min_area_km2 * 1e6)}. "
+            "Draw a bigger zone."
+        )
+    elif area_m2 > rules.max_area_km2 * 1e6:
+        problems.append(
+            f"The zone is {area(area_m2)}. It must be no bigger than {area(rules.max_area_km2 * 1e6)}. "
+            "Draw a smaller zone."
+        )
+    return _check("size", problems)
+
+
+def _inside(zone: Any, points: list[NamedPoint]) -> ZoneCheck:
+    if not points:
+        return _check("inside", [], TITLES_WHEN_NONE["inside"])
+    problems = []
+    for named in points:
+        label = _label(named)
+        point = _bng_point(named)
+        if point is None:
+            problems.append(_unlocated(label))
+        elif zone.contains(point):
+            continue
+        elif zone.intersects(point):
+            problems.append(
+                f"{label} is on the edge of the zone. Redraw the zone so that the address is inside it, "
+                "not on its edge."
+            )
+        else:
+            problems.append(f"{label} is outside the zone. Redraw the zone to include it.")
+    return _check("inside", problems)
+
+
+def _outside(zone: Any, points: list[NamedPoint], rules: ZoneRules) -> ZoneCheck:
+    if not points:
+        return _check("outside", [], TITLES_WHEN_NONE["outside"])
+    problems = []
+    distance = metres(rules.min_distance_m)
+    for named in points:
+        label = _label(named)
+        point = _bng_point(named)
+        if point is None:
+            problems.append(_unlocated(label))
+        elif zone.contains(point):
+            problems.append(
+                f"{label} is inside the zone. Redraw the zone to leave it out, by at least {distance}."
+            )
+        elif zone.intersects(point):
+            problems.append(
+                f"{label} is on the edge of the zone. Redraw the zone to leave it out, by at least "
+                f"{distance}."
+            )
+        else:
+            away = float(zone.distance(point))
+            if away < rules.min_distance_m:
+                problems.append(
+                    f"{label} is {metres(away)} from the zone. It must be at least {distance} away: "
+                    "redraw the zone further from it."
+                )
+    return _check("outside", problems)
+
+
+def _not_revealing(zone: Any, points: list[NamedPoint], rules: ZoneRules) -> ZoneCheck:
+    if not points:
+        return _check("not_revealing", [], TITLES_WHEN_NONE["not_revealing"])
+    problems = []
+    distance = metres(rules.min_distance_m)
+    # The whole zone and each of its polygons: a small square round a house gives the house away
+    # even when a large polygon elsewhere makes the zone as a whole big.
+    parts = [zone, *getattr(zone, "geoms", [])]
+    small = [part for part in parts if part.area < CENTRING_APPLIES_BELOW_KM2 * 1e6]
+    for named in points:
+        label = _label(named)
+        point = _bng_point(named)
+        if point is None:
+            problems.append(_unlocated(label))
+            continue
+        if float(zone.boundary.distance(point)) < rules.min_distance_m:
+            problems.append(
+                f"{label} is less than {distance} from the edge of the zone, so the map could show where "
+                f"it is. Draw the zone wider, or move its edge at least {distance} from the address."
+            )
+        for part in small:
+            radius = math.sqrt(float(part.area) / math.pi)
+            if float(part.centroid.distance(point)) < rules.max_centre_offset_ratio * radius:
+                problems.append(
+                    f"The zone is centred on {label[:1].lower() + label[1:]}, so someone could work out "
+                    "where it is from the map. Draw the zone wider, or not centred on the address."
+                )
+                break
+    return _check("not_revealing", problems)
+
+
+def zone_summary(polygons: Zone) -> dict[str, Any]:
+    """{"area_km2", "perimeter_km", "centroid": (lon, lat), "bounds": (min_lon, min_lat, max_lon,
+    max_lat)}, measured in British National Grid metres. Meant for a valid zone; a shape whose
+    edges cross is measured as `shapely.make_valid` repairs it."""
+    raise_if_unusable(polygons)
+    zone = shapely.union_all(shapely.make_valid(_bng_polygons(polygons)))
+    centroid = zone.centroid
+    lons = [lon for polygon in polygons for ring in polygon for lon, _ in ring]
+    lats = [lat for polygon in polygons for ring in polygon for _, lat in ring]
+    return {
+        "area_km2": float(zone.area) / 1e6,
+        "perimeter_km": float(zone.length) / 1e3,
+        "centroid": bng_to_lonlat(float(centroid.x), float(centroid.y)) if not centroid.is_empty else None,
+        "bounds": (min(lons), min(lats), max(lons), max(lats)),
+    }
+
+
+def _label(named: NamedPoint) -> str:
+    return cap(named.label.strip()) or "An address"
+
+
+def _unlocated(label: str) -> str:
+    return f"{label} has no usable map position. Check the address and find it on the map again."
+
+
+def _usable(point: Any) -> bool:
+    try:
+        lon, lat = float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError):
+        return False
+    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def _bng_point(named: NamedPoint) -> Any:
+    if not _usable((named.lon, named.lat)):
+        return None
+    easting, northing = lonlat_to_bng(named.lon, named.lat)
+    if not (math.isfinite(easting) and math.isfinite(northing)):
+        return None
+    return Point(easting, northing)
