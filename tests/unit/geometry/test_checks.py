@@ -26,11 +26,13 @@ from tests.unit.geometry.zones import (
 )
 from victims.domain.geometry import (
     NOT_CHECKED,
+    GeometryError,
     NamedPoint,
     ZoneCheck,
     ZoneRules,
     check_zone,
     lonlat_to_bng,
+    project_zone,
     zone_summary,
 )
 
@@ -152,6 +154,49 @@ def test_check_zone_reports_unusable_points_without_failing() -> None:
     checks = by_code(check_zone(broken, inside=[], outside=[], protected=[]))
     assert checks["valid"].problems == ("Point 2: latitude must be between -90 and 90 (it is nan).",)
     assert checks["in_england_and_wales"].passed  # the usable points are in England
+
+
+# --- The zone for a map: refused as the valid check refuses it ----------------------------------
+
+BOW_TIE = [[[(-0.4750, 52.1400), (-0.4580, 52.1320), (-0.4580, 52.1400), (-0.4750, 52.1320)]]]
+UNDRAWABLE = {
+    "bow-tie": BOW_TIE,
+    "overlapping": [square(ST_PAULS_SQUARE, 2000)[0], square(offset(ST_PAULS_SQUARE, 1500, 0), 2000)[0]],
+    "one-inside-another": [square(ST_PAULS_SQUARE, 2000)[0], square(ST_PAULS_SQUARE, 500)[0]],
+    "in-a-line": [[[offset(ST_PAULS_SQUARE, east, 0) for east in (0, 500, 1000)]]],
+    "hole-outside": [
+        [square(ST_PAULS_SQUARE, 1000)[0][0], square(offset(ST_PAULS_SQUARE, 3000, 0), 200)[0][0]]
+    ],
+    "two-points": [[[(-0.4745, 52.1398), (-0.4668, 52.1411)]]],
+    "no-polygons": [],
+}
+
+
+@pytest.mark.parametrize("zone", UNDRAWABLE.values(), ids=UNDRAWABLE.keys())
+def test_a_zone_that_fails_the_valid_check_cannot_be_mapped_for_the_same_reasons(zone) -> None:
+    valid = by_code(check_zone(zone, inside=[], outside=[], protected=[]))["valid"]
+    assert not valid.passed
+    with pytest.raises(GeometryError) as caught:
+        project_zone(zone)
+    assert caught.value.problems == list(valid.problems)
+    assert isinstance(caught.value, ValueError)  # what the map's callers have always been given
+
+
+def test_a_zone_off_the_national_grid_cannot_be_mapped() -> None:
+    paris = square((2.3522, 48.8566), 1000)[0]
+    with pytest.raises(GeometryError) as caught:
+        project_zone([bedford()[0], paris])
+    assert caught.value.problems == [
+        "Polygon 2 goes outside the area of Great Britain’s National Grid, so it cannot be mapped. "
+        "Redraw the zone in England and Wales."
+    ]
+
+
+def test_a_valid_zone_is_mapped_even_when_other_checks_fail() -> None:
+    # Too small, and round the victim's home: check_zone's business, not the map's.
+    zone = square((HOME.lon, HOME.lat), 100)
+    assert failed(check_zone(zone, inside=[HOME], outside=[], protected=[HOME])) == {"size", "not_revealing"}
+    assert len(project_zone(zone).polygons) == 1
 
 
 # --- in_england_and_wales -----------------------------------------------------------------------

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import random
+from pathlib import Path
 
 import pytest
 from pyproj import Geod
 
 from tests.unit.geometry.zones import (
+    BEDFORD_RING,
     ST_PAULS_SQUARE,
     bedford,
+    offset,
+    square,
 )
 from victims.domain import geometry
 from victims.domain.geometry import (
@@ -17,8 +22,10 @@ from victims.domain.geometry import (
     is_in_england_and_wales,
     lonlat_to_bng,
     project_bng,
+    project_zone,
     zone_summary,
 )
+from victims.domain.geometry.parsing import closed
 
 # --- The projection -----------------------------------------------------------------------------
 
@@ -42,6 +49,47 @@ def test_project_bng_keeps_the_rings() -> None:
     assert [[len(ring) for ring in polygon] for polygon in projected] == [[7]]
     assert projected[0][0][0] == pytest.approx(lonlat_to_bng(-0.4900, 52.1530))
     assert projected[0][0][0] == projected[0][0][-1]
+
+
+# --- One pipeline: the map is drawn with the projection the checks measure with -----------------
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = ROOT / "victims" / "domain" / "geometry"
+
+
+def test_the_zone_for_the_map_is_projected_point_for_point_as_the_checks_project() -> None:
+    north_of_bedford = offset(ST_PAULS_SQUARE, 0, 8000)
+    rings = [square(north_of_bedford, 3000)[0][0], square(north_of_bedford, 1000)[0][0]]  # with a hole
+    projected = project_zone([[list(BEDFORD_RING)], [list(ring) for ring in rings]])
+    assert [[len(ring) for ring in polygon] for polygon in projected.polygons] == [[7], [5, 5]]
+    for drawn, given in zip(
+        [projected.polygons[0][0], *projected.polygons[1]], [BEDFORD_RING, *rings], strict=True
+    ):
+        # Exactly the numbers the checks measure with (lonlat_to_bng is what they project addresses by).
+        assert list(drawn) == [lonlat_to_bng(lon, lat) for lon, lat in closed(given)]
+
+
+def test_the_scale_factor_and_true_north_at_the_centre_agree_with_the_ellipsoid() -> None:
+    zone = project_zone(square(ST_PAULS_SQUARE, 4000))
+    west, south, east, north = zone.bounds
+    assert zone.centre == ((west + east) / 2, (south + north) / 2)
+    assert bng_to_lonlat(*zone.centre) == pytest.approx(ST_PAULS_SQUARE, abs=1e-6)
+    # A line through the centre, 1 km each way at 30° off grid north: its length and direction on
+    # the WGS 84 ellipsoid (pyproj's geodesic, not the code under test) against the grid's.
+    geod = Geod(ellps="WGS84")
+    angle = math.radians(30)
+    start = bng_to_lonlat(zone.centre[0] - 1000 * math.sin(angle), zone.centre[1] - 1000 * math.cos(angle))
+    end = bng_to_lonlat(zone.centre[0] + 1000 * math.sin(angle), zone.centre[1] + 1000 * math.cos(angle))
+    azimuth_at_start, back_azimuth_at_end, ground_m = geod.inv(*start, *end)
+    assert zone.scale_factor == pytest.approx(2000 / ground_m, abs=2e-6)
+    assert zone.scale_factor == pytest.approx(0.99977, abs=1e-4)  # east of the central meridian
+    # The line's true azimuth at the centre is about the mean of its azimuths at its two ends (true
+    # north turns about 0.006° across it); its grid bearing is 30°.
+    azimuth = (azimuth_at_start + back_azimuth_at_end + 180) / 2
+    assert zone.true_north_deg == pytest.approx(30 - azimuth, abs=0.0005)
+    assert zone.true_north_deg == pytest.approx(-1.21, abs=0.05)  # (λ − λ0)·sin φ ≈ 1.53° × 0.79
+    on_the_central_meridian = project_zone(square((-2.0, 53.0), 1000))
+    assert on_the_central_meridian.true_north_deg == pytest.approx(0, abs=0.01)
 
 
 # --- Properties ---------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ The package, in the order a zone meets it:
 - `projection`: the one pinned PROJ pipeline from WGS 84 to British National Grid metres, in
   which every distance and area is measured.
 - `outline`: the coarse outline of England and Wales, and how it was made.
-- `checks`: the checks a zone must pass before it goes to the senior officer, in order.
+- `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
+  `project_zone`, the checked zone in grid metres that the map is drawn from.
 
 It is pure: no Flask, no database, nothing of the service's outside ``victims.domain``. Callers
 use the names below (``from victims.domain import geometry; geometry.parse_zone(...)``).
@@ -24,9 +25,11 @@ from victims.domain.geometry.checks import (
     TITLES,
     TITLES_WHEN_NONE,
     NamedPoint,
+    ProjectedZone,
     ZoneCheck,
     ZoneRules,
     check_zone,
+    project_zone,
     zone_summary,
 )
 from victims.domain.geometry.outline import ENGLAND_AND_WALES, is_in_england_and_wales
@@ -54,6 +57,7 @@ __all__ = [
     "GeometryError",
     "LonLat",
     "NamedPoint",
+    "ProjectedZone",
     "Ring",
     "Zone",
     "ZoneCheck",
@@ -64,6 +68,7 @@ __all__ = [
     "lonlat_to_bng",
     "parse_zone",
     "project_bng",
+    "project_zone",
     "to_geojson",
     "zone_summary",
 ]

@@ -20,6 +20,11 @@ in_england_and_wales looks only at the points, so it is always made.
 
 Shapes are measured in British National Grid metres, projected by
 `victims.domain.geometry.projection`.
+
+`project_zone` gives a map what it is drawn from: the zone in British National Grid metres by the
+same projection, refused (`GeometryError`) when its shape fails the ``valid`` check, with that
+check's problems, or when it goes outside the area the National Grid is meant for. It does not
+make the other checks: a map shows the zone it is given.
 """
 
 from __future__ import annotations
@@ -35,8 +40,21 @@ import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type info
 from shapely.geometry import LineString, Point, Polygon  # type: ignore[import-untyped]  # as above
 
 from victims.domain.geometry.outline import england_and_wales
-from victims.domain.geometry.parsing import Zone, closed, open_ring, raise_if_unusable, structure_problems
-from victims.domain.geometry.projection import bng_to_lonlat, lonlat_to_bng, to_grid
+from victims.domain.geometry.parsing import (
+    GeometryError,
+    Zone,
+    closed,
+    open_ring,
+    raise_if_unusable,
+    structure_problems,
+)
+from victims.domain.geometry.projection import (
+    bng_to_lonlat,
+    grid_factors,
+    in_grid_area,
+    lonlat_to_bng,
+    to_grid,
+)
 from victims.domain.geometry.wording import MAX_LISTED, and_list, area, cap, metres, polygon_name
 
 # A zone smaller than this is checked for being centred on a protected address.
@@ -106,9 +124,9 @@ def check_zone(
     the same area). Messages never give a protected point's position or its distances.
     """
     structure = structure_problems(polygons)
-    shapes = [] if structure else _bng_polygons(polygons)
+    shapes = [] if structure else _shapes(to_grid(polygons))
     checks = [
-        _check("valid", structure) if structure else _valid(shapes),
+        _check("valid", structure or _shape_problems(shapes)),
         _in_england_and_wales(polygons),
     ]
     if not checks[0].passed:
@@ -130,12 +148,13 @@ def _check(code: str, problems: Sequence[str], title: str | None = None) -> Zone
     return ZoneCheck(code, title or TITLES[code], not problems, tuple(problems))
 
 
-def _bng_polygons(polygons: Zone) -> list[Any]:
-    """Each polygon as a shapely Polygon in National Grid metres (the zone must be usable)."""
-    return [Polygon(polygon[0], polygon[1:]) for polygon in to_grid(polygons)]
+def _shapes(grid_polygons: Zone) -> list[Any]:
+    """Each polygon (already in National Grid metres) as a shapely Polygon."""
+    return [Polygon(polygon[0], polygon[1:]) for polygon in grid_polygons]
 
 
-def _valid(shapes: list[Any]) -> ZoneCheck:
+def _shape_problems(shapes: list[Any]) -> list[str]:
+    """What the ``valid`` check finds wrong with the polygons' shapes, in National Grid metres."""
     problems: list[str] = []
     count = len(shapes)
     good: list[tuple[int, Any]] = []
@@ -175,7 +194,7 @@ def _valid(shapes: list[Any]) -> ZoneCheck:
                     f"Polygon {index} and polygon {other_index} overlap. Join them into one polygon, "
                     "or redraw them so that they do not overlap."
                 )
-    return _check("valid", problems)
+    return problems
 
 
 _REASON = re.compile(r"^(?P<what>[^\[]+?)\s*(?:\[(?P<x>\S+) (?P<y>\S+)\])?$")
@@ -362,12 +381,68 @@ def _not_revealing(zone: Any, points: list[NamedPoint], rules: ZoneRules) -> Zon
     return _check("not_revealing", problems)
 
 
+# --- The zone for a map ---------------------------------------------------------------------------
+
+GridPoint = tuple[float, float]  # easting, northing: British National Grid metres
+GridRing = tuple[GridPoint, ...]
+
+
+@dataclass(frozen=True)
+class ProjectedZone:
+    """A zone ready to draw, from `project_zone`: each polygon a valid shape, none overlapping."""
+
+    # Each polygon's outer ring, then its holes, in National Grid metres: closed (the last point
+    # repeats the first), the points in the order they were drawn.
+    polygons: tuple[tuple[GridRing, ...], ...]
+    bounds: tuple[float, float, float, float]  # least easting, least northing, greatest of each
+    scale_factor: float  # grid metres per metre on the ground, at `centre`
+    true_north_deg: float  # the bearing of true north from grid north at `centre`, degrees clockwise
+
+    @property
+    def centre(self) -> GridPoint:
+        """The middle of `bounds`, where the scale factor and true north are measured."""
+        west, south, east, north = self.bounds
+        return (west + east) / 2, (south + north) / 2
+
+
+def project_zone(polygons: Zone) -> ProjectedZone:
+    """The zone in British National Grid metres by the projection the checks measure with, and the
+    scale factor and true north at its centre. Raises `GeometryError` with every problem when the
+    zone is not usable (see `parse_zone`), goes outside the National Grid's area, or fails the
+    ``valid`` check (with that check's problems)."""
+    raise_if_unusable(polygons)
+    rings = [[closed(ring) for ring in polygon] for polygon in polygons]
+    count = len(rings)
+    off_grid = [
+        f"{cap(polygon_name(index, count))} goes outside the area of Great Britain’s National Grid, so "
+        "it cannot be mapped. Redraw the zone in England and Wales."
+        for index, polygon in enumerate(rings, start=1)
+        if not all(in_grid_area(lon, lat) for ring in polygon for lon, lat in ring)
+    ]
+    if off_grid:
+        raise GeometryError(off_grid)
+    grid = to_grid(rings)
+    problems = _shape_problems(_shapes(grid))
+    if problems:
+        raise GeometryError(problems)
+    eastings = [easting for polygon in grid for easting, _ in polygon[0]]
+    northings = [northing for polygon in grid for _, northing in polygon[0]]
+    bounds = (min(eastings), min(northings), max(eastings), max(northings))
+    scale_factor, true_north_deg = grid_factors((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    return ProjectedZone(
+        polygons=tuple(tuple(tuple(ring) for ring in polygon) for polygon in grid),
+        bounds=bounds,
+        scale_factor=scale_factor,
+        true_north_deg=true_north_deg,
+    )
+
+
 def zone_summary(polygons: Zone) -> dict[str, Any]:
     """{"area_km2", "perimeter_km", "centroid": (lon, lat), "bounds": (min_lon, min_lat, max_lon,
     max_lat)}, measured in British National Grid metres. Meant for a valid zone; a shape whose
     edges cross is measured as `shapely.make_valid` repairs it."""
     raise_if_unusable(polygons)
-    zone = shapely.union_all(shapely.make_valid(_bng_polygons(polygons)))
+    zone = shapely.union_all(shapely.make_valid(_shapes(to_grid(polygons))))
     centroid = zone.centroid
     lons = [lon for polygon in polygons for ring in polygon for lon, _ in ring]
     lats = [lat for polygon in polygons for ring in polygon for _, lat in ring]
