@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,20 @@ def test_the_scale_factor_and_true_north_at_the_centre_agree_with_the_ellipsoid(
     assert zone.true_north_deg == pytest.approx(-1.21, abs=0.05)  # (λ − λ0)·sin φ ≈ 1.53° × 0.79
     on_the_central_meridian = project_zone(square((-2.0, 53.0), 1000))
     assert on_the_central_meridian.true_north_deg == pytest.approx(0, abs=0.01)
+
+
+def test_no_module_outside_the_geometry_package_builds_a_projection() -> None:
+    """Only projection.py imports pyproj or builds a Transformer (Geod measures, it does not project)."""
+    builds = re.compile(r"\bTransformer\b|\bfrom_crs\b|\bfrom_pipeline\b|\bfrom_proj\b|\bProj\(")
+    found = []
+    for folder in ("victims", "tasks"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            text = path.read_text()
+            if not path.is_relative_to(PACKAGE) and (builds.search(text) or "pyproj" in text):
+                found.append(str(path.relative_to(ROOT)))
+    assert found == []
+    inside = [path.name for path in sorted(PACKAGE.glob("*.py")) if builds.search(path.read_text())]
+    assert inside == ["projection.py"]
 
 
 # --- Properties ---------------------------------------------------------------------------------
