@@ -16,6 +16,7 @@ from tests.unit.geometry.zones import (
     ST_PAULS_SQUARE,
     WORK,
     across_edge,
+    area_km2,
     bedford,
     bng_distance_to_edge,
     by_code,
@@ -33,7 +34,6 @@ from victims.domain.geometry import (
     check_zone,
     lonlat_to_bng,
     project_zone,
-    zone_summary,
 )
 
 # --- The checks: a good zone --------------------------------------------------------------------
@@ -63,17 +63,6 @@ def test_nothing_recorded_still_passes_and_says_so() -> None:
     assert checks["not_revealing"] == ZoneCheck(
         "not_revealing", "No addresses are recorded that the map must not reveal", True, ()
     )
-
-
-def test_zone_summary_of_a_square() -> None:
-    zone = square(ST_PAULS_SQUARE, 2000)
-    summary = zone_summary(zone)
-    assert summary["area_km2"] == pytest.approx(4.0, abs=1e-6)
-    assert summary["perimeter_km"] == pytest.approx(8.0, abs=1e-6)
-    assert summary["centroid"] == pytest.approx(ST_PAULS_SQUARE, abs=1e-6)
-    lons = [lon for lon, _ in zone[0][0]]
-    lats = [lat for _, lat in zone[0][0]]
-    assert summary["bounds"] == (min(lons), min(lats), max(lons), max(lats))
 
 
 # --- valid --------------------------------------------------------------------------------------
@@ -113,7 +102,7 @@ def test_polygons_that_only_share_an_edge_are_allowed() -> None:
     right = rectangle(ST_PAULS_SQUARE, 0, -500, 1000, 500)
     checks = by_code(check_zone([left, right], inside=[], outside=[], protected=[]))
     assert checks["valid"].passed
-    assert zone_summary([left, right])["area_km2"] == pytest.approx(2.0, rel=1e-6)
+    assert area_km2([left, right]) == pytest.approx(2.0, rel=1e-6)
 
 
 def test_holes_are_allowed_and_a_point_in_a_hole_is_outside() -> None:
@@ -122,7 +111,7 @@ def test_holes_are_allowed_and_a_point_in_a_hole_is_outside() -> None:
     zone = [[outer, hole]]
     checks = by_code(check_zone(zone, inside=[], outside=[], protected=[]))
     assert checks["valid"].passed
-    assert zone_summary(zone)["area_km2"] == pytest.approx(8.0, abs=1e-6)
+    assert area_km2(zone) == pytest.approx(8.0, abs=1e-6)
     centre = NamedPoint("The offender’s proposed release address", *ST_PAULS_SQUARE)
     checks = by_code(check_zone(zone, inside=[], outside=[centre], protected=[]))
     assert checks["outside"].passed

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
-from victims.domain.geometry import (
-    ENGLAND_AND_WALES,
-    is_in_england_and_wales,
-)
+from tests.unit.geometry.zones import in_england_and_wales, square
+from victims.domain.geometry import ENGLAND_AND_WALES
 
 # --- The outline of England and Wales -----------------------------------------------------------
 
@@ -80,4 +78,5 @@ PLACES = [
 
 @pytest.mark.parametrize(("place", "lat", "lon", "expected"), PLACES, ids=[p[0] for p in PLACES])
 def test_places_in_and_out_of_england_and_wales(place: str, lat: float, lon: float, expected: bool) -> None:
-    assert is_in_england_and_wales(lon, lat) is expected
+    # A 20-metre square round the place passes or fails the zone check.
+    assert in_england_and_wales(square((lon, lat), 20)) is expected

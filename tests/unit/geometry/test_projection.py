@@ -13,18 +13,17 @@ from pyproj import Geod
 from tests.unit.geometry.zones import (
     BEDFORD_RING,
     ST_PAULS_SQUARE,
+    area_km2,
     bedford,
+    in_england_and_wales,
     offset,
     square,
 )
 from victims.domain import geometry
 from victims.domain.geometry import (
     bng_to_lonlat,
-    is_in_england_and_wales,
     lonlat_to_bng,
-    project_bng,
     project_zone,
-    zone_summary,
 )
 from victims.domain.geometry.parsing import closed
 
@@ -44,18 +43,7 @@ def test_the_projection_is_fixed_and_needs_no_grid_files_or_network() -> None:
     assert lat == pytest.approx(ST_PAULS_SQUARE[1], abs=1e-7)
 
 
-def test_project_bng_keeps_the_rings() -> None:
-    zone = bedford()
-    projected = project_bng(zone)
-    assert [[len(ring) for ring in polygon] for polygon in projected] == [[7]]
-    assert projected[0][0][0] == pytest.approx(lonlat_to_bng(-0.4900, 52.1530))
-    assert projected[0][0][0] == projected[0][0][-1]
-
-
 # --- One pipeline: the map is drawn with the projection the checks measure with -----------------
-
-ROOT = Path(__file__).resolve().parents[3]
-PACKAGE = ROOT / "victims" / "domain" / "geometry"
 
 
 def test_the_zone_for_the_map_is_projected_point_for_point_as_the_checks_project() -> None:
@@ -93,6 +81,10 @@ def test_the_scale_factor_and_true_north_at_the_centre_agree_with_the_ellipsoid(
     assert on_the_central_meridian.true_north_deg == pytest.approx(0, abs=0.01)
 
 
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = ROOT / "victims" / "domain" / "geometry"
+
+
 def test_no_module_outside_the_geometry_package_builds_a_projection() -> None:
     """Only projection.py imports pyproj or builds a Transformer (Geod measures, it does not project)."""
     builds = re.compile(r"\bTransformer\b|\bfrom_crs\b|\bfrom_pipeline\b|\bfrom_proj\b|\bProj\(")
@@ -113,11 +105,11 @@ def test_no_module_outside_the_geometry_package_builds_a_projection() -> None:
 def test_moving_the_zone_keeps_its_area_within_1_percent() -> None:
     rng = random.Random(20261)
     zone = bedford()
-    area = zone_summary(zone)["area_km2"]
+    area = area_km2(zone)
     for _ in range(50):
         d_lon, d_lat = rng.uniform(-0.1, 0.1), rng.uniform(-0.05, 0.05)
         moved = [[[(lon + d_lon, lat + d_lat) for lon, lat in ring] for ring in polygon] for polygon in zone]
-        assert zone_summary(moved)["area_km2"] == pytest.approx(area, rel=0.01)
+        assert area_km2(moved) == pytest.approx(area, rel=0.01)
 
 
 def test_moving_the_zone_across_england_and_wales_keeps_its_area_within_1_percent() -> None:
@@ -125,15 +117,15 @@ def test_moving_the_zone_across_england_and_wales_keeps_its_area_within_1_percen
     # Wales, and agrees with the area on the WGS 84 ellipsoid.
     rng = random.Random(7)
     geod = Geod(ellps="WGS84")
-    shape = project_bng(bedford())[0][0]
-    area = zone_summary(bedford())["area_km2"]
+    shape = project_zone(bedford()).polygons[0][0]
+    area = area_km2(bedford())
     moved_count = 0
     while moved_count < 40:
         d_east, d_north = rng.uniform(-350_000, 150_000), rng.uniform(-230_000, 330_000)
         ring = [bng_to_lonlat(x + d_east, y + d_north) for x, y in shape]
-        if not all(is_in_england_and_wales(lon, lat) for lon, lat in ring):
+        if not in_england_and_wales([[ring]]):
             continue
         moved_count += 1
-        assert zone_summary([[ring]])["area_km2"] == pytest.approx(area, rel=0.01)
+        assert area_km2([[ring]]) == pytest.approx(area, rel=0.01)
         ellipsoid_m2, _ = geod.polygon_area_perimeter([p[0] for p in ring], [p[1] for p in ring])
         assert abs(ellipsoid_m2) / 1e6 == pytest.approx(area, rel=0.01)

@@ -8,6 +8,7 @@ worked out from the edge itself, in British National Grid metres, so those tests
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import shapely
 from shapely.geometry import Point, Polygon
@@ -16,9 +17,10 @@ from victims.domain.geometry import (
     NamedPoint,
     ZoneCheck,
     bng_to_lonlat,
+    check_zone,
     lonlat_to_bng,
     parse_zone,
-    project_bng,
+    project_zone,
 )
 
 CODES = ["valid", "in_england_and_wales", "size", "inside", "outside", "not_revealing"]
@@ -78,19 +80,34 @@ def offset(point: NamedPoint | tuple[float, float], east_m: float, north_m: floa
 def across_edge(zone: list[list[list[tuple[float, float]]]], metres: float) -> tuple[float, float]:
     """A point `metres` from the middle of the zone's first edge: inside the zone when positive,
     outside when negative, measured along the edge's normal in National Grid metres."""
-    (x1, y1), (x2, y2) = project_bng(zone)[0][0][:2]
+    outer = project_zone(zone).polygons[0][0]
+    (x1, y1), (x2, y2) = outer[:2]
     length = math.hypot(x2 - x1, y2 - y1)
     normal = (-(y2 - y1) / length, (x2 - x1) / length)
     middle = ((x1 + x2) / 2, (y1 + y2) / 2)
     probe = Point(middle[0] + normal[0], middle[1] + normal[1])
-    if not Polygon(project_bng(zone)[0][0]).contains(probe):
+    if not Polygon(outer).contains(probe):
         normal = (-normal[0], -normal[1])  # point it inwards
     return bng_to_lonlat(middle[0] + metres * normal[0], middle[1] + metres * normal[1])
 
 
 def bng_distance_to_edge(zone: list[list[list[tuple[float, float]]]], lon: float, lat: float) -> float:
-    shape = shapely.union_all([Polygon(p[0], p[1:]) for p in project_bng(zone)])
-    return float(shape.boundary.distance(Point(*lonlat_to_bng(lon, lat))))
+    return float(grid_shape(zone).boundary.distance(Point(*lonlat_to_bng(lon, lat))))
+
+
+def grid_shape(zone: list[list[list[tuple[float, float]]]]) -> Any:
+    """The zone as one shapely shape in National Grid metres, as the map is given it."""
+    return shapely.union_all([Polygon(p[0], p[1:]) for p in project_zone(zone).polygons])
+
+
+def area_km2(zone: list[list[list[tuple[float, float]]]]) -> float:
+    return float(grid_shape(zone).area) / 1e6
+
+
+def in_england_and_wales(zone: list[list[list[tuple[float, float]]]]) -> bool:
+    """Whether the zone passes the in_england_and_wales check."""
+    checks = check_zone(zone, inside=[], outside=[], protected=[])
+    return by_code(checks)["in_england_and_wales"].passed
 
 
 def geojson_polygon(ring: list[tuple[float, float]]) -> dict[str, object]:

@@ -30,9 +30,8 @@ from victims.domain.geometry.checks import (
     ZoneRules,
     check_zone,
     project_zone,
-    zone_summary,
 )
-from victims.domain.geometry.outline import ENGLAND_AND_WALES, is_in_england_and_wales
+from victims.domain.geometry.outline import ENGLAND_AND_WALES
 from victims.domain.geometry.parsing import (
     MAX_POINTS,
     MAX_POLYGONS,
@@ -43,7 +42,7 @@ from victims.domain.geometry.parsing import (
     parse_zone,
     to_geojson,
 )
-from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng, project_bng
+from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng
 
 __all__ = [
     "BNG_PIPELINE",
@@ -64,11 +63,8 @@ __all__ = [
     "ZoneRules",
     "bng_to_lonlat",
     "check_zone",
-    "is_in_england_and_wales",
     "lonlat_to_bng",
     "parse_zone",
-    "project_bng",
     "project_zone",
     "to_geojson",
-    "zone_summary",
 ]

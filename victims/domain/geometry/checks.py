@@ -381,6 +381,31 @@ def _not_revealing(zone: Any, points: list[NamedPoint], rules: ZoneRules) -> Zon
     return _check("not_revealing", problems)
 
 
+def _label(named: NamedPoint) -> str:
+    return cap(named.label.strip()) or "An address"
+
+
+def _unlocated(label: str) -> str:
+    return f"{label} has no usable map position. Check the address and find it on the map again."
+
+
+def _usable(point: Any) -> bool:
+    try:
+        lon, lat = float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError):
+        return False
+    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def _bng_point(named: NamedPoint) -> Any:
+    if not _usable((named.lon, named.lat)):
+        return None
+    easting, northing = lonlat_to_bng(named.lon, named.lat)
+    if not (math.isfinite(easting) and math.isfinite(northing)):
+        return None
+    return Point(easting, northing)
+
+
 # --- The zone for a map ---------------------------------------------------------------------------
 
 GridPoint = tuple[float, float]  # easting, northing: British National Grid metres
@@ -435,45 +460,3 @@ def project_zone(polygons: Zone) -> ProjectedZone:
         scale_factor=scale_factor,
         true_north_deg=true_north_deg,
     )
-
-
-def zone_summary(polygons: Zone) -> dict[str, Any]:
-    """{"area_km2", "perimeter_km", "centroid": (lon, lat), "bounds": (min_lon, min_lat, max_lon,
-    max_lat)}, measured in British National Grid metres. Meant for a valid zone; a shape whose
-    edges cross is measured as `shapely.make_valid` repairs it."""
-    raise_if_unusable(polygons)
-    zone = shapely.union_all(shapely.make_valid(_shapes(to_grid(polygons))))
-    centroid = zone.centroid
-    lons = [lon for polygon in polygons for ring in polygon for lon, _ in ring]
-    lats = [lat for polygon in polygons for ring in polygon for _, lat in ring]
-    return {
-        "area_km2": float(zone.area) / 1e6,
-        "perimeter_km": float(zone.length) / 1e3,
-        "centroid": bng_to_lonlat(float(centroid.x), float(centroid.y)) if not centroid.is_empty else None,
-        "bounds": (min(lons), min(lats), max(lons), max(lats)),
-    }
-
-
-def _label(named: NamedPoint) -> str:
-    return cap(named.label.strip()) or "An address"
-
-
-def _unlocated(label: str) -> str:
-    return f"{label} has no usable map position. Check the address and find it on the map again."
-
-
-def _usable(point: Any) -> bool:
-    try:
-        lon, lat = float(point[0]), float(point[1])
-    except (TypeError, ValueError, IndexError):
-        return False
-    return math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
-
-
-def _bng_point(named: NamedPoint) -> Any:
-    if not _usable((named.lon, named.lat)):
-        return None
-    easting, northing = lonlat_to_bng(named.lon, named.lat)
-    if not (math.isfinite(easting) and math.isfinite(northing)):
-        return None
-    return Point(easting, northing)

@@ -102,8 +102,3 @@ def england_and_wales() -> Any:
     outline = shapely.MultiPolygon([Polygon(ring) for ring in ENGLAND_AND_WALES])
     shapely.prepare(outline)
     return outline
-
-
-def is_in_england_and_wales(lon: float, lat: float) -> bool:
-    """Whether a WGS 84 point is inside the coarse outline of England and Wales."""
-    return bool(shapely.intersects_xy(england_and_wales(), lon, lat))

@@ -29,7 +29,7 @@ import numpy as np
 from pyproj import Geod, Transformer
 from pyproj.enums import TransformDirection
 
-from victims.domain.geometry.parsing import LonLat, Zone, raise_if_unusable
+from victims.domain.geometry.parsing import LonLat, Zone
 
 # WGS 84 longitude, latitude -> British National Grid easting, northing (metres).
 # PROJ 9 prints this pipeline for EPSG:4326 -> EPSG:27700 with the grid-free EPSG:1314 Helmert step.
@@ -70,12 +70,6 @@ def bng_to_lonlat(easting: float, northing: float) -> LonLat:
     """A British National Grid point (metres) in WGS 84 (longitude, latitude)."""
     lon, lat = _transformer().transform(easting, northing, direction=TransformDirection.INVERSE)
     return float(lon), float(lat)
-
-
-def project_bng(polygons: Zone) -> Zone:
-    """The same rings in British National Grid metres (easting, northing)."""
-    raise_if_unusable(polygons)
-    return to_grid(polygons)
 
 
 def to_grid(polygons: Zone) -> Zone:
