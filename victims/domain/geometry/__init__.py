@@ -14,6 +14,7 @@ The package, in the order a zone meets it:
 - `outline`: the coarse outline of England and Wales, and how it was made.
 - `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
   `project_zone`, the checked zone in grid metres that the map is drawn from.
+- `wording`: how the messages name polygons and points and give numbers.
 
 It is pure: no Flask, no database, nothing of the service's outside ``victims.domain``. Callers
 use the names below (``from victims.domain import geometry; geometry.parse_zone(...)``).
