@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from victims.letters.pdf import Block, PrintableLetter, blocks, render_html, render_pdf
+from victims.letters.pdf import PrintableLetter, render_html, render_pdf
+from victims.printing import Block, blocks
 
 MM = 72 / 25.4  # points in a millimetre
 A4 = (595.28, 841.89)

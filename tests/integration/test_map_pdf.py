@@ -1,9 +1,10 @@
 """Exclusion-zone maps printed to PDF by the real WeasyPrint, read back with Debian's poppler-utils.
 
 The zone is a polygon around Bedford town centre (St Paul's Square, about 52.1359 N, 0.4667 W,
-roughly 1 km across) or a MultiPolygon with a hole. Distances on the ground come from pyproj's
-geodesic on the WGS 84 ellipsoid, not from the code under test, so the scale bar is checked
-against the earth rather than against itself.
+roughly 1 km across) or a MultiPolygon with a hole, projected and checked by the domain
+(victims.domain.geometry.project_zone) as the service does. Distances on the ground come from
+pyproj's geodesic on the WGS 84 ellipsoid, not from the code under test, so the scale bar is
+checked against the earth rather than against itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pyproj
 import pytest
 from pyproj import Geod
 
+from victims.domain.geometry import GeometryError, lonlat_to_bng, project_zone
 from victims.prerelease.map_pdf import (
     MapDocument,
     draw_map,
@@ -86,7 +88,7 @@ def document(**changes) -> MapDocument:
             "the prior approval of your supervising officer."
         ),
         reference="Case 123 – zone 4",
-        polygons=[[BEDFORD]],
+        zone=project_zone([[BEDFORD]]),
         description=DESCRIPTION,
         prepared_by="Vera Liaison, Victim Liaison Officer",
         date_text="26 November 2026",
@@ -251,7 +253,7 @@ def subpaths(path: ET.Element) -> list[list[tuple[float, float]]]:
 
 
 def test_each_polygon_is_one_path_and_holes_are_subpaths():
-    root = parse(render_map_svg(WITH_HOLE))
+    root = parse(render_map_svg(project_zone(WITH_HOLE)))
 
     paths = root.findall(f".//{SVG}path")
     assert len(paths) == 2  # one per polygon, and no other paths
@@ -262,12 +264,12 @@ def test_each_polygon_is_one_path_and_holes_are_subpaths():
     assert 0 < float(zone.get("fill-opacity")) < 1  # semi-transparent fill
     assert zone.get("stroke") == zone.get("fill")  # a solid border in the same red
 
-    assert len(parse(render_map_svg([[BEDFORD]])).findall(f".//{SVG}path")) == 1
+    assert len(parse(render_map_svg(project_zone([[BEDFORD]]))).findall(f".//{SVG}path")) == 1
 
 
 @pytest.mark.parametrize("polygons", [[[BEDFORD]], WITH_HOLE], ids=["bedford", "with-hole"])
 def test_the_zone_is_fitted_inside_the_box_above_the_scale_bar(polygons):
-    root = parse(render_map_svg(polygons, width_mm=180, height_mm=200))
+    root = parse(render_map_svg(project_zone(polygons), width_mm=180, height_mm=200))
     left, top, width, height = view_box(root)
     assert (left, top, width, height) == (0, 0, 180, 200)
     assert root.get("width") == "180mm"
@@ -288,7 +290,7 @@ def test_the_zone_is_fitted_inside_the_box_above_the_scale_bar(polygons):
 
 @pytest.mark.parametrize("polygons", [[[BEDFORD]], WITH_HOLE], ids=["bedford", "with-hole"])
 def test_the_scale_bar_is_a_round_length_drawn_true_to_the_ground(polygons):
-    root = parse(render_map_svg(polygons))
+    root = parse(render_map_svg(project_zone(polygons)))
     _, _, width, _ = view_box(root)
 
     label = root.find(f".//{SVG}text[@id='scale-label']").text
@@ -316,7 +318,7 @@ def test_the_scale_bar_is_a_round_length_drawn_true_to_the_ground(polygons):
 
 
 def test_the_north_arrow_points_to_true_north():
-    root = parse(render_map_svg([[BEDFORD]]))
+    root = parse(render_map_svg(project_zone([[BEDFORD]])))
     north = root.find(f".//{SVG}text[@id='north-label']")
     assert north.text == "N"
     rotation = root.find(f".//{SVG}g[@id='north-arrow']").get("transform")
@@ -345,8 +347,8 @@ def test_round_lengths_follow_1_2_5(target, expected):
 
 
 def test_the_grid_is_100_m_for_a_town_and_1_km_for_a_larger_zone():
-    assert draw_map([[BEDFORD]]).grid_m == 100
-    town = [[circle(-0.4667, 52.1359, 3_000, 24)]]
+    assert draw_map(project_zone([[BEDFORD]])).grid_m == 100
+    town = project_zone([[circle(-0.4667, 52.1359, 3_000, 24)]])
     assert draw_map(town).grid_m == 1_000
     assert draw_map(town).scale_label in ("1 km", "2 km")
 
@@ -354,16 +356,50 @@ def test_the_grid_is_100_m_for_a_town_and_1_km_for_a_larger_zone():
 @pytest.mark.parametrize(
     ("polygons", "message"),
     [
-        ([], "at least one polygon"),
-        ([[BEDFORD[:2]]], "at least three different points"),
-        ([[[(-0.47, 52.13), (-0.46, 52.14), (-0.46, 52.13), (-0.47, 52.14)]]], "not a simple shape"),
-        ([[[(2.35, 48.85), (2.36, 48.86), (2.34, 48.86)]]], "outside Great Britain"),
+        ([], "has no polygons"),
+        ([[BEDFORD[:2]]], "only 2 different points"),
+        ([[[(-0.47, 52.13), (-0.46, 52.14), (-0.46, 52.13), (-0.47, 52.14)]]], "edges that cross"),
+        ([[BEDFORD], [circle(-0.4580, 52.1340, 300, 12)]], "Polygon 1 and polygon 2 overlap"),
+        ([[[(2.35, 48.85), (2.36, 48.86), (2.34, 48.86)]]], "outside the area of Great Britain"),
     ],
-    ids=["none", "two-points", "bow-tie", "paris"],
+    ids=["none", "two-points", "bow-tie", "overlapping", "paris"],
 )
-def test_zones_that_cannot_be_drawn_are_refused(polygons, message):
-    with pytest.raises(ValueError, match=message):
-        render_map_svg(polygons)
+def test_zones_that_cannot_be_drawn_are_refused_before_drawing(polygons, message):
+    # A map is drawn only from the domain's projected, checked zone: the domain refuses these with
+    # a GeometryError, which is the ValueError the map's callers have always been given.
+    with pytest.raises(GeometryError, match=message) as caught:
+        project_zone(polygons)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_the_map_draws_the_points_the_checks_measured():
+    """One pipeline: every vertex on the map is the zone's point as lonlat_to_bng (the projection
+    the checks measure with) puts it, scaled and moved only; true north and the scale bar are the
+    domain's figures for the zone's centre."""
+    zone = project_zone(WITH_HOLE)
+    drawing = draw_map(zone, width_mm=180, height_mm=200)
+    root = parse(drawing.svg)
+    mm_per_grid_m = drawing.mm_per_m / zone.scale_factor
+    centre_x, centre_y = zone.centre
+    map_middle = (200 - 16) / 2  # the box above the key strip
+
+    paths = root.findall(f".//{SVG}path")
+    given = [ring for polygon in WITH_HOLE for ring in polygon]
+    drawn = [ring for path in paths for ring in subpaths(path)]
+    assert len(drawn) == len(given) == 3
+    for ring, drawn_ring in zip(given, drawn, strict=True):
+        assert len(drawn_ring) == len(ring)
+        for (lon, lat), (x, y) in zip(ring, drawn_ring, strict=True):
+            easting, northing = lonlat_to_bng(lon, lat)
+            assert x == pytest.approx(90 + (easting - centre_x) * mm_per_grid_m, abs=0.006)
+            assert y == pytest.approx(map_middle - (northing - centre_y) * mm_per_grid_m, abs=0.006)
+
+    rotation = root.find(f".//{SVG}g[@id='north-arrow']").get("transform")
+    assert float(re.match(r"rotate\((-?[\d.]+) ", rotation).group(1)) == pytest.approx(
+        zone.true_north_deg, abs=0.005
+    )
+    bar = root.find(f".//{SVG}rect[@id='scale-bar']")
+    assert float(bar.get("width")) == pytest.approx(drawing.scale_m * drawing.mm_per_m, abs=0.006)
 
 
 # Privacy and safety --------------------------------------------------------------------------------
@@ -372,7 +408,7 @@ def test_zones_that_cannot_be_drawn_are_refused(polygons, message):
 def test_nothing_about_the_victim_reaches_the_map_or_the_pdf(poppler, tmp_path):
     """The map goes to the offender: it marks only the zone, never the victim's address."""
     doc = document()
-    svg = render_map_svg(doc.polygons)
+    svg = render_map_svg(doc.zone)
     page_html = render_map_html(doc)
     result = printed(doc, tmp_path)
     text = flat(result.all_text())
@@ -414,12 +450,14 @@ def test_user_text_is_printed_literally(poppler, tmp_path):
 
 
 def test_the_page_fetches_nothing(poppler, tmp_path):
-    page_html = render_map_html(document(polygons=WITH_HOLE))
+    page_html = render_map_html(document(zone=project_zone(WITH_HOLE)))
     # The only URL is the SVG namespace, which is a name, not something to fetch.
     assert re.findall(r"\w+://[^\s\"'<>]+", page_html) == ["http://www.w3.org/2000/svg"]
     assert "src=" not in page_html
     assert "href" not in page_html
     # PROJ downloads grids with its own HTTP client, out of the sockets' reach: it must be off.
     assert pyproj.network.is_network_enabled() is False
-    result = printed(document(polygons=WITH_HOLE), tmp_path)  # with the sockets refused (no_network)
+    result = printed(
+        document(zone=project_zone(WITH_HOLE)), tmp_path
+    )  # with the sockets refused (no_network)
     assert result.pages == 2

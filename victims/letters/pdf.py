@@ -25,25 +25,23 @@ half-point steps down to Notify's own 8 pt, at which every line fits the block w
 whatever the print size, a 4-line one at 15.5 pt in large print. An address that does not fit even at 8 pt is
 refused (``ValueError``) rather than printed where the envelope window would hide it.
 
-Accessibility: the PDF holds text, never pictures of text; the HTML ``lang`` attribute and
-``<title>`` become the PDF's language and title; and WeasyPrint 70 writes a tagged PDF
-(``pdf_variant="pdf/ua-1"``, which implies ``pdf_tags=True``), so headings, paragraphs and lists
-reach screen readers as such.
+Accessibility: the PDF holds text, never pictures of text, and is tagged (PDF/UA-1), so
+headings, paragraphs and lists reach screen readers as such.
 
-No network: the page has no external URLs, and the URL fetcher refuses every URL anyway.
+The printing itself (the font configuration, the render lock, the URL fetcher that refuses every
+URL, the template environment and the tagged PDF) is ``victims.printing``'s, shared with the
+exclusion-zone maps; this module only lays the letter out.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from fontTools.ttLib import TTFont  # a dependency of WeasyPrint
 
-ROOT = Path(__file__).resolve().parents[2]
+from victims.printing import blocks, html_to_pdf, render_template
 
 # Notify's precompiled-letter layout, in mm from the page's top-left corner (see the docstring).
 PAGE_WIDTH_MM = 210.0
@@ -101,59 +99,9 @@ class PrintableLetter:
     sections: list[tuple[str | None, str]]
 
 
-@dataclass(frozen=True)
-class Block:
-    """A paragraph (its lines, printed with line breaks between) or a bulleted list (its items)."""
-
-    kind: str  # "p" or "ul"
-    lines: tuple[str, ...]
-
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-
-
-def blocks(body: str) -> list[Block]:
-    """Split a section's plain text into paragraphs and bulleted lists.
-
-    A blank line ends a paragraph; "- " lines either side of a blank line stay in one list.
-    """
-    result: list[Block] = []
-    for chunk in _BLANK_LINE.split(body.replace("\r\n", "\n").strip()):
-        in_paragraph = False
-        for raw in chunk.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            if line.startswith("- "):
-                if result and result[-1].kind == "ul":
-                    result[-1] = Block("ul", (*result[-1].lines, line[2:].strip()))
-                else:
-                    result.append(Block("ul", (line[2:].strip(),)))
-                in_paragraph = False
-            elif in_paragraph:
-                result[-1] = Block("p", (*result[-1].lines, line))
-            else:
-                result.append(Block("p", (line,)))
-                in_paragraph = True
-    return result
-
-
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(ROOT / "templates"),
-        autoescape=select_autoescape(("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 @functools.cache
 def _glyph_widths() -> tuple[dict[int, float], float] | None:
     """Advance widths in em for each character of Liberation Sans, and the width of a missing one."""
-    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint
-
     for path in _FONT_FILES:
         if path.exists():
             with TTFont(path) as font:
@@ -201,67 +149,39 @@ def render_html(letter: PrintableLetter) -> str:
     """The HTML page WeasyPrint prints, every value escaped by Jinja's autoescape."""
     address = _check(letter)
     words = WORDS[letter.language]
-    return (
-        _environment()
-        .get_template("letters/pdf.html")
-        .render(
-            letter=letter,
-            address_lines=address,
-            sections=[(heading, blocks(body)) for heading, body in letter.sections],
-            words=words,
-            body_pt=BODY_PT[letter.large_print],
-            title_pt=TITLE_PT[letter.large_print],
-            heading_pt=HEADING_PT[letter.large_print],
-            address_pt=address_font_pt(address, letter.large_print),
-            address_line_height=ADDRESS_LINE_HEIGHT,
-            margin={
-                "top": MARGIN_TOP_MM,
-                "right": MARGIN_RIGHT_MM,
-                "bottom": MARGIN_BOTTOM_MM,
-                "left": MARGIN_LEFT_MM,
-                "first_top": FIRST_PAGE_MARGIN_TOP_MM,
-            },
-            # Offsets inside page 1's content box, whose top-left is (left margin, first-page top margin).
-            address_box={
-                "left": ADDRESS_LEFT_MM - MARGIN_LEFT_MM,
-                "top": ADDRESS_TOP_MM - FIRST_PAGE_MARGIN_TOP_MM,
-                "width": ADDRESS_RIGHT_MM - ADDRESS_LEFT_MM,
-                "height": ADDRESS_BOTTOM_MM - ADDRESS_TOP_MM,
-            },
-            sender_box={
-                "left": SENDER_LEFT_MM - MARGIN_LEFT_MM,
-                "width": PAGE_WIDTH_MM - MARGIN_RIGHT_MM - SENDER_LEFT_MM,
-            },
-            header_height=BODY_TOP_MM - FIRST_PAGE_MARGIN_TOP_MM,
-        )
+    return render_template(
+        "letters/pdf.html",
+        letter=letter,
+        address_lines=address,
+        sections=[(heading, blocks(body)) for heading, body in letter.sections],
+        words=words,
+        body_pt=BODY_PT[letter.large_print],
+        title_pt=TITLE_PT[letter.large_print],
+        heading_pt=HEADING_PT[letter.large_print],
+        address_pt=address_font_pt(address, letter.large_print),
+        address_line_height=ADDRESS_LINE_HEIGHT,
+        margin={
+            "top": MARGIN_TOP_MM,
+            "right": MARGIN_RIGHT_MM,
+            "bottom": MARGIN_BOTTOM_MM,
+            "left": MARGIN_LEFT_MM,
+            "first_top": FIRST_PAGE_MARGIN_TOP_MM,
+        },
+        # Offsets inside page 1's content box, whose top-left is (left margin, first-page top margin).
+        address_box={
+            "left": ADDRESS_LEFT_MM - MARGIN_LEFT_MM,
+            "top": ADDRESS_TOP_MM - FIRST_PAGE_MARGIN_TOP_MM,
+            "width": ADDRESS_RIGHT_MM - ADDRESS_LEFT_MM,
+            "height": ADDRESS_BOTTOM_MM - ADDRESS_TOP_MM,
+        },
+        sender_box={
+            "left": SENDER_LEFT_MM - MARGIN_LEFT_MM,
+            "width": PAGE_WIDTH_MM - MARGIN_RIGHT_MM - SENDER_LEFT_MM,
+        },
+        header_height=BODY_TOP_MM - FIRST_PAGE_MARGIN_TOP_MM,
     )
-
-
-_render_lock = threading.Lock()
-
-
-@functools.cache
-def _font_config():
-    """One font configuration for the process (building one costs more than printing a letter)."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    return FontConfiguration()
 
 
 def render_pdf(letter: PrintableLetter) -> bytes:
     """The letter as a tagged (PDF/UA-1) A4 PDF."""
     return html_to_pdf(render_html(letter))
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any of the service's standalone print pages (letters, representations) as a tagged PDF."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # Nothing to fetch: refuse every URL, and stop the rendering if one is ever asked for.
-    fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    # WeasyPrint and Pango make no promise about threads sharing a font configuration.
-    with _render_lock:
-        return HTML(string=html, url_fetcher=fetcher).write_pdf(
-            font_config=_font_config(), pdf_variant="pdf/ua-1"
-        )

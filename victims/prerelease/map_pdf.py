@@ -7,34 +7,29 @@ offender, so it shows the zone and nothing else: no pins, points or labels, and 
 victim. Checking that the zone is not drawn so tightly around the victim's address that the
 address could be inferred (SPEC §7) is the caller's job; this module only draws what it is given.
 
-The map is an SVG built here from the zone's polygons:
+The map is an SVG built here from the zone as ``victims.domain.geometry.project_zone`` gives it:
 
-- Coordinates arrive as WGS 84 longitude and latitude and are projected to the British National
-  Grid (EPSG:27700, metres) with one pyproj ``Transformer`` for the process (thread-safe since
-  pyproj 3.1). Ballpark transformations (which ignore the ~100 m shift between WGS 84 and OSGB36)
-  are refused; without the OSTN15 grid file PROJ uses a Helmert transformation, good to a few
-  metres, far finer than the map's 0.01 mm precision (a few centimetres on the ground).
+- The zone arrives already in British National Grid metres (EPSG:27700), projected by the domain's
+  one pinned pipeline, the one the zone's checks measure with, so the map shows exactly the shape
+  that was checked; and already checked to be a valid shape, its polygons not overlapping. This
+  module projects nothing and checks no shape itself.
 - The zone is fitted, keeping its shape, inside the box less a margin, above a strip that holds the
   scale bar (left) and the north arrow (right), so neither can overlap the zone.
 - Each polygon is one ``<path>`` (outer ring and holes as subpaths, even-odd fill): the zone is
   filled semi-transparent red with a solid red border, and holes stay unfilled.
 - The scale bar's length is the 1-2-5 round number of metres (…, 100 m, 200 m, 500 m, 1 km, 2 km,
   5 km, …) nearest, by ratio, to a quarter of the map's width on the ground. It is drawn true to
-  the ground at the zone's centre: grid metres differ from ground metres by the projection's point
-  scale factor (0.9996 on the central meridian, about 0.99974 at Bedford, at most 1.0007 in Great
-  Britain), which is measured there from the projection and a geodesic on the WGS 84 ellipsoid.
-- The north arrow points to true north at the zone's centre. The map is drawn on the grid, whose
-  north differs from true north by the meridian convergence (about 1.2° at Bedford, under 5°
-  anywhere in Great Britain); the angle is measured from the projection in the same way.
+  the ground at the zone's centre, by the point scale factor the domain measured there.
+- The north arrow points to true north at the zone's centre: the map is drawn on the grid, and
+  the domain measured the angle between grid north and true north there.
 - A faint grid of British National Grid lines (100 m, 1 km or 10 km apart, by the map's size)
   helps with reading distances; the legend says how far apart they are.
 - The only text is the scale bar's label and "N". An SVG ``<title>`` (not drawn) gives the PDF's
   figure its alternate text.
 
-The PDF is printed by WeasyPrint from ``templates/prerelease/map_pdf.html`` the way
-``victims/letters/pdf.py`` prints letters: a standalone Jinja environment with autoescape, a URL
-fetcher that refuses every URL, and a tagged PDF (``pdf_variant="pdf/ua-1"``) in Liberation Sans.
-It shares that module's font configuration and lock, so the process keeps one of each.
+The PDF is printed from ``templates/prerelease/map_pdf.html`` by ``victims.printing``, as letters
+are: its template environment (autoescape), its URL fetcher that refuses every URL, its font
+configuration and render lock, and a tagged PDF (PDF/UA-1) in Liberation Sans.
 
 Page 1 holds the title, the condition's wording, the reference and date, the map and a one-line
 legend, then a forced page break; the description starts on page 2. The map is 200 mm tall when
@@ -44,20 +39,12 @@ each element's position) and the map is redrawn shorter so that page 1 still end
 
 from __future__ import annotations
 
-import functools
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from victims.letters.pdf import _font_config, _render_lock, blocks
-
-ROOT = Path(__file__).resolve().parents[2]
-
-Point = tuple[float, float]
+from victims import printing
+from victims.domain.geometry import ProjectedZone
 
 # The page, in mm: A4 portrait; the footer (reference, page number) sits in the bottom margin.
 PAGE_HEIGHT_MM = 297.0
@@ -84,8 +71,6 @@ SCALE_BAR_HEIGHT_MM = 2.0
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 PX_PER_MM = 96 / 25.4  # CSS pixels, the unit of WeasyPrint's layout
-# EPSG:27700's area of use (longitude and latitude bounds), from pyproj's CRS.area_of_use.
-BNG_BOUNDS = (-9.01, 49.75, 2.01, 61.01)
 
 
 @dataclass(frozen=True)
@@ -95,7 +80,7 @@ class MapDocument:
         str  # the licence wording ("Not to enter the area of …, as defined by the attached map, …")
     )
     reference: str  # e.g. "Case 123 – zone 4" (no names)
-    polygons: list[list[list[tuple[float, float]]]]  # polygons → rings → (lon, lat) WGS 84; first ring outer
+    zone: ProjectedZone  # from victims.domain.geometry.project_zone: projected and checked
     description: str  # the written boundary; paragraphs separated by blank lines; "- " lines are bullets
     prepared_by: str  # e.g. "Vera Liaison, Victim Liaison Officer"
     date_text: str  # e.g. "26 November 2026"
@@ -108,77 +93,6 @@ class Drawing:
     scale_label: str  # e.g. "500 m", "2 km"
     grid_m: int  # the distance between grid lines, in metres
     mm_per_m: float  # millimetres on the map for a metre on the ground, at the zone's centre
-
-
-# Projection ----------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _transformer():
-    """WGS 84 (lon, lat) to British National Grid (easting, northing), built once per process."""
-    from pyproj import Transformer
-
-    return Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True, allow_ballpark=False)
-
-
-@functools.cache
-def _geod():
-    from pyproj import Geod
-
-    return Geod(ellps="WGS84")
-
-
-def _project(ring: Sequence[Point]) -> list[Point]:
-    longitudes = [float(lon) for lon, _ in ring]
-    latitudes = [float(lat) for _, lat in ring]
-    eastings, northings = _transformer().transform(longitudes, latitudes)
-    projected = list(zip(eastings, northings, strict=True))
-    if not all(math.isfinite(value) for point in projected for value in point):
-        raise ValueError("A point of the zone could not be projected to the British National Grid")
-    return projected
-
-
-def _grid_at(lon: float, lat: float) -> tuple[float, float]:
-    """The point scale factor (grid metres per ground metre) and the bearing of true north from grid
-    north (degrees, clockwise), at a point: both measured along a short stretch of its meridian."""
-    step = 0.001  # degrees of latitude: about 111 m
-    (x0, x1), (y0, y1) = _transformer().transform([lon, lon], [lat, lat + step])
-    _, _, ground = _geod().inv(lon, lat, lon, lat + step)
-    return math.hypot(x1 - x0, y1 - y0) / ground, math.degrees(math.atan2(x1 - x0, y1 - y0))
-
-
-def _zone(polygons: Sequence[Sequence[Sequence[Point]]]):
-    """The polygons as shapely geometries in British National Grid metres, checked."""
-    import shapely
-
-    if not polygons:
-        raise ValueError("An exclusion zone needs at least one polygon")
-    west, south, east, north = BNG_BOUNDS
-    shapes = []
-    for polygon in polygons:
-        if not polygon:
-            raise ValueError("Each polygon of the zone needs an outer ring")
-        rings = []
-        for ring in polygon:
-            points = [(float(lon), float(lat)) for lon, lat in ring]
-            if len(points) > 1 and points[0] == points[-1]:
-                points.pop()
-            if len(set(points)) < 3:
-                raise ValueError("Each ring of the zone needs at least three different points")
-            for lon, lat in points:
-                if not (west <= lon <= east and south <= lat <= north):
-                    raise ValueError(f"The point ({lon}, {lat}) is outside Great Britain's National Grid")
-            rings.append(_project(points))
-        shape = shapely.Polygon(rings[0], rings[1:])
-        if not shape.is_valid:
-            raise ValueError(
-                f"A polygon of the zone is not a simple shape ({shapely.is_valid_reason(shape)})"
-            )
-        shapes.append(shape)
-    # Polygons that overlap are merged, so no part of the zone is shaded twice.
-    if len(shapes) > 1 and not shapely.MultiPolygon(shapes).is_valid:
-        shapes = list(shapely.get_parts(shapely.union_all(shapes)))
-    return shapes
 
 
 # Drawing -------------------------------------------------------------------------------------------
@@ -220,13 +134,11 @@ def _element(parent: ET.Element, tag: str, **attributes: float | str) -> ET.Elem
     return ET.SubElement(parent, tag, values)
 
 
-def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HEIGHT_MM) -> Drawing:
+def draw_map(
+    zone: ProjectedZone, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HEIGHT_MM
+) -> Drawing:
     """The map as an SVG, with the figures the legend and the tests need."""
-    shapes = _zone(polygons)
-    min_x = min(shape.bounds[0] for shape in shapes)
-    min_y = min(shape.bounds[1] for shape in shapes)
-    max_x = max(shape.bounds[2] for shape in shapes)
-    max_y = max(shape.bounds[3] for shape in shapes)
+    min_x, min_y, max_x, max_y = zone.bounds
 
     # The map area is the box above the key strip; the zone is fitted inside it less the margin.
     map_bottom = height_mm - KEY_STRIP_MM
@@ -235,7 +147,7 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
     if room_width <= 0 or room_height <= 0:
         raise ValueError("The map's box is too small to draw the zone in")
     mm_per_grid_m = min(room_width / (max_x - min_x), room_height / (max_y - min_y))
-    centre_x, centre_y = (min_x + max_x) / 2, (min_y + max_y) / 2
+    centre_x, centre_y = zone.centre
 
     def to_map(easting: float, northing: float) -> tuple[float, float]:
         return (
@@ -243,9 +155,7 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
             map_bottom / 2 - (northing - centre_y) * mm_per_grid_m,
         )
 
-    lon, lat = _transformer().transform(centre_x, centre_y, direction="INVERSE")
-    scale_factor, north_bearing = _grid_at(lon, lat)
-    mm_per_m = mm_per_grid_m * scale_factor
+    mm_per_m = mm_per_grid_m * zone.scale_factor
     scale_m = round_length(width_mm / mm_per_m / 4)
     grid_m = _grid_spacing(width_mm / mm_per_grid_m)
 
@@ -286,7 +196,7 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
             _element(grid, "line", x1=0.0, y1=y, x2=width_mm, y2=y)
 
     # The zone: one path per polygon, holes as subpaths left unfilled by the even-odd rule.
-    zone = _element(
+    shading = _element(
         svg,
         "g",
         id="zone",
@@ -297,12 +207,12 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
         stroke_width=ZONE_STROKE_MM,
         stroke_linejoin="round",
     )
-    for shape in shapes:
+    for polygon in zone.polygons:
         parts = []
-        for ring in (shape.exterior, *shape.interiors):
-            points = [to_map(x, y) for x, y in ring.coords[:-1]]
+        for ring in polygon:  # the outer ring, then the holes; closed, so the last point is left to "Z"
+            points = [to_map(x, y) for x, y in ring[:-1]]
             parts.append("M" + " L".join(f"{_number(x)} {_number(y)}" for x, y in points) + " Z")
-        _element(zone, "path", class_="zone", d=" ".join(parts))
+        _element(shading, "path", class_="zone", d=" ".join(parts))
 
     # The frame, and the line above the key strip.
     inset = FRAME_STROKE_MM / 2
@@ -374,7 +284,7 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
         svg,
         "g",
         id="north-arrow",
-        transform=f"rotate({_number(north_bearing)} {_number(arrow_x)} {_number(arrow_y)})",
+        transform=f"rotate({_number(zone.true_north_deg)} {_number(arrow_x)} {_number(arrow_y)})",
     )
     _element(
         arrow,
@@ -408,61 +318,38 @@ def draw_map(polygons, width_mm: float = MAP_WIDTH_MM, height_mm: float = MAP_HE
     )
 
 
-def render_map_svg(polygons, width_mm: float = 180, height_mm: float = 200) -> str:
-    """An SVG (as a string) of the zone: polygons projected to British National Grid, fitted to the box
-    with a margin, the zone filled semi-transparent red with a solid border and holes unfilled, a faint
-    grid, a scale bar with a round length about a quarter of the map's width, and a north arrow with
-    "N". Nothing else: no pins, no points, no labels but the scale's and "N"."""
-    return draw_map(polygons, width_mm, height_mm).svg
+def render_map_svg(zone: ProjectedZone, width_mm: float = 180, height_mm: float = 200) -> str:
+    """An SVG (as a string) of the zone (as `project_zone` gives it), fitted to the box with a
+    margin, the zone filled semi-transparent red with a solid border and holes unfilled, a faint
+    grid, a scale bar with a round length about a quarter of the map's width, and a north arrow
+    with "N". Nothing else: no pins, no points, no labels but the scale's and "N"."""
+    return draw_map(zone, width_mm, height_mm).svg
 
 
 # The document --------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(ROOT / "templates"),
-        autoescape=select_autoescape(("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _html(doc: MapDocument, map_height_mm: float) -> str:
     if not doc.description.strip():
         raise ValueError("A map needs the written description of its boundary")
-    drawing = draw_map(doc.polygons, MAP_WIDTH_MM, map_height_mm)
-    return (
-        _environment()
-        .get_template("prerelease/map_pdf.html")
-        .render(
-            doc=doc,
-            description=blocks(doc.description),
-            drawing=drawing,
-            grid_label=length_label(drawing.grid_m),
-            margin={
-                "top": MARGIN_TOP_MM,
-                "side": MARGIN_SIDE_MM,
-                "bottom": MARGIN_BOTTOM_MM,
-            },
-        )
+    drawing = draw_map(doc.zone, MAP_WIDTH_MM, map_height_mm)
+    return printing.render_template(
+        "prerelease/map_pdf.html",
+        doc=doc,
+        description=printing.blocks(doc.description),
+        drawing=drawing,
+        grid_label=length_label(drawing.grid_m),
+        margin={
+            "top": MARGIN_TOP_MM,
+            "side": MARGIN_SIDE_MM,
+            "bottom": MARGIN_BOTTOM_MM,
+        },
     )
 
 
 def render_map_html(doc: MapDocument) -> str:
     """The HTML page WeasyPrint prints, every value escaped by Jinja's autoescape."""
     return _html(doc, MAP_HEIGHT_MM)
-
-
-def _layout(html: str):
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # Nothing to fetch: refuse every URL, and stop the rendering if one is ever asked for.
-    fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher).render(font_config=_font_config(), pdf_variant="pdf/ua-1")
 
 
 def _page_one_ends_with_the_map(document) -> bool:
@@ -488,12 +375,9 @@ def render_map_pdf(doc: MapDocument) -> bytes:
     """The map document as a tagged (PDF/UA-1) A4 PDF: page 1 the title, the condition, the reference
     and the map with its legend; page 2 onward the description of the boundary; the reference and
     "Page X of Y" at the foot of each page."""
-    html = _html(doc, MAP_HEIGHT_MM)
-    # WeasyPrint and Pango make no promise about threads sharing a font configuration.
-    with _render_lock:
-        document = _layout(html)
+    document = printing.layout(_html(doc, MAP_HEIGHT_MM))
+    if not _page_one_ends_with_the_map(document):
+        document = printing.layout(_html(doc, _map_height_that_fits(document, MAP_HEIGHT_MM)))
         if not _page_one_ends_with_the_map(document):
-            document = _layout(_html(doc, _map_height_that_fits(document, MAP_HEIGHT_MM)))
-            if not _page_one_ends_with_the_map(document):
-                raise RuntimeError("The map did not fit on page 1")
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+            raise RuntimeError("The map did not fit on page 1")
+    return printing.write_pdf(document)

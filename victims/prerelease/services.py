@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import select
 
-from victims import clock
+from victims import clock, printing
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry
 from victims.deadlines import services as deadlines
@@ -25,7 +25,9 @@ from victims.domain import prerelease as rules
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import ContactMethod, Direction, Role, Skill
 from victims.extensions import db
+from victims.filters import govuk_date
 from victims.people.models import Person
+from victims.prerelease.map_pdf import MapDocument, render_map_html, render_map_pdf, render_map_svg
 from victims.prerelease.models import (
     POINT_KINDS,
     ConditionRequest,
@@ -515,10 +517,9 @@ def _request_for_zone(zone: ExclusionZone) -> ConditionRequest | None:
     return db.session.scalar(select(ConditionRequest).where(ConditionRequest.zone_id == zone.id))
 
 
-def map_document(zone: ExclusionZone):
-    from victims.filters import govuk_date
-    from victims.prerelease.map_pdf import MapDocument
-
+def map_document(zone: ExclusionZone) -> MapDocument:
+    """The map PDF's content. The zone is projected and checked by the domain, which refuses (with
+    GeometryError, a ValueError) a zone that is not a valid shape: the map shows what was checked."""
     request = _request_for_zone(zone)
     # The offender receives the map: it names the unit, not the officer who drew it.
     case = db.session.get(Case, zone.case_id)
@@ -531,7 +532,7 @@ def map_document(zone: ExclusionZone):
         title=zone.title,
         condition_text=wording,
         reference=f"Case {zone.case_id} – zone {zone.id}",
-        polygons=geometry.parse_zone(zone.geojson) if zone.geojson else [],
+        zone=geometry.project_zone(geometry.parse_zone(zone.geojson) if zone.geojson else []),
         description=zone.description or "",
         prepared_by=unit.name,
         date_text=govuk_date(clock.today()),
@@ -550,8 +551,6 @@ def _guard(case: Case, content: bytes | str) -> None:
 
 
 def zone_pdf(zone: ExclusionZone) -> bytes:
-    from victims.prerelease.map_pdf import render_map_html, render_map_pdf
-
     case = db.session.get(Case, zone.case_id)
     document = map_document(zone)
     _guard(case, render_map_html(document))
@@ -561,16 +560,16 @@ def zone_pdf(zone: ExclusionZone) -> bytes:
 def representation_html(case: Case) -> str:
     """The representations for the probation practitioner: every checked request's wording and
     its map. Never the victim's address or contact details."""
-    from flask import render_template
-
-    from victims.prerelease.map_pdf import render_map_svg
-
     rows = []
     for request in _case_requests(case.id):
         if rules.ORDER[request.stage_enum] < rules.ORDER[Stage.CHECKED]:
             continue
         zone = db.session.get(ExclusionZone, request.zone_id) if request.zone_id else None
-        svg = render_map_svg(geometry.parse_zone(zone.geojson)) if zone and zone.geojson else None
+        svg = (
+            render_map_svg(geometry.project_zone(geometry.parse_zone(zone.geojson)))
+            if zone and zone.geojson
+            else None
+        )
         rows.append({"request": request, "zone": zone, "svg": svg})
     html = render_template("prerelease/representations_pdf.html", case=case, rows=rows, today=clock.today())
     _guard(case, html)
@@ -578,6 +577,4 @@ def representation_html(case: Case) -> str:
 
 
 def representation_pdf(case: Case) -> bytes:
-    from victims.letters.pdf import html_to_pdf
-
-    return html_to_pdf(representation_html(case))
+    return printing.html_to_pdf(representation_html(case))

@@ -1,0 +1,71 @@
+"""The geometry of exclusion zones in licence conditions (SPEC §7).
+
+An exclusion zone ("not to enter the area defined by the attached map") is one or more polygons
+drawn by the victim liaison officer in WGS 84 longitude and latitude. Rings are lists of
+(longitude, latitude) pairs; `parse_zone` returns them closed (the last point repeats the first),
+and every other function accepts rings closed or not.
+
+The package, in the order a zone meets it:
+
+- `parsing`: reading the zone as drawn (GeoJSON) or typed ("latitude, longitude" lines), and
+  writing it back as GeoJSON.
+- `projection`: the one pinned PROJ pipeline from WGS 84 to British National Grid metres, in
+  which every distance and area is measured.
+- `outline`: the coarse outline of England and Wales, and how it was made.
+- `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
+  `project_zone`, the checked zone in grid metres that the map is drawn from.
+- `wording`: how the messages name polygons and points and give numbers.
+
+It is pure: no Flask, no database, nothing of the service's outside ``victims.domain``. Callers
+use the names below (``from victims.domain import geometry; geometry.parse_zone(...)``).
+"""
+
+from victims.domain.geometry.checks import (
+    CENTRING_APPLIES_BELOW_KM2,
+    NOT_CHECKED,
+    TITLES,
+    TITLES_WHEN_NONE,
+    NamedPoint,
+    ProjectedZone,
+    ZoneCheck,
+    ZoneRules,
+    check_zone,
+    project_zone,
+)
+from victims.domain.geometry.outline import ENGLAND_AND_WALES
+from victims.domain.geometry.parsing import (
+    MAX_POINTS,
+    MAX_POLYGONS,
+    GeometryError,
+    LonLat,
+    Ring,
+    Zone,
+    parse_zone,
+    to_geojson,
+)
+from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng
+
+__all__ = [
+    "BNG_PIPELINE",
+    "CENTRING_APPLIES_BELOW_KM2",
+    "ENGLAND_AND_WALES",
+    "MAX_POINTS",
+    "MAX_POLYGONS",
+    "NOT_CHECKED",
+    "TITLES",
+    "TITLES_WHEN_NONE",
+    "GeometryError",
+    "LonLat",
+    "NamedPoint",
+    "ProjectedZone",
+    "Ring",
+    "Zone",
+    "ZoneCheck",
+    "ZoneRules",
+    "bng_to_lonlat",
+    "check_zone",
+    "lonlat_to_bng",
+    "parse_zone",
+    "project_zone",
+    "to_geojson",
+]
