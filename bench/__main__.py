@@ -35,7 +35,7 @@ def build(app, size: int):
         from datetime import date, timedelta
 
         from victims.cases.models import Sentence
-        from victims.deadlines.services import refresh_case_deadlines
+        from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 
         cases = []
         for number in range(size):

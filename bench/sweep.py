@@ -27,8 +27,7 @@ TODAY = date(2026, 11, 25)
 
 def _fill(app, total: int) -> None:
     from tests.factories import Factory
-    from victims.deadlines.models import CaseDeadline
-    from victims.work.models import Task
+    from victims.work.models import CaseDeadline, Task
 
     with app.app_context():
         make = Factory(db.session)

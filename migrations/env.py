@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.types import TypeDecorator
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -47,8 +48,6 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write our column types as the plain types the database stores."""
-    from sqlalchemy.types import TypeDecorator
-
     if type_ == "type" and isinstance(obj, TypeDecorator):
         impl = obj.impl
         autogen_context.imports.add("import sqlalchemy as sa")

@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from victims import create_app
 from victims.cases.models import Case, Offender, Sentence
-from victims.deadlines.models import CaseDeadline
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.staff.models import Region, Team, User
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 # The layout carries the session's CSRF token for the timeout warning's "stay signed in".
 LAYOUT_CSRF = re.compile(r'data-csrf-token="([^"]+)"')

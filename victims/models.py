@@ -4,7 +4,6 @@ from victims.api.models import ApiClient, IdempotencyRecord
 from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
-from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
 from victims.notify.models import OutboxEmail, OutboxLetter
@@ -12,7 +11,14 @@ from victims.people.models import ContactLevelChange, Person
 from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import Region, Team, User, UserSkill
-from victims.work.models import OffenderEventRecord, Task
+from victims.work.models import (
+    CaseDeadline,
+    DeadlineChange,
+    NonWorkingDay,
+    OffenderEventRecord,
+    RuleSettingRecord,
+    Task,
+)
 
 __all__ = [
     "ApiClient",

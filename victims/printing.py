@@ -109,7 +109,7 @@ def _font_config() -> FontConfiguration:
     """One font configuration for the process (building one costs more than printing a letter)."""
     # Imported when first printing: WeasyPrint and Pango take about 0.4 s to load, and the
     # web process may never print.
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415  (see above)
 
     return FontConfiguration()
 
@@ -119,8 +119,8 @@ def _page(html: str) -> HTML:
     if one is ever asked for (a new fetcher each time: it keeps state while fetching)."""
     # Imported when first printing: WeasyPrint and Pango take about 0.4 s to load, and the
     # web process may never print.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # noqa: PLC0415  (see above)
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415  (see above)
 
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=(), fail_on_errors=True))
 

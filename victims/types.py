@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import DateTime, Enum, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -46,3 +47,17 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def enum_column(vocabulary: type[StrEnum], name: str, length: int) -> Enum:
+    """A column holding one of a vocabulary's values: read back as the enum's members, and refused
+    by the database (a CHECK constraint named after the column) when a value is not one of them."""
+    return Enum(
+        vocabulary,
+        name=name,
+        length=length,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )

@@ -31,7 +31,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from victims.demo import DEMO_DOMAIN, demo_password, demo_totp_secret
+from victims.demo.staff import DEMO_DOMAIN, demo_password, demo_totp_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

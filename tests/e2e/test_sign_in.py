@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import totp_code
-from victims.demo import DEMO_DOMAIN, demo_password
+from victims.demo.staff import DEMO_DOMAIN, demo_password
 
 pytestmark = pytest.mark.e2e
 

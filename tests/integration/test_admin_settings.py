@@ -9,9 +9,9 @@ from sqlalchemy import select
 from tests.helpers import date_parts, signed_in
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
-from victims.deadlines.models import CaseDeadline, NonWorkingDay, RuleSettingRecord
-from victims.deadlines.services import refresh_case_deadlines
+from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.vocabulary import Role
+from victims.work.models import CaseDeadline, NonWorkingDay, RuleSettingRecord
 
 
 @pytest.fixture()

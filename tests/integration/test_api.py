@@ -10,9 +10,8 @@ from sqlalchemy import func, select, text
 
 from victims.api.auth import create_client
 from victims.cases.models import Case
-from victims.deadlines.models import CaseDeadline
 from victims.people.models import Person
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 
 class Api:

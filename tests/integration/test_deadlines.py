@@ -10,10 +10,10 @@ from sqlalchemy import select
 from tests.helpers import date_parts, signed_in
 from tests.integration.test_cases import _dates_form, _valid_case
 from victims.cases.models import Sentence
-from victims.deadlines.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
-from victims.deadlines.services import refresh_case_deadlines
+from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.vocabulary import Role
 from victims.people.models import Person
+from victims.work.models import CaseDeadline, DeadlineChange, NonWorkingDay, RuleSettingRecord
 
 # Referral received Thursday 18 December 2025: 20 working days later, skipping Christmas Day,
 # Boxing Day and New Year's Day 2026, is Tuesday 20 January 2026.

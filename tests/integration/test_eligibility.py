@@ -14,10 +14,10 @@ from tests.helpers import date_parts, post_with_token, send, signed_in
 from tests.integration.test_cases import _error_messages, _field_error, _valid_case
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case, Offender, Sentence
-from victims.deadlines.models import CaseDeadline, DeadlineChange
 from victims.domain.vocabulary import Role
 from victims.people.models import Person
 from victims.staff.models import Team
+from victims.work.models import CaseDeadline, DeadlineChange
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # the frozen clock
 STATUTORY_REASON = (

@@ -13,7 +13,7 @@ from tests.conftest import Browser
 from tests.helpers import app_on_test_connection, parse, send
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.security import allowed
+from victims.web.security import allowed
 
 
 def _csp(response) -> dict[str, str]:

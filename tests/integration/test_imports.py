@@ -15,12 +15,12 @@ from werkzeug.test import encode_multipart
 from tests.helpers import post_with_token, send, signed_in
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case
-from victims.deadlines.models import CaseDeadline
 from victims.domain.vocabulary import Role
 from victims.imports import services
 from victims.imports.csv_format import COLUMNS
 from victims.imports.models import ReferralUpload
 from victims.people.models import Person
+from victims.work.models import CaseDeadline
 
 UPLOAD = "/imports/referrals"
 HEADER = [column.name for column in COLUMNS]
@@ -235,17 +235,18 @@ def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, s
 
 def test_a_failure_during_the_import_stores_nothing(browser, database, monkeypatch, frozen_clock):
     preview = upload(browser, csv_bytes([row(), row(offender_crn="X765432", victim_first_name="Wendy")]))
-    from victims.api import referrals
+    from victims.intake import services as intake
+    from victims.refusals import Refused
 
-    original = referrals.receive
+    original = intake.receive
 
     def second_refused(data, **kwargs):
         # The first referral is stored before the second fails: all of it must go.
         if data["offender"]["crn"] == "X765432":
-            raise referrals.ReferralRefused("/offender/crn", "was refused for this test")
+            raise Refused("was refused for this test", "/offender/crn")
         return original(data, **kwargs)
 
-    monkeypatch.setattr(referrals, "receive", second_refused)
+    monkeypatch.setattr(intake, "receive", second_refused)
     response = browser.post(import_path(preview), form_path=UPLOAD)
     assert response.status_code == 422
     words = text_of(response.get_data(as_text=True))

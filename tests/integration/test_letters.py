@@ -17,15 +17,15 @@ from sqlalchemy import select
 
 from tests.helpers import post_with_token
 from victims.cases.models import ContactLogEntry, Sentence
-from victims.deadlines.models import CaseDeadline
-from victims.deadlines.services import refresh_case_deadlines
-from victims.domain.letters import UNWANTED_CONTACT, LetterType, Section
+from victims.cases.services import refresh_deadlines as refresh_case_deadlines
+from victims.domain.letters import UNWANTED_CONTACT, LetterStatus, LetterType, Section
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.letters import services
-from victims.letters.models import APPROVED, AWAITING_COUNTERSIGN, FAILED, SENT, Letter, LetterTemplate
+from victims.letters.models import Letter, LetterTemplate
 from victims.people.models import Person
-from victims.work.models import Task
+from victims.refusals import Refused
+from victims.work.models import CaseDeadline, Task
 
 
 @pytest.fixture()
@@ -76,7 +76,7 @@ def test_an_initial_contact_letter_is_drafted_checked_approved_and_sent_once(tea
     assert failed_checks(letter) == {}
 
     assert services.approve(letter, team["vlo"]) is True
-    assert letter.status == APPROVED and letter.pdf_base64
+    assert letter.status == LetterStatus.APPROVED and letter.pdf_base64
     db.session.flush()
 
     assert services.send(letter.id).status == "sent"
@@ -86,7 +86,7 @@ def test_an_initial_contact_letter_is_drafted_checked_approved_and_sent_once(tea
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
     assert posted["pdf"] == base64.b64decode(letter.pdf_base64)  # the exact PDF approved
-    assert (letter.status, letter.notify_id) == (SENT, posted["id"])
+    assert (letter.status, letter.notify_id) == (LetterStatus.SENT, posted["id"])
     logged = db.session.scalars(
         select(ContactLogEntry).where(ContactLogEntry.case_id == letter.case_id)
     ).all()
@@ -143,7 +143,7 @@ def test_notify_down_is_retried_and_a_refusal_is_shown(team, today, fake_notify)
     assert services.send(letter.id).status == "failed"
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
-    assert letter.status == FAILED
+    assert letter.status == LetterStatus.FAILED
     assert letter.problem == "GOV.UK Notify answered 400 (BadRequestError)"
     assert fake_notify.letters() == []
 
@@ -177,13 +177,13 @@ def test_an_administrator_cannot_save_a_template_without_the_section(team, today
     admin = make.user(Role.ADMIN)
     template = services.current_template(LetterType.INITIAL_CONTACT, "en")
     without = [s for s in template.sections if s.key != UNWANTED_CONTACT]
-    with pytest.raises(services.LetterRefused, match="is mandatory and cannot be removed"):
+    with pytest.raises(Refused, match="is mandatory and cannot be removed"):
         services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, without, "x", admin)
     emptied = [
         Section(s.key, s.heading, "" if s.key == UNWANTED_CONTACT else s.body, s.locked)
         for s in template.sections
     ]
-    with pytest.raises(services.LetterRefused, match="cannot be empty"):
+    with pytest.raises(Refused, match="cannot be empty"):
         services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, emptied, "x", admin)
     no_999 = [
         Section(
@@ -194,7 +194,7 @@ def test_an_administrator_cannot_save_a_template_without_the_section(team, today
         )
         for s in template.sections
     ]
-    with pytest.raises(services.LetterRefused, match="call 999"):
+    with pytest.raises(Refused, match="call 999"):
         services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, no_999, "x", admin)
     reworded = [
         Section(
@@ -226,7 +226,7 @@ def test_a_template_tampered_with_in_the_database_cannot_produce_a_letter_that_g
     db.session.flush()
     letter = draft(team)
     assert "If the offender contacts you" in " ".join(failed_checks(letter)["sections"])
-    with pytest.raises(services.LetterRefused, match="has not passed the quality check"):
+    with pytest.raises(Refused, match="has not passed the quality check"):
         services.approve(letter, team["vlo"])
 
 
@@ -243,7 +243,7 @@ def test_a_letter_tampered_with_after_approval_is_refused_when_it_is_about_to_go
     assert services.send(letter.id).status == "refused"
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
-    assert letter.status == FAILED
+    assert letter.status == LetterStatus.FAILED
     assert "failed the quality check" in letter.problem
     assert fake_notify.letters() == []
 
@@ -363,7 +363,7 @@ def test_a_new_starters_letter_waits_for_an_spo_to_countersign(team, today, fake
     db.session.flush()
     letter = draft(team)
     assert services.approve(letter, team["vlo"]) is False
-    assert letter.status == AWAITING_COUNTERSIGN
+    assert letter.status == LetterStatus.AWAITING_COUNTERSIGN
     db.session.flush()
     assert services.send(letter.id).status == "already_done"  # not approved: nothing goes
     assert fake_notify.letters() == []
@@ -375,7 +375,7 @@ def test_a_new_starters_letter_waits_for_an_spo_to_countersign(team, today, fake
     assert f"Initial contact letter {letter.id}" in page
 
     services.countersign(letter, team["spo"])
-    assert (letter.status, letter.countersigned_by_id) == (APPROVED, team["spo"].id)
+    assert (letter.status, letter.countersigned_by_id) == (LetterStatus.APPROVED, team["spo"].id)
     db.session.flush()
     assert services.send(letter.id).status == "sent"
 
@@ -386,7 +386,7 @@ def test_nobody_countersigns_their_own_letter(team, today, make):
     db.session.flush()
     letter = draft({**team, "vlo": spo})
     services.approve(letter, spo)
-    with pytest.raises(services.LetterRefused, match="Someone other than"):
+    with pytest.raises(Refused, match="Someone other than"):
         services.countersign(letter, spo)
 
 

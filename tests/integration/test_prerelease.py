@@ -16,16 +16,16 @@ from sqlalchemy import select
 
 from tests.helpers import post_with_token
 from victims.cases.models import ContactLogEntry, Sentence
-from victims.deadlines.models import CaseDeadline
-from victims.deadlines.services import refresh_case_deadlines
+from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
 from victims.people.models import Person
 from victims.prerelease import services
 from victims.prerelease.models import ConditionRequest, ExclusionZone
+from victims.refusals import Refused
 from victims.work import services as work
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 CENTRE = (52.1359, -0.4667)  # St Paul's Square, Bedford
 # A square about 2 km across around the town centre, as GeoJSON (lon, lat).
@@ -94,7 +94,7 @@ def test_pre_release_contact_is_recorded_and_meets_the_window_task(team, today):
     assert entry.summary.startswith(
         "Pre-release contact (telephone): the victim asked for licence conditions."
     )
-    with pytest.raises(services.PreReleaseRefused, match="today or in the past"):
+    with pytest.raises(Refused, match="today or in the past"):
         services.record_contact(
             case, team["victim"], contacted_on=date(2026, 12, 1), method="telephone", said="x",
             concerns=None, wants_conditions=False, user=team["vlo"],
@@ -119,7 +119,7 @@ def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, tod
     services.step(
         request, Stage.DRAFTED, StepInput(wording="Not to contact the victim directly or indirectly."), vlo
     )
-    with pytest.raises(services.PreReleaseRefused, match="Only a senior probation officer"):
+    with pytest.raises(Refused, match="Only a senior probation officer"):
         services.step(request, Stage.CHECKED, StepInput(), vlo)
     services.step(request, Stage.CHECKED, StepInput(), spo)
     assert _deadline(case.id, "licence_representations").status == "open"
@@ -129,7 +129,7 @@ def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, tod
     assert request.sent_on == date(2026, 11, 25) and request.practitioner_name == "Pat Practitioner"
     assert _deadline(case.id, "licence_representations").status == "met"
 
-    with pytest.raises(services.PreReleaseRefused, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         services.step(request, Stage.NOT_INCLUDED, StepInput(reason=""), vlo)
     services.step(request, Stage.NOT_INCLUDED, StepInput(reason="Covered by the standard conditions"), vlo)
     outcome = _deadline(case.id, "licence_outcome")
@@ -137,7 +137,7 @@ def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, tod
     task = db.session.scalar(select(Task).where(Task.deadline_id == outcome.id))
     assert task.title == "Tell the victim the outcome of their licence-condition requests"
 
-    with pytest.raises(services.PreReleaseRefused, match="cannot be marked complete"):
+    with pytest.raises(Refused, match="cannot be marked complete"):
         services.complete(case, vlo)
     services.step(request, Stage.TOLD, StepInput(told_how="Telephone call"), vlo)
     assert _deadline(case.id, "licence_outcome").status == "met"
@@ -164,7 +164,7 @@ def test_the_wording_may_not_give_the_victims_address(team, today):
     request = services.add_request(
         team["case"], victim, ConditionType.NAMED_PLACE, "Keep him off my road", team["vlo"]
     )
-    with pytest.raises(services.PreReleaseRefused, match="address or contact details"):
+    with pytest.raises(Refused, match="address or contact details"):
         services.step(
             request, Stage.DRAFTED, StepInput(wording=f"Not to enter {victim.address_line_1}"), team["vlo"]
         )
@@ -204,7 +204,7 @@ def test_an_exclusion_zone_request_makes_a_map_task_for_someone_with_the_mapping
     zone_deadline = _deadline(team["case"].id, "zone_map")
     task = db.session.scalar(select(Task).where(Task.deadline_id == zone_deadline.id))
     assert task.assigned_to_id is None  # the case's VLO cannot map: the team's queue
-    with pytest.raises(work.WorkRefused, match="mapping skill"):
+    with pytest.raises(Refused, match="mapping skill"):
         work.assign(task, team["vlo"], team["spo"])
     work.assign(task, team["mapper"], team["spo"])
     assert task.assigned_to_id == team["mapper"].id
@@ -216,10 +216,10 @@ def test_a_zone_is_checked_submitted_countersigned_and_printed_without_the_addre
     assert _save(zone, team["mapper"]) == []
     assert all(result.passed for result in services.check_zone(zone)), services.check_zone(zone)
     services.step(request, Stage.DRAFTED, StepInput(wording="Not to enter the area on the map."), team["vlo"])
-    with pytest.raises(services.PreReleaseRefused, match="map must pass its checks"):
+    with pytest.raises(Refused, match="map must pass its checks"):
         services.step(request, Stage.CHECKED, StepInput(), team["spo"])
     services.submit_zone(zone, team["mapper"])
-    with pytest.raises(services.PreReleaseRefused, match="Only a senior probation officer"):
+    with pytest.raises(Refused, match="Only a senior probation officer"):
         services.countersign_zone(zone, team["vlo"])
     services.countersign_zone(zone, team["spo"])
     assert zone.status == "countersigned"
@@ -248,7 +248,7 @@ def test_a_zone_drawn_tightly_around_the_home_is_refused(team, today):
     _save(zone, team["mapper"], geojson=TINY)
     failed = {result.code for result in services.check_zone(zone) if not result.passed}
     assert "not_revealing" in failed
-    with pytest.raises(services.PreReleaseRefused, match="has not passed its checks"):
+    with pytest.raises(Refused, match="has not passed its checks"):
         services.submit_zone(zone, team["mapper"])
 
 

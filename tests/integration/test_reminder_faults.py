@@ -34,10 +34,11 @@ from sqlalchemy.orm import Session
 from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
 from tests.helpers import Work, make_work, throwaway_postgres_database
 from victims.clock import LONDON
-from victims.deadlines.models import CaseDeadline
 from victims.domain import reminders as rules
 from victims.domain.calendar import WorkingDayCalendar
-from victims.reminders.models import EMAIL_PENDING, EMAIL_SENT, Reminder
+from victims.domain.reminders import EmailStatus
+from victims.reminders.models import Reminder
+from victims.work.models import CaseDeadline
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -312,7 +313,7 @@ def all_done(engine, work: Work, days: list[date]) -> Callable[[], bool]:
     def check() -> bool:
         found = reminders_of(engine, work)
         made = {(r.deadline_id, r.due_on, r.stage, r.recipient_id) for r in found}
-        return made >= wanted and all(r.email_status != EMAIL_PENDING for r in found)
+        return made >= wanted and all(r.email_status != EmailStatus.PENDING for r in found)
 
     return check
 
@@ -325,7 +326,7 @@ def assert_exactly_once(engine, notify: RunningFake, work: Work, days: list[date
     sent = Counter(notification["reference"] for notification in notify.fake.notifications)
     for reminder in found:
         if work.emails:
-            assert reminder.email_status == EMAIL_SENT, (
+            assert reminder.email_status == EmailStatus.SENT, (
                 reminder.id,
                 reminder.email_status,
                 reminder.email_error,

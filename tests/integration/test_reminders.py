@@ -17,21 +17,15 @@ from sqlalchemy.orm import joinedload
 
 from tests.helpers import post_with_token
 from victims.audit.models import AuditEvent
-from victims.deadlines.models import MET, CaseDeadline
+from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role
+from victims.domain.work import DeadlineStatus
 from victims.extensions import db
 from victims.notify.models import OutboxEmail
 from victims.reminders import queries, services
-from victims.reminders.models import (
-    EMAIL_FAILED,
-    EMAIL_NONE,
-    EMAIL_PENDING,
-    EMAIL_SENT,
-    Reminder,
-    ReminderStageRecord,
-)
+from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import Region
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 TODAY = date(2026, 11, 25)
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
@@ -105,7 +99,7 @@ def test_the_sweep_finds_each_stage_and_nothing_else(make, database, team, clock
     upcoming = work(make, database, date(2026, 12, 2), vlo)
     not_yet = work(make, database, date(2026, 12, 3), vlo)
     met = work(make, database, date(2026, 11, 20), vlo)
-    met.status = MET
+    met.status = DeadlineStatus.MET
     no_task = CaseDeadline(
         case_id=make.case(vlo=vlo).id,
         code="referral",
@@ -181,7 +175,7 @@ def test_a_deadline_that_moves_is_reminded_of_again_for_its_new_date(make, datab
 
 def test_a_closed_deadline_or_a_future_one_is_not_reminded_of(make, database, team, clock_today):
     closed = work(make, database, TODAY, team["vlo"])
-    closed.status = MET
+    closed.status = DeadlineStatus.MET
     later = work(make, database, date(2026, 12, 10), team["vlo"])
     database.session.flush()
     assert services.remind(closed.id) == []
@@ -246,7 +240,7 @@ def test_an_email_goes_once_through_notify_with_the_reminder_as_its_reference(
     [sent] = fake_notify.sent_to(vlo.email)
     reminder = db.session.get(Reminder, reminder_id)
     assert sent["reference"] == f"reminder-{reminder_id}"
-    assert reminder.email_status == EMAIL_SENT
+    assert reminder.email_status == EmailStatus.SENT
     assert reminder.email_notification_id == sent["id"]
     assert sent["subject"] == f"Due soon: Make initial contact with the victims – case {deadline.case_id}"
     assert "due on 2 December 2026" in sent["body"]
@@ -346,7 +340,7 @@ def test_after_the_last_attempt_the_email_is_failed_and_the_spo_sees_it(
     assert services.send_email(reminder_id).status == "retry"
     assert services.send_email(reminder_id).status == "failed"
     reminder = db.session.get(Reminder, reminder_id)
-    assert reminder.email_status == EMAIL_FAILED
+    assert reminder.email_status == EmailStatus.FAILED
     assert reminder.email_error == "GOV.UK Notify answered 503 (Exception)"
 
     spo = web(team["spo"])
@@ -359,7 +353,7 @@ def test_after_the_last_attempt_the_email_is_failed_and_the_spo_sees_it(
     assert response.headers["Location"].endswith("/tasks/team#failed-reminders")
     db.session.expire_all()
     reminder = db.session.get(Reminder, reminder_id)
-    assert (reminder.email_status, reminder.email_attempts) == (EMAIL_PENDING, 0)
+    assert (reminder.email_status, reminder.email_attempts) == (EmailStatus.PENDING, 0)
     assert (
         db.session.scalar(
             select(AuditEvent.action).where(
@@ -395,7 +389,7 @@ def test_an_email_whose_work_was_done_first_is_not_sent(make, database, team, cl
     vlo = _wanting_email(team["vlo"])
     deadline = work(make, database, TODAY, vlo)
     [reminder_id] = services.remind(deadline.id)
-    deadline.status = MET
+    deadline.status = DeadlineStatus.MET
     db.session.flush()
     assert services.send_email(reminder_id).status == "cancelled"
     assert fake_notify.sent_to(vlo.email) == []
@@ -436,7 +430,7 @@ def test_someone_who_did_not_choose_email_gets_none(make, database, team, clock_
     assert services.remind(deadline.id) == []
     assert (
         db.session.scalar(select(Reminder.email_status).where(Reminder.deadline_id == deadline.id))
-        == EMAIL_NONE
+        == EmailStatus.NONE
     )
 
 

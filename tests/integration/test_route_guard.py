@@ -8,7 +8,7 @@ from flask import Flask
 from tests.conftest import Browser
 from tests.helpers import app_on_test_connection, send
 from victims.domain.vocabulary import Role
-from victims.security import (
+from victims.web.security import (
     HALF_SIGNED_IN_ENDPOINTS,
     PUBLIC_ENDPOINTS,
     allowed,

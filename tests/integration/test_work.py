@@ -15,13 +15,13 @@ from tests.helpers import date_parts, post_with_token, send, signed_in
 from tests.integration.test_cases import _dates_form, _valid_case
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
-from victims.deadlines.models import CaseDeadline
-from victims.deadlines.services import refresh_case_deadlines
+from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.vocabulary import Role
 from victims.people.models import Person
+from victims.refusals import Refused
 from victims.staff.models import Team
 from victims.work import services as work
-from victims.work.models import OffenderEventRecord, Task
+from victims.work.models import CaseDeadline, OffenderEventRecord, Task
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day, a Wednesday
 
@@ -222,7 +222,7 @@ def test_the_service_refuses_a_future_date_too(app, make, database, frozen_clock
     case = make.case(vlo=vlo)
     try:
         work.record_event(case, "recall", date(2026, 11, 26), None, vlo)
-    except work.WorkRefused as refused:
+    except Refused as refused:
         assert refused.field == "occurred_on"
     else:
         raise AssertionError("a future date was accepted")

@@ -1,4 +1,7 @@
-"""Deadlines (SPEC §5): the rules as data, their versions, the dates they give, and their status.
+"""Deadlines (SPEC §5): the rules as data, their versions, the dates they give, and their urgency.
+
+What changes when a case's facts change (the planner the service runs) is tested in
+test_work_plan.py.
 
 Every expected date was worked out by hand from the published bank holidays and checked against
 the `holidays` package and Python's calendar, not against the code under test.
@@ -6,7 +9,6 @@ the `holidays` package and Python's calendar, not against the code under test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -15,24 +17,21 @@ from victims.domain import deadlines as dl
 from victims.domain.calendar import WorkingDayCalendar
 from victims.domain.deadlines import (
     CASE_RULES,
-    EVENT_WORK,
+    EVENT_RULES,
     Anchor,
-    Deadline,
-    DeadlineChange,
     DeadlineInputs,
-    DeadlineStatus,
     OffenderEvent,
     RuleSet,
     RuleSetting,
     Side,
     Unit,
+    Urgency,
     add_months,
     compute_all,
     earliest_release_date,
-    event_task,
-    recompute,
-    status,
+    urgency,
 )
+from victims.domain.work import event_deadline
 
 CAL = WorkingDayCalendar.england(2020, 2030)
 RULES = RuleSet.defaults()
@@ -77,8 +76,8 @@ def test_a_changed_number_is_a_new_version_and_the_old_set_is_untouched() -> Non
 
 def test_each_deadline_records_its_rule_and_version() -> None:
     changed = RULES.with_number("initial_contact", 40)
-    before = dl.initial_contact_due(D(2025, 12, 1), RULES, CAL)
-    after = dl.initial_contact_due(D(2025, 12, 1), changed, CAL)
+    before = dl.compute("initial_contact", D(2025, 12, 1), RULES, CAL)
+    after = dl.compute("initial_contact", D(2025, 12, 1), changed, CAL)
     assert (before.code, before.rule_version, before.number, before.due) == (
         "initial_contact",
         1,
@@ -120,52 +119,51 @@ def test_a_rule_set_needs_every_rule() -> None:
         RuleSet({"referral": RULES["referral"]})
 
 
-Computer = Callable[[date, RuleSet, WorkingDayCalendar], Deadline]
-
-
 @pytest.mark.parametrize(
-    ("function", "counted_from", "due", "moved_from"),
+    ("code", "counted_from", "due", "moved_from"),
     [
         # 10 working days after sentence, across Christmas 2025.
-        (dl.referral_due, D(2025, 12, 15), D(2025, 12, 31), None),
+        ("referral", D(2025, 12, 15), D(2025, 12, 31), None),
         # Across Christmas 2021 and New Year 2022 (all four substitute days).
-        (dl.referral_due, D(2021, 12, 20), D(2022, 1, 6), None),
+        ("referral", D(2021, 12, 20), D(2022, 1, 6), None),
         # 20 working days after referral.
-        (dl.initial_contact_due, D(2025, 12, 1), D(2025, 12, 31), None),
+        ("initial_contact", D(2025, 12, 1), D(2025, 12, 31), None),
         # Across the May bank holidays and the Coronation, 2023 (1, 8 and 29 May).
-        (dl.initial_contact_due, D(2023, 4, 28), D(2023, 5, 31), None),
+        ("initial_contact", D(2023, 4, 28), D(2023, 5, 31), None),
         # 40 working days after sentence, across Easter 2024 (29 March and 1 April).
-        (dl.initial_contact_from_sentence_due, D(2024, 3, 1), D(2024, 4, 30), None),
+        ("initial_contact_from_sentence", D(2024, 3, 1), D(2024, 4, 30), None),
         # 15 working days after sentence, across Christmas 2027 and New Year 2028.
-        (dl.vns_initial_contact_due, D(2027, 12, 10), D(2028, 1, 5), None),
+        ("vns_initial_contact", D(2027, 12, 10), D(2028, 1, 5), None),
         # 6 months before release: 31 August 2026 → 28 February 2026, a Saturday → Monday 2 March.
-        (dl.pre_release_window_opens, D(2026, 8, 31), D(2026, 3, 2), D(2026, 2, 28)),
+        ("pre_release_window", D(2026, 8, 31), D(2026, 3, 2), D(2026, 2, 28)),
         # 8 weeks before release: 1 March 2026 → Sunday 4 January 2026 → Monday 5 January.
-        (dl.licence_representations_due, D(2026, 3, 1), D(2026, 1, 5), D(2026, 1, 4)),
+        ("licence_representations", D(2026, 3, 1), D(2026, 1, 5), D(2026, 1, 4)),
         # 8 weeks before 22 June 2026: Monday 27 April, a working day.
-        (dl.licence_representations_due, D(2026, 6, 22), D(2026, 4, 27), None),
+        ("licence_representations", D(2026, 6, 22), D(2026, 4, 27), None),
         # 8 weeks before 1 June 2026 is Easter Monday, 6 April 2026 → Tuesday 7 April.
-        (dl.licence_representations_due, D(2026, 6, 1), D(2026, 4, 7), D(2026, 4, 6)),
+        ("licence_representations", D(2026, 6, 1), D(2026, 4, 7), D(2026, 4, 6)),
         # 10 working days after the licence is issued, across Easter 2026.
-        (dl.licence_outcome_due, D(2026, 4, 1), D(2026, 4, 17), None),
+        ("licence_outcome", D(2026, 4, 1), D(2026, 4, 17), None),
         # 10 working days across the August bank holiday 2025.
-        (dl.licence_outcome_due, D(2025, 8, 20), D(2025, 9, 4), None),
+        ("licence_outcome", D(2025, 8, 20), D(2025, 9, 4), None),
         # 12 months after last contact: 29 February 2024 → 28 February 2025 (a Friday).
-        (dl.annual_update_due, D(2024, 2, 29), D(2025, 2, 28), None),
+        ("annual_update", D(2024, 2, 29), D(2025, 2, 28), None),
         # 27 December 2024 → Saturday 27 December 2025 → Monday 29 December.
-        (dl.annual_update_due, D(2024, 12, 27), D(2025, 12, 29), D(2025, 12, 27)),
+        ("annual_update", D(2024, 12, 27), D(2025, 12, 29), D(2025, 12, 27)),
         # 21 days after a parole decision: 5 December 2025 → Boxing Day → Monday 29 December.
-        (dl.parole_reconsideration_ends, D(2025, 12, 5), D(2025, 12, 29), D(2025, 12, 26)),
+        ("parole_reconsideration", D(2025, 12, 5), D(2025, 12, 29), D(2025, 12, 26)),
         # 13 March 2026 → Good Friday 3 April → Tuesday 7 April.
-        (dl.parole_reconsideration_ends, D(2026, 3, 13), D(2026, 4, 7), D(2026, 4, 3)),
+        ("parole_reconsideration", D(2026, 3, 13), D(2026, 4, 7), D(2026, 4, 3)),
         # 21 days after 6 December 2021 → Monday 27 December (substitute) → Wednesday 29 December.
-        (dl.parole_reconsideration_ends, D(2021, 12, 6), D(2021, 12, 29), D(2021, 12, 27)),
+        ("parole_reconsideration", D(2021, 12, 6), D(2021, 12, 29), D(2021, 12, 27)),
         # 21 days after 12 December 2022 → Monday 2 January 2023 (substitute) → Tuesday 3 January.
-        (dl.parole_reconsideration_ends, D(2022, 12, 12), D(2023, 1, 3), D(2023, 1, 2)),
+        ("parole_reconsideration", D(2022, 12, 12), D(2023, 1, 3), D(2023, 1, 2)),
     ],
 )
-def test_due_dates(function: Computer, counted_from: date, due: date, moved_from: date | None) -> None:
-    deadline = function(counted_from, RULES, CAL)
+def test_due_dates(code: str, counted_from: date, due: date, moved_from: date | None) -> None:
+    deadline = dl.compute(code, counted_from, RULES, CAL)
+    assert deadline.code == code
+    assert deadline.name == dl.RULES_BY_CODE[code].name
     assert deadline.due == due
     assert deadline.moved_from == moved_from
     assert deadline.counted_from == counted_from
@@ -176,7 +174,7 @@ def test_due_dates(function: Computer, counted_from: date, due: date, moved_from
 def test_a_deadline_on_a_non_working_day_moves_to_the_next_working_day_with_extra_days() -> None:
     extra = WorkingDayCalendar.england(2025, 2026, extra_non_working={D(2025, 12, 29)})
     # 21 days after 5 December 2025 is Boxing Day; Monday 29 December is closed too.
-    deadline = dl.parole_reconsideration_ends(D(2025, 12, 5), RULES, extra)
+    deadline = dl.compute("parole_reconsideration", D(2025, 12, 5), RULES, extra)
     assert deadline.due == D(2025, 12, 30)
     assert deadline.moved_from == D(2025, 12, 26)
 
@@ -280,57 +278,8 @@ def test_release_at_40_percent() -> None:
     assert due["licence_representations"].due == D(2025, 8, 11)
 
 
-def test_moving_from_50_to_40_percent_recomputes_every_derived_deadline() -> None:
-    assert recompute(AT_50, AT_40, RULES, CAL) == [
-        DeadlineChange("pre_release_window", D(2025, 9, 1), D(2025, 4, 7)),
-        DeadlineChange("licence_representations", D(2026, 1, 5), D(2025, 8, 11)),
-    ]
-    # The change reads as plain (code, old, new) tuples too.
-    code, old, new = recompute(AT_50, AT_40, RULES, CAL)[0]
-    assert (code, old, new) == ("pre_release_window", D(2025, 9, 1), D(2025, 4, 7))
-    # And back again.
-    assert recompute(AT_40, AT_50, RULES, CAL) == [
-        DeadlineChange("pre_release_window", D(2025, 4, 7), D(2025, 9, 1)),
-        DeadlineChange("licence_representations", D(2025, 8, 11), D(2026, 1, 5)),
-    ]
-
-
-def test_recompute_reports_nothing_when_nothing_moves() -> None:
-    assert recompute(AT_50, AT_50, RULES, CAL) == []
-    # A later date that is not a release date changes nothing derived from release.
-    later_sed = DeadlineInputs(sentence_date=SENTENCE, release_dates={"crd": CRD_AT_50, "sed": D(2029, 1, 1)})
-    assert recompute(AT_50, later_sed, RULES, CAL) == []
-
-
-def test_recompute_when_an_earlier_date_becomes_known_or_is_removed() -> None:
-    with_hdced = DeadlineInputs(
-        sentence_date=SENTENCE, release_dates={"crd": CRD_AT_50, "hdced": D(2025, 12, 1)}
-    )
-    # 6 months before Monday 1 December 2025: Sunday 1 June 2025 → Monday 2 June.
-    # 8 weeks before: Monday 6 October 2025.
-    assert recompute(AT_50, with_hdced, RULES, CAL) == [
-        DeadlineChange("pre_release_window", D(2025, 9, 1), D(2025, 6, 2)),
-        DeadlineChange("licence_representations", D(2026, 1, 5), D(2025, 10, 6)),
-    ]
-    no_dates = DeadlineInputs(sentence_date=SENTENCE)
-    assert recompute(AT_50, no_dates, RULES, CAL) == [
-        DeadlineChange("pre_release_window", D(2025, 9, 1), None),
-        DeadlineChange("licence_representations", D(2026, 1, 5), None),
-    ]
-    assert recompute(no_dates, AT_50, RULES, CAL, codes=["licence_representations"]) == [
-        DeadlineChange("licence_representations", None, D(2026, 1, 5)),
-    ]
-
-
-def test_a_release_date_moved_earlier_makes_a_deadline_overdue_at_once() -> None:
-    today = D(2025, 9, 15)
-    before = compute_all(AT_50, RULES, CAL)["licence_representations"]
-    assert status(before.due, today, CAL) == "on_track"
-    [_window, representations] = recompute(AT_50, AT_40, RULES, CAL)
-    assert representations.code == "licence_representations"
-    assert representations.new_due is not None
-    assert representations.new_due < today
-    assert status(representations.new_due, today, CAL) is DeadlineStatus.OVERDUE
+# What the move from 50% to 40% does to a case's stored deadlines (and a date becoming known or
+# being removed) is the planner's: see test_work_plan.py.
 
 
 @pytest.mark.parametrize(
@@ -354,30 +303,35 @@ def test_a_release_date_moved_earlier_makes_a_deadline_overdue_at_once() -> None
         (D(2025, 1, 1), D(2026, 1, 1), "overdue"),
     ],
 )
-def test_status(due: date, today: date, expected: str) -> None:
-    assert status(due, today, CAL) == expected
+def test_urgency(due: date, today: date, expected: str) -> None:
+    assert urgency(due, today, CAL) == expected
+    assert urgency(due, today, CAL) is Urgency(expected)
 
 
-def test_status_warning_period_is_configurable() -> None:
-    assert status(D(2025, 12, 31), D(2025, 12, 30), CAL, warn_working_days=0) == "on_track"
-    assert status(D(2025, 12, 31), D(2025, 12, 31), CAL, warn_working_days=0) == "due_soon"
-    assert status(D(2025, 12, 31), D(2025, 12, 19), CAL, warn_working_days=6) == "due_soon"
-    assert dict(DeadlineStatus.choices())["due_soon"] == "Due soon"
+def test_urgency_warning_period_is_configurable() -> None:
+    assert urgency(D(2025, 12, 31), D(2025, 12, 30), CAL, warn_working_days=0) is Urgency.ON_TRACK
+    assert urgency(D(2025, 12, 31), D(2025, 12, 31), CAL, warn_working_days=0) is Urgency.DUE_SOON
+    assert urgency(D(2025, 12, 31), D(2025, 12, 19), CAL, warn_working_days=6) is Urgency.DUE_SOON
+    assert dict(Urgency.choices()) == {"overdue": "Overdue", "due_soon": "Due soon", "on_track": "On track"}
 
 
-def test_every_offender_event_creates_a_task_with_a_configurable_rule() -> None:
-    assert set(EVENT_WORK) == set(OffenderEvent)
+def test_every_offender_event_has_a_configurable_rule_named_for_its_task() -> None:
     assert len(OffenderEvent) == 9
-    for event, work in EVENT_WORK.items():
-        assert work.event is event
-        assert work.task.startswith("Tell the victim") or work.task.startswith("Check")
-        setting = RULES[work.rule_code]
-        assert setting.rule.unit is Unit.WORKING_DAYS
-        assert setting.rule.side is Side.AFTER
-        assert setting.rule.anchor is Anchor.EVENT_DATE
-    assert [event for event, work in EVENT_WORK.items() if work.recomputes_deadlines] == [
-        OffenderEvent.RELEASE_DATE_CHANGE
-    ]
+    assert [rule.code for rule in EVENT_RULES] == [dl.event_code(event) for event in OffenderEvent]
+    assert dl.event_code(OffenderEvent.RECALL) == "event_recall"
+    for rule in EVENT_RULES:
+        # The rule's name is the task it opens (victims.domain.work.TASK_TITLES).
+        assert rule.name.startswith("Tell the victim") or rule.name.startswith("Check")
+        assert dl.RULES_BY_CODE[rule.code] is rule
+        setting = RULES[rule.code]
+        assert setting.number == rule.default
+        assert setting.version == 1
+        assert rule.unit is Unit.WORKING_DAYS
+        assert rule.side is Side.AFTER
+        assert rule.anchor is Anchor.EVENT_DATE
+    # An event's date is never one of the case's inputs: its deadline counts from the day it is
+    # recorded, so compute_all leaves it alone.
+    assert DeadlineInputs(sentence_date=D(2025, 1, 6)).anchor(Anchor.EVENT_DATE) is None
 
 
 @pytest.mark.parametrize(
@@ -397,18 +351,21 @@ def test_every_offender_event_creates_a_task_with_a_configurable_rule() -> None:
         (OffenderEvent.LICENCE_END, D(2021, 12, 20), D(2022, 1, 6)),
     ],
 )
-def test_event_tasks(event: OffenderEvent, recorded_on: date, due: date) -> None:
-    task = event_task(event, recorded_on, RULES, CAL)
-    assert task.event is event
-    assert task.task == EVENT_WORK[event].task
-    assert task.deadline.due == due
-    assert task.deadline.code == f"event_{event.value}"
-    assert task.deadline.rule_version == 1
-    assert task.recomputes_deadlines is (event is OffenderEvent.RELEASE_DATE_CHANGE)
+def test_event_deadlines(event: OffenderEvent, recorded_on: date, due: date) -> None:
+    deadline = event_deadline(event, recorded_on, RULES, CAL)
+    assert deadline.due == due
+    assert deadline.code == f"event_{event.value}"
+    assert deadline.code == dl.event_code(event)
+    assert deadline.name == dl.RULES_BY_CODE[deadline.code].name
+    assert deadline.counted_from == recorded_on
+    assert deadline.rule_version == 1
+    assert deadline.moved_from is None
+    assert CAL.is_working_day(deadline.due)
 
 
 def test_an_event_deadline_can_be_changed_by_an_administrator() -> None:
     rules = RULES.with_number("event_recall", 2)
-    task = event_task(OffenderEvent.RECALL, D(2025, 12, 24), rules, CAL)
-    assert task.deadline.due == D(2025, 12, 30)
-    assert task.deadline.rule_version == 2
+    deadline = event_deadline(OffenderEvent.RECALL, D(2025, 12, 24), rules, CAL)
+    assert deadline.due == D(2025, 12, 30)
+    assert deadline.rule_version == 2
+    assert deadline.number == 2

@@ -1,6 +1,6 @@
 import pytest
 
-from victims.security import site_path
+from victims.web.security import site_path
 
 
 @pytest.mark.parametrize(

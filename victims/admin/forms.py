@@ -33,13 +33,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
 
-from victims import validators
 from victims.admin.services import MAX_HOURS, MIN_HOURS, NATIONAL_ROLES, TEAM_ROLES, UserDetails
 from victims.auth.services import check_new_password
-from victims.conflicts import ConflictRow
 from victims.domain.vocabulary import Role, Skill
-from victims.forms import GovDateField, RequiredDate, WholeNumberField, options
 from victims.staff.models import Region, Team, User
+from victims.web import validators
+from victims.web.conflicts import ConflictRow
+from victims.web.forms import GovDateField, RequiredDate, WholeNumberField, options
 
 POLICY_HINT = (
     "At least 12 characters and not a common password. Three or more random words are "

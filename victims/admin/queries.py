@@ -6,11 +6,11 @@ A user in another region is simply not found (404), never "forbidden".
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from victims.extensions import db
-from victims.pagination import Page
+from victims.lists import Page, contains, paginate
 from victims.staff.models import Region, Team, User
 
 
@@ -19,27 +19,22 @@ def scope(statement: Select, admin: User) -> Select:
     return statement if admin.national else statement.where(User.region_id == admin.region_id)
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_users(admin: User, *, search: str | None = None, page: int = 1, per_page: int = 25) -> Page[User]:
     """One page of users: a count, the page, and one query for their skills, however many users."""
     statement = scope(select(User), admin)
     if search:
-        like = f"%{_escape_like(search.strip())}%"
+        like = contains(search.strip())
         statement = statement.where(
             or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\"))
         )
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    page = min(max(1, page), max(1, -(-total // per_page)))  # past the end: the last page
-    users = db.session.scalars(
-        statement.options(joinedload(User.team), joinedload(User.region), selectinload(User.skills))
-        .order_by(User.name, User.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(rows=list(users), total=total, page=page, per_page=per_page)
+    return paginate(
+        statement,
+        page=page,
+        per_page=per_page,
+        order_by=(User.name, User.id),
+        entities=True,
+        load=(joinedload(User.team), joinedload(User.region), selectinload(User.skills)),
+    )
 
 
 def user_for_change(user_id: int, admin: User) -> User:

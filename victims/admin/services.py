@@ -23,6 +23,7 @@ from victims.audit import services as audit
 from victims.auth import services as auth
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
+from victims.refusals import Refused
 from victims.staff.models import Team, User, UserSkill
 
 # Roles that work inside a team, and roles that may hold the national view (SPEC §1).
@@ -33,15 +34,6 @@ MIN_HOURS = Decimal("1")
 MAX_HOURS = Decimal("60")
 
 EMAIL_TAKEN = "An account with this email address already exists"
-
-
-class ChangeRefused(Exception):
-    """A change that the rules do not allow, with the message to show and the field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -62,24 +54,24 @@ def can_manage(admin: User, user: User) -> bool:
 
 def _check(details: UserDetails, region_id: int) -> None:
     if details.role not in {role.value for role in Role}:
-        raise ChangeRefused("Choose a role", "role")
+        raise Refused("Choose a role", "role")
     if details.role in TEAM_ROLES and details.team is None:
-        raise ChangeRefused(f"Choose a team for a {Role(details.role).label.lower()}", "team")
+        raise Refused(f"Choose a team for a {Role(details.role).label.lower()}", "team")
     if details.team is not None and details.team.region_id != region_id:
-        raise ChangeRefused("Choose a team in the user’s region", "team")
+        raise Refused("Choose a team in the user’s region", "team")
     unknown = details.skills - {skill.value for skill in Skill}
     if unknown:
-        raise ChangeRefused("Choose skills from the list", "skills")
+        raise Refused("Choose skills from the list", "skills")
     if not MIN_HOURS <= details.contracted_hours <= MAX_HOURS:
-        raise ChangeRefused("Contracted hours must be between 1 and 60", "contracted_hours")
+        raise Refused("Contracted hours must be between 1 and 60", "contracted_hours")
     if details.national and details.role not in NATIONAL_ROLES:
-        raise ChangeRefused("Only managers and administrators can have the national view", "national")
+        raise Refused("Only managers and administrators can have the national view", "national")
 
 
 def _check_password(password: str, email: str) -> None:
     problems = auth.check_new_password(password, email=email)
     if problems:
-        raise ChangeRefused(problems[0], "password")
+        raise Refused(problems[0], "password")
 
 
 def _snapshot(user: User) -> dict:
@@ -99,7 +91,7 @@ def create_user(
     email = auth.normalise_email(email)
     _check(details, region_id)
     if queries.email_taken(email):
-        raise ChangeRefused(EMAIL_TAKEN, "email")
+        raise Refused(EMAIL_TAKEN, "email")
     _check_password(password, email)
     user = User(
         name=name.strip(),
@@ -121,7 +113,7 @@ def create_user(
             db.session.flush()
     except IntegrityError:
         if queries.email_taken(email):
-            raise ChangeRefused(EMAIL_TAKEN, "email") from None
+            raise Refused(EMAIL_TAKEN, "email") from None
         raise
     audit.record(
         "user_created",
@@ -138,9 +130,9 @@ def create_user(
 def change_user(user: User, details: UserDetails, admin: User) -> list[str]:
     """Apply the details; returns the names of the fields that changed (empty: nothing saved)."""
     if not can_manage(admin, user):
-        raise ChangeRefused("Only a national administrator can change a national account", "role")
+        raise Refused("Only a national administrator can change a national account", "role")
     if user.id == admin.id and details.role != user.role:
-        raise ChangeRefused("You cannot change your own role – ask another administrator", "role")
+        raise Refused("You cannot change your own role – ask another administrator", "role")
     _check(details, user.region_id)
     before = _snapshot(user)
     changed = []
@@ -184,9 +176,9 @@ def change_user(user: User, details: UserDetails, admin: User) -> list[str]:
 def deactivate(user: User, admin: User) -> int:
     """Stop the user signing in and end every session they have; returns how many ended."""
     if user.id == admin.id:
-        raise ChangeRefused("You cannot deactivate your own account – ask another administrator")
+        raise Refused("You cannot deactivate your own account – ask another administrator")
     if not can_manage(admin, user):
-        raise ChangeRefused("Only a national administrator can deactivate a national account")
+        raise Refused("Only a national administrator can deactivate a national account")
     if not user.active:
         return 0
     user.active = False
@@ -206,7 +198,7 @@ def deactivate(user: User, admin: User) -> int:
 
 def reactivate(user: User, admin: User) -> bool:
     if not can_manage(admin, user):
-        raise ChangeRefused("Only a national administrator can reactivate a national account")
+        raise Refused("Only a national administrator can reactivate a national account")
     if user.active:
         return False
     user.active = True
@@ -226,7 +218,7 @@ def reactivate(user: User, admin: User) -> bool:
 def reset_second_factor(user: User, admin: User) -> None:
     """The user sets up a new authenticator at their next sign-in; their sessions end now."""
     if not can_manage(admin, user):
-        raise ChangeRefused("Only a national administrator can reset a national account")
+        raise Refused("Only a national administrator can reset a national account")
     auth.reset_second_factor(user)
     audit.record(
         "second_factor_reset",
@@ -241,7 +233,7 @@ def reset_second_factor(user: User, admin: User) -> None:
 def set_password(user: User, password: str, admin: User) -> None:
     """A new password chosen by the administrator (passed on out of band); sessions end now."""
     if not can_manage(admin, user):
-        raise ChangeRefused("Only a national administrator can reset a national account", "password")
+        raise Refused("Only a national administrator can reset a national account", "password")
     _check_password(password, user.email)
     user.password_hash = auth.hash_password(password)
     ended = auth.end_all_sessions(user, "password reset")

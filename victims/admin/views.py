@@ -19,12 +19,17 @@ from victims.admin.forms import (
     PasswordForm,
     RuleNumberForm,
 )
-from victims.conflicts import stale, take_current_version
-from victims.deadlines import settings
+from victims.domain.letters import LetterType, Section
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.security import allowed
+from victims.letters import services as letters
+from victims.refusals import Refused
 from victims.staff.models import User
+from victims.web.conflicts import stale, take_current_version
+from victims.web.paging import page_number
+from victims.web.security import allowed
+from victims.work import queries as work_queries
+from victims.work import settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,15 +37,11 @@ PAGE_SIZE = 25
 
 
 def _list_args() -> dict:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
     return {
         "search": (request.args.get("q") or "").strip()[:100] or None,
         "sort": "name",
         "descending": False,
-        "page": page,
+        "page": page_number(),
         "per_page": PAGE_SIZE,
     }
 
@@ -80,8 +81,8 @@ def new_user():
                 password=form.password.data,
                 admin=current_user,
             )
-        except services.ChangeRefused as refused:
-            getattr(form, refused.field or "email").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "email")
         else:
             flash(
                 f"User created. Give {user.name} their password in person or by telephone: "
@@ -123,8 +124,8 @@ def user(user_id: int):
         else:
             try:
                 changed = services.change_user(record, form.details(), current_user)
-            except services.ChangeRefused as refused:
-                getattr(form, refused.field or "role").errors.append(refused.message)
+            except Refused as refused:
+                refused.show_on(form, "role")
             except StaleDataError:
                 db.session.rollback()
                 flash(
@@ -207,7 +208,7 @@ def confirm(user_id: int, action: str):
     elif form.validate_on_submit():
         try:
             chosen.change(record, current_user)
-        except services.ChangeRefused as error:
+        except Refused as error:
             refused = error.message
         else:
             flash(chosen.done.format(name=record.name), "success")
@@ -231,8 +232,8 @@ def set_password(user_id: int):
     if form.validate_on_submit():
         try:
             services.set_password(record, form.password.data, current_user)
-        except services.ChangeRefused as refused:
-            form.password.errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "password")
         else:
             flash(
                 f"Password set. Give it to {record.name} in person or by telephone. "
@@ -271,8 +272,8 @@ def deadline_rule(code: str):
     if form.validate_on_submit():
         try:
             version = settings.set_rule_number(code, form.number.data, form.reason.data.strip(), current_user)
-        except settings.SettingRefused as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "number")
         else:
             flash(
                 f"{row.name}: now {form.number.data} {row.unit_words} (version {version})"
@@ -292,13 +293,16 @@ def non_working_days():
     if form.validate_on_submit():
         try:
             settings.add_non_working_day(form.day.data, form.description.data.strip(), current_user)
-        except settings.SettingRefused as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "day")
         else:
             flash("Non-working day added. Deadlines worked out from now on skip it.", "success")
             return redirect(url_for("admin.non_working_days"))
     return render_template(
-        "admin/non_working_days.html", form=form, days=settings.non_working_days(), remove_form=ConfirmForm()
+        "admin/non_working_days.html",
+        form=form,
+        days=work_queries.non_working_days(),
+        remove_form=ConfirmForm(),
     )
 
 
@@ -323,8 +327,6 @@ def remove_non_working_day(day: str):
 
 
 def _template_or_404(letter_type: str, language: str):
-    from victims.domain.letters import LetterType
-
     if language not in ("en", "cy") or letter_type not in {member.value for member in LetterType}:
         abort(404)
     return LetterType(letter_type)
@@ -333,9 +335,6 @@ def _template_or_404(letter_type: str, language: str):
 @bp.route("/letter-templates")
 @allowed(Role.ADMIN)
 def letter_templates():
-    from victims.domain.letters import LetterType
-    from victims.letters import services as letters
-
     _national_only()
     rows = [
         (kind, lang, letters.current_template(kind, lang)) for kind in LetterType for lang in ("en", "cy")
@@ -348,9 +347,6 @@ def letter_templates():
 def letter_template(letter_type: str, language: str):
     """A new version of a template. Sections can be reworded, never removed; a mandatory section
     cannot be emptied, and "If the offender contacts you" must keep every point of SPEC §6."""
-    from victims.domain.letters import Section
-    from victims.letters import services as letters
-
     _national_only()
     kind = _template_or_404(letter_type, language)
     template = letters.current_template(kind, language)
@@ -377,7 +373,7 @@ def letter_template(letter_type: str, language: str):
         if not errors:
             try:
                 saved = letters.save_template_version(kind, language, title, sections, note, current_user)
-            except letters.LetterRefused as refused:
+            except Refused as refused:
                 errors.extend(refused.message.split("; "))
             else:
                 which = "Welsh" if language == "cy" else "English"

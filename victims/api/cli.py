@@ -6,7 +6,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from victims.api.auth import create_client
+from victims.api.auth import revoke as revoke_client
+from victims.api.models import ApiClient
 from victims.extensions import db
+from victims.staff.models import Region, Team
 
 api_clients_cli = AppGroup("api-clients", help="Manage the systems allowed to call the API.")
 
@@ -16,10 +20,6 @@ api_clients_cli = AppGroup("api-clients", help="Manage the systems allowed to ca
 @click.option("--region", "region_code", required=True, help="Region code, e.g. east_of_england")
 @click.option("--team", "team_id", type=int, default=None, help="Team that receives referrals by default")
 def create(name: str, region_code: str, team_id: int | None) -> None:
-    from victims.api.auth import create_client
-    from victims.api.models import ApiClient
-    from victims.staff.models import Region, Team
-
     region = db.session.scalar(select(Region).where(Region.code == region_code))
     if region is None:
         codes = ", ".join(db.session.scalars(select(Region.code).order_by(Region.code)))
@@ -40,9 +40,6 @@ def create(name: str, region_code: str, team_id: int | None) -> None:
 @api_clients_cli.command("revoke")
 @click.argument("name")
 def revoke(name: str) -> None:
-    from victims.api.auth import revoke as revoke_client
-    from victims.api.models import ApiClient
-
     client = db.session.scalar(select(ApiClient).where(ApiClient.name == name))
     if client is None:
         raise click.ClickException(f"No API client called {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from victims.api.definitions import EVENT, REFERRAL
+from victims.intake.definitions import EVENT, REFERRAL
 
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, json
 
-from victims.api.schema import Problem
+from victims.intake.schema import Problem
 
 TYPES = "https://vcs.example/problems/"
 

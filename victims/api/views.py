@@ -5,23 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from victims.api import auth
-from victims.api import referrals as referral_intake
-from victims.api.definitions import EVENT, REFERRAL
 from victims.api.models import IdempotencyRecord
 from victims.api.openapi import document
 from victims.api.problems import invalid, problem
-from victims.api.schema import Problem, validate
+from victims.cases import queries as case_queries
 from victims.cases.models import Case
-from victims.deadlines import queries as deadline_queries
-from victims.deadlines.services import status_of
 from victims.domain.vocabulary import SENTENCE_DATES, Scheme
+from victims.domain.work import DeadlineStatus
 from victims.extensions import csrf, db
+from victims.intake import services as intake
+from victims.intake.definitions import EVENT
+from victims.intake.schema import Problem, validate
+from victims.refusals import Refused
+from victims.work import queries as work_queries
 from victims.work import services as work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,19 +58,12 @@ def openapi():
 
 
 def case_in_region(case_id: int) -> Case:
-    case = db.session.scalar(
-        select(Case)
-        .where(Case.id == case_id, Case.region_id == g.api_client.region_id)
-        .options(joinedload(Case.offender), joinedload(Case.sentence))
-    )
-    if case is None:
-        abort(404)
-    return case
+    return case_queries.case_in_region(case_id, g.api_client.region_id)
 
 
 def case_body(case: Case) -> dict:
     """The case as the API returns it: no victim's name or contact details."""
-    deadlines = deadline_queries.for_case(case.id)
+    deadlines = work_queries.deadlines_for_case(case.id)
     return {
         "id": case.id,
         "crn": case.offender.crn,
@@ -93,7 +87,9 @@ def case_body(case: Case) -> dict:
                 "code": row.code,
                 "name": row.name,
                 "due_on": row.due_on.isoformat(),
-                "status": row.status if row.status != "open" else status_of(row.due_on).value,
+                "status": row.status.value
+                if row.status != DeadlineStatus.OPEN
+                else work_queries.urgency(row.due_on).value,
                 "rule_version": row.rule_version,
             }
             for row in deadlines
@@ -124,7 +120,7 @@ def referrals():
     if len(key) > 200:
         return invalid([Problem("/Idempotency-Key", "must be 200 characters or fewer")])
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-    data, problems = validate(REFERRAL, body)
+    data, problems = intake.check(body)
     if problems:
         return invalid(problems)
     record = None
@@ -133,12 +129,12 @@ def referrals():
         if not isinstance(record, IdempotencyRecord):
             return record  # the answer already given for this key, or a conflict
     try:
-        case, created = referral_intake.receive(
+        case, created = intake.receive(
             data, region_id=g.api_client.region_id, default_team_id=g.api_client.team_id
         )
-    except referral_intake.ReferralRefused as refused:
+    except Refused as refused:
         db.session.rollback()  # the key is released with everything else
-        return invalid([Problem(refused.pointer, refused.detail)])
+        return invalid([Problem(refused.field or "/", refused.message)])
     except IntegrityError:
         db.session.rollback()
         return problem(
@@ -203,7 +199,7 @@ def events(case_id: int):
         work.record_event(
             case, data["kind"], data["occurred_on"], data.get("notes"), None, source=g.api_client.name[:20]
         )
-    except work.WorkRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         return invalid([Problem(f"/{refused.field or 'kind'}", refused.message)])
     return jsonify(case_body(case)), 201

@@ -3,10 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from victims.extensions import db
-from victims.staff.models import User
 from victims.types import created_at_column
 
 
@@ -31,5 +30,3 @@ class AuditEvent(db.Model):
     details: Mapped[dict | None] = mapped_column(JSON)
     # Raised for an SPO to see, e.g. an address revealed by someone not allocated the case.
     flagged: Mapped[bool] = mapped_column(default=False)
-
-    user: Mapped[User | None] = relationship(lazy="raise")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask_login import current_user
+from typing import Protocol
 
 from victims import clock
 from victims.audit.models import AuditEvent
 from victims.extensions import db
-from victims.staff.models import User
+
+
+class Actor(Protocol):
+    """Who did it: a member of staff (victims.staff.models.User)."""
+
+    id: int
+    region_id: int
 
 
 def record(
@@ -15,18 +21,19 @@ def record(
     record_type: str,
     record_id: int | None,
     *,
+    user: Actor | None,
     case_id: int | None = None,
     region_id: int | None = None,
     reason: str | None = None,
     details: dict | None = None,
     flagged: bool = False,
-    user: User | None = None,
 ) -> AuditEvent:
-    actor = user if user is not None else (current_user if current_user.is_authenticated else None)
+    """Add one event to the trail. `user` is who did it: None when the service itself did it (a
+    referral through the API, a Celery task). The region is the case's, else the user's."""
     event = AuditEvent(
         at=clock.utcnow(),
-        user_id=actor.id if actor is not None else None,
-        region_id=region_id if region_id is not None else (actor.region_id if actor else None),
+        user_id=user.id if user is not None else None,
+        region_id=region_id if region_id is not None else (user.region_id if user is not None else None),
         action=action,
         record_type=record_type,
         record_id=record_id,

@@ -13,9 +13,10 @@ from victims.audit import services as audit
 from victims.auth import services as auth
 from victims.auth.forms import CodeForm, SignInForm
 from victims.domain import totp
-from victims.extensions import db
-from victims.security import signed_in, site_path
+from victims.staff import queries as staff_queries
 from victims.staff.models import User
+from victims.web.security import signed_in, site_path
+from victims.web.transactions import keep_changes_on_error
 
 bp = Blueprint("auth", __name__)
 
@@ -41,7 +42,7 @@ def sign_in():
             status = 429
             # The attempt is still counted: keep hammering and the lock stays on.
             auth.record_attempt(email, "password", False)
-            db.session.commit()
+            keep_changes_on_error()
         else:
             user = auth.find_user_by_email(email)
             ok = auth.verify_password(user, form.password.data) and user is not None and user.active
@@ -58,7 +59,7 @@ def sign_in():
             form.email.errors.append(WRONG_CREDENTIALS)
             form.password.errors.append(WRONG_CREDENTIALS)
             status = 401
-            db.session.commit()
+            keep_changes_on_error()
     return render_template("auth/sign_in.html", form=form), status
 
 
@@ -69,7 +70,7 @@ def _pending_user() -> User:
         if age.total_seconds() > PENDING_MINUTES * 60:
             session.clear()
             abort(redirect(url_for("auth.sign_in")))
-    user = db.session.get(User, session.get("pending_user_id"))
+    user = staff_queries.find_user(session.get("pending_user_id"))
     if user is None or not user.active:
         session.clear()
         abort(redirect(url_for("auth.sign_in")))
@@ -81,14 +82,14 @@ def _check_code(user: User, form: CodeForm) -> tuple[bool, int]:
     if auth.is_locked(email):
         form.code.errors.append(LOCKED_MESSAGE)
         auth.record_attempt(email, "code", False)
-        db.session.commit()
+        keep_changes_on_error()
         return False, 429
     if auth.accept_code(user, form.code.data):
         auth.record_attempt(email, "code", True)
         return True, 200
     auth.record_attempt(email, "code", False)
     form.code.errors.append(WRONG_CODE)
-    db.session.commit()
+    keep_changes_on_error()
     return False, 401
 
 
@@ -114,7 +115,7 @@ def enrol():
         if ok:
             audit.record("second_factor_enrolled", "user", user.id, user=user)
             return _finish_sign_in(user)
-    db.session.commit()  # keep the new secret even when the first code is wrong
+    keep_changes_on_error()  # keep the new secret even when the first code is wrong
     uri = totp.provisioning_uri(secret, user.email, "Victim contact casework")
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     svg = image.to_string(encoding="unicode")
@@ -149,7 +150,7 @@ def sign_out():
     record = g.get("user_session")
     if record is not None:
         auth.end_session(record, "signed out")
-        audit.record("signed_out", "user", current_user.id)
+        audit.record("signed_out", "user", current_user.id, user=current_user)
     session.clear()
     return redirect(url_for("auth.signed_out"))
 

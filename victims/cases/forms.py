@@ -20,7 +20,6 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from victims import validators
 from victims.clock import LONDON
 from victims.domain.eligibility import Eligibility, decide_eligibility
 from victims.domain.vocabulary import (
@@ -32,8 +31,9 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
+from victims.web import validators
+from victims.web.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
 
 # Sentences with no length to give.
 INDETERMINATE = {

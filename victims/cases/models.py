@@ -143,7 +143,9 @@ class Case(Versioned, db.Model):
     scheme_overridden_by: Mapped[User | None] = relationship(
         lazy="raise", foreign_keys=[scheme_overridden_by_id]
     )
-    people: Mapped[list["Person"]] = relationship(  # noqa: UP037
+    # Person (victims.people.models) is named, not imported: people are recorded on cases, so
+    # the people area sits below this one and this module must not import it.
+    people: Mapped[list[Person]] = relationship(  # noqa: F821  (resolved by name when mapped)
         lazy="raise", back_populates="case", order_by="Person.id"
     )
     contacts: Mapped[list[ContactLogEntry]] = relationship(
@@ -179,7 +181,7 @@ class ContactLogEntry(db.Model):
     summary: Mapped[str] = mapped_column(EncryptedText())
 
     user: Mapped[User] = relationship(lazy="raise")
-    person: Mapped["Person | None"] = relationship(lazy="raise")  # noqa: UP037
+    person: Mapped[Person | None] = relationship(lazy="raise")  # noqa: F821  (resolved by name)
 
     @property
     def method_label(self) -> str:
@@ -188,8 +190,3 @@ class ContactLogEntry(db.Model):
     @property
     def direction_label(self) -> str:
         return Direction(self.direction).label
-
-
-from victims.people.models import Person  # noqa: E402  (mapped after Case to break the cycle)
-
-__all__ = ["Case", "ContactLogEntry", "Offender", "Person", "Sentence", "SentenceDateChange"]

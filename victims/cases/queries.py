@@ -1,4 +1,5 @@
-"""Reads of cases, always scoped to what the user may see.
+"""Reads of cases, always scoped to what the user may see: a case, lists of cases, and lists of
+tasks shown with their cases (My tasks, Team work).
 
 Another team's or region's case is simply not found (404), never "forbidden".
 """
@@ -10,15 +11,17 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import Select, false, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from victims import clock
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
-from victims.deadlines.queries import next_open_due_on
 from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
-from victims.pagination import Page
+from victims.lists import Page, contains, paginate
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Team, User
+from victims.work.models import CaseDeadline, Task
 
 
 def scope(statement: Select, user: User) -> Select:
@@ -41,6 +44,7 @@ def case_for_page(case_id: int, user: User) -> Case:
         joinedload(Case.team),
         joinedload(Case.region),
         joinedload(Case.allocated_vlo),
+        joinedload(Case.scheme_overridden_by),
         selectinload(Case.people).selectinload(Person.level_changes).joinedload(ContactLevelChange.user),
         selectinload(Case.people).joinedload(Person.acting_for),
         selectinload(Case.contacts).joinedload(ContactLogEntry.user),
@@ -66,13 +70,16 @@ def case_for_change(case_id: int, user: User) -> Case:
     return case
 
 
-def person_for_change(case: Case, person_id: int) -> Person:
-    person = db.session.scalars(
-        select(Person).where(Person.id == person_id, Person.case_id == case.id)
-    ).one_or_none()
-    if person is None:
+def case_in_region(case_id: int, region_id: int) -> Case:
+    """A case of the region (an API client's), with its offender and sentence; 404 otherwise."""
+    case = db.session.scalar(
+        select(Case)
+        .where(Case.id == case_id, Case.region_id == region_id)
+        .options(joinedload(Case.offender), joinedload(Case.sentence))
+    )
+    if case is None:
         abort(404)
-    return person
+    return case
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,16 @@ class CaseRow:
     allocated_vlo_active: bool | None
     team_name: str
     next_deadline: date | None = None
+
+
+def next_open_due_on():
+    """A correlated subquery for a case list: the earliest open deadline of each case."""
+    return (
+        select(func.min(CaseDeadline.due_on))
+        .where(CaseDeadline.case_id == Case.id, CaseDeadline.status == DeadlineStatus.OPEN)
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 SORTS = {
@@ -128,7 +145,7 @@ def _list_statement(user: User, *, search: str | None, status: str | None) -> Se
         statement = statement.where(Case.status == status)
     if search:
         term = search.strip()
-        like = f"%{_escape_like(term)}%"
+        like = contains(term)
         statement = statement.where(
             or_(
                 Offender.crn == term.upper(),
@@ -140,10 +157,6 @@ def _list_statement(user: User, *, search: str | None, status: str | None) -> Se
             )
         )
     return statement
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_cases(
@@ -168,45 +181,28 @@ def list_cases(
         statement = statement.where(Case.allocated_vlo_id.is_(None))
     if team_id is not None:
         statement = statement.where(Case.team_id == team_id)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     order = []
     if unallocated_first:
         order.append(Case.allocated_vlo_id.is_not(None))
     columns = SORTS.get(sort, SORTS["offender"])
     order.extend((column.desc() if descending else column.asc()).nulls_last() for column in columns)
     order.append(Case.id)
-    page = max(1, page)
-    rows = db.session.execute(statement.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(
-        rows=[
-            CaseRow(
-                id=row.id,
-                offender_name=f"{row.first_name} {row.last_name}",
-                crn=row.crn,
-                scheme_label=Scheme(row.scheme).label,
-                status=row.status,
-                victims=row.victims,
-                referral_received_on=row.referral_received_on,
-                allocated_vlo_name=row.vlo_name,
-                allocated_vlo_active=row.vlo_active,
-                team_name=row.team_name,
-                next_deadline=row.next_due,
-            )
-            for row in rows
-        ],
-        total=total,
-        page=page,
-        per_page=per_page,
-    )
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_case_row)
 
 
-def team_vlos(team_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.team_id == team_id, User.role == Role.VLO.value, User.active.is_(True))
-            .order_by(User.name)
-        )
+def _case_row(row) -> CaseRow:
+    return CaseRow(
+        id=row.id,
+        offender_name=f"{row.first_name} {row.last_name}",
+        crn=row.crn,
+        scheme_label=Scheme(row.scheme).label,
+        status=row.status,
+        victims=row.victims,
+        referral_received_on=row.referral_received_on,
+        allocated_vlo_name=row.vlo_name,
+        allocated_vlo_active=row.vlo_active,
+        team_name=row.team_name,
+        next_deadline=row.next_due,
     )
 
 
@@ -222,3 +218,95 @@ def open_case_for_offender(offender_id: int, region_id: int) -> Case | None:
             Case.status == CaseStatus.OPEN.value,
         )
     )
+
+
+# -- tasks, each with its case ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    title: str
+    status: str
+    due_on: date
+    case_id: int
+    offender_name: str
+    crn: str
+    assigned_to_name: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return TaskStatus(self.status).label
+
+
+def _task_rows(user: User) -> Select:
+    """A task row carries its due date and its case's offender, joined in, so a page never loads
+    them one by one."""
+    assignee = aliased(User)
+    statement = (
+        select(
+            Task.id,
+            Task.title,
+            Task.status,
+            CaseDeadline.due_on,
+            Case.id.label("case_id"),
+            Offender.first_name,
+            Offender.last_name,
+            Offender.crn,
+            assignee.name.label("assigned_to_name"),
+        )
+        .select_from(Task)
+        .join(CaseDeadline, Task.deadline_id == CaseDeadline.id)
+        .join(Case, Task.case_id == Case.id)
+        .join(Offender, Case.offender_id == Offender.id)
+        .outerjoin(assignee, Task.assigned_to_id == assignee.id)
+    )
+    return scope(statement, user)
+
+
+def _task_row(row) -> TaskRow:
+    return TaskRow(
+        id=row.id,
+        title=row.title,
+        status=row.status,
+        due_on=row.due_on,
+        case_id=row.case_id,
+        offender_name=f"{row.first_name} {row.last_name}",
+        crn=row.crn,
+        assigned_to_name=row.assigned_to_name,
+    )
+
+
+def _task_page(statement: Select, page: int, per_page: int) -> Page[TaskRow]:
+    """Soonest due first: two queries whatever the number of tasks."""
+    order = (CaseDeadline.due_on, Task.id)
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_task_row)
+
+
+def my_tasks(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
+    """The user's open tasks."""
+    statement = _task_rows(user).where(Task.assigned_to_id == user.id, Task.status == TaskStatus.OPEN)
+    return _task_page(statement, page, per_page)
+
+
+def team_overdue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
+    """The team's open tasks past their due date, whoever has them (the queue's too)."""
+    statement = _task_rows(user).where(
+        Task.team_id == user.team_id, Task.status == TaskStatus.OPEN, CaseDeadline.due_on < clock.today()
+    )
+    return _task_page(statement, page, per_page)
+
+
+def team_queue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
+    """The team's open tasks that nobody has yet."""
+    statement = _task_rows(user).where(
+        Task.team_id == user.team_id, Task.status == TaskStatus.OPEN, Task.assigned_to_id.is_(None)
+    )
+    return _task_page(statement, page, per_page)
+
+
+def task_row(task_id: int, user: User) -> TaskRow:
+    row = db.session.execute(_task_rows(user).where(Task.id == task_id)).one_or_none()
+    if row is None:
+        abort(404)
+    return _task_row(row)

@@ -1,4 +1,7 @@
-"""Changes to cases: intake, scheme, sentence dates, allocation, contacts. Flush, never commit."""
+"""Changes to cases: opening one, its scheme, sentence dates, allocation, contacts. Flush, never
+commit. A case's work (deadlines and tasks) follows every change through victims.work.services.
+
+Referrals arrive through victims.intake, which opens cases here and records their people."""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from datetime import date, datetime
 
 from victims import clock
 from victims.audit import services as audit
+from victims.cases import queries
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.clock import LONDON
-from victims.deadlines import services as deadlines
 from victims.domain import eligibility
+from victims.domain.deadlines import DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
@@ -22,19 +26,11 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
+from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
-from victims.people import services as people
+from victims.refusals import Refused
 from victims.staff.models import User
 from victims.work import services as work
-
-
-class ChangeRefused(Exception):
-    """A change that the rules do not allow, with the message to show."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass
@@ -65,7 +61,7 @@ def assess(offence_category: str, sentence_type: str, length_months: int | None)
             OffenceCategory(offence_category), SentenceType(sentence_type), length_months
         )
     except ValueError as error:
-        raise ChangeRefused(f"Check the sentence: {error}", field="sentence_type") from None
+        raise Refused(f"Check the sentence: {error}", field="sentence_type") from None
 
 
 def decide_at_intake(
@@ -76,16 +72,16 @@ def decide_at_intake(
     computed = assess(sentence.offence_category, sentence.sentence_type, sentence.length_months)
     if not offer_scheme:
         if not computed.eligible:
-            raise ChangeRefused(computed.reason, field="offence_category")
+            raise Refused(computed.reason, field="offence_category")
         return EligibilityDecision(computed)
     if user is None:
-        raise ChangeRefused("Only an SPO can offer a different scheme", field="offence_category")
+        raise Refused("Only an SPO can offer a different scheme", field="offence_category")
     try:
         return eligibility.override(computed, Scheme(offer_scheme), offer_reason or "", Role(user.role))
     except eligibility.OverrideNotAllowedError:
-        raise ChangeRefused("Only an SPO can offer a different scheme", field="offence_category") from None
+        raise Refused("Only an SPO can offer a different scheme", field="offence_category") from None
     except ValueError as error:
-        raise ChangeRefused(str(error).capitalize(), field="offer_reason") from None
+        raise Refused(str(error).capitalize(), field="offer_reason") from None
 
 
 def _keep_computed(case: Case, computed: Eligibility) -> None:
@@ -111,22 +107,19 @@ def open_case(
     referral_received_on: date,
     team_id: int,
     region_id: int,
-    first_person: people.PersonDetails,
-    first_preferences: people.Preferences,
     user: User | None,
     offer_scheme: str | None = None,
     offer_reason: str | None = None,
 ) -> Case:
     """Open a case in the scheme worked out from the offence and sentence, or (an SPO only)
-    in the scheme they chose with a reason. Refused before anything is written.
+    in the scheme they chose with a reason, with its deadlines. Refused before anything is
+    written. Its people are recorded by the caller (victims.intake.services).
 
     `user` is None for a referral through the API: the case then waits in the team's queue."""
-    from victims.cases.queries import find_offender_by_crn, open_case_for_offender
-
     decision = decide_at_intake(sentence, user, offer_scheme, offer_reason)
     scheme = decision.scheme
     assert scheme is not None  # decide_at_intake refuses "not eligible"
-    record = find_offender_by_crn(offender.crn)
+    record = queries.find_offender_by_crn(offender.crn)
     if record is None:
         record = Offender(
             crn=offender.crn.upper(),
@@ -138,10 +131,8 @@ def open_case(
         )
         db.session.add(record)
         db.session.flush()
-    elif open_case_for_offender(record.id, region_id) is not None:
-        raise ChangeRefused(
-            "This offender already has an open case in your region – find it by CRN", field="crn"
-        )
+    elif queries.open_case_for_offender(record.id, region_id) is not None:
+        raise Refused("This offender already has an open case in your region – find it by CRN", field="crn")
     sentence_record = Sentence(
         offender_id=record.id,
         offence=sentence.offence,
@@ -168,7 +159,7 @@ def open_case(
     _keep_override(case, decision, user)
     db.session.add(case)
     db.session.flush()
-    audit.record("case_opened", "case", case.id, case_id=case.id, region_id=region_id)
+    audit.record("case_opened", "case", case.id, case_id=case.id, region_id=region_id, user=user)
     if decision.override is not None:
         audit.record(
             "scheme_overridden",
@@ -180,9 +171,22 @@ def open_case(
             details=_scheme_details(None, scheme.value, decision.computed),
             user=user,
         )
-    people.add_person(case, first_person, user, first_preferences, new_case=True)
-    deadlines.refresh_case_deadlines(case, sentence_record, "Case opened", user)
+    refresh_deadlines(case, sentence_record, "Case opened", user)
     return case
+
+
+def refresh_deadlines(case: Case, sentence: Sentence, reason: str, user: User | None = None):
+    """The case's deadlines after a change of its scheme or dates (victims.work.services)."""
+    inputs = DeadlineInputs(
+        sentence_date=sentence.sentence_date,
+        referral_date=case.referral_received_on,
+        release_dates=sentence.dates(),
+    )
+    return work.refresh_case_deadlines(case, Scheme(case.scheme), inputs, reason, user)
+
+
+def record_viewed(case: Case, user: User) -> None:
+    audit.record("case_viewed", "case", case.id, case_id=case.id, region_id=case.region_id, user=user)
 
 
 def _scheme_details(old: str | None, new: str, computed: Eligibility) -> dict:
@@ -208,12 +212,12 @@ def change_scheme(case: Case, scheme: str, reason: str, user: User) -> None:
     The scheme decides which deadlines apply, so they are worked out again: deadlines of the
     old scheme that no longer apply are cancelled (with history), the new scheme's added."""
     if Role(user.role) is not Role.SPO:
-        raise ChangeRefused("Only an SPO can change the scheme", field="scheme")
+        raise Refused("Only an SPO can change the scheme", field="scheme")
     chosen, reason = Scheme(scheme), reason.strip()
     if not reason:
-        raise ChangeRefused("Enter the reason for changing the scheme", field="reason")
+        raise Refused("Enter the reason for changing the scheme", field="reason")
     if chosen.value == case.scheme:
-        raise ChangeRefused(f"The case is already in the scheme ‘{chosen.label}’", field="scheme")
+        raise Refused(f"The case is already in the scheme ‘{chosen.label}’", field="scheme")
     computed = computed_eligibility(case)
     previous = case.scheme
     _keep_computed(case, computed)
@@ -236,7 +240,7 @@ def change_scheme(case: Case, scheme: str, reason: str, user: User) -> None:
         details=_scheme_details(previous, chosen.value, computed),
         user=user,
     )
-    deadlines.refresh_case_deadlines(case, case.sentence, f"Scheme changed to {chosen.label}", user)
+    refresh_deadlines(case, case.sentence, f"Scheme changed to {chosen.label}", user)
 
 
 def change_sentence_dates(
@@ -275,17 +279,15 @@ def change_sentence_dates(
             user=user,
         )
         names = ", ".join(change.field.upper() for change in changes)
-        deadlines.refresh_case_deadlines(
-            case, sentence, f"{names} changed ({DateSource(source).label.lower()})", user
-        )
+        refresh_deadlines(case, sentence, f"{names} changed ({DateSource(source).label.lower()})", user)
     return changes
 
 
 def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
     if vlo.role != Role.VLO or vlo.team_id != case.team_id or not vlo.active:
-        raise ChangeRefused("Choose a victim liaison officer in this team", field="vlo")
+        raise Refused("Choose a victim liaison officer in this team", field="vlo")
     if case.allocated_vlo_id == vlo.id:
-        raise ChangeRefused(f"The case is already allocated to {vlo.name}", field="vlo")
+        raise Refused(f"The case is already allocated to {vlo.name}", field="vlo")
     previous = case.allocated_vlo_id
     case.allocated_vlo_id = vlo.id
     db.session.flush()
@@ -298,6 +300,7 @@ def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
         region_id=case.region_id,
         reason=reason,
         details={"from_user_id": previous, "to_user_id": vlo.id},
+        user=user,
     )
 
 
@@ -312,9 +315,9 @@ def add_contact(
     user: User,
 ) -> ContactLogEntry:
     if person_id is not None and person_id not in {person.id for person in case.people}:
-        raise ChangeRefused("Choose a person on this case", field="person")
+        raise Refused("Choose a person on this case", field="person")
     if occurred_at > clock.utcnow():
-        raise ChangeRefused("The date of the contact must be today or in the past", field="occurred_on")
+        raise Refused("The date of the contact must be today or in the past", field="occurred_on")
     entry = ContactLogEntry(
         case_id=case.id,
         person_id=person_id,
@@ -328,10 +331,9 @@ def add_contact(
     db.session.add(entry)
     db.session.flush()
     if direction == Direction.OUTBOUND and person_id is not None:
-        # Until letters exist (issue 4), the first contact made with a victim meets the
-        # initial-contact deadline.
-        for code in deadlines.initial_contact_codes():
-            deadlines.meet(case.id, code, occurred_at.astimezone(LONDON).date())
+        # The first contact made with a victim meets the initial-contact deadline.
+        for code in INITIAL_CONTACT_CODES:
+            work.meet(case.id, code, occurred_at.astimezone(LONDON).date(), user)
     audit.record(
         "contact_added",
         "contact_log_entry",
@@ -339,5 +341,6 @@ def add_contact(
         case_id=case.id,
         region_id=case.region_id,
         details={"method": method, "direction": direction, "person_id": person_id},
+        user=user,
     )
     return entry

@@ -5,17 +5,21 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
-from victims.audit import services as audit
 from victims.cases import queries, services
 from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SchemeForm, SentenceDatesForm
-from victims.conflicts import ConflictRow, conflict_rows, stale, take_current_version
-from victims.deadlines import queries as deadline_queries
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role, Scheme
 from victims.extensions import db
-from victims.forms import options
+from victims.intake import services as intake
+from victims.letters import queries as letter_queries
 from victims.people.forms import person_details_from, preferences_from
-from victims.security import allowed
-from victims.staff.models import User
+from victims.prerelease import queries as prerelease_queries
+from victims.refusals import Refused
+from victims.staff import queries as staff_queries
+from victims.web.conflicts import ConflictRow, conflict_rows, stale, take_current_version
+from victims.web.forms import options
+from victims.web.paging import page_number
+from victims.web.security import allowed
+from victims.work import queries as work_queries
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -27,15 +31,11 @@ def _list_args() -> dict:
     sort = request.args.get("sort", "offender")
     if sort not in queries.SORTS:
         sort = "offender"
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
     return {
         "search": (request.args.get("q") or "").strip()[:100] or None,
         "sort": sort,
         "descending": request.args.get("order") == "desc",
-        "page": page,
+        "page": page_number(),
         "per_page": current_app.config["CASELOAD_PAGE_SIZE"],
     }
 
@@ -81,7 +81,7 @@ def new_case():
     if form.validate_on_submit():
         offer_scheme, offer_reason = form.chosen_scheme()
         try:
-            case = services.open_case(
+            case = intake.open_case(
                 offender=services.OffenderDetails(
                     crn=form.crn.data.strip().upper(),
                     prison_number=(form.prison_number.data or "").strip().upper() or None,
@@ -104,13 +104,11 @@ def new_case():
                 referral_received_on=form.referral_received_on.data,
                 team_id=current_user.team_id,
                 region_id=current_user.region_id,
-                first_person=person_details_from(form),
-                first_preferences=preferences_from(form),
+                victims=[(person_details_from(form), preferences_from(form))],
                 user=current_user,
             )
-        except services.ChangeRefused as refused:
-            field = getattr(form, refused.field or "crn", None) or form.offence_category
-            field.errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "offence_category")
         else:
             flash("Case opened", "success")
             return redirect(url_for("cases.case", case_id=case.id))
@@ -121,18 +119,17 @@ def new_case():
 @allowed(*READERS)
 def case(case_id: int):
     record = queries.case_for_page(case_id, current_user)
-    audit.record("case_viewed", "case", record.id, case_id=record.id, region_id=record.region_id)
-    overridden_by = (
-        db.session.get(User, record.scheme_overridden_by_id) if record.scheme_overridden_by_id else None
-    )
+    services.record_viewed(record, current_user)
     return render_template(
         "cases/case.html",
         case=record,
-        scheme_overridden_by=overridden_by,
         computed_scheme_label=Scheme(record.computed_scheme).label
         if record.computed_scheme
         else "Not eligible",
-        deadlines=deadline_queries.for_case(record.id),
+        deadlines=work_queries.deadlines_for_case(record.id),
+        work=work_queries.work_for_case(record.id),
+        letters=letter_queries.for_case(record.id),
+        prerelease=prerelease_queries.for_case_page(record),
         sentence_dates=SENTENCE_DATES,
         today=clock.today(),
         can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
@@ -187,7 +184,7 @@ def change_scheme(case_id: int):
         abort(404)
     try:
         computed = services.computed_eligibility(record)
-    except services.ChangeRefused:  # a sentence recorded before its details were checked
+    except Refused:  # a sentence recorded before its details were checked
         computed = None
     form = SchemeForm()
     form.scheme.choices = options(
@@ -213,8 +210,8 @@ def change_scheme(case_id: int):
         else:
             try:
                 services.change_scheme(record, form.scheme.data, form.reason.data, current_user)
-            except services.ChangeRefused as refused:
-                (getattr(form, refused.field or "scheme", None) or form.scheme).errors.append(refused.message)
+            except Refused as refused:
+                refused.show_on(form, "scheme")
             except StaleDataError:
                 db.session.rollback()
                 return _raced("cases.change_scheme", case_id)
@@ -232,7 +229,7 @@ def change_scheme(case_id: int):
 @allowed(Role.SPO)
 def allocate(case_id: int):
     record = queries.case_for_change(case_id, current_user)
-    vlos = queries.team_vlos(record.team_id)
+    vlos = staff_queries.team_vlos(record.team_id)
     form = AllocateForm()
     form.vlo.choices = options([(str(vlo.id), vlo.name) for vlo in vlos], "Choose a victim liaison officer")
     if request.method == "GET":
@@ -246,11 +243,11 @@ def allocate(case_id: int):
             conflict = [ConflictRow("Allocated to", current, chosen)]
             take_current_version(form, record)
         else:
-            vlo = db.session.get(User, int(form.vlo.data))
+            vlo = staff_queries.find_user(int(form.vlo.data))
             try:
                 services.allocate(record, vlo, form.reason.data.strip(), current_user)
-            except services.ChangeRefused as refused:
-                form.vlo.errors.append(refused.message)
+            except Refused as refused:
+                refused.show_on(form, "vlo")
             except StaleDataError:
                 db.session.rollback()
                 return _raced("cases.allocate", case_id)
@@ -281,8 +278,8 @@ def add_contact(case_id: int):
                 person_id=int(form.person.data) if form.person.data else None,
                 user=current_user,
             )
-        except services.ChangeRefused as refused:
-            getattr(form, refused.field or "summary").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "summary")
         else:
             flash("Contact added", "success")
             return redirect(url_for("cases.case", case_id=record.id, _anchor="contacts"))

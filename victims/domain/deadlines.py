@@ -195,18 +195,8 @@ class OffenderEvent(Labelled):
     DEATH_IN_CUSTODY = "death_in_custody", "Died in custody"
 
 
-@dataclass(frozen=True)
-class EventWork:
-    """The task an event creates, and the rule that sets its deadline."""
-
-    event: OffenderEvent
-    task: str
-    rule_code: str
-    # The event changes release dates, so every deadline derived from them is recomputed.
-    recomputes_deadlines: bool = False
-
-
-def _event_code(event: OffenderEvent) -> str:
+def event_code(event: OffenderEvent) -> str:
+    """The rule code of the deadline an offender event's task has."""
     return f"event_{event.value}"
 
 
@@ -244,19 +234,9 @@ _EVENT_DEFAULTS: tuple[tuple[OffenderEvent, str, int], ...] = (
 )
 
 EVENT_RULES: tuple[DeadlineRule, ...] = tuple(
-    DeadlineRule(_event_code(event), task, days, Unit.WORKING_DAYS, Side.AFTER, Anchor.EVENT_DATE)
+    DeadlineRule(event_code(event), task, days, Unit.WORKING_DAYS, Side.AFTER, Anchor.EVENT_DATE)
     for event, task, days in _EVENT_DEFAULTS
 )
-
-EVENT_WORK: dict[OffenderEvent, EventWork] = {
-    event: EventWork(
-        event,
-        task,
-        _event_code(event),
-        recomputes_deadlines=event is OffenderEvent.RELEASE_DATE_CHANGE,
-    )
-    for event, task, _days in _EVENT_DEFAULTS
-}
 
 # Work that comes from what happens to a letter or a request rather than to the offender.
 CONTACT_LOST = "contact_lost"
@@ -380,7 +360,8 @@ class DeadlineInputs:
         return earliest_release_date(self.release_dates)
 
     def anchor(self, anchor: Anchor) -> date | None:
-        """The date a rule counts from, if known (events have none here: see event_task)."""
+        """The date a rule counts from, if known (an offender event's is the day it is recorded:
+        victims.domain.work.event_deadline)."""
         values: dict[Anchor, date | None] = {
             Anchor.SENTENCE_DATE: self.sentence_date,
             Anchor.REFERRAL_DATE: self.referral_date,
@@ -434,50 +415,6 @@ def compute(code: str, counted_from: date, rules: RuleSet, calendar: WorkingDayC
     )
 
 
-def referral_due(sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
-    return compute(REFERRAL, sentence_date, rules, calendar)
-
-
-def initial_contact_due(referral_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
-    return compute(INITIAL_CONTACT, referral_date, rules, calendar)
-
-
-def initial_contact_from_sentence_due(
-    sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar
-) -> Deadline:
-    return compute(INITIAL_CONTACT_FROM_SENTENCE, sentence_date, rules, calendar)
-
-
-def vns_initial_contact_due(sentence_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
-    return compute(VNS_INITIAL_CONTACT, sentence_date, rules, calendar)
-
-
-def pre_release_window_opens(
-    earliest_release: date, rules: RuleSet, calendar: WorkingDayCalendar
-) -> Deadline:
-    return compute(PRE_RELEASE_WINDOW, earliest_release, rules, calendar)
-
-
-def licence_representations_due(
-    earliest_release: date, rules: RuleSet, calendar: WorkingDayCalendar
-) -> Deadline:
-    return compute(LICENCE_REPRESENTATIONS, earliest_release, rules, calendar)
-
-
-def licence_outcome_due(licence_issue_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
-    return compute(LICENCE_OUTCOME, licence_issue_date, rules, calendar)
-
-
-def annual_update_due(last_contact_date: date, rules: RuleSet, calendar: WorkingDayCalendar) -> Deadline:
-    return compute(ANNUAL_UPDATE, last_contact_date, rules, calendar)
-
-
-def parole_reconsideration_ends(
-    parole_decision_date: date, rules: RuleSet, calendar: WorkingDayCalendar
-) -> Deadline:
-    return compute(PAROLE_RECONSIDERATION, parole_decision_date, rules, calendar)
-
-
 def compute_all(
     inputs: DeadlineInputs,
     rules: RuleSet,
@@ -506,66 +443,19 @@ class DeadlineChange(NamedTuple):
     new_due: date | None
 
 
-def recompute(
-    old_inputs: DeadlineInputs,
-    new_inputs: DeadlineInputs,
-    rules: RuleSet,
-    calendar: WorkingDayCalendar,
-    codes: Iterable[str] | None = None,
-) -> list[DeadlineChange]:
-    """The deadlines that change when the dates change (old and new due dates), in rule order.
+class Urgency(Labelled):
+    """How close an open deadline is, as a tag on screen says it."""
 
-    A deadline that appears (its date became known) has old_due None; one that disappears has
-    new_due None. Unchanged deadlines are left out. The caller keeps the old values in history.
-    """
-    chosen = [rule.code for rule in CASE_RULES] if codes is None else list(codes)
-    before = compute_all(old_inputs, rules, calendar, chosen)
-    after = compute_all(new_inputs, rules, calendar, chosen)
-    changes: list[DeadlineChange] = []
-    for code in chosen:
-        old_due = before[code].due if code in before else None
-        new_due = after[code].due if code in after else None
-        if old_due != new_due:
-            changes.append(DeadlineChange(code, old_due, new_due))
-    return changes
-
-
-@dataclass(frozen=True)
-class EventTask:
-    """The work an offender event creates: the task and its deadline."""
-
-    event: OffenderEvent
-    task: str
-    deadline: Deadline
-    recomputes_deadlines: bool
-
-
-def event_task(
-    event: OffenderEvent, recorded_on: date, rules: RuleSet, calendar: WorkingDayCalendar
-) -> EventTask:
-    """The task an event creates, due by its rule counted from the day the event was recorded."""
-    work = EVENT_WORK[event]
-    return EventTask(
-        event=event,
-        task=work.task,
-        deadline=compute(work.rule_code, recorded_on, rules, calendar),
-        recomputes_deadlines=work.recomputes_deadlines,
-    )
-
-
-class DeadlineStatus(Labelled):
     OVERDUE = "overdue", "Overdue"
     DUE_SOON = "due_soon", "Due soon"
     ON_TRACK = "on_track", "On track"
 
 
-def status(
-    due: date, today: date, calendar: WorkingDayCalendar, warn_working_days: int = 5
-) -> DeadlineStatus:
+def urgency(due: date, today: date, calendar: WorkingDayCalendar, warn_working_days: int = 5) -> Urgency:
     """Overdue once the due date has passed; due soon on the day and within the warning period
     (due no more than `warn_working_days` working days after today); otherwise on track."""
     if today > due:
-        return DeadlineStatus.OVERDUE
+        return Urgency.OVERDUE
     if calendar.working_days_between(today, due) <= warn_working_days:
-        return DeadlineStatus.DUE_SOON
-    return DeadlineStatus.ON_TRACK
+        return Urgency.DUE_SOON
+    return Urgency.ON_TRACK

@@ -42,6 +42,59 @@ class LetterType(Labelled):
     CASE_CLOSURE = "case_closure", "Case closure"
 
 
+class LetterStatus(Labelled):
+    """A letter's life: drafted and edited; waiting for a second person when its writer must have
+    letters countersigned; approved (its PDF made, its sending queued); sent (Notify took it);
+    failed (Notify refused it, or it failed a check when it was about to go); cancelled."""
+
+    DRAFT = "draft", "Draft"
+    AWAITING_COUNTERSIGN = "awaiting_countersign", "Waiting for countersigning"
+    APPROVED = "approved", "Approved, sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not sent"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+EDITABLE = frozenset({LetterStatus.DRAFT, LetterStatus.FAILED})
+
+
+class DeliveryStatus(Labelled):
+    """What became of a sent letter or email: GOV.UK Notify's statuses for letters and emails,
+    and returned mail (recorded here by a person: Notify does not know of it)."""
+
+    CREATED = "created", "Created"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    PERMANENT_FAILURE = "permanent-failure", "Not delivered"
+    TEMPORARY_FAILURE = "temporary-failure", "Not delivered yet"
+    TECHNICAL_FAILURE = "technical-failure", "Not sent: a technical problem"
+    PENDING_VIRUS_CHECK = "pending-virus-check", "Being checked"
+    VIRUS_SCAN_FAILED = "virus-scan-failed", "Not sent: failed the virus check"
+    VALIDATION_FAILED = "validation-failed", "Not sent: failed Notify's checks"
+    ACCEPTED = "accepted", "Accepted for printing"
+    RECEIVED = "received", "Received by the printer"
+    CANCELLED = "cancelled", "Cancelled"
+    RETURNED_LETTER = "returned-letter", "Returned"
+
+
+# Nothing more will happen to a notification in one of these.
+FINAL_DELIVERY = frozenset(
+    {
+        DeliveryStatus.DELIVERED,
+        DeliveryStatus.PERMANENT_FAILURE,
+        DeliveryStatus.TEMPORARY_FAILURE,
+        DeliveryStatus.TECHNICAL_FAILURE,
+        DeliveryStatus.VALIDATION_FAILED,
+        DeliveryStatus.VIRUS_SCAN_FAILED,
+        DeliveryStatus.CANCELLED,
+        DeliveryStatus.RECEIVED,
+        DeliveryStatus.RETURNED_LETTER,
+    }
+)
+# The victim cannot be reached the way the letter went.
+CONTACT_LOST_DELIVERY = frozenset({DeliveryStatus.PERMANENT_FAILURE})
+
+
 UNWANTED_CONTACT = "unwanted_contact"
 # The letter types that must carry the "If the offender contacts you" section (SPEC §6).
 NEEDS_UNWANTED_CONTACT = frozenset({LetterType.INITIAL_CONTACT, LetterType.PRE_RELEASE})

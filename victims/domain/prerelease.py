@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from victims.domain.vocabulary import Labelled
+
+# Someone not heard from for this long is offered pre-release contact again.
+QUIET_AFTER = timedelta(days=365)
 
 
 class ConditionType(Labelled):
@@ -119,3 +123,36 @@ def completion_problems(stages: Iterable[tuple[str, Stage]]) -> list[str]:
         elif stage is not Stage.TOLD:
             problems.append(f"{name}: the victim has not been told the outcome")
     return problems
+
+
+class ZoneStatus(Labelled):
+    """An exclusion-zone map: drawn and checked by its maker, then countersigned by an SPO."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for a senior probation officer"
+    COUNTERSIGNED = "countersigned", "Countersigned"
+
+
+@dataclass(frozen=True)
+class Contactable:
+    """What decides whether a person on a case should be offered pre-release contact again."""
+
+    person_id: int
+    opted_out: bool
+    contact_lost: bool
+    last_heard_from: datetime | None  # the last contact they made with the service
+
+
+def to_offer_contact_again(people: Iterable[Contactable], now: datetime) -> list[tuple[int, str]]:
+    """The people to consider offering contact again before release, with why: they opted out,
+    contact with them was lost, or they have not been heard from in the last 12 months."""
+    quiet_since = now - QUIET_AFTER
+    found = []
+    for person in people:
+        if person.opted_out:
+            found.append((person.person_id, "Opted out"))
+        elif person.contact_lost:
+            found.append((person.person_id, "Contact lost"))
+        elif person.last_heard_from is None or person.last_heard_from < quiet_since:
+            found.append((person.person_id, "Not heard from in the last 12 months"))
+    return found

@@ -33,6 +33,18 @@ class Stage(Labelled):
     OVERDUE = "overdue", "Overdue"
 
 
+class EmailStatus(Labelled):
+    """A reminder's email: not wanted (the recipient chose in-app only), waiting to go, gone,
+    given up on after its retries (shown to the team's SPO, who can try again), or no longer
+    worth sending (its work was done, or its recipient left)."""
+
+    NONE = "none", "Not sent by email"
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+    CANCELLED = "cancelled", "No longer needed"
+
+
 class Reason(Labelled):
     ASSIGNED = "assigned", "Your task"
     TEAM_QUEUE = "team_queue", "In your team’s queue"

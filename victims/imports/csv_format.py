@@ -2,7 +2,7 @@
 
 Rows with the same CRN form one referral, so the offender, sentence and referral columns are
 repeated on each of them and must agree. Each column maps onto a field of the API's referral
-(victims.api.definitions.REFERRAL), so a row is checked by exactly the rules the API applies.
+(victims.intake.definitions.REFERRAL), so a row is checked by exactly the rules the API applies.
 
 - The first row holds the column names. The columns of required fields must be there; the
   others may be left out. A column the service does not know is refused, so a misspelt name
@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from victims.api.definitions import SENTENCE_DATE_FIELDS
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     Channel,
@@ -31,6 +30,7 @@ from victims.domain.vocabulary import (
     Relationship,
     SentenceType,
 )
+from victims.intake.definitions import SENTENCE_DATE_FIELDS
 
 MAX_BYTES = 1024 * 1024
 

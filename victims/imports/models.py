@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from victims.crypto import EncryptedText
 from victims.extensions import db
 from victims.types import created_at_column
+
+# A checked file can be imported for this long; a forgotten one is deleted after a day.
+UPLOAD_LIFETIME = timedelta(hours=1)
+FORGET_AFTER = timedelta(days=1)
 
 
 class ReferralUpload(db.Model):

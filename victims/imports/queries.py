@@ -4,8 +4,7 @@ from sqlalchemy import select
 
 from victims import clock
 from victims.extensions import db
-from victims.imports.models import ReferralUpload
-from victims.imports.services import UPLOAD_LIFETIME
+from victims.imports.models import UPLOAD_LIFETIME, ReferralUpload
 from victims.staff.models import User
 
 

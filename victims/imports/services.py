@@ -1,34 +1,25 @@
-"""Checking an uploaded file of referrals and importing it, all or nothing. Flush, never commit."""
+"""Checking an uploaded file of referrals and importing it, all or nothing. Flush, never commit.
+
+A thin adapter over victims.intake: this reads the rows (victims.imports.csv_format), groups
+them into referrals by CRN and says what is wrong in the words of the file; intake checks and
+receives each referral exactly as it does one from the API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import delete, or_
 
 from victims import clock
-from victims.api import referrals
-from victims.api.definitions import REFERRAL
-from victims.api.schema import validate
-from victims.audit import services as audit
-from victims.cases import services as cases
-from victims.cases.queries import find_offender_by_crn, open_case_for_offender
 from victims.extensions import db
 from victims.imports import csv_format
 from victims.imports.csv_format import COLUMNS, Row
-from victims.imports.models import ReferralUpload
+from victims.imports.models import FORGET_AFTER, ReferralUpload
+from victims.intake import services as intake
+from victims.intake.definitions import REFERRAL
 from victims.staff.models import User
 
 MAX_VICTIMS = REFERRAL.fields["victims"].max_items  # type: ignore[attr-defined]
-# The sentence fields eligibility is worked out from: when one is wrong, it is not worked out.
-ELIGIBILITY_POINTERS = {
-    "/sentence/offence_category",
-    "/sentence/sentence_type",
-    "/sentence/length_months",
-}
-UPLOAD_LIFETIME = timedelta(hours=1)
-FORGET_AFTER = timedelta(days=1)
 
 
 @dataclass
@@ -73,14 +64,6 @@ class ImportFailed(Exception):
         self.line, self.message = line, message
 
 
-@dataclass(frozen=True)
-class Imported:
-    rows: int
-    referrals: int
-    cases_opened: int
-    cases_found: int
-
-
 def check(text: str, region_id: int) -> Preview:
     """Every row of the file with every reason it cannot be imported. Raises
     csv_format.FileRefused when the file as a whole cannot be read."""
@@ -88,11 +71,8 @@ def check(text: str, region_id: int) -> Preview:
     validated: dict[int, dict] = {}
     pointers: dict[int, set[str]] = {}
     for row in rows:
-        data, problems = validate(REFERRAL, row.referral())
+        data, problems = intake.check(row.referral())
         row.reasons.extend(csv_format.reason(problem.pointer, problem.detail) for problem in problems)
-        if not problems:
-            refusals = referrals.victim_refusals(data["victims"])
-            row.reasons.extend(csv_format.reason(refusal.pointer, refusal.detail) for refusal in refusals)
         validated[row.line] = data
         pointers[row.line] = {problem.pointer for problem in problems}
 
@@ -105,10 +85,7 @@ def check(text: str, region_id: int) -> Preview:
         _check_eligibility(group, validated[group[0].line], pointers[group[0].line])
         referral = Referral(crn=crn, rows=group)
         if "/offender/crn" not in pointers[group[0].line]:
-            offender = find_offender_by_crn(crn)
-            referral.existing_case = (
-                offender is not None and open_case_for_offender(offender.id, region_id) is not None
-            )
+            referral.existing_case = intake.has_open_case(crn, region_id)
         if not any(row.reasons for row in group):
             referral.data = {
                 **validated[group[0].line],
@@ -151,55 +128,23 @@ def _check_group(group: list[Row]) -> None:
 
 
 def _check_eligibility(group: list[Row], data: dict, wrong: set[str]) -> None:
-    sentence = data.get("sentence") or {}
-    if wrong & ELIGIBILITY_POINTERS or not (
-        sentence.get("offence_category") and sentence.get("sentence_type")
-    ):
-        return
-    try:
-        computed = cases.assess(
-            sentence["offence_category"], sentence["sentence_type"], sentence.get("length_months")
-        )
-    except cases.ChangeRefused as refused:
-        message = refused.message
-    else:
-        if computed.eligible:
-            return
-        message = f"Not eligible: {computed.reason}"
-    for row in group:
-        row.reasons.append(message)
+    why_not = intake.not_eligible(data, wrong)
+    if why_not:
+        for row in group:
+            row.reasons.append(why_not)
 
 
-def import_all(preview: Preview, user: User) -> Imported:
+def import_all(preview: Preview, user: User) -> intake.Received:
     """Every referral of a file with no problems, or ImportFailed (the caller rolls back)."""
     if not preview.ok or user.team_id is None:
         raise ImportFailed(0, "The file has problems")
-    opened = found = 0
-    for referral in preview.referrals:
-        assert referral.data is not None
-        try:
-            _case, created = referrals.receive(
-                referral.data, region_id=user.region_id, default_team_id=user.team_id, user=user
-            )
-        except referrals.ReferralRefused as refused:
-            line = referral.rows[0].line
-            raise ImportFailed(line, csv_format.reason(refused.pointer, refused.detail)) from None
-        opened, found = (opened + 1, found) if created else (opened, found + 1)
-    result = Imported(len(preview.rows), len(preview.referrals), opened, found)
-    audit.record(
-        "referrals_imported",
-        "referral_import",
-        None,
-        region_id=user.region_id,
-        details={
-            "rows": result.rows,
-            "referrals": result.referrals,
-            "cases_opened": result.cases_opened,
-            "cases_found": result.cases_found,
-        },
-        user=user,
-    )
-    return result
+    try:
+        return intake.receive_all(
+            [referral.data for referral in preview.referrals], user, rows=len(preview.rows)
+        )
+    except intake.ReferralRefused as refused:
+        line = preview.referrals[refused.index].rows[0].line
+        raise ImportFailed(line, csv_format.reason(refused.field or "/", refused.message)) from None
 
 
 def keep(text: str, preview: Preview, user: User) -> ReferralUpload:

@@ -12,7 +12,8 @@ from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.imports import csv_format, queries, services
 from victims.imports.forms import ImportForm, UploadForm
-from victims.security import allowed
+from victims.intake.services import Received
+from victims.web.security import allowed
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -109,7 +110,7 @@ def _failed(title: str, body: str, status: int = 422):
     return render_template("imports/failed.html", title=title, body=body), status
 
 
-def _done(result: services.Imported) -> str:
+def _done(result: Received) -> str:
     text = f"{result.referrals} referral{'' if result.referrals == 1 else 's'} imported"
     parts = []
     if result.cases_opened:

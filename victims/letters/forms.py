@@ -6,7 +6,7 @@ from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
 from victims.domain.letters import LetterType
-from victims.forms import options
+from victims.web.forms import options
 
 
 class NewLetterForm(FlaskForm):

@@ -7,28 +7,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
-from victims.domain.letters import LetterType, Section
+from victims.domain.letters import EDITABLE, DeliveryStatus, LetterStatus, LetterType, Section
 from victims.extensions import db
 from victims.staff.models import User
-from victims.types import UTCDateTime, Versioned, created_at_column
-
-# A letter's life: drafted and edited; waiting for a second person when its writer must have
-# letters countersigned; approved (its PDF made, its sending queued); sent (Notify took it);
-# failed (Notify refused it, or it failed a check when it was about to go); cancelled.
-DRAFT = "draft"
-AWAITING_COUNTERSIGN = "awaiting_countersign"
-APPROVED = "approved"
-SENT = "sent"
-FAILED = "failed"
-CANCELLED = "cancelled"
-STATUS_LABELS = {
-    DRAFT: "Draft",
-    AWAITING_COUNTERSIGN: "Waiting for countersigning",
-    APPROVED: "Approved, sending",
-    SENT: "Sent",
-    FAILED: "Not sent",
-    CANCELLED: "Cancelled",
-}
+from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
 
 def sections_to_json(sections: list[Section]) -> list[dict]:
@@ -89,7 +71,9 @@ class Letter(Versioned, db.Model):
     # both may identify the victim, so both are encrypted.
     sections_json: Mapped[str] = mapped_column(EncryptedText())
     facts_json: Mapped[str] = mapped_column(EncryptedText())
-    status: Mapped[str] = mapped_column(String(30), default=DRAFT)
+    status: Mapped[LetterStatus] = mapped_column(
+        enum_column(LetterStatus, "status", 30), default=LetterStatus.DRAFT
+    )
     created_at: Mapped[datetime] = created_at_column()
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = created_at_column()
@@ -107,7 +91,9 @@ class Letter(Versioned, db.Model):
     send_attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notify_id: Mapped[str | None] = mapped_column(String(64))
-    delivery_status: Mapped[str | None] = mapped_column(String(40))
+    delivery_status: Mapped[DeliveryStatus | None] = mapped_column(
+        enum_column(DeliveryStatus, "delivery_status", 40)
+    )
     delivery_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Why it was not sent, or came back (words for staff, never the letter's content).
     problem: Mapped[str | None] = mapped_column(String(300))
@@ -139,7 +125,7 @@ class Letter(Versioned, db.Model):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LetterStatus(self.status).label
 
     @property
     def reference(self) -> str:
@@ -148,4 +134,4 @@ class Letter(Versioned, db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in (DRAFT, FAILED)
+        return self.status in EDITABLE

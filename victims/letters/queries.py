@@ -8,9 +8,10 @@ from sqlalchemy.orm import joinedload
 
 from victims.cases.models import Case
 from victims.cases.queries import scope
+from victims.domain.letters import LetterStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.letters.models import AWAITING_COUNTERSIGN, CANCELLED, Letter
+from victims.letters.models import Letter, LetterTemplate
 from victims.people.models import Person
 from victims.staff.models import User
 
@@ -34,7 +35,7 @@ def for_case(case_id: int) -> list[tuple[Letter, str]]:
     rows = db.session.execute(
         select(Letter, Person.first_name, Person.last_name)
         .join(Person, Person.id == Letter.person_id)
-        .where(Letter.case_id == case_id, Letter.status != CANCELLED)
+        .where(Letter.case_id == case_id, Letter.status != LetterStatus.CANCELLED)
         .order_by(Letter.created_at.desc(), Letter.id.desc())
     ).all()
     return [(letter, f"{first} {last}") for letter, first, last in rows]
@@ -48,7 +49,12 @@ def awaiting_countersign(user: User) -> list[tuple[Letter, str]]:
         select(Letter, User.name)
         .join(Case, Case.id == Letter.case_id)
         .join(User, User.id == Letter.created_by_id)
-        .where(Case.team_id == user.team_id, Letter.status == AWAITING_COUNTERSIGN)
+        .where(Case.team_id == user.team_id, Letter.status == LetterStatus.AWAITING_COUNTERSIGN)
         .order_by(Letter.submitted_at, Letter.id)
     ).all()
     return [(letter, name) for letter, name in rows]
+
+
+def template_version(letter: Letter) -> int:
+    """The version of the template the letter was drafted from."""
+    return db.session.scalar(select(LetterTemplate.version).where(LetterTemplate.id == letter.template_id))

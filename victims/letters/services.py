@@ -7,65 +7,49 @@ sends a letter that fails the check (above all, an initial-contact or pre-releas
 its "If the offender contacts you" section).
 
 `send` commits, like the reminder sender: its claim must be committed before Notify is called.
+An approved letter is handed to a worker once the approval is committed (victims.jobs).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from victims import clock
+from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
-from victims.deadlines import services as deadlines
 from victims.domain import deadlines as deadline_rules
 from victims.domain import letters as rules
-from victims.domain.letters import LetterType, Section
+from victims.domain.letters import (
+    CONTACT_LOST_DELIVERY,
+    FINAL_DELIVERY,
+    DeliveryStatus,
+    LetterStatus,
+    LetterType,
+    Section,
+)
 from victims.domain.vocabulary import ContactLevel, Direction, Relationship, Role
+from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
 from victims.letters import defaults
-from victims.letters.models import (
-    APPROVED,
-    AWAITING_COUNTERSIGN,
-    CANCELLED,
-    DRAFT,
-    FAILED,
-    SENT,
-    Letter,
-    LetterTemplate,
-    sections_to_json,
-)
+from victims.letters.models import Letter, LetterTemplate, sections_to_json
+from victims.letters.pdf import PrintableLetter, render_pdf
 from victims.notify import gateway as notify
 from victims.notify import sending
 from victims.people.models import Person
+from victims.refusals import Refused
 from victims.staff.models import Team, User
+from victims.work import services as work
+
+log = logging.getLogger(__name__)
 
 FREE_SECTION_MAX = 3000  # characters in a section the VLO writes
 RELEASE_DATE_FIELDS = ("crd", "ard", "ped", "hdced", "prrd")
-# Notify's final statuses: nothing more will happen to the notification.
-FINAL_STATUSES = {
-    "delivered",
-    "permanent-failure",
-    "temporary-failure",
-    "technical-failure",
-    "validation-failed",
-    "virus-scan-failed",
-    "cancelled",
-    "received",
-    "returned-letter",  # recorded here from returned mail: never asked about again
-}
-CONTACT_LOST_STATUSES = {"permanent-failure"}
-
-
-class LetterRefused(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # -- templates -------------------------------------------------------------------------------------
@@ -109,7 +93,7 @@ def save_template_version(
     if not title.strip():
         problems.insert(0, "Enter the letter’s title")
     if problems:
-        raise LetterRefused("; ".join(problems))
+        raise Refused("; ".join(problems))
     latest = current_template(letter_type, language)
     row = LetterTemplate(
         letter_type=letter_type.value,
@@ -198,7 +182,7 @@ def _is_child(person: Person, on: date) -> bool:
 
 def start_draft(case: Case, person: Person, letter_type: LetterType, user: User) -> Letter:
     if person.case_id != case.id:
-        raise LetterRefused("Choose a person on this case", field="person")
+        raise Refused("Choose a person on this case", field="person")
     template = current_template(letter_type, person.language)
     now = clock.utcnow()
     letter = Letter(
@@ -210,7 +194,7 @@ def start_draft(case: Case, person: Person, letter_type: LetterType, user: User)
         channel=person.channel,
         template_id=template.id,
         title=template.title,
-        status=DRAFT,
+        status=LetterStatus.DRAFT,
         created_by_id=user.id,
         created_at=now,
         updated_at=now,
@@ -239,15 +223,15 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
     """Keep the VLO's words for the free sections. Locked sections are never taken from the
     form: a crafted request that sends one changes nothing."""
     if not letter.editable:
-        raise LetterRefused("This letter can no longer be changed")
+        raise Refused("This letter can no longer be changed")
     if channel not in ("post", "email"):
-        raise LetterRefused("Choose how the letter is sent", field="channel")
+        raise Refused("Choose how the letter is sent", field="channel")
     sections = []
     for section in letter.sections:
         if not section.locked and section.key in texts:
             body = texts[section.key].replace("\r\n", "\n").strip()
             if len(body) > FREE_SECTION_MAX:
-                raise LetterRefused(
+                raise Refused(
                     f"“{section.heading}” must be {FREE_SECTION_MAX} characters or fewer", field=section.key
                 )
             section = Section(section.key, section.heading, body, section.locked)
@@ -255,7 +239,7 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
     letter.sections = sections
     letter.large_print = large_print
     letter.channel = channel
-    letter.status = DRAFT
+    letter.status = LetterStatus.DRAFT
     letter.problem = None
     letter.updated_at = clock.utcnow()
     db.session.flush()
@@ -264,7 +248,7 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
 def refresh(letter: Letter, user: User) -> None:
     """Take the case's facts as they are now (the VLO has read the letter again)."""
     if not letter.editable:
-        raise LetterRefused("This letter can no longer be changed")
+        raise Refused("This letter can no longer be changed")
     case = db.session.get(Case, letter.case_id)
     letter.facts = current_facts(letter, letter_vlo(case, user))
     letter.updated_at = clock.utcnow()
@@ -330,7 +314,7 @@ def _require_passing(letter: Letter) -> list[rules.CheckResult]:
     results = check_letter(letter)
     if not passes(results):
         failed = [result.title for result in results if not result.passed]
-        raise LetterRefused("The letter has not passed the quality check: " + "; ".join(failed))
+        raise Refused("The letter has not passed the quality check: " + "; ".join(failed))
     return results
 
 
@@ -338,11 +322,11 @@ def approve(letter: Letter, user: User) -> bool:
     """The writer approves the letter. True when it is approved for sending; False when it now
     waits for countersigning (the writer must have a second person approve their letters)."""
     if not letter.editable:
-        raise LetterRefused("This letter has already been approved")
+        raise Refused("This letter has already been approved")
     _require_passing(letter)
     case = db.session.get(Case, letter.case_id)
     if user.requires_countersign:
-        letter.status = AWAITING_COUNTERSIGN
+        letter.status = LetterStatus.AWAITING_COUNTERSIGN
         letter.submitted_at = clock.utcnow()
         db.session.flush()
         audit.record(
@@ -355,13 +339,13 @@ def approve(letter: Letter, user: User) -> bool:
 
 def countersign(letter: Letter, user: User) -> None:
     """A second person — an SPO of the team, never the writer — approves the letter."""
-    if letter.status != AWAITING_COUNTERSIGN:
-        raise LetterRefused("This letter is not waiting for countersigning")
+    if letter.status != LetterStatus.AWAITING_COUNTERSIGN:
+        raise Refused("This letter is not waiting for countersigning")
     case = db.session.get(Case, letter.case_id)
     if user.role != Role.SPO or user.team_id != case.team_id:
-        raise LetterRefused("Only a senior probation officer of the team can countersign")
+        raise Refused("Only a senior probation officer of the team can countersign")
     if user.id == letter.created_by_id:
-        raise LetterRefused("Someone other than the letter’s writer must countersign it")
+        raise Refused("Someone other than the letter’s writer must countersign it")
     _require_passing(letter)
     letter.countersigned_by_id = user.id
     letter.countersigned_at = clock.utcnow()
@@ -370,19 +354,17 @@ def countersign(letter: Letter, user: User) -> None:
 
 def send_back(letter: Letter, user: User) -> None:
     """The SPO returns a letter waiting for countersigning to its writer as a draft."""
-    if letter.status != AWAITING_COUNTERSIGN:
-        raise LetterRefused("This letter is not waiting for countersigning")
-    letter.status = DRAFT
+    if letter.status != LetterStatus.AWAITING_COUNTERSIGN:
+        raise Refused("This letter is not waiting for countersigning")
+    letter.status = LetterStatus.DRAFT
     db.session.flush()
     audit.record("letter_sent_back", "letter", letter.id, case_id=letter.case_id, user=user)
 
 
 def _approve(letter: Letter, case: Case, user: User) -> None:
-    from victims.letters.pdf import render_pdf
-
     results = check_letter(letter)
     today = clock.today()
-    letter.status = APPROVED
+    letter.status = LetterStatus.APPROVED
     letter.approved_by_id = user.id
     letter.approved_at = clock.utcnow()
     letter.checks = {result.code: result.passed for result in results}
@@ -399,12 +381,13 @@ def _approve(letter: Letter, case: Case, user: User) -> None:
         details={"countersigned_by": letter.countersigned_by_id},
         user=user,
     )
+    jobs.enqueue("letters.send", letter.id)
 
 
 def cancel(letter: Letter, user: User) -> None:
-    if letter.status not in (DRAFT, FAILED, AWAITING_COUNTERSIGN):
-        raise LetterRefused("This letter cannot be cancelled now")
-    letter.status = CANCELLED
+    if letter.status not in (LetterStatus.DRAFT, LetterStatus.FAILED, LetterStatus.AWAITING_COUNTERSIGN):
+        raise Refused("This letter cannot be cancelled now")
+    letter.status = LetterStatus.CANCELLED
     db.session.flush()
     audit.record("letter_cancelled", "letter", letter.id, case_id=letter.case_id, user=user)
 
@@ -415,9 +398,7 @@ def cancel(letter: Letter, user: User) -> None:
 NO_HEADING = {"opening", "sign_off"}
 
 
-def printable(letter: Letter, on: date | None = None):
-    from victims.letters.pdf import PrintableLetter
-
+def printable(letter: Letter, on: date | None = None) -> PrintableLetter:
     today = on or clock.today()
     facts = letter.facts
     case = db.session.get(Case, letter.case_id)
@@ -449,9 +430,16 @@ def pdf_bytes(letter: Letter) -> bytes:
     """The exact PDF approved (and sent), or for a draft a preview as it would print today."""
     if letter.pdf_base64:
         return base64.b64decode(letter.pdf_base64)
-    from victims.letters.pdf import render_pdf
-
     return render_pdf(printable(letter))
+
+
+def pdf_for(letter: Letter, case: Case, user: User) -> bytes:
+    """The letter's PDF for a person to read: it carries the address, so it is recorded."""
+    content = pdf_bytes(letter)
+    audit.record(
+        "letter_pdf_viewed", "letter", letter.id, case_id=case.id, region_id=case.region_id, user=user
+    )
+    return content
 
 
 def email_body(letter: Letter) -> str:
@@ -479,7 +467,7 @@ def _claim(letter_id: int) -> bool:
     return sending.claim(
         letter_id,
         status=Letter.status,
-        waiting=APPROVED,
+        waiting=LetterStatus.APPROVED,
         claimed_until=Letter.send_claimed_until,
         attempts=Letter.send_attempts,
         also={Letter.version: Letter.version + 1},
@@ -490,14 +478,14 @@ def send(letter_id: int) -> SendOutcome:
     """Send an approved letter through Notify, once."""
     if not _claim(letter_id):
         status = db.session.scalar(select(Letter.status).where(Letter.id == letter_id))
-        if status == APPROVED:
+        if status == LetterStatus.APPROVED:
             return SendOutcome("busy", retry_in=current_app.config["REMINDER_EMAIL_LEASE_SECONDS"])
         return SendOutcome("already_done")
     letter = db.session.get(Letter, letter_id)
     results = check_letter(letter)
     if not passes(results):
         failed = [result.title for result in results if not result.passed]
-        letter.status = FAILED
+        letter.status = LetterStatus.FAILED
         letter.problem = (
             "Not sent: it failed the quality check when it was about to go (" + "; ".join(failed)
         )[:298] + ")"
@@ -537,7 +525,7 @@ def _send_failed(letter: Letter, error: str, *, final: bool) -> SendOutcome:
     letter.problem = error[:300]
     letter.send_claimed_until = None
     if final:
-        letter.status = FAILED
+        letter.status = LetterStatus.FAILED
         db.session.commit()
         return SendOutcome("failed")
     db.session.commit()
@@ -549,10 +537,10 @@ def _sent(letter: Letter, person: Person, notification_id: str) -> None:
     now = clock.utcnow()
     case = db.session.get(Case, letter.case_id)
     sender = db.session.get(User, letter.approved_by_id or letter.created_by_id)
-    letter.status = SENT
+    letter.status = LetterStatus.SENT
     letter.sent_at = now
     letter.notify_id = notification_id
-    letter.delivery_status = "sending"
+    letter.delivery_status = DeliveryStatus.SENDING
     letter.send_claimed_until = None
     how = "by post" if letter.channel == "post" else "by email"
     language = " in Welsh" if letter.language == "cy" else ""
@@ -570,8 +558,8 @@ def _sent(letter: Letter, person: Person, notification_id: str) -> None:
         )
     )
     if letter.type_enum is LetterType.INITIAL_CONTACT:
-        for code in deadlines.initial_contact_codes():
-            deadlines.meet(case.id, code, now.astimezone(clock.LONDON).date())
+        for code in INITIAL_CONTACT_CODES:
+            work.meet(case.id, code, now.astimezone(clock.LONDON).date(), None)
     db.session.flush()
     audit.record(
         "letter_sent",
@@ -592,7 +580,7 @@ def letters_to_resend(limit: int = 500) -> list[int]:
     return list(
         db.session.scalars(
             select(Letter.id)
-            .where(Letter.status == APPROVED, Letter.approved_at < stale_before)
+            .where(Letter.status == LetterStatus.APPROVED, Letter.approved_at < stale_before)
             .where((Letter.send_claimed_until.is_(None)) | (Letter.send_claimed_until < now))
             .order_by(Letter.id)
             .limit(limit)
@@ -609,8 +597,8 @@ def letters_to_follow(limit: int = 500) -> list[int]:
     return list(
         db.session.scalars(
             select(Letter.id)
-            .where(Letter.status == SENT, Letter.sent_at >= since)
-            .where((Letter.delivery_status.is_(None)) | (Letter.delivery_status.not_in(FINAL_STATUSES)))
+            .where(Letter.status == LetterStatus.SENT, Letter.sent_at >= since)
+            .where((Letter.delivery_status.is_(None)) | (Letter.delivery_status.not_in(FINAL_DELIVERY)))
             .order_by(Letter.sent_at)
             .limit(limit)
         )
@@ -620,15 +608,20 @@ def letters_to_follow(limit: int = 500) -> list[int]:
 def follow_delivery(letter_id: int) -> str | None:
     """Ask Notify how the letter is doing; a bounced email flags the victim "contact lost"."""
     letter = db.session.get(Letter, letter_id)
-    if letter is None or letter.status != SENT or not letter.notify_id:
+    if letter is None or letter.status != LetterStatus.SENT or not letter.notify_id:
         return None
     try:
-        status = notify.gateway().status(letter.notify_id)
+        answer = notify.gateway().status(letter.notify_id)
     except (notify.NotifyUnavailable, notify.NotifyRefused):
+        return None
+    try:
+        status = DeliveryStatus(answer)
+    except ValueError:  # a status Notify has added since: keep asking, and say so
+        log.warning("Letter %s: GOV.UK Notify gave a status this service does not know", letter.id)
         return None
     if status != letter.delivery_status:
         letter.delivery_status = status
-        if status in CONTACT_LOST_STATUSES:
+        if status in CONTACT_LOST_DELIVERY:
             what = (
                 "The email could not be delivered"
                 if letter.channel == "email"
@@ -642,11 +635,11 @@ def follow_delivery(letter_id: int) -> str | None:
 
 def record_returned(letter: Letter, user: User) -> None:
     """The letter came back in the post: the victim cannot be reached at that address."""
-    if letter.status != SENT or letter.channel != "post":
-        raise LetterRefused("Only a letter sent by post can come back")
-    if letter.delivery_status == "returned-letter":
-        raise LetterRefused("This letter has already been recorded as returned")
-    letter.delivery_status = "returned-letter"
+    if letter.status != LetterStatus.SENT or letter.channel != "post":
+        raise Refused("Only a letter sent by post can come back")
+    if letter.delivery_status == DeliveryStatus.RETURNED_LETTER:
+        raise Refused("This letter has already been recorded as returned")
+    letter.delivery_status = DeliveryStatus.RETURNED_LETTER
     _contact_lost(letter, "The letter came back: returned mail.", user)
 
 
@@ -655,12 +648,7 @@ def _contact_lost(letter: Letter, why: str, user: User | None) -> None:
     case = db.session.get(Case, letter.case_id)
     letter.problem = why[:300]
     person.contact_lost = True
-    today = clock.today()
-    deadline = deadline_rules.compute(
-        deadline_rules.CONTACT_LOST, today, deadlines.current_rules(), deadlines.working_calendar()
-    )
-    deadlines.add_work_deadline(case, deadline)
-    db.session.flush()
+    work.open_work(case, deadline_rules.CONTACT_LOST, clock.today())
     audit.record(
         "contact_lost_flagged",
         "person",

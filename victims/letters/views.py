@@ -1,46 +1,23 @@
 from __future__ import annotations
 
-import logging
-
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from victims.audit import services as audit
 from victims.cases import queries as case_queries
-from victims.domain.letters import LetterType
+from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
-from victims.forms import options
 from victims.letters import queries, services
 from victims.letters.forms import NewLetterForm, OptionsForm
-from victims.letters.models import AWAITING_COUNTERSIGN, SENT, LetterTemplate
-from victims.people.models import Person
-from victims.security import allowed
+from victims.people import queries as people_queries
+from victims.refusals import Refused
+from victims.web.forms import options
+from victims.web.security import allowed
 
 bp = Blueprint("letters", __name__)
-log = logging.getLogger(__name__)
 
 CASEWORK = (Role.VLO, Role.SPO)
-
-
-@bp.app_template_global()
-def case_letters(case) -> list:
-    """The case page's letters section (templates/letters/_case_letters.html)."""
-    return queries.for_case(case.id)
-
-
-@bp.app_template_global()
-def letters_awaiting_countersign() -> list:
-    return queries.awaiting_countersign(current_user)
-
-
-def _queue(letter_id: int) -> None:
-    db.session.commit()  # the worker must find the letter approved
-    try:
-        current_app.extensions["celery"].send_task("letters.send", args=[letter_id])
-    except Exception:  # the broker is down: the letters sweep will find it waiting
-        log.warning("Could not queue letter %s; the sweep will pick it up", letter_id, exc_info=True)
 
 
 @bp.route("/cases/<int:case_id>/letters/new", methods=["GET", "POST"])
@@ -89,7 +66,7 @@ def letter(letter_id: int):
                 channel=form.channel.data,
                 user=current_user,
             )
-        except services.LetterRefused as refused:
+        except Refused as refused:
             errors[f"section_{refused.field}" if refused.field else "letter"] = refused.message
         except StaleDataError:
             db.session.rollback()
@@ -103,16 +80,16 @@ def letter(letter_id: int):
         "letters/letter.html",
         letter=record,
         case=case,
-        person=db.session.get(Person, record.person_id),
+        person=people_queries.person_for_change(record.case_id, record.person_id),
         form=form,
         texts=texts,
         errors=errors,
         error_list=[{"text": message, "href": f"#{key}"} for key, message in errors.items()],
-        template_version=db.session.get(LetterTemplate, record.template_id).version,
+        template_version=queries.template_version(record),
         results=results,
         passed=services.passes(results),
         max_length=services.FREE_SECTION_MAX,
-        can_countersign=record.status == AWAITING_COUNTERSIGN
+        can_countersign=record.status == LetterStatus.AWAITING_COUNTERSIGN
         and current_user.role == Role.SPO
         and current_user.id != record.created_by_id,
     )
@@ -123,7 +100,7 @@ def _run(letter_id: int, action, message):
     record, _case = queries.letter_for(letter_id, current_user)
     try:
         outcome = action(record)
-    except services.LetterRefused as refused:
+    except Refused as refused:
         flash(refused.message)
         return None
     except StaleDataError:
@@ -156,20 +133,14 @@ def _approved_message(approved: bool) -> str:
 @bp.route("/letters/<int:letter_id>/approve", methods=["POST"])
 @allowed(*CASEWORK)
 def approve(letter_id: int):
-    record = _run(letter_id, lambda r: services.approve(r, current_user), _approved_message)
-    if record is not None and record.status != AWAITING_COUNTERSIGN:
-        _queue(record.id)
+    _run(letter_id, lambda r: services.approve(r, current_user), _approved_message)
     return _to_letter(letter_id)
 
 
 @bp.route("/letters/<int:letter_id>/countersign", methods=["POST"])
 @allowed(Role.SPO)
 def countersign(letter_id: int):
-    record = _run(
-        letter_id, lambda r: services.countersign(r, current_user), "Countersigned: it is being sent"
-    )
-    if record is not None:
-        _queue(record.id)
+    _run(letter_id, lambda r: services.countersign(r, current_user), "Countersigned: it is being sent")
     return _to_letter(letter_id)
 
 
@@ -204,9 +175,9 @@ def returned(letter_id: int):
 @allowed(*CASEWORK)
 def pdf(letter_id: int):
     record, case = queries.letter_for(letter_id, current_user)
-    content = services.pdf_bytes(record)
-    audit.record("letter_pdf_viewed", "letter", record.id, case_id=case.id, region_id=case.region_id)
-    name = f"letter-{record.id}{'' if record.status == SENT or record.pdf_base64 else '-preview'}.pdf"
+    content = services.pdf_for(record, case, current_user)
+    final = record.status == LetterStatus.SENT or record.pdf_base64
+    name = f"letter-{record.id}{'' if final else '-preview'}.pdf"
     return Response(
         content,
         mimetype="application/pdf",

@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.security import signed_in
+from victims.web.security import signed_in
 
 bp = Blueprint("main", __name__)
 

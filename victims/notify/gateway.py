@@ -14,10 +14,13 @@ sends a second copy (`find_by_reference`).
 from __future__ import annotations
 
 import base64
+import io
 import uuid
 from typing import Protocol
 
 from flask import current_app
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select
 
 from victims.extensions import db
@@ -64,14 +67,10 @@ def _describe(error) -> str:
 
 class ClientGateway:
     def __init__(self, api_key: str, base_url: str, template_ids: dict[str, str], timeout: float = 20):
-        from notifications_python_client.notifications import NotificationsAPIClient
-
         self._client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
         self._template_ids = template_ids
 
     def _call(self, method, *args, **kwargs):
-        from notifications_python_client.errors import APIError
-
         try:
             return method(*args, **kwargs)
         except APIError as error:
@@ -90,8 +89,6 @@ class ClientGateway:
         return str(response["id"])
 
     def send_letter(self, *, pdf: bytes, reference: str, postage: str = "second") -> str:
-        import io
-
         response = self._call(
             self._client.send_precompiled_letter_notification, reference, io.BytesIO(pdf), postage
         )

@@ -8,7 +8,7 @@ from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.notify.gateway import uses_outbox
 from victims.notify.models import OutboxEmail
-from victims.security import signed_in
+from victims.web.security import signed_in
 
 bp = Blueprint("notify", __name__)
 

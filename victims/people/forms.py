@@ -21,10 +21,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from victims import validators
 from victims.domain.vocabulary import Channel, ContactLevel, Language, Relationship
-from victims.forms import GovDateField, OptionalDate, options
 from victims.people.services import PersonDetails, Preferences
+from victims.web import validators
+from victims.web.forms import GovDateField, OptionalDate, options
 
 
 class ContactDetailsMixin:

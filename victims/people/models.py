@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,9 +10,6 @@ from victims.domain.vocabulary import Channel, ContactLevel, Language, Relations
 from victims.extensions import db
 from victims.staff.models import User
 from victims.types import Versioned, created_at_column
-
-if TYPE_CHECKING:
-    from victims.cases.models import Case
 
 # The fields that identify where or how to reach a person: encrypted, hidden until revealed.
 CONTACT_DETAIL_FIELDS = (
@@ -61,7 +57,8 @@ class Person(Versioned, db.Model):
     contact_lost: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
 
-    case: Mapped[Case] = relationship(lazy="raise", back_populates="people")
+    # Case (victims.cases.models) is named, not imported: the cases area builds on this one.
+    case: Mapped[Case] = relationship(lazy="raise", back_populates="people")  # noqa: F821  (by name)
     acting_for: Mapped[Person | None] = relationship(lazy="raise", remote_side=[id])
     level_changes: Mapped[list[ContactLevelChange]] = relationship(
         lazy="raise", order_by="ContactLevelChange.at.desc()"

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from victims import clock
 from victims.audit import services as audit
 from victims.domain.vocabulary import ContactLevel, Relationship
 from victims.extensions import db
 from victims.people.models import CONTACT_DETAIL_FIELDS, ContactLevelChange, Person
+from victims.refusals import Refused
 from victims.staff.models import User
 
-if TYPE_CHECKING:
-    from victims.cases.models import Case
 
+class Case(Protocol):
+    """What people need of their case (victims.cases.models.Case, which builds on this area)."""
 
-class PersonRefused(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    id: int
+    region_id: int
+    allocated_vlo_id: int | None
+    people: list[Person]
 
 
 @dataclass
@@ -56,7 +56,7 @@ def add_person(
         siblings = [] if new_case else case.people
         child = next((p for p in siblings if p.id == details.acting_for_id), None)
         if child is None:
-            raise PersonRefused("Choose the child victim this person acts for", field="acting_for")
+            raise Refused("Choose the child victim this person acts for", field="acting_for")
     else:
         details.acting_for_id = None
     person = Person(case_id=case.id, relationship_=details.relationship)
@@ -74,7 +74,7 @@ def add_person(
             reason="Recorded at intake",
         )
     )
-    audit.record("person_added", "person", person.id, case_id=case.id, region_id=case.region_id)
+    audit.record("person_added", "person", person.id, case_id=case.id, region_id=case.region_id, user=user)
     return person
 
 
@@ -121,6 +121,21 @@ def reveal_contact_details(case: Case, person: Person, reason: str, user: User) 
         region_id=case.region_id,
         reason=reason,
         flagged=not is_allocated_to(case, user),
+        user=user,
+    )
+
+
+def details_opened_for_change(case: Case, person: Person, user: User) -> None:
+    """Record that a user opened a person's contact details to change them (flagged when the user
+    is not the allocated VLO)."""
+    audit.record(
+        "contact_details_viewed",
+        "person",
+        person.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        flagged=not is_allocated_to(case, user),
+        user=user,
     )
 
 
@@ -142,6 +157,7 @@ def change_details(
             details={"fields": changed},
             flagged=not is_allocated_to(case, user)
             and any(name in CONTACT_DETAIL_FIELDS for name in changed),
+            user=user,
         )
     return changed
 
@@ -172,21 +188,22 @@ def change_preferences(
         case_id=case.id,
         region_id=case.region_id,
         details={"fields": changed},
+        user=user,
     )
     return changed
 
 
 def opt_out(case: Case, person: Person, reason: str | None, user: User) -> None:
     if person.contact_level == ContactLevel.OPTED_OUT:
-        raise PersonRefused(f"{person.full_name} has already opted out")
+        raise Refused(f"{person.full_name} has already opted out")
     _set_level(case, person, ContactLevel.OPTED_OUT.value, reason, user, "opted_out")
 
 
 def opt_in(case: Case, person: Person, level: str, reason: str | None, user: User) -> None:
     if person.contact_level != ContactLevel.OPTED_OUT:
-        raise PersonRefused(f"{person.full_name} has not opted out")
+        raise Refused(f"{person.full_name} has not opted out")
     if level == ContactLevel.OPTED_OUT:
-        raise PersonRefused("Choose how often they want to hear from us", field="contact_level")
+        raise Refused("Choose how often they want to hear from us", field="contact_level")
     _set_level(case, person, level, reason, user, "opted_in")
 
 
@@ -203,4 +220,4 @@ def _set_level(case: Case, person: Person, level: str, reason: str | None, user:
     )
     person.contact_level = level
     db.session.flush()
-    audit.record(action, "person", person.id, case_id=case.id, region_id=case.region_id)
+    audit.record(action, "person", person.id, case_id=case.id, region_id=case.region_id, user=user)

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
-from victims.audit import services as audit
-from victims.cases import queries
-from victims.conflicts import conflict_rows, stale, take_current_version
-from victims.domain.vocabulary import Relationship, Role
+from victims.cases import queries as case_queries
+from victims.domain.vocabulary import CaseStatus, Relationship, Role
 from victims.extensions import db
-from victims.forms import options
-from victims.people import services
+from victims.people import queries, services
 from victims.people.forms import (
     OptInForm,
     OptOutForm,
@@ -25,7 +22,10 @@ from victims.people.forms import (
     preferences_from,
 )
 from victims.people.models import CONTACT_DETAIL_FIELDS
-from victims.security import allowed
+from victims.refusals import Refused
+from victims.web.conflicts import conflict_rows, stale, take_current_version
+from victims.web.forms import options
+from victims.web.security import allowed
 
 bp = Blueprint("people", __name__, url_prefix="/cases/<int:case_id>/people")
 
@@ -37,19 +37,19 @@ PREFERENCE_FIELDS = ["contact_level", "channel", "language", "large_print", "saf
 
 
 def _load(case_id: int, person_id: int):
-    case = queries.case_for_change(case_id, current_user)
-    return case, queries.person_for_change(case, person_id)
+    case = case_queries.case_for_change(case_id, current_user)
+    return case, queries.person_for_change(case.id, person_id)
 
 
 def _open_case_only(case) -> None:
-    if case.status != "open":
+    if case.status != CaseStatus.OPEN:
         abort(404)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @allowed(*CASEWORK)
 def add_person(case_id: int):
-    case = queries.case_for_change(case_id, current_user)
+    case = case_queries.case_for_change(case_id, current_user)
     _open_case_only(case)
     form = PersonForm()
     children = [p for p in case.people if p.relationship_ == Relationship.VICTIM]
@@ -59,8 +59,8 @@ def add_person(case_id: int):
     if form.validate_on_submit():
         try:
             services.add_person(case, person_details_from(form), current_user, preferences_from(form))
-        except services.PersonRefused as refused:
-            getattr(form, refused.field or "first_name").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "first_name")
         else:
             flash("Person added", "success")
             return redirect(url_for("cases.case", case_id=case.id, _anchor="people"))
@@ -86,8 +86,6 @@ def _recently_revealed(person_id: int) -> bool:
     until = session.get("revealed", {}).get(str(person_id))
     if not until:
         return False
-    from datetime import datetime
-
     return datetime.fromisoformat(until) > clock.utcnow()
 
 
@@ -103,14 +101,7 @@ def change_details(case_id: int, person_id: int):
     form.channel_for_check = person.channel
     if request.method == "GET":
         form.version.data = str(person.version)
-        audit.record(
-            "contact_details_viewed",
-            "person",
-            person.id,
-            case_id=case.id,
-            region_id=case.region_id,
-            flagged=not services.is_allocated_to(case, current_user),
-        )
+        services.details_opened_for_change(case, person, current_user)
     conflict = None
     if form.validate_on_submit():
         if stale(form, person):
@@ -170,7 +161,7 @@ def opt_out(case_id: int, person_id: int):
     if form.validate_on_submit():
         try:
             services.opt_out(case, person, (form.reason.data or "").strip() or None, current_user)
-        except services.PersonRefused as refused:
+        except Refused as refused:
             flash(refused.message)
         else:
             flash(f"{person.full_name} has opted out", "success")
@@ -189,7 +180,7 @@ def opt_in(case_id: int, person_id: int):
             services.opt_in(
                 case, person, form.contact_level.data, (form.reason.data or "").strip() or None, current_user
             )
-        except services.PersonRefused as refused:
+        except Refused as refused:
             flash(refused.message)
         else:
             flash(f"{person.full_name} has opted back in", "success")

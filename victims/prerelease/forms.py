@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from victims.domain.prerelease import ConditionType
 from victims.domain.vocabulary import ContactMethod
-from victims.forms import GovDateField, RequiredDate, options
+from victims.web.forms import GovDateField, RequiredDate, options
 
 
 class ContactForm(FlaskForm):

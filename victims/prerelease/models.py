@@ -6,10 +6,10 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
-from victims.domain.prerelease import ConditionType, Stage
+from victims.domain.prerelease import ConditionType, Stage, ZoneStatus
 from victims.extensions import db
 from victims.staff.models import User
-from victims.types import UTCDateTime, Versioned, created_at_column
+from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
 
 class PreReleaseContact(db.Model):
@@ -47,7 +47,7 @@ class ConditionRequest(Versioned, db.Model):
     victim_words: Mapped[str] = mapped_column(EncryptedText())
     # The wording proposed for the licence: goes to the probation practitioner and the offender.
     wording: Mapped[str | None] = mapped_column(Text)
-    stage: Mapped[str] = mapped_column(String(20), default=Stage.REQUESTED.value)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage", 20), default=Stage.REQUESTED)
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("exclusion_zones.id"))
     requested_at: Mapped[datetime] = created_at_column()
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -89,8 +89,9 @@ class ExclusionZone(Versioned, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     geojson: Mapped[dict | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(Text)
-    # draft → submitted (for the SPO) → countersigned
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[ZoneStatus] = mapped_column(
+        enum_column(ZoneStatus, "status", 20), default=ZoneStatus.DRAFT
+    )
     checks: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = created_at_column()
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

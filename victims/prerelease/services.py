@@ -17,16 +17,16 @@ from sqlalchemy import select
 from victims import clock, printing
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry
-from victims.deadlines import services as deadlines
-from victims.deadlines.models import OPEN, CaseDeadline
 from victims.domain import deadlines as deadline_rules
 from victims.domain import geometry
 from victims.domain import prerelease as rules
-from victims.domain.prerelease import ConditionType, Stage, StepInput
-from victims.domain.vocabulary import ContactMethod, Direction, Role, Skill
+from victims.domain.prerelease import ConditionType, Stage, StepInput, ZoneStatus
+from victims.domain.vocabulary import ContactMethod, Direction, Role
 from victims.extensions import db
-from victims.filters import govuk_date
+from victims.formatting import govuk_date
+from victims.people import queries as people_queries
 from victims.people.models import Person
+from victims.prerelease import queries
 from victims.prerelease.map_pdf import MapDocument, render_map_html, render_map_pdf, render_map_svg
 from victims.prerelease.models import (
     POINT_KINDS,
@@ -35,23 +35,17 @@ from victims.prerelease.models import (
     PreReleaseContact,
     ZonePoint,
 )
+from victims.refusals import Refused
 from victims.staff.models import Team, User
+from victims.work import queries as work_queries
 from victims.work import services as work
-from victims.work.models import Task
 
 WORDS_MAX = 2000
 
 
-class PreReleaseRefused(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def _same_team(case: Case, user: User) -> None:
     if user.role not in (Role.VLO, Role.SPO) or user.team_id != case.team_id:
-        raise PreReleaseRefused("Only the case’s team can do this")
+        raise Refused("Only the case’s team can do this")
 
 
 # -- pre-release contact --------------------------------------------------------------------------------
@@ -70,9 +64,9 @@ def record_contact(
 ) -> PreReleaseContact:
     _same_team(case, user)
     if person.case_id != case.id:
-        raise PreReleaseRefused("Choose a person on this case", field="person")
+        raise Refused("Choose a person on this case", field="person")
     if contacted_on > clock.today():
-        raise PreReleaseRefused("The date of the contact must be today or in the past", field="contacted_on")
+        raise Refused("The date of the contact must be today or in the past", field="contacted_on")
     contact = PreReleaseContact(
         case_id=case.id,
         person_id=person.id,
@@ -98,7 +92,7 @@ def record_contact(
             summary=_summary(method, asks, said),
         )
     )
-    deadlines.meet(case.id, deadline_rules.PRE_RELEASE_WINDOW, contacted_on)
+    work.meet(case.id, deadline_rules.PRE_RELEASE_WINDOW, contacted_on, user)
     db.session.flush()
     audit.record(
         "prerelease_contact_recorded",
@@ -125,9 +119,9 @@ def add_request(
 ) -> ConditionRequest:
     _same_team(case, user)
     if person.case_id != case.id:
-        raise PreReleaseRefused("Choose a person on this case", field="person")
+        raise Refused("Choose a person on this case", field="person")
     if not victim_words.strip():
-        raise PreReleaseRefused("Enter what the victim asked for, in their words", field="victim_words")
+        raise Refused("Enter what the victim asked for, in their words", field="victim_words")
     request = ConditionRequest(
         case_id=case.id,
         person_id=person.id,
@@ -141,14 +135,14 @@ def add_request(
         zone = ExclusionZone(
             case_id=case.id,
             title="Exclusion zone",
-            status="draft",
+            status=ZoneStatus.DRAFT,
             created_at=clock.utcnow(),
             created_by_id=user.id,
         )
         db.session.add(zone)
         db.session.flush()
         request.zone_id = zone.id
-        _make_map_task(case)
+        work.open_map_task(case, clock.today())
     db.session.add(request)
     db.session.flush()
     audit.record(
@@ -163,25 +157,11 @@ def add_request(
     return request
 
 
-def _make_map_task(case: Case) -> None:
-    """A map is a task for a VLO with the mapping skill: the case's VLO if they have it, otherwise
-    the team's queue, for an SPO to give to someone who has."""
-    deadline = deadline_rules.compute(
-        deadline_rules.ZONE_MAP, clock.today(), deadlines.current_rules(), deadlines.working_calendar()
-    )
-    row = deadlines.add_work_deadline(case, deadline)
-    task = db.session.scalar(select(Task).where(Task.deadline_id == row.id))
-    if task is not None and task.assigned_to_id is not None:
-        vlo = db.session.get(User, task.assigned_to_id)
-        if vlo is None or not work.has_skill(vlo, Skill.MAPPING):
-            task.assigned_to_id = None
-
-
 def zone_ready(request: ConditionRequest) -> bool:
     if request.zone_id is None:
         return False
-    zone = db.session.get(ExclusionZone, request.zone_id)
-    return zone is not None and zone.status == "countersigned"
+    zone = queries.zone(request.zone_id)
+    return zone is not None and zone.status == ZoneStatus.COUNTERSIGNED
 
 
 def step(
@@ -196,24 +176,24 @@ def step(
         try:
             rules.check_step(current, target, given, request.type_enum)
         except rules.StepRefused as refused:
-            raise PreReleaseRefused(str(refused)) from None
+            raise Refused(str(refused)) from None
     if target is Stage.CHECKED:
         if user.role != Role.SPO:
-            raise PreReleaseRefused("Only a senior probation officer can check the wording")
+            raise Refused("Only a senior probation officer can check the wording")
         if request.type_enum is ConditionType.EXCLUSION_ZONE and not zone_ready(request):
-            raise PreReleaseRefused(
+            raise Refused(
                 "The exclusion-zone map must pass its checks and be countersigned before the request "
                 "is checked"
             )
     if target is Stage.DRAFTED:
         wording = (given.wording or "").strip()
         if not wording:
-            raise PreReleaseRefused("Enter the proposed wording of the condition", field="wording")
+            raise Refused("Enter the proposed wording of the condition", field="wording")
         if len(wording) > WORDS_MAX:
-            raise PreReleaseRefused(f"The wording must be {WORDS_MAX} characters or fewer", field="wording")
+            raise Refused(f"The wording must be {WORDS_MAX} characters or fewer", field="wording")
         problems = disclosure_problems(case, wording)
         if problems:
-            raise PreReleaseRefused(problems[0], field="wording")
+            raise Refused(problems[0], field="wording")
     now = clock.utcnow()
     today = on or clock.today()
     if target is Stage.DRAFTED:
@@ -234,7 +214,7 @@ def step(
         request.told_how = (given.told_how or "").strip()
     request.stage = target.value
     db.session.flush()
-    _deadlines_after(case, target, today)
+    _deadlines_after(case, target, today, user)
     audit.record(
         f"condition_request_{target.value}",
         "condition_request",
@@ -246,39 +226,20 @@ def step(
     )
 
 
-def _case_requests(case_id: int) -> list[ConditionRequest]:
-    return list(
-        db.session.scalars(
-            select(ConditionRequest).where(ConditionRequest.case_id == case_id).order_by(ConditionRequest.id)
-        )
-    )
-
-
-def _open_deadline(case_id: int, code: str) -> CaseDeadline | None:
-    return db.session.scalar(
-        select(CaseDeadline).where(
-            CaseDeadline.case_id == case_id, CaseDeadline.code == code, CaseDeadline.status == OPEN
-        )
-    )
-
-
-def _deadlines_after(case: Case, target: Stage, today: date) -> None:
+def _deadlines_after(case: Case, target: Stage, today: date, user: User) -> None:
     """Representations are sent when every request has gone; the outcome deadline starts with the
     first outcome and is met when the victim has been told every outcome."""
-    requests = _case_requests(case.id)
+    requests = queries.requests_of_case(case.id)
     if target is Stage.SENT and all(rules.ORDER[r.stage_enum] >= rules.ORDER[Stage.SENT] for r in requests):
-        deadlines.meet(case.id, deadline_rules.LICENCE_REPRESENTATIONS, today)
+        work.meet(case.id, deadline_rules.LICENCE_REPRESENTATIONS, today, user)
     if (
         target in (Stage.INCLUDED, Stage.NOT_INCLUDED)
-        and _open_deadline(case.id, deadline_rules.LICENCE_OUTCOME) is None
+        and work_queries.open_deadline(case.id, deadline_rules.LICENCE_OUTCOME) is None
     ):
-        deadline = deadline_rules.compute(
-            deadline_rules.LICENCE_OUTCOME, today, deadlines.current_rules(), deadlines.working_calendar()
-        )
-        deadlines.add_work_deadline(case, deadline)
+        work.open_work(case, deadline_rules.LICENCE_OUTCOME, today)
     everyone_told = all(r.stage_enum is Stage.TOLD for r in requests)
     if target is Stage.TOLD and everyone_told:
-        deadlines.meet(case.id, deadline_rules.LICENCE_OUTCOME, today)
+        work.meet(case.id, deadline_rules.LICENCE_OUTCOME, today, user)
 
 
 def complete(case: Case, user: User) -> None:
@@ -287,10 +248,10 @@ def complete(case: Case, user: User) -> None:
     _same_team(case, user)
     problems = rules.completion_problems(
         (f"Request {request.id} ({request.type_enum.label})", request.stage_enum)
-        for request in _case_requests(case.id)
+        for request in queries.requests_of_case(case.id)
     )
     if problems:
-        raise PreReleaseRefused("Pre-release work cannot be marked complete: " + "; ".join(problems))
+        raise Refused("Pre-release work cannot be marked complete: " + "; ".join(problems))
     case.prerelease_completed_at = clock.utcnow()
     case.prerelease_completed_by_id = user.id
     db.session.flush()
@@ -305,7 +266,7 @@ def complete(case: Case, user: User) -> None:
 def _secrets(case: Case) -> list[str]:
     """The victims' address lines, postcodes, telephone numbers and email addresses on the case."""
     found = []
-    for person in db.session.scalars(select(Person).where(Person.case_id == case.id)):
+    for person in people_queries.people_of_case(case.id):
         for value in (
             person.address_line_1,
             person.address_line_2,
@@ -346,9 +307,9 @@ def _parse_point(text: str, label: str) -> tuple[float, float]:
         lat_text, lon_text = (part.strip() for part in text.split(","))
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise PreReleaseRefused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”") from None
+        raise Refused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise PreReleaseRefused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”")
+        raise Refused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”")
     return lat, lon
 
 
@@ -364,8 +325,8 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     """Keep the VLO's zone. Returns the problems that stop the zone being read (none: saved)."""
     case = db.session.get(Case, zone.case_id)
     _same_team(case, user)
-    if zone.status == "countersigned":
-        raise PreReleaseRefused("This map has been countersigned: it cannot be changed")
+    if zone.status == ZoneStatus.COUNTERSIGNED:
+        raise Refused("This map has been countersigned: it cannot be changed")
     problems: list[str] = []
     geojson = None
     if form.zone.strip():
@@ -379,7 +340,7 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
         if text:
             try:
                 lat, lon = _parse_point(text, label)
-            except PreReleaseRefused as refused:
+            except Refused as refused:
                 problems.append(refused.message)
             else:
                 points.append((kind, f"{lat:.6f},{lon:.6f}"))
@@ -390,7 +351,7 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     zone.title = form.title.strip() or "Exclusion zone"
     zone.geojson = geojson
     zone.description = form.description.strip() or None
-    zone.status = "draft"
+    zone.status = ZoneStatus.DRAFT
     zone.checks = None
     for old in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id)):
         db.session.delete(old)
@@ -403,15 +364,6 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     return []
 
 
-def zone_points(zone: ExclusionZone) -> dict[str, tuple[float, float]]:
-    """kind → (lat, lon)."""
-    found = {}
-    for point in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id)):
-        lat, lon = (float(part) for part in point.coordinates.split(","))
-        found[point.kind] = (lat, lon)
-    return found
-
-
 def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
     if not zone.geojson:
         return [
@@ -420,7 +372,7 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
             )
         ]
     polygons = geometry.parse_zone(zone.geojson)
-    points = zone_points(zone)
+    points = queries.zone_points(zone)
     victim_places = [
         geometry.NamedPoint(POINT_KINDS[kind], lon, lat)
         for kind, (lat, lon) in points.items()
@@ -460,14 +412,14 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
 def submit_zone(zone: ExclusionZone, user: User) -> None:
     case = db.session.get(Case, zone.case_id)
     _same_team(case, user)
-    if zone.status != "draft":
-        raise PreReleaseRefused("This map is not a draft")
+    if zone.status != ZoneStatus.DRAFT:
+        raise Refused("This map is not a draft")
     results = check_zone(zone)
     if not all(result.passed for result in results):
-        raise PreReleaseRefused(
+        raise Refused(
             "The map has not passed its checks: " + "; ".join(r.title for r in results if not r.passed)
         )
-    zone.status = "submitted"
+    zone.status = ZoneStatus.SUBMITTED
     zone.submitted_at, zone.submitted_by_id = clock.utcnow(), user.id
     zone.checks = {result.code: result.passed for result in results}
     db.session.flush()
@@ -480,17 +432,17 @@ def countersign_zone(zone: ExclusionZone, user: User) -> None:
     """The SPO checks and countersigns the map; the map task is done."""
     case = db.session.get(Case, zone.case_id)
     if user.role != Role.SPO or user.team_id != case.team_id:
-        raise PreReleaseRefused("Only a senior probation officer of the team can countersign a map")
-    if zone.status != "submitted":
-        raise PreReleaseRefused("The map has not been submitted for checking")
+        raise Refused("Only a senior probation officer of the team can countersign a map")
+    if zone.status != ZoneStatus.SUBMITTED:
+        raise Refused("The map has not been submitted for checking")
     if user.id == zone.submitted_by_id:
-        raise PreReleaseRefused("Someone other than the map’s maker must countersign it")
+        raise Refused("Someone other than the map’s maker must countersign it")
     results = check_zone(zone)
     if not all(result.passed for result in results):
-        raise PreReleaseRefused("The map no longer passes its checks: send it back to its maker")
-    zone.status = "countersigned"
+        raise Refused("The map no longer passes its checks: send it back to its maker")
+    zone.status = ZoneStatus.COUNTERSIGNED
     zone.countersigned_at, zone.countersigned_by_id = clock.utcnow(), user.id
-    deadlines.meet(case.id, deadline_rules.ZONE_MAP, clock.today())
+    work.meet(case.id, deadline_rules.ZONE_MAP, clock.today(), user)
     db.session.flush()
     audit.record(
         "zone_countersigned", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
@@ -499,11 +451,9 @@ def countersign_zone(zone: ExclusionZone, user: User) -> None:
 
 def return_zone(zone: ExclusionZone, user: User) -> None:
     case = db.session.get(Case, zone.case_id)
-    if user.role != Role.SPO or user.team_id != case.team_id or zone.status != "submitted":
-        raise PreReleaseRefused(
-            "Only a submitted map can be returned, by a senior probation officer of the team"
-        )
-    zone.status = "draft"
+    if user.role != Role.SPO or user.team_id != case.team_id or zone.status != ZoneStatus.SUBMITTED:
+        raise Refused("Only a submitted map can be returned, by a senior probation officer of the team")
+    zone.status = ZoneStatus.DRAFT
     db.session.flush()
     audit.record(
         "zone_returned", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
@@ -513,14 +463,10 @@ def return_zone(zone: ExclusionZone, user: User) -> None:
 # -- documents -------------------------------------------------------------------------------------
 
 
-def _request_for_zone(zone: ExclusionZone) -> ConditionRequest | None:
-    return db.session.scalar(select(ConditionRequest).where(ConditionRequest.zone_id == zone.id))
-
-
 def map_document(zone: ExclusionZone) -> MapDocument:
     """The map PDF's content. The zone is projected and checked by the domain, which refuses (with
     GeometryError, a ValueError) a zone that is not a valid shape: the map shows what was checked."""
-    request = _request_for_zone(zone)
+    request = queries.request_for_zone(zone)
     # The offender receives the map: it names the unit, not the officer who drew it.
     case = db.session.get(Case, zone.case_id)
     unit = db.session.get(Team, case.team_id)
@@ -545,26 +491,38 @@ def _guard(case: Case, content: bytes | str) -> None:
     lowered = " ".join(text.lower().split())
     for secret in _secrets(case):
         if " ".join(secret.lower().split()) in lowered:
-            raise PreReleaseRefused(
-                "The document would contain a victim’s address or contact details: it was not made"
-            )
+            raise Refused("The document would contain a victim’s address or contact details: it was not made")
 
 
 def zone_pdf(zone: ExclusionZone) -> bytes:
     case = db.session.get(Case, zone.case_id)
-    document = map_document(zone)
+    try:
+        document = map_document(zone)
+    except geometry.GeometryError as error:
+        raise Refused(
+            "The map cannot be printed until the zone is a valid shape: " + " ".join(error.problems)
+        ) from None
     _guard(case, render_map_html(document))
     return render_map_pdf(document)
+
+
+def zone_pdf_for(zone: ExclusionZone, case: Case, user: User) -> bytes:
+    """The map PDF for a person to open, recorded."""
+    content = zone_pdf(zone)
+    audit.record(
+        "zone_pdf_made", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
+    )
+    return content
 
 
 def representation_html(case: Case) -> str:
     """The representations for the probation practitioner: every checked request's wording and
     its map. Never the victim's address or contact details."""
     rows = []
-    for request in _case_requests(case.id):
+    for request in queries.requests_of_case(case.id):
         if rules.ORDER[request.stage_enum] < rules.ORDER[Stage.CHECKED]:
             continue
-        zone = db.session.get(ExclusionZone, request.zone_id) if request.zone_id else None
+        zone = queries.zone(request.zone_id)
         svg = (
             render_map_svg(geometry.project_zone(geometry.parse_zone(zone.geojson)))
             if zone and zone.geojson
@@ -578,3 +536,12 @@ def representation_html(case: Case) -> str:
 
 def representation_pdf(case: Case) -> bytes:
     return printing.html_to_pdf(representation_html(case))
+
+
+def representation_pdf_for(case: Case, user: User) -> bytes:
+    """The representation document for a person to open, recorded."""
+    content = representation_pdf(case)
+    audit.record(
+        "representations_made", "case", case.id, case_id=case.id, region_id=case.region_id, user=user
+    )
+    return content

@@ -1,33 +1,28 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from victims import clock
-from victims.audit import services as audit
 from victims.cases import queries as case_queries
-from victims.cases.models import Case, ContactLogEntry
-from victims.deadlines.models import CaseDeadline
-from victims.domain import deadlines as deadline_rules
+from victims.cases.models import Case
 from victims.domain.prerelease import REDRAFTABLE, ConditionType, Stage, StepInput, next_stages
-from victims.domain.vocabulary import CaseStatus, ContactLevel, Direction, Role
+from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
-from victims.forms import options
+from victims.people import queries as people_queries
 from victims.people.models import Person
-from victims.prerelease import services
+from victims.prerelease import queries, services
 from victims.prerelease.forms import ContactForm, RequestForm, TokenForm
-from victims.prerelease.models import POINT_KINDS, ConditionRequest, ExclusionZone, PreReleaseContact
-from victims.security import allowed
+from victims.prerelease.models import POINT_KINDS, ConditionRequest
+from victims.refusals import Refused
+from victims.web.forms import options
+from victims.web.security import allowed
 
 bp = Blueprint("prerelease", __name__)
 
 CASEWORK = (Role.VLO, Role.SPO)
-QUIET_AFTER = timedelta(days=365)
 GEOJSON_MAX_BYTES = 1024 * 1024
 
 
@@ -39,91 +34,7 @@ def _case(case_id: int) -> Case:
 
 
 def _request(request_id: int) -> tuple[ConditionRequest, Case]:
-    record = db.session.get(ConditionRequest, request_id)
-    if record is None:
-        abort(404)
-    return record, case_queries.case_for_change(record.case_id, current_user)
-
-
-def _zone(zone_id: int) -> tuple[ExclusionZone, Case]:
-    record = db.session.get(ExclusionZone, zone_id)
-    if record is None:
-        abort(404)
-    return record, case_queries.case_for_change(record.case_id, current_user)
-
-
-@bp.app_template_global()
-def case_prerelease(case) -> dict:
-    """What the case page's "Pre-release" section shows (templates/prerelease/_case_prerelease.html)."""
-    due = dict(
-        db.session.execute(
-            select(CaseDeadline.code, func.min(CaseDeadline.due_on))
-            .where(
-                CaseDeadline.case_id == case.id,
-                CaseDeadline.code.in_(
-                    (deadline_rules.PRE_RELEASE_WINDOW, deadline_rules.LICENCE_REPRESENTATIONS)
-                ),
-            )
-            .group_by(CaseDeadline.code)
-        ).all()
-    )
-    contacts = db.session.scalars(
-        select(PreReleaseContact)
-        .where(PreReleaseContact.case_id == case.id)
-        .order_by(PreReleaseContact.contacted_on.desc())
-    ).all()
-    requests = db.session.scalars(
-        select(ConditionRequest).where(ConditionRequest.case_id == case.id).order_by(ConditionRequest.id)
-    ).all()
-    zones = {
-        zone.id: zone
-        for zone in db.session.scalars(select(ExclusionZone).where(ExclusionZone.case_id == case.id))
-    }
-    last_heard = dict(
-        db.session.execute(
-            select(ContactLogEntry.person_id, func.max(ContactLogEntry.occurred_at))
-            .where(ContactLogEntry.case_id == case.id, ContactLogEntry.direction == Direction.INBOUND.value)
-            .group_by(ContactLogEntry.person_id)
-        ).all()
-    )
-    quiet_since = clock.utcnow() - QUIET_AFTER
-    to_consider = []
-    for person in case.people:
-        if person.contact_level == ContactLevel.OPTED_OUT:
-            to_consider.append((person, "Opted out"))
-        elif person.contact_lost:
-            to_consider.append((person, "Contact lost"))
-        elif last_heard.get(person.id) is None or last_heard[person.id] < quiet_since:
-            to_consider.append((person, "Not heard from in the last 12 months"))
-    return {
-        "window_opens": due.get(deadline_rules.PRE_RELEASE_WINDOW),
-        "representations_due": due.get(deadline_rules.LICENCE_REPRESENTATIONS),
-        "contacts": contacts,
-        "requests": requests,
-        "zones": zones,
-        "to_consider": to_consider,
-        "people": {person.id: person for person in case.people},
-    }
-
-
-@bp.app_template_global()
-def prerelease_waiting() -> dict:
-    """For the SPO's Team work: requests whose wording waits for checking, maps to countersign."""
-    if current_user.role != Role.SPO or current_user.team_id is None:
-        return {"requests": [], "zones": []}
-    team_cases = select(Case.id).where(Case.team_id == current_user.team_id)
-    return {
-        "requests": db.session.scalars(
-            select(ConditionRequest)
-            .where(ConditionRequest.case_id.in_(team_cases), ConditionRequest.stage == Stage.DRAFTED.value)
-            .order_by(ConditionRequest.drafted_at)
-        ).all(),
-        "zones": db.session.scalars(
-            select(ExclusionZone)
-            .where(ExclusionZone.case_id.in_(team_cases), ExclusionZone.status == "submitted")
-            .order_by(ExclusionZone.submitted_at)
-        ).all(),
-    }
+    return queries.request_for_change(request_id, current_user)
 
 
 def _people_choices(case: Case) -> list:
@@ -134,7 +45,7 @@ def _chosen(case: Case, person_id: str, message: str) -> Person:
     """The person on the case the form chose (a crafted id is refused, as no choice)."""
     person = next((p for p in case.people if str(p.id) == person_id), None)
     if person is None:
-        raise services.PreReleaseRefused(message, field="person")
+        raise Refused(message, field="person")
     return person
 
 
@@ -156,8 +67,8 @@ def record_contact(case_id: int):
                 wants_conditions=form.wants_conditions.data == "yes",
                 user=current_user,
             )
-        except services.PreReleaseRefused as refused:
-            getattr(form, refused.field or "said").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "said")
         else:
             flash("Pre-release contact recorded", "success")
             return redirect(url_for("cases.case", case_id=case.id, _anchor="prerelease"))
@@ -176,8 +87,8 @@ def new_request(case_id: int):
             record = services.add_request(
                 case, person, ConditionType(form.condition_type.data), form.victim_words.data, current_user
             )
-        except services.PreReleaseRefused as refused:
-            getattr(form, refused.field or "victim_words").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "victim_words")
         else:
             flash("Request added", "success")
             return redirect(url_for("prerelease.condition", request_id=record.id))
@@ -196,8 +107,8 @@ def _request_page(record: ConditionRequest, case: Case, errors: list | None = No
         "prerelease/request.html",
         record=record,
         case=case,
-        person=db.session.get(Person, record.person_id),
-        zone=db.session.get(ExclusionZone, record.zone_id) if record.zone_id else None,
+        person=people_queries.person_for_change(case.id, record.person_id),
+        zone=queries.zone(record.zone_id),
         next_stages=next_stages(record.stage_enum),
         can_redraft=record.stage_enum in REDRAFTABLE,
         form=TokenForm(),
@@ -227,7 +138,7 @@ def step(request_id: int, target: str):
     )
     try:
         services.step(record, stage, given, current_user)
-    except services.PreReleaseRefused as refused:
+    except Refused as refused:
         db.session.rollback()
         record, case = _request(request_id)
         error = {"text": refused.message, "href": f"#{refused.field or 'step'}"}
@@ -243,10 +154,10 @@ def step(request_id: int, target: str):
 @bp.route("/zones/<int:zone_id>", methods=["GET", "POST"])
 @allowed(*CASEWORK, Role.MANAGER)
 def zone(zone_id: int):
-    record, case = _zone(zone_id)
+    record, case = queries.zone_for_change(zone_id, current_user)
     form = TokenForm()
     problems: list[str] = []
-    points = {kind: f"{lat:.6f}, {lon:.6f}" for kind, (lat, lon) in services.zone_points(record).items()}
+    points = {kind: f"{lat:.6f}, {lon:.6f}" for kind, (lat, lon) in queries.zone_points(record).items()}
     values = {
         "title": record.title,
         "zone": "" if not record.geojson else json.dumps(record.geojson),
@@ -276,7 +187,7 @@ def zone(zone_id: int):
                 ),
                 current_user,
             )
-        except services.PreReleaseRefused as refused:
+        except Refused as refused:
             problems = [refused.message]
         if not problems:
             flash("Map saved and checked", "success")
@@ -295,19 +206,17 @@ def zone(zone_id: int):
         point_kinds=POINT_KINDS,
         tiles=current_app.config["MAP_TILE_URL"],
         attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
-        request_record=db.session.scalar(
-            select(ConditionRequest).where(ConditionRequest.zone_id == record.id)
-        ),
+        request_record=queries.request_for_zone(record),
     ), (400 if problems else 200)
 
 
-def _zone_action(zone_id: int, action, message: str, roles=CASEWORK):
-    record, _case = _zone(zone_id)
+def _zone_action(zone_id: int, action, message: str):
+    record, _case = queries.zone_for_change(zone_id, current_user)
     if not TokenForm().validate_on_submit():
         abort(400)
     try:
         action(record, current_user)
-    except services.PreReleaseRefused as refused:
+    except Refused as refused:
         flash(refused.message)
     else:
         flash(message, "success")
@@ -341,15 +250,14 @@ def _pdf(content: bytes, name: str) -> Response:
 @bp.route("/zones/<int:zone_id>/map.pdf")
 @allowed(*CASEWORK, Role.MANAGER)
 def zone_pdf(zone_id: int):
-    record, case = _zone(zone_id)
+    record, case = queries.zone_for_change(zone_id, current_user)
     if not record.geojson:
         abort(404)
     try:
-        content = services.zone_pdf(record)
-    except services.PreReleaseRefused as refused:
+        content = services.zone_pdf_for(record, case, current_user)
+    except Refused as refused:
         flash(refused.message)
         return redirect(url_for("prerelease.zone", zone_id=zone_id))
-    audit.record("zone_pdf_made", "exclusion_zone", record.id, case_id=case.id, region_id=case.region_id)
     return _pdf(content, f"exclusion-zone-{record.id}.pdf")
 
 
@@ -358,11 +266,10 @@ def zone_pdf(zone_id: int):
 def representations(case_id: int):
     case = case_queries.case_for_change(case_id, current_user)
     try:
-        content = services.representation_pdf(case)
-    except services.PreReleaseRefused as refused:
+        content = services.representation_pdf_for(case, current_user)
+    except Refused as refused:
         flash(refused.message)
         return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))
-    audit.record("representations_made", "case", case.id, case_id=case.id, region_id=case.region_id)
     return _pdf(content, f"representations-case-{case.id}.pdf")
 
 
@@ -374,7 +281,7 @@ def complete(case_id: int):
         abort(400)
     try:
         services.complete(case, current_user)
-    except services.PreReleaseRefused as refused:
+    except Refused as refused:
         flash(refused.message)
     else:
         flash("Pre-release work marked complete", "success")

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from victims.extensions import db
+from victims.reminders import services
 
 reminders_cli = AppGroup("reminders", help="Reminders of deadlines.")
 
@@ -17,8 +18,6 @@ reminders_cli = AppGroup("reminders", help="Reminders of deadlines.")
 @reminders_cli.command("send-due")
 def send_due() -> None:
     """Send every reminder that is due now, and every email still waiting."""
-    from victims.reminders import services
-
     found = services.sweep()
     db.session.rollback()
     emails = list(found.email_ids)

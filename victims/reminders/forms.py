@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from victims.forms import options
+from victims.web.forms import options
 
 EMAIL_CHOICES = options([("no", "In the service only"), ("yes", "In the service and by email")])
 

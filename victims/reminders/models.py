@@ -5,14 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from victims.domain.reminders import Reason, Stage
+from victims.domain.reminders import EmailStatus, Reason, Stage
 from victims.extensions import db
 from victims.staff.models import User
-from victims.types import UTCDateTime, created_at_column
-
-# A reminder's email: not wanted (the recipient chose in-app only), waiting to go, gone, or given
-# up on after its retries (shown to the team's SPO, who can try again).
-EMAIL_NONE, EMAIL_PENDING, EMAIL_SENT, EMAIL_FAILED = "none", "pending", "sent", "failed"
+from victims.types import UTCDateTime, created_at_column, enum_column
 
 
 class ReminderStageRecord(db.Model):
@@ -28,7 +24,7 @@ class ReminderStageRecord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
     due_on: Mapped[date] = mapped_column(Date)
-    stage: Mapped[str] = mapped_column(String(10))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage", 10))
     recorded_at: Mapped[datetime] = created_at_column()
 
 
@@ -47,9 +43,9 @@ class Reminder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
     due_on: Mapped[date] = mapped_column(Date)
-    stage: Mapped[str] = mapped_column(String(10))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage", 10))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[Reason] = mapped_column(enum_column(Reason, "reason", 20))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
@@ -58,7 +54,9 @@ class Reminder(db.Model):
     created_at: Mapped[datetime] = created_at_column()
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    email_status: Mapped[str] = mapped_column(String(10), default=EMAIL_NONE)
+    email_status: Mapped[EmailStatus] = mapped_column(
+        enum_column(EmailStatus, "email_status", 10), default=EmailStatus.NONE
+    )
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # A sender holds the email until this time; a sender that died lets go when it passes.
     email_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

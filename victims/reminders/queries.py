@@ -9,14 +9,14 @@ from flask import abort
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from victims.cases.models import Case, Offender
-from victims.deadlines.models import OPEN, CaseDeadline
-from victims.domain.reminders import Reason, Stage
+from victims.domain.reminders import EmailStatus, Reason, Stage
 from victims.domain.vocabulary import Role
+from victims.domain.work import DeadlineStatus
 from victims.extensions import db
-from victims.pagination import Page
-from victims.reminders.models import EMAIL_FAILED, EMAIL_PENDING, Reminder, ReminderStageRecord
+from victims.lists import Page, paginate
+from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import User
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 
 def _stage_today(today: date):
@@ -38,7 +38,7 @@ def deadlines_to_remind_query(today: date, horizon: date, limit: int) -> Select:
     return (
         select(CaseDeadline.id)
         .where(
-            CaseDeadline.status == OPEN,
+            CaseDeadline.status == DeadlineStatus.OPEN,
             CaseDeadline.due_on <= horizon,
             exists().where(Task.deadline_id == CaseDeadline.id),
             ~exists().where(
@@ -63,7 +63,7 @@ def emails_to_resend(now: datetime, stale_before: datetime, limit: int) -> list[
         db.session.scalars(
             select(Reminder.id)
             .where(
-                Reminder.email_status == EMAIL_PENDING,
+                Reminder.email_status == EmailStatus.PENDING,
                 Reminder.created_at < stale_before,
                 or_(Reminder.email_claimed_until.is_(None), Reminder.email_claimed_until < now),
             )
@@ -99,26 +99,24 @@ class ReminderRow:
     email_attempts: int = 0
 
 
-def _rows(statement: Select) -> list[ReminderRow]:
-    return [
-        ReminderRow(
-            id=reminder.id,
-            stage=Stage(reminder.stage),
-            reason=Reason(reminder.reason),
-            title=reminder.title,
-            due_on=reminder.due_on,
-            case_id=reminder.case_id,
-            offender_name=f"{offender.first_name} {offender.last_name}",
-            crn=offender.crn,
-            created_at=reminder.created_at,
-            read_at=reminder.read_at,
-            email_status=reminder.email_status,
-            recipient_name=recipient_name,
-            email_error=reminder.email_error,
-            email_attempts=reminder.email_attempts,
-        )
-        for reminder, offender, recipient_name in db.session.execute(statement)
-    ]
+def _row(found) -> ReminderRow:
+    reminder, offender, recipient_name = found
+    return ReminderRow(
+        id=reminder.id,
+        stage=Stage(reminder.stage),
+        reason=Reason(reminder.reason),
+        title=reminder.title,
+        due_on=reminder.due_on,
+        case_id=reminder.case_id,
+        offender_name=f"{offender.first_name} {offender.last_name}",
+        crn=offender.crn,
+        created_at=reminder.created_at,
+        read_at=reminder.read_at,
+        email_status=reminder.email_status,
+        recipient_name=recipient_name,
+        email_error=reminder.email_error,
+        email_attempts=reminder.email_attempts,
+    )
 
 
 def _listing() -> Select:
@@ -132,32 +130,20 @@ def _listing() -> Select:
 
 def for_user(user: User, page: int, per_page: int) -> Page[ReminderRow]:
     """The user's reminders: unread first, newest first."""
-    where = Reminder.recipient_id == user.id
-    total = db.session.scalar(select(func.count()).select_from(Reminder).where(where))
-    statement = (
-        _listing()
-        .where(where)
-        .order_by(Reminder.read_at.is_not(None), Reminder.created_at.desc(), Reminder.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(_rows(statement), total, page, per_page)
+    statement = _listing().where(Reminder.recipient_id == user.id)
+    order = (Reminder.read_at.is_not(None), Reminder.created_at.desc(), Reminder.id.desc())
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row)
 
 
 def failed_for_team(user: User, page: int, per_page: int) -> Page[ReminderRow]:
     """Reminder emails that could not be sent, for the SPO of the team."""
     if user.role != Role.SPO or user.team_id is None:
-        return Page([], 0, page, per_page)
-    where = and_(Reminder.email_status == EMAIL_FAILED, Reminder.team_id == user.team_id)
-    total = db.session.scalar(select(func.count()).select_from(Reminder).where(where))
-    statement = (
-        _listing()
-        .where(where)
-        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        return Page([], 0, 1, per_page)
+    statement = _listing().where(
+        and_(Reminder.email_status == EmailStatus.FAILED, Reminder.team_id == user.team_id)
     )
-    return Page(_rows(statement), total, page, per_page)
+    order = (Reminder.created_at.desc(), Reminder.id.desc())
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row)
 
 
 def own_reminder(reminder_id: int, user: User) -> Reminder:

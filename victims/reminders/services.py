@@ -30,30 +30,22 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from victims import clock
+from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case
-from victims.deadlines.models import OPEN, CaseDeadline
-from victims.deadlines.services import working_calendar
 from victims.domain import reminders as rules
+from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role
+from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
+from victims.formatting import govuk_date
 from victims.notify import gateway as notify
 from victims.notify import sending
 from victims.reminders import queries
-from victims.reminders.models import (
-    EMAIL_FAILED,
-    EMAIL_NONE,
-    EMAIL_PENDING,
-    EMAIL_SENT,
-    Reminder,
-    ReminderStageRecord,
-)
+from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import User
-from victims.work.models import TASK_OPEN, Task
-
-# An email that became pointless before it went: its work was done, or its recipient left.
-EMAIL_CANCELLED = "cancelled"
+from victims.work.models import CaseDeadline, Task
+from victims.work.queries import working_calendar
 
 
 def _config(name: str) -> int:
@@ -91,10 +83,10 @@ def remind(deadline_id: int) -> list[int]:
     Returns the ids of the reminders whose email should go now (empty when the stage had
     already been sent, the deadline is closed, or it is not yet in a stage)."""
     deadline = db.session.get(CaseDeadline, deadline_id)
-    if deadline is None or deadline.status != OPEN:
+    if deadline is None or deadline.status != DeadlineStatus.OPEN:
         return []
     task = db.session.scalar(select(Task).where(Task.deadline_id == deadline_id))
-    if task is None or task.status != TASK_OPEN:
+    if task is None or task.status != TaskStatus.OPEN:
         return []
     today = clock.today()
     stage = rules.stage_for(
@@ -138,12 +130,12 @@ def remind(deadline_id: int) -> list[int]:
             task_id=task.id,
             title=task.title,
             created_at=now,
-            email_status=EMAIL_PENDING if user.email_reminders else EMAIL_NONE,
+            email_status=EmailStatus.PENDING if user.email_reminders else EmailStatus.NONE,
         )
         db.session.add(reminder)
         made.append(reminder)
     db.session.flush()
-    to_email = [reminder.id for reminder in made if reminder.email_status == EMAIL_PENDING]
+    to_email = [reminder.id for reminder in made if reminder.email_status == EmailStatus.PENDING]
     db.session.commit()
     return to_email
 
@@ -177,7 +169,7 @@ def _claim(reminder_id: int) -> bool:
     return sending.claim(
         reminder_id,
         status=Reminder.email_status,
-        waiting=EMAIL_PENDING,
+        waiting=EmailStatus.PENDING,
         claimed_until=Reminder.email_claimed_until,
         attempts=Reminder.email_attempts,
     )
@@ -186,15 +178,15 @@ def _claim(reminder_id: int) -> bool:
 def send_email(reminder_id: int) -> EmailOutcome:
     if not _claim(reminder_id):
         status = db.session.scalar(select(Reminder.email_status).where(Reminder.id == reminder_id))
-        if status == EMAIL_PENDING:  # another sender holds it: look again when its lease is up
+        if status == EmailStatus.PENDING:  # another sender holds it: look again when its lease is up
             return EmailOutcome("busy", retry_in=_config("REMINDER_EMAIL_LEASE_SECONDS"))
         return EmailOutcome("already_done")
     reminder = db.session.scalar(
         select(Reminder).where(Reminder.id == reminder_id).options(joinedload(Reminder.recipient))
     )
     deadline = db.session.get(CaseDeadline, reminder.deadline_id)
-    if not reminder.recipient.active or deadline is None or deadline.status != OPEN:
-        reminder.email_status = EMAIL_CANCELLED
+    if not reminder.recipient.active or deadline is None or deadline.status != DeadlineStatus.OPEN:
+        reminder.email_status = EmailStatus.CANCELLED
         reminder.email_claimed_until = None
         db.session.commit()
         return EmailOutcome("cancelled")
@@ -215,7 +207,7 @@ def send_email(reminder_id: int) -> EmailOutcome:
         )
     except notify.NotifyRefused as error:
         return _failed(reminder, str(error), final=True)
-    reminder.email_status = EMAIL_SENT
+    reminder.email_status = EmailStatus.SENT
     reminder.email_notification_id = notification_id
     reminder.email_sent_at = clock.utcnow()
     reminder.email_claimed_until = None
@@ -228,7 +220,7 @@ def _failed(reminder: Reminder, error: str, *, final: bool) -> EmailOutcome:
     reminder.email_error = error[:300]
     reminder.email_claimed_until = None
     if final:
-        reminder.email_status = EMAIL_FAILED
+        reminder.email_status = EmailStatus.FAILED
         db.session.commit()
         return EmailOutcome("failed")
     db.session.commit()
@@ -257,8 +249,6 @@ REASON_SENTENCES = {
 def personalisation(reminder: Reminder) -> dict[str, str]:
     """What fills the Notify template: the person's own name, the task and the case number.
     Nothing about a victim."""
-    from victims.filters import govuk_date
-
     stage = rules.Stage(reminder.stage)
     return {
         "name": reminder.recipient.name,
@@ -299,10 +289,11 @@ def mark_all_read(user: User) -> int:
 
 
 def try_again(reminder: Reminder, user: User) -> None:
-    """An SPO sends a failed reminder email again, with a fresh set of attempts."""
-    if reminder.email_status != EMAIL_FAILED:
+    """An SPO sends a failed reminder email again, with a fresh set of attempts: queued for a
+    worker once this is committed (the sweep finds it if the broker is down)."""
+    if reminder.email_status != EmailStatus.FAILED:
         return
-    reminder.email_status = EMAIL_PENDING
+    reminder.email_status = EmailStatus.PENDING
     reminder.email_attempts = 0
     reminder.email_claimed_until = None
     db.session.flush()
@@ -314,6 +305,7 @@ def try_again(reminder: Reminder, user: User) -> None:
         details={"error": reminder.email_error},
         user=user,
     )
+    jobs.enqueue("reminders.email", reminder.id)
 
 
 def choose_email(user: User, wanted: bool) -> None:

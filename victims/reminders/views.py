@@ -1,32 +1,22 @@
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from victims.domain.vocabulary import Role
-from victims.extensions import db
 from victims.reminders import queries, services
 from victims.reminders.forms import SettingsForm
-from victims.security import allowed, signed_in
+from victims.web.paging import page_number
+from victims.web.security import allowed, signed_in
 
 bp = Blueprint("reminders", __name__)
-log = logging.getLogger(__name__)
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 @bp.route("/notifications")
 @signed_in
 def notifications():
     result = queries.for_user(
-        current_user, page=_page_number(), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
+        current_user, page=page_number(), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
     unread = queries.unread_count(current_user)
     return render_template("reminders/notifications.html", result=result, unread=unread)
@@ -67,12 +57,5 @@ def settings():
 def try_again(reminder_id: int):
     reminder = queries.team_failed_reminder(reminder_id, current_user)
     services.try_again(reminder, current_user)
-    db.session.commit()  # before the task is queued, so the worker finds it waiting
-    try:
-        current_app.extensions["celery"].send_task("reminders.email", args=[reminder.id])
-    except Exception:  # the broker is down: the sweep will find the email waiting
-        log.warning(
-            "Could not queue reminder email %s; the sweep will pick it up", reminder.id, exc_info=True
-        )
     flash("The reminder email will be sent again", "success")
     return redirect(url_for("work.team_work", _anchor="failed-reminders"))

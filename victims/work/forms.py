@@ -5,9 +5,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput,
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from victims import validators
 from victims.domain.deadlines import OffenderEvent
-from victims.forms import GovDateField, RequiredDate, options
+from victims.web import validators
+from victims.web.forms import GovDateField, RequiredDate, options
 
 NOTES_MAX = 2000
 

@@ -1,16 +1,101 @@
+"""Work in the database: each case's deadlines with their history, the tasks they open, the
+offender events that create work, and an administrator's rule numbers and extra non-working
+days. The rules themselves are pure (victims.domain.deadlines, victims.domain.work)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from victims.domain.deadlines import OffenderEvent
+from victims.domain.deadlines import RULES_BY_CODE, OffenderEvent
+from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.staff.models import User
-from victims.types import UTCDateTime, Versioned, created_at_column
+from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
-TASK_OPEN, TASK_DONE, TASK_CANCELLED = "open", "done", "cancelled"
+
+class RuleSettingRecord(db.Model):
+    """An administrator's number for a deadline rule. The newest version of a code is in force;
+    older versions stay, so every computed deadline can say which version produced it."""
+
+    __tablename__ = "deadline_rule_settings"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime] = created_at_column()
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class NonWorkingDay(db.Model):
+    """A day an administrator adds to the weekends and bank holidays (a local closure)."""
+
+    __tablename__ = "non_working_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = created_at_column()
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseDeadline(Versioned, db.Model):
+    """A deadline computed for a case by one rule, with the rule version that produced it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        # One live deadline per case and rule; met and cancelled ones are history.
+        Index("ix_deadlines_case_id_code", "case_id", "code"),
+        # The caseload's "next deadline" and the reminder sweep read open deadlines by date; the
+        # id makes it cover the sweep's query (victims.reminders.queries.deadlines_to_remind).
+        Index("ix_deadlines_status_due_on_id", "status", "due_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    # For an offender event's deadline: the event it counts from.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("offender_events.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    counted_from: Mapped[date] = mapped_column(Date)
+    # The day the count reached when that was not a working day (the deadline moved from it).
+    moved_from: Mapped[date | None] = mapped_column(Date)
+    rule_version: Mapped[int] = mapped_column(Integer)
+    rule_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[DeadlineStatus] = mapped_column(
+        enum_column(DeadlineStatus, "status", 10), default=DeadlineStatus.OPEN
+    )
+    met_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()
+
+    changes: Mapped[list[DeadlineChange]] = relationship(
+        lazy="raise", order_by="DeadlineChange.changed_at.desc()"
+    )
+
+    @property
+    def name(self) -> str:
+        return RULES_BY_CODE[self.code].name
+
+
+class DeadlineChange(db.Model):
+    """A deadline's due date before and after a recomputation, and why it moved."""
+
+    __tablename__ = "deadline_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    old_due_on: Mapped[date | None] = mapped_column(Date)
+    new_due_on: Mapped[date | None] = mapped_column(Date)
+    old_rule_version: Mapped[int | None] = mapped_column(Integer)
+    new_rule_version: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = created_at_column()
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    changed_by: Mapped[User | None] = relationship(lazy="raise")
 
 
 class OffenderEventRecord(db.Model):
@@ -20,9 +105,9 @@ class OffenderEventRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[OffenderEvent] = mapped_column(enum_column(OffenderEvent, "kind", 40))
     occurred_on: Mapped[date] = mapped_column(Date)
-    # Deadlines count from the day the unit learnt of the event (victims.domain.deadlines).
+    # Deadlines count from the day the unit learnt of the event (victims.domain.work).
     recorded_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = created_at_column()
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -39,8 +124,7 @@ class OffenderEventRecord(db.Model):
 class Task(Versioned, db.Model):
     """A piece of work for the allocated VLO, or for the team's queue when nobody is allocated.
 
-    Every task has a deadline (victims.deadlines.models.CaseDeadline): meeting one closes the other.
-    """
+    Every task has a deadline (CaseDeadline) and closes with it (victims.work.services)."""
 
     __tablename__ = "tasks"
     __table_args__ = (
@@ -55,10 +139,14 @@ class Task(Versioned, db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("offender_events.id"))
     title: Mapped[str] = mapped_column(String(200))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(10), default=TASK_OPEN)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "status", 10), default=TaskStatus.OPEN)
     created_at: Mapped[datetime] = created_at_column()
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assigned_to: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[assigned_to_id])
     done_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[done_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return TaskStatus(self.status).label

@@ -1,127 +1,160 @@
-"""Reads of tasks and offender events, scoped to the cases the user may see.
+"""Reads of work: the calendar and rule numbers in force, a case's deadlines, tasks and events.
 
-Every list is one query for its rows (and one for its count): a task row carries its due
-date and its case's offender, joined in, so a page never loads them one by one.
+Lists of tasks shown with their cases (My tasks, Team work) are read where cases are:
+victims.cases.queries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from flask import abort
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased, joinedload
+from flask import abort, g, has_request_context
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from victims import clock
-from victims.cases.models import Case, Offender
-from victims.cases.queries import scope
-from victims.deadlines.models import CaseDeadline
+from victims.domain import deadlines as rules
+from victims.domain.calendar import WorkingDayCalendar
+from victims.domain.vocabulary import Role
+from victims.domain.work import DeadlineStatus, StoredDeadline, TaskStatus
 from victims.extensions import db
-from victims.pagination import Page
 from victims.staff.models import User
-from victims.work.models import TASK_CANCELLED, TASK_DONE, TASK_OPEN, OffenderEventRecord, Task
+from victims.work.models import (
+    CaseDeadline,
+    DeadlineChange,
+    NonWorkingDay,
+    OffenderEventRecord,
+    RuleSettingRecord,
+    Task,
+)
 
-STATUS_LABELS = {TASK_OPEN: "Open", TASK_DONE: "Done", TASK_CANCELLED: "No longer needed"}
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    id: int
-    title: str
-    status: str
-    due_on: date
-    case_id: int
-    offender_name: str
-    crn: str
-    assigned_to_name: str | None = None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+# A calendar wide enough for sentence dates in the past and release dates of long sentences.
+YEARS_BACK, YEARS_AHEAD = 15, 80
 
 
-def _rows_statement(user: User) -> Select:
-    assignee = aliased(User)
-    statement = (
-        select(
-            Task.id,
-            Task.title,
-            Task.status,
-            CaseDeadline.due_on,
-            Case.id.label("case_id"),
-            Offender.first_name,
-            Offender.last_name,
-            Offender.crn,
-            assignee.name.label("assigned_to_name"),
+@lru_cache(maxsize=8)
+def _calendar(first_year: int, last_year: int, extra: frozenset[date]) -> WorkingDayCalendar:
+    return WorkingDayCalendar.england(first_year, last_year, extra_non_working=extra)
+
+
+def working_calendar() -> WorkingDayCalendar:
+    """England and Wales working days, with the days administrators have added.
+
+    Read once per request (a page of 25 deadlines asks 25 times)."""
+    if has_request_context() and "working_calendar" in g:
+        return g.working_calendar
+    extra = frozenset(db.session.scalars(select(NonWorkingDay.day)))
+    year = clock.today().year
+    calendar = _calendar(year - YEARS_BACK, year + YEARS_AHEAD, extra)
+    if has_request_context():
+        g.working_calendar = calendar
+    return calendar
+
+
+def current_rules() -> rules.RuleSet:
+    """The numbers in force: each code's newest version, the default where none is stored."""
+    newest = (
+        select(RuleSettingRecord.code, func.max(RuleSettingRecord.version).label("version"))
+        .group_by(RuleSettingRecord.code)
+        .subquery()
+    )
+    stored = db.session.execute(
+        select(RuleSettingRecord.code, RuleSettingRecord.number, RuleSettingRecord.version).join(
+            newest,
+            (RuleSettingRecord.code == newest.c.code) & (RuleSettingRecord.version == newest.c.version),
         )
-        .select_from(Task)
-        .join(CaseDeadline, Task.deadline_id == CaseDeadline.id)
-        .join(Case, Task.case_id == Case.id)
-        .join(Offender, Case.offender_id == Offender.id)
-        .outerjoin(assignee, Task.assigned_to_id == assignee.id)
-    )
-    return scope(statement, user)
-
-
-def _page(statement: Select, page: int, per_page: int) -> Page[TaskRow]:
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    page = max(1, page)
-    rows = db.session.execute(
-        statement.order_by(CaseDeadline.due_on, Task.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(rows=[_row(row) for row in rows], total=total or 0, page=page, per_page=per_page)
+    return rules.RuleSet.from_numbers({row.code: (row.number, row.version) for row in stored})
 
 
-def _row(row) -> TaskRow:
-    return TaskRow(
-        id=row.id,
-        title=row.title,
-        status=row.status,
-        due_on=row.due_on,
-        case_id=row.case_id,
-        offender_name=f"{row.first_name} {row.last_name}",
-        crn=row.crn,
-        assigned_to_name=row.assigned_to_name,
+def non_working_days() -> list[NonWorkingDay]:
+    return list(db.session.scalars(select(NonWorkingDay).order_by(NonWorkingDay.day.desc())))
+
+
+def urgency(due: date, today: date | None = None) -> rules.Urgency:
+    """Overdue, due soon or on track (victims.domain.deadlines.urgency)."""
+    return rules.urgency(due, today or clock.today(), working_calendar())
+
+
+STATUS_ORDER = sql_case(
+    {DeadlineStatus.OPEN.value: 0, DeadlineStatus.MET.value: 1, DeadlineStatus.CANCELLED.value: 2},
+    value=CaseDeadline.status,
+)
+
+
+def deadlines_for_case(case_id: int) -> list[CaseDeadline]:
+    """A case's deadlines, open ones first by date, each with its history."""
+    return list(
+        db.session.scalars(
+            select(CaseDeadline)
+            .where(CaseDeadline.case_id == case_id)
+            .options(selectinload(CaseDeadline.changes).joinedload(DeadlineChange.changed_by))
+            .order_by(STATUS_ORDER, CaseDeadline.due_on)
+        )
     )
 
 
-def my_tasks(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
-    """The user's open tasks, soonest due first: two queries whatever the number of tasks."""
-    statement = _rows_statement(user).where(Task.assigned_to_id == user.id, Task.status == TASK_OPEN)
-    return _page(statement, page, per_page)
-
-
-def team_overdue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
-    """The team's open tasks past their due date, whoever has them (the queue's too)."""
-    statement = _rows_statement(user).where(
-        Task.team_id == user.team_id, Task.status == TASK_OPEN, CaseDeadline.due_on < clock.today()
+def stored_deadlines(case_id: int) -> list[StoredDeadline]:
+    """A case's deadlines as the planner reads them (victims.domain.work.plan_case_deadlines)."""
+    rows = db.session.execute(
+        select(
+            CaseDeadline.id,
+            CaseDeadline.code,
+            CaseDeadline.due_on,
+            CaseDeadline.rule_version,
+            CaseDeadline.status,
+            CaseDeadline.event_id,
+        ).where(CaseDeadline.case_id == case_id)
     )
-    return _page(statement, page, per_page)
+    return [
+        StoredDeadline(row.id, row.code, row.due_on, row.rule_version, row.status, row.event_id)
+        for row in rows
+    ]
 
 
-def team_queue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
-    """The team's open tasks that nobody has yet."""
-    statement = _rows_statement(user).where(
-        Task.team_id == user.team_id, Task.status == TASK_OPEN, Task.assigned_to_id.is_(None)
+def open_deadline(case_id: int, code: str) -> CaseDeadline | None:
+    """The case's open deadline of a rule that falls due first."""
+    return db.session.scalar(
+        select(CaseDeadline)
+        .where(
+            CaseDeadline.case_id == case_id,
+            CaseDeadline.code == code,
+            CaseDeadline.status == DeadlineStatus.OPEN,
+        )
+        .order_by(CaseDeadline.due_on, CaseDeadline.id)
+        .limit(1)
     )
-    return _page(statement, page, per_page)
 
 
-def task_row(task_id: int, user: User) -> TaskRow:
-    row = db.session.execute(_rows_statement(user).where(Task.id == task_id)).one_or_none()
-    if row is None:
-        abort(404)
-    return _row(row)
+def first_due(case_id: int, codes: tuple[str, ...]) -> dict[str, date]:
+    """For each rule of `codes`, the earliest due date the case has had (open, met or cancelled)."""
+    return dict(
+        db.session.execute(
+            select(CaseDeadline.code, func.min(CaseDeadline.due_on))
+            .where(CaseDeadline.case_id == case_id, CaseDeadline.code.in_(codes))
+            .group_by(CaseDeadline.code)
+        ).all()
+    )
+
+
+def task_for_deadline(deadline_id: int) -> Task | None:
+    return db.session.scalar(select(Task).where(Task.deadline_id == deadline_id))
 
 
 def task_for_change(task_id: int, user: User) -> Task:
-    """A task on a case the user may see; another team's task is not found (404)."""
-    statement = scope(select(Task).join(Case, Task.case_id == Case.id).where(Task.id == task_id), user)
-    task = db.session.scalars(statement).one_or_none()
-    if task is None:
+    """A task of the user's team; another team's task is not found (404)."""
+    task = db.session.get(Task, task_id)
+    if task is None or user.role not in (Role.VLO, Role.SPO) or task.team_id != user.team_id:
         abort(404)
     return task
+
+
+def task_code(task: Task) -> str:
+    """The rule of the task's deadline."""
+    return db.session.scalar(select(CaseDeadline.code).where(CaseDeadline.id == task.deadline_id))
 
 
 @dataclass(frozen=True)
@@ -131,7 +164,7 @@ class CaseTask:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.task.status]
+        return TaskStatus(self.task.status).label
 
 
 @dataclass(frozen=True)
@@ -140,7 +173,7 @@ class CaseWork:
     events: list[OffenderEventRecord]
 
 
-def for_case(case_id: int) -> CaseWork:
+def work_for_case(case_id: int) -> CaseWork:
     """A case's tasks (open ones first, by due date) and its offender events (newest first),
     with the people named on them: two queries. The caller has already scoped the case."""
     tasks = db.session.execute(
@@ -148,7 +181,7 @@ def for_case(case_id: int) -> CaseWork:
         .join(CaseDeadline, Task.deadline_id == CaseDeadline.id)
         .where(Task.case_id == case_id)
         .options(joinedload(Task.assigned_to), joinedload(Task.done_by))
-        .order_by((Task.status != TASK_OPEN), CaseDeadline.due_on, Task.id)
+        .order_by((Task.status != TaskStatus.OPEN), CaseDeadline.due_on, Task.id)
     ).all()
     events = db.session.scalars(
         select(OffenderEventRecord)

@@ -1,91 +1,173 @@
-"""Tasks and offender events. Flush, never commit.
+"""Work's one owner: every deadline of a case, the task each opens, and offender events.
+Flush, never commit.
 
-A task is one-to-one with a deadline: the deadline says when, the task says who. A task is
-created with its deadline (victims.deadlines.services._add), for the allocated VLO or, when
-nobody is allocated, for the team's queue. The two close together:
+Other areas change work only through this API:
 
-- marking a task done meets its deadline (today, Europe/London);
-- a deadline met or cancelled in any other way (a first contact, a release date removed)
-  closes its task: a session hook (`_close_tasks_of_closed_deadlines`) watches every flush,
-  so no code that closes a deadline has to remember the task.
+- `refresh_case_deadlines`: a case's facts changed (opened, scheme, sentence dates): the pure
+  planner (victims.domain.work.plan_case_deadlines) decides which deadlines open, move or are
+  cancelled, and this applies it, keeping each old date in history;
+- `open_deadline`: work that is not the scheme's (a victim to find again, a map to draw);
+- `meet` / `meet_deadline`: the work was done (a first contact, a letter sent, a map signed);
+- `record_event`: something happened to the offender;
+- `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks.
+
+A deadline and its task always change together, here: a deadline opened opens its task, met
+closes it as done, cancelled closes it as no longer needed.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
-from flask import has_request_context
-from flask_login import current_user
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from victims import clock
 from victims.audit import services as audit
-from victims.cases.models import Case
-from victims.deadlines import services as deadlines
-from victims.deadlines.models import CANCELLED, MET, OPEN, CaseDeadline
 from victims.domain import deadlines as rules
-from victims.domain.deadlines import EVENT_WORK, OffenderEvent
-from victims.domain.vocabulary import CaseStatus, Role, Skill
+from victims.domain.deadlines import Deadline, DeadlineInputs, OffenderEvent
+from victims.domain.vocabulary import CaseStatus, Role, Scheme, Skill
+from victims.domain.work import (
+    DeadlineStatus,
+    TaskStatus,
+    event_deadline,
+    plan_case_deadlines,
+    task_status_when_closed,
+    task_title,
+)
 from victims.extensions import db
-from victims.staff.models import User, UserSkill
-from victims.work.models import TASK_CANCELLED, TASK_DONE, TASK_OPEN, OffenderEventRecord, Task
+from victims.refusals import Refused
+from victims.staff import queries as staff_queries
+from victims.staff.models import User
+from victims.work import queries
+from victims.work.models import CaseDeadline, DeadlineChange, OffenderEventRecord, Task
 
 
-class WorkRefused(Exception):
-    """A change to tasks or events that the rules do not allow, with the message to show and
-    the form field it belongs to. (Not victims.cases.services.ChangeRefused: the cases area
-    calls this one when a case is allocated, so this module must not import it.)"""
+class CaseForWork(Protocol):
+    """What work needs of a case (victims.cases.models.Case)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-# The case deadlines that are work for a VLO. The referral deadline is met by the referral
-# arriving, so it is nobody's task.
-TASK_TITLES: dict[str, str] = {
-    rules.INITIAL_CONTACT: "Make initial contact with the victims",
-    rules.INITIAL_CONTACT_FROM_SENTENCE: "Make initial contact with the victims",
-    rules.VNS_INITIAL_CONTACT: "Make initial contact with the victims (Victim Notification Scheme)",
-    rules.PRE_RELEASE_WINDOW: "Start pre-release contact",
-    rules.LICENCE_REPRESENTATIONS: "Send licence-condition representations",
-    rules.CONTACT_LOST: "Find a new way to reach the victim: a letter or email came back",
-    rules.ZONE_MAP: "Make the exclusion-zone map (needs the mapping skill)",
-    rules.LICENCE_OUTCOME: "Tell the victim the outcome of their licence-condition requests",
-    **{work.rule_code: work.task for work in EVENT_WORK.values()},
-}
+    id: int
+    team_id: int
+    region_id: int
+    status: str
+    allocated_vlo_id: int | None
 
 
-def task_title(code: str) -> str | None:
-    """The task a deadline of this rule creates, or None when it creates no task."""
-    return TASK_TITLES.get(code)
+# -- deadlines and their tasks ---------------------------------------------------------------------
 
 
-def create_task(case: Case, deadline: CaseDeadline) -> Task | None:
-    """The task for a new open deadline of a work-bearing rule (None for other rules)."""
-    title = task_title(deadline.code)
-    if title is None or deadline.status != OPEN:
-        return None
-    if deadline.id is None:
-        db.session.flush()  # the task points at the deadline
-    task = Task(
+def open_deadline(
+    case: CaseForWork, deadline: Deadline, *, event_id: int | None = None, met_on: date | None = None
+) -> CaseDeadline:
+    """Add a deadline to the case, with its task when its rule carries work. A deadline met as it
+    opens (`met_on`) opens no task."""
+    row = CaseDeadline(
         case_id=case.id,
-        team_id=case.team_id,
-        deadline_id=deadline.id,
-        event_id=deadline.event_id,
-        title=title,
-        assigned_to_id=case.allocated_vlo_id,
-        status=TASK_OPEN,
-        created_at=clock.utcnow(),
+        code=deadline.code,
+        event_id=event_id,
+        due_on=deadline.due,
+        counted_from=deadline.counted_from,
+        moved_from=deadline.moved_from,
+        rule_version=deadline.rule_version,
+        rule_number=deadline.number,
+        status=DeadlineStatus.OPEN if met_on is None else DeadlineStatus.MET,
+        met_on=met_on,
     )
-    db.session.add(task)
-    return task
+    db.session.add(row)
+    db.session.flush()
+    title = task_title(deadline.code)
+    if title is not None and met_on is None:
+        db.session.add(
+            Task(
+                case_id=case.id,
+                team_id=case.team_id,
+                deadline_id=row.id,
+                event_id=event_id,
+                title=title,
+                assigned_to_id=case.allocated_vlo_id,
+                status=TaskStatus.OPEN,
+                created_at=clock.utcnow(),
+            )
+        )
+        db.session.flush()
+    return row
+
+
+def refresh_case_deadlines(
+    case: CaseForWork, scheme: Scheme, inputs: DeadlineInputs, reason: str, user: User | None
+) -> list[rules.DeadlineChange]:
+    """Bring the case's deadlines into line with its scheme and dates (the planner decides what
+    changes; see victims.domain.work.plan_case_deadlines). Returns what changed."""
+    plan = plan_case_deadlines(
+        scheme, inputs, queries.stored_deadlines(case.id), queries.current_rules(), queries.working_calendar()
+    )
+    for opening in plan.opened:
+        open_deadline(case, opening.deadline, met_on=opening.met_on)
+    for deadline_id, deadline in plan.moved:
+        row = db.session.get(CaseDeadline, deadline_id)
+        _keep_history(row, deadline.due, deadline.rule_version, reason, user)
+        row.due_on = deadline.due
+        row.counted_from = deadline.counted_from
+        row.moved_from = deadline.moved_from
+        row.rule_version = deadline.rule_version
+        row.rule_number = deadline.number
+    for deadline_id in plan.cancelled:
+        row = db.session.get(CaseDeadline, deadline_id)
+        _keep_history(row, None, None, reason, user)
+        _close(row, DeadlineStatus.CANCELLED, None, user)
+    db.session.flush()
+    return list(plan.changes)
+
+
+def meet(case_id: int, code: str, on: date, user: User | None) -> bool:
+    """Meet the case's open deadline of a rule (the one due first), and so its task; True if
+    there was one to meet. `user` is who did the work (None: the service, e.g. a letter sent)."""
+    row = queries.open_deadline(case_id, code)
+    if row is None:
+        return False
+    meet_deadline(row, on, user)
+    return True
+
+
+def meet_deadline(row: CaseDeadline, on: date, user: User | None) -> None:
+    """Meet one open deadline on a day; its task is done."""
+    if row.status != DeadlineStatus.OPEN:
+        return
+    _close(row, DeadlineStatus.MET, on, user)
+    db.session.flush()
+
+
+def _close(row: CaseDeadline, status: DeadlineStatus, met_on: date | None, user: User | None) -> None:
+    row.status, row.met_on = status, met_on
+    task = queries.task_for_deadline(row.id)
+    if task is not None and task.status == TaskStatus.OPEN:
+        task.status = task_status_when_closed(status)
+        if task.status == TaskStatus.DONE:
+            task.done_at, task.done_by_id = clock.utcnow(), user.id if user is not None else None
+
+
+def _keep_history(
+    row: CaseDeadline, new_due: date | None, new_version: int | None, reason: str, user: User | None
+) -> None:
+    db.session.add(
+        DeadlineChange(
+            deadline_id=row.id,
+            old_due_on=row.due_on,
+            new_due_on=new_due,
+            old_rule_version=row.rule_version,
+            new_rule_version=new_version,
+            reason=reason,
+            changed_at=clock.utcnow(),
+            changed_by_id=user.id if user else None,
+        )
+    )
+
+
+# -- offender events --------------------------------------------------------------------------------
 
 
 def record_event(
-    case: Case,
+    case: CaseForWork,
     kind: str | OffenderEvent,
     occurred_on: date,
     notes: str | None,
@@ -98,12 +180,12 @@ def record_event(
     event_kind = OffenderEvent(kind)
     today = clock.today()
     if occurred_on > today:
-        raise WorkRefused("The date the event happened must be today or in the past", field="occurred_on")
+        raise Refused("The date the event happened must be today or in the past", field="occurred_on")
     if case.status != CaseStatus.OPEN:
-        raise WorkRefused("The case is closed: reopen it before recording an event", field="kind")
+        raise Refused("The case is closed: reopen it before recording an event", field="kind")
     record = OffenderEventRecord(
         case_id=case.id,
-        kind=event_kind.value,
+        kind=event_kind,
         occurred_on=occurred_on,
         recorded_on=today,
         recorded_at=clock.utcnow(),
@@ -113,9 +195,8 @@ def record_event(
     )
     db.session.add(record)
     db.session.flush()
-    work = rules.event_task(event_kind, today, deadlines.current_rules(), deadlines.working_calendar())
-    deadlines.add_event_deadline(case, work.deadline, record.id)
-    db.session.flush()
+    deadline = event_deadline(event_kind, today, queries.current_rules(), queries.working_calendar())
+    open_deadline(case, deadline, event_id=record.id)
     audit.record(
         "offender_event_recorded",
         "offender_event",
@@ -128,21 +209,23 @@ def record_event(
     return record
 
 
+# -- people's handling of tasks ---------------------------------------------------------------------
+
+
 def mark_done(task: Task, user: User) -> None:
     """The task is done, which meets its deadline today. Its assignee or any VLO or SPO of the
     team may do it (the caller has already scoped the task to the user's team)."""
-    if task.status != TASK_OPEN:
-        raise WorkRefused("This task is already closed")
+    if task.status != TaskStatus.OPEN:
+        raise Refused("This task is already closed")
     if user.id != task.assigned_to_id and (
         user.role not in (Role.VLO, Role.SPO) or user.team_id != task.team_id
     ):
-        raise WorkRefused("Only the task’s team can mark it as done")
-    task.status = TASK_DONE
-    task.done_at = clock.utcnow()
-    task.done_by_id = user.id
+        raise Refused("Only the task’s team can mark it as done")
     deadline = db.session.get(CaseDeadline, task.deadline_id)
-    if deadline is not None:
-        deadlines.meet_deadline(deadline, clock.today())
+    if deadline.status == DeadlineStatus.OPEN:
+        _close(deadline, DeadlineStatus.MET, clock.today(), user)
+    else:  # the deadline closed without its task (data from before tasks closed with deadlines)
+        task.status, task.done_at, task.done_by_id = TaskStatus.DONE, clock.utcnow(), user.id
     db.session.flush()  # raises StaleDataError if someone else closed it first
     audit.record(
         "task_done",
@@ -154,16 +237,20 @@ def mark_done(task: Task, user: User) -> None:
     )
 
 
+def needs_mapping(task: Task) -> bool:
+    return queries.task_code(task) == rules.ZONE_MAP
+
+
 def assign(task: Task, vlo: User, user: User) -> None:
     """An SPO gives a task to a VLO of the task's team."""
-    if task.status != TASK_OPEN:
-        raise WorkRefused("This task is already closed", field="vlo")
+    if task.status != TaskStatus.OPEN:
+        raise Refused("This task is already closed", field="vlo")
     if vlo.role != Role.VLO or vlo.team_id != task.team_id or not vlo.active:
-        raise WorkRefused("Choose a victim liaison officer in this team", field="vlo")
-    if needs_mapping(task) and not has_skill(vlo, Skill.MAPPING):
-        raise WorkRefused(f"{vlo.name} does not have the mapping skill this task needs", field="vlo")
+        raise Refused("Choose a victim liaison officer in this team", field="vlo")
+    if needs_mapping(task) and not staff_queries.has_skill(vlo.id, Skill.MAPPING):
+        raise Refused(f"{vlo.name} does not have the mapping skill this task needs", field="vlo")
     if task.assigned_to_id == vlo.id:
-        raise WorkRefused(f"The task is already assigned to {vlo.name}", field="vlo")
+        raise Refused(f"The task is already assigned to {vlo.name}", field="vlo")
     previous = task.assigned_to_id
     task.assigned_to_id = vlo.id
     db.session.flush()
@@ -177,70 +264,39 @@ def assign(task: Task, vlo: User, user: User) -> None:
     )
 
 
-def needs_mapping(task: Task) -> bool:
-    code = db.session.scalar(select(CaseDeadline.code).where(CaseDeadline.id == task.deadline_id))
-    return code == rules.ZONE_MAP
-
-
-def has_skill(user: User, skill: Skill) -> bool:
-    return (
-        db.session.scalar(
-            select(UserSkill.skill).where(UserSkill.user_id == user.id, UserSkill.skill == skill.value)
-        )
-        is not None
-    )
-
-
-def reassign_open_tasks(case: Case, vlo: User | None) -> int:
-    """The case's open tasks follow the case to its new VLO (or to the queue for None).
+def reassign_open_tasks(case: CaseForWork, vlo: User | None) -> int:
+    """The case's open tasks follow the case to its new VLO (or to the queue for None). A map
+    needs the mapping skill: without it, the map task goes to the team's queue.
 
     Called when a case is allocated; the allocation itself is what the audit trail records."""
     tasks = db.session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.status == TASK_OPEN).order_by(Task.id)
+        select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN).order_by(Task.id)
     ).all()
-    new_id = vlo.id if vlo is not None else None
-    mapper = vlo is not None and has_skill(vlo, Skill.MAPPING)
+    mapper = vlo is not None and staff_queries.has_skill(vlo.id, Skill.MAPPING)
     for task in tasks:
-        # A map needs the mapping skill: without it, the map task goes to the team's queue.
-        task.assigned_to_id = None if needs_mapping(task) and not mapper else new_id
+        task.assigned_to_id = None if vlo is None or (needs_mapping(task) and not mapper) else vlo.id
     db.session.flush()
     return len(tasks)
 
 
-# ---------------------------------------------------------------------------------------------
-# A deadline closed anywhere closes its task.
-
-_CLOSING = {MET: TASK_DONE, CANCELLED: TASK_CANCELLED}
-
-
-@event.listens_for(Session, "before_flush")
-def _close_tasks_of_closed_deadlines(session: Session, flush_context, instances) -> None:
-    closed: dict[int, str] = {}
-    for obj in session.dirty:
-        if not isinstance(obj, CaseDeadline) or obj.id is None:
-            continue
-        added = inspect(obj).attrs.status.history.added
-        if added and added[-1] in _CLOSING:
-            closed[obj.id] = _CLOSING[added[-1]]
-    if not closed:
-        return
-    with session.no_autoflush:
-        tasks = session.scalars(
-            select(Task).where(Task.deadline_id.in_(closed), Task.status == TASK_OPEN)
-        ).all()
-    if not tasks:
-        return
-    now = clock.utcnow()
-    closer = _acting_user_id()
-    for task in tasks:
-        if task.status != TASK_OPEN:  # already closed in this unit of work (mark_done)
-            continue
-        task.status = closed[task.deadline_id]
-        if task.status == TASK_DONE:
-            task.done_at, task.done_by_id = now, closer
+def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
+    """A map is a task for a VLO with the mapping skill: the case's VLO if they have it,
+    otherwise the team's queue, for an SPO to give to someone who has."""
+    deadline = rules.compute(rules.ZONE_MAP, on, queries.current_rules(), queries.working_calendar())
+    row = open_deadline(case, deadline)
+    task = queries.task_for_deadline(row.id)
+    if (
+        task is not None
+        and task.assigned_to_id is not None
+        and not staff_queries.has_skill(task.assigned_to_id, Skill.MAPPING)
+    ):
+        task.assigned_to_id = None
+        db.session.flush()
+    return row
 
 
-def _acting_user_id() -> int | None:
-    if has_request_context() and current_user.is_authenticated:
-        return current_user.id
-    return None
+def open_work(case: CaseForWork, code: str, on: date) -> CaseDeadline:
+    """Work counted from a day that is not an offender event (a victim to find again, the
+    outcome of licence-condition requests to tell): its deadline and task."""
+    deadline = rules.compute(code, on, queries.current_rules(), queries.working_calendar())
+    return open_deadline(case, deadline)

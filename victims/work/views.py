@@ -6,11 +6,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from victims.cases import queries as case_queries
 from victims.domain.vocabulary import CaseStatus, Role
+from victims.domain.work import TaskStatus
 from victims.extensions import db
-from victims.forms import options
+from victims.letters import queries as letter_queries
+from victims.prerelease import queries as prerelease_queries
+from victims.refusals import Refused
 from victims.reminders import queries as reminder_queries
-from victims.security import allowed
-from victims.staff.models import User
+from victims.staff import queries as staff_queries
+from victims.web.forms import options
+from victims.web.paging import page_number
+from victims.web.security import allowed
 from victims.work import queries, services
 from victims.work.forms import NOTES_MAX, AssignTaskForm, EventForm
 
@@ -19,25 +24,11 @@ bp = Blueprint("work", __name__)
 CASEWORK = (Role.VLO, Role.SPO)
 
 
-def _page_number(name: str = "page") -> int:
-    try:
-        return max(1, int(request.args.get(name, 1)))
-    except ValueError:
-        return 1
-
-
-@bp.app_template_global()
-def case_work(case) -> queries.CaseWork:
-    """What the case page's work section shows (templates/cases/_work.html). The case page
-    has already found the case within the user's scope."""
-    return queries.for_case(case.id)
-
-
 @bp.route("/tasks/mine")
 @allowed(Role.VLO)
 def my_tasks():
-    result = queries.my_tasks(
-        current_user, page=_page_number(), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
+    result = case_queries.my_tasks(
+        current_user, page=page_number(), per_page=current_app.config["CASELOAD_PAGE_SIZE"]
     )
     return render_template("work/my_tasks.html", result=result)
 
@@ -46,12 +37,16 @@ def my_tasks():
 @allowed(Role.SPO)
 def team_work():
     per_page = current_app.config["CASELOAD_PAGE_SIZE"]
-    overdue = queries.team_overdue(current_user, page=_page_number("overdue_page"), per_page=per_page)
-    queue = queries.team_queue(current_user, page=_page_number("queue_page"), per_page=per_page)
-    failed = reminder_queries.failed_for_team(
-        current_user, page=_page_number("failed_page"), per_page=per_page
+    return render_template(
+        "work/team_work.html",
+        overdue=case_queries.team_overdue(current_user, page=page_number("overdue_page"), per_page=per_page),
+        queue=case_queries.team_queue(current_user, page=page_number("queue_page"), per_page=per_page),
+        failed=reminder_queries.failed_for_team(
+            current_user, page=page_number("failed_page"), per_page=per_page
+        ),
+        waiting=prerelease_queries.waiting_for_spo(current_user),
+        waiting_letters=letter_queries.awaiting_countersign(current_user),
     )
-    return render_template("work/team_work.html", overdue=overdue, queue=queue, failed=failed)
 
 
 # Where "Mark as done" returns to: a fixed list, never a URL from the form.
@@ -69,7 +64,7 @@ def mark_done(task_id: int):
     back = _BACK.get(request.form.get("back", ""), _BACK["mine"])(task)
     try:
         services.mark_done(task, current_user)
-    except services.WorkRefused as refused:
+    except Refused as refused:
         flash(refused.message)
     except StaleDataError:
         db.session.rollback()
@@ -83,20 +78,20 @@ def mark_done(task_id: int):
 @allowed(Role.SPO)
 def assign(task_id: int):
     task = queries.task_for_change(task_id, current_user)
-    if task.status != "open":
+    if task.status != TaskStatus.OPEN:
         abort(404)
-    row = queries.task_row(task_id, current_user)
-    vlos = case_queries.team_vlos(task.team_id)
+    row = case_queries.task_row(task_id, current_user)
+    vlos = staff_queries.team_vlos(task.team_id)
     form = AssignTaskForm()
     form.vlo.choices = options([(str(vlo.id), vlo.name) for vlo in vlos], "Choose a victim liaison officer")
     if request.method == "GET" and task.assigned_to_id:
         form.vlo.data = str(task.assigned_to_id)
     if form.validate_on_submit():
-        vlo = db.session.get(User, int(form.vlo.data))
+        vlo = staff_queries.find_user(int(form.vlo.data))
         try:
             services.assign(task, vlo, current_user)
-        except services.WorkRefused as refused:
-            form.vlo.errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "vlo")
         except StaleDataError:
             db.session.rollback()
             flash("Someone else changed this task at the same moment. Check it and try again.")
@@ -123,8 +118,8 @@ def record_event(case_id: int):
                 (form.notes.data or "").strip() or None,
                 current_user,
             )
-        except services.WorkRefused as refused:
-            getattr(form, refused.field or "kind").errors.append(refused.message)
+        except Refused as refused:
+            refused.show_on(form, "kind")
         else:
             flash(f"Event recorded: {record.kind_label}", "success")
             return redirect(url_for("cases.case", case_id=case.id, _anchor="events"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
@@ -69,8 +71,6 @@ class GovDateField(DateField):
             day, month, year = (int(part) for part in parts)
             if year < 1000:
                 raise ValueError
-            from datetime import date
-
             self.data = date(year, month, day)
         except ValueError:
             self.data = None

@@ -7,12 +7,7 @@ import re
 from wtforms.validators import ValidationError
 
 from victims import clock
-
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
-CRN = re.compile(r"^[A-Z][0-9]{6}$")
-PRISON_NUMBER = re.compile(r"^[A-Z][0-9]{4}[A-Z]{2}$")
-TELEPHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from victims.domain.formats import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
 
 
 class Pattern:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import click
+import pyotp
+from flask import current_app
 from flask.cli import AppGroup
+
+from victims.demo.data import load_demo
+from victims.demo.staff import DEMO_DOMAIN, demo_totp_secret
 
 seed_cli = AppGroup("seed", help="Load demo data.")
 
 
 @seed_cli.command("demo")
 def demo() -> None:
-    from victims.demo import load_demo
-
     load_demo()
 
 
@@ -19,14 +22,8 @@ def demo() -> None:
 @click.argument("email")
 def code(email: str) -> None:
     """Print the current security code of a demo user (development only)."""
-    from flask import current_app
-
-    from victims.demo import DEMO_DOMAIN, demo_totp_secret
-
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("Not available in the production configuration")
     if not email.lower().endswith("@" + DEMO_DOMAIN):
         raise click.ClickException("Only demo users' codes can be shown")
-    import pyotp
-
     click.echo(pyotp.TOTP(demo_totp_secret(email.lower())).now())

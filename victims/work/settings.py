@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from victims import clock
 from victims.audit import services as audit
-from victims.deadlines.models import NonWorkingDay, RuleSettingRecord
-from victims.deadlines.services import current_rules
 from victims.domain import deadlines as rules
 from victims.extensions import db
+from victims.refusals import Refused
 from victims.staff.models import User
+from victims.work.models import NonWorkingDay, RuleSettingRecord
+from victims.work.queries import current_rules
 
 UNIT_WORDS = {
     rules.Unit.WORKING_DAYS: "working days",
@@ -23,12 +22,6 @@ UNIT_WORDS = {
     rules.Unit.MONTHS: "months",
 }
 MAX_NUMBER = 3650
-
-
-class SettingRefused(Exception):
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)
@@ -66,9 +59,9 @@ def set_rule_number(code: str, number: int, reason: str, user: User) -> int | No
     Deadlines already worked out keep the version that produced them until their dates change
     (docs/decisions.md)."""
     if code not in rules.RULES_BY_CODE:
-        raise SettingRefused("Choose a deadline rule", "code")
+        raise Refused("Choose a deadline rule", "code")
     if not 0 <= number <= MAX_NUMBER:
-        raise SettingRefused(f"Enter a number between 0 and {MAX_NUMBER:,}", "number")
+        raise Refused(f"Enter a number between 0 and {MAX_NUMBER:,}", "number")
     current = current_rules()[code]
     if number == current.number:
         return None
@@ -90,13 +83,9 @@ def set_rule_number(code: str, number: int, reason: str, user: User) -> int | No
     return version
 
 
-def non_working_days() -> list[NonWorkingDay]:
-    return list(db.session.scalars(select(NonWorkingDay).order_by(NonWorkingDay.day.desc())))
-
-
 def add_non_working_day(day: date, description: str, user: User) -> NonWorkingDay:
     if db.session.get(NonWorkingDay, day) is not None:
-        raise SettingRefused("That day is already a non-working day", "day")
+        raise Refused("That day is already a non-working day", "day")
     record = NonWorkingDay(day=day, description=description, added_at=clock.utcnow(), added_by_id=user.id)
     db.session.add(record)
     db.session.flush()

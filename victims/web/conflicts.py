@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 
+from victims.formatting import govuk_date
+
 
 @dataclass(frozen=True)
 class ConflictRow:
@@ -18,8 +20,6 @@ def _text(value) -> str:
     if value is None or value == "":
         return "Not given"
     if hasattr(value, "strftime"):
-        from victims.filters import govuk_date
-
         return govuk_date(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"

@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from victims.audit import labels
-from victims.audit.queries import TrailFilters
-from victims.forms import GovDateField
+from victims.oversight.queries import TrailFilters
+from victims.web.forms import GovDateField
 
 CASE_NUMBER = re.compile(r"[0-9]{1,10}")
 LARGEST_ID = 2**31 - 1  # an INTEGER column: a larger number cannot match, and PostgreSQL refuses it

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from victims import clock
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -133,12 +135,9 @@ class Day(Node):
         if day.year < 1900:
             problems.append(Problem(pointer, "must be in 1900 or later"))
             return None
-        if self.not_after_today:
-            from victims import clock
-
-            if day > clock.today():
-                problems.append(Problem(pointer, "must be today or in the past"))
-                return None
+        if self.not_after_today and day > clock.today():
+            problems.append(Problem(pointer, "must be today or in the past"))
+            return None
         return day
 
     def json_schema(self):

@@ -1,34 +1,18 @@
-"""Template filters and globals: dates the GOV.UK way, navigation by role."""
+"""What every page's layout needs: template filters, the navigation for the user's role with
+the number of unread notifications, and the session timing for the sign-out warning."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Flask, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from victims.clock import LONDON
 from victims.domain.vocabulary import Role
-
-
-def govuk_date(value: date | datetime | None) -> str:
-    """3 March 2027."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
-
-
-def govuk_datetime(value: datetime | None) -> str:
-    """3 March 2027 at 2:05pm (Europe/London)."""
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
-
+from victims.formatting import govuk_date, govuk_datetime
+from victims.reminders.queries import unread_count
+from victims.work.queries import urgency
 
 NAVIGATION = [
     # (endpoint, text, roles)
@@ -39,13 +23,21 @@ NAVIGATION = [
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
-    ("audit.trail", "Audit", {Role.MANAGER}),
-    ("audit.reveals", "Address reveals", {Role.SPO}),
+    ("oversight.trail", "Audit", {Role.MANAGER}),
+    ("oversight.reveals", "Address reveals", {Role.SPO}),
     ("admin.users", "Users", {Role.ADMIN}),
 ]
 
 
 def navigation() -> list[dict]:
+    """The user's menu, worked out once per request (every form widget renders the layout's
+    context again)."""
+    if "navigation" not in g:
+        g.navigation = _navigation()
+    return g.navigation
+
+
+def _navigation() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = []
@@ -60,8 +52,6 @@ def navigation() -> list[dict]:
 
 def _notifications_item() -> dict:
     """ "Notifications", with the number unread in an MOJ notification badge."""
-    from victims.reminders.queries import unread_count
-
     href = url_for("reminders.notifications")
     unread = unread_count(current_user)
     html = Markup("Notifications")
@@ -80,9 +70,7 @@ def deadline_tag(due: date | None) -> Markup:
     """A GOV.UK tag saying whether a deadline is overdue, due soon or on track."""
     if due is None:
         return Markup("")
-    from victims.deadlines.services import status_of
-
-    status = status_of(due)
+    status = urgency(due)
     return Markup('<strong class="govuk-tag {}">{}</strong>').format(STATUS_TAGS[status.value], status.label)
 
 

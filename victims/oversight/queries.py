@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, select
 
 from victims.audit.labels import REVEAL_ACTIONS, action_label, record_type_label
 from victims.audit.models import AuditEvent
@@ -20,7 +20,7 @@ from victims.cases.queries import scope
 from victims.clock import LONDON
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.pagination import Page
+from victims.lists import Page, paginate
 from victims.staff.models import Region, User
 
 
@@ -109,20 +109,13 @@ def _trail_statement(viewer: User, filters: TrailFilters) -> Select:
     return statement
 
 
-def _page(statement: Select, page: int, per_page: int) -> Page:
-    """Two queries whatever the size of the trail: a count and the page, newest first."""
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(
-        statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    return Page(rows=[_row(row) for row in rows], total=total, page=page, per_page=per_page)
+def _page(statement: Select, page: int, per_page: int) -> Page[AuditRow]:
+    """Newest first; a count and the page, whatever the size of the trail."""
+    order = (AuditEvent.at.desc(), AuditEvent.id.desc())
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row)
 
 
-def trail(viewer: User, filters: TrailFilters, *, page: int = 1, per_page: int = 50) -> Page:
+def trail(viewer: User, filters: TrailFilters, *, page: int = 1, per_page: int = 50) -> Page[AuditRow]:
     return _page(_trail_statement(viewer, filters), page, per_page)
 
 
@@ -133,7 +126,7 @@ def trail_for_export(viewer: User, filters: TrailFilters, *, batch: int = 500) -
         yield _row(row)
 
 
-def flagged_reveals(viewer: User, *, page: int = 1, per_page: int = 50) -> Page:
+def flagged_reveals(viewer: User, *, page: int = 1, per_page: int = 50) -> Page[AuditRow]:
     """Flagged sightings and changes of contact details on the SPO's own team's cases."""
     if viewer.role != Role.SPO:
         return _page(_columns().where(false()), page, per_page)

@@ -4,9 +4,6 @@ prints the sign-in details. Refuses to run in the production configuration."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -19,8 +16,9 @@ from sqlalchemy import select
 
 from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
-from victims.deadlines.models import CaseDeadline
-from victims.deadlines.services import initial_contact_codes, meet, refresh_case_deadlines
+from victims.cases.services import refresh_deadlines
+from victims.demo.examples import add_examples
+from victims.demo.staff import EMAIL_REMINDERS, STAFF, TEAMS, demo_password, demo_totp_secret, email_of
 from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
 from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
 from victims.domain.vocabulary import (
@@ -34,35 +32,17 @@ from victims.domain.vocabulary import (
     Role,
     Scheme,
     SentenceType,
-    Skill,
 )
+from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Region, Team, User, UserSkill
+from victims.work import services as work
+from victims.work.models import CaseDeadline
 
-DEMO_DOMAIN = "demo.vcs.example"
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 CASES_PER_VLO = 40
 UNALLOCATED_PER_TEAM = 12
-
-STAFF = [
-    # (role, first name, team index or None, skills)
-    (Role.ADMIN, "Alex", None, []),
-    (Role.MANAGER, "Morgan", None, []),
-    (Role.SPO, "Samira", 0, [Skill.MAPPING, Skill.PAROLE]),
-    (Role.SPO, "Owen", 1, [Skill.PAROLE, Skill.BEREAVED]),
-    (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS]),
-    (Role.VLO, "Ben", 0, [Skill.DOMESTIC_ABUSE]),
-    (Role.VLO, "Chloe", 0, [Skill.BEREAVED, Skill.PAROLE]),
-    (Role.VLO, "Daniel", 1, [Skill.MAPPING, Skill.RESTRICTED_PATIENTS]),
-    (Role.VLO, "Erin", 1, [Skill.WELSH, Skill.CHILD_VICTIMS]),
-    (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
-    (Role.VLO, "Grace", 0, [Skill.WELSH, Skill.BEREAVED]),
-    (Role.VLO, "Hana", 0, [Skill.MAPPING, Skill.DOMESTIC_ABUSE]),
-]
-TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
-# Demo users who chose email reminders (the others get them in the service only).
-EMAIL_REMINDERS = {"Samira", "Owen", "Ben", "Erin"}
 
 OFFENCES = {
     OffenceCategory.VIOLENT: [
@@ -99,20 +79,6 @@ OFFERS_PER_TEAM = 2
 PRISONS = ["HMP Norwich", "HMP Bedford", "HMP Highpoint", "HMP Littlehey", "HMP Whitemoor", "HMP Chelmsford"]
 
 
-def demo_password(email: str) -> str:
-    local = email.split("@", 1)[0]
-    return f"{local}-demo-2026"
-
-
-def demo_totp_secret(email: str) -> str:
-    digest = hashlib.sha256(f"vcs-demo:{email}".encode()).digest()[:20]
-    return base64.b32encode(digest).decode()
-
-
-def _email(role: Role, first_name: str) -> str:
-    return f"{first_name.lower()}.{role.value}@{DEMO_DOMAIN}"
-
-
 def load_demo(
     *, cases_per_vlo: int = CASES_PER_VLO, seed: int = 2026, echo=click.echo
 ) -> list[tuple[str, str, str, str]]:
@@ -121,11 +87,11 @@ def load_demo(
     region = db.session.scalar(select(Region).where(Region.code == "east_of_england"))
     if region is None:
         raise click.ClickException("Run the migrations first: flask --app victims db upgrade")
-    first_email = _email(STAFF[0][0], STAFF[0][1])
+    first_email = email_of(STAFF[0][0], STAFF[0][1])
     if db.session.scalar(select(User).where(User.email == first_email)) is None:
         _create(region, cases_per_vlo, seed)
         db.session.commit()
-        _examples(echo)
+        add_examples(echo)
         db.session.commit()
         echo("Demo data loaded.")
     else:
@@ -133,7 +99,7 @@ def load_demo(
     details = []
     echo("Sign-in details (role email password totp_secret):")
     for role, first_name, _team, _skills in STAFF:
-        email = _email(role, first_name)
+        email = email_of(role, first_name)
         line = (role.value, email, demo_password(email), demo_totp_secret(email))
         details.append(line)
         echo(" ".join(line))
@@ -151,7 +117,7 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
     vlos_by_team: dict[int, list[User]] = {team.id: [] for team in teams}
     spo_by_team: dict[int, User] = {}
     for role, first_name, team_index, skills in STAFF:
-        email = _email(role, first_name)
+        email = email_of(role, first_name)
         user = User(
             email=email,
             name=f"{first_name} {fake.last_name()}",
@@ -263,7 +229,7 @@ def _make_case(
         )
     db.session.add(case)
     db.session.flush()
-    refresh_case_deadlines(case, sentence, "Demo data loaded")
+    refresh_deadlines(case, sentence, "Demo data loaded", None)
     people = []
     for index in range(rnd.choice([1, 1, 1, 2, 2, 3])):
         relationship = (
@@ -335,15 +301,15 @@ def _make_case(
         db.session.add_all(contacts)
         outbound = sorted(c.occurred_at for c in contacts if c.direction == Direction.OUTBOUND)
         if outbound:
-            for code in initial_contact_codes():
-                meet(case.id, code, outbound[0].date())
+            for code in INITIAL_CONTACT_CODES:
+                work.meet(case.id, code, outbound[0].date(), owner)
         # Pre-release work whose date passed more than a month ago was done at the time.
         for code in (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS):
             due = db.session.scalar(
                 select(CaseDeadline.due_on).where(CaseDeadline.case_id == case.id, CaseDeadline.code == code)
             )
             if due is not None and (today - due).days > 30:
-                meet(case.id, code, due)
+                work.meet(case.id, code, due, owner)
 
 
 _first_user_by_team: dict[int, int] = {}
@@ -405,121 +371,3 @@ def _make_person(
     db.session.add(person)
     db.session.flush()
     return person
-
-
-# -- letters and pre-release work, made through the services as a VLO and an SPO would ---------------
-
-# A zone about 2 km across around Bedford town centre (lon, lat), and a home inside it, away from
-# its middle and its edge.
-DEMO_ZONE = {
-    "type": "Polygon",
-    "coordinates": [
-        [[-0.4814, 52.1269], [-0.4520, 52.1269], [-0.4520, 52.1449], [-0.4814, 52.1449], [-0.4814, 52.1269]]
-    ],
-}
-DEMO_HOME = "52.1400, -0.4610"
-DEMO_DESCRIPTION = "Bounded by the ring road to the north and east, and the river to the south."
-
-
-def _writable_victim(case_id: int):
-    """An adult victim on the case who can be written to by post (demo victims vary)."""
-    from victims.people.models import Person
-
-    today = date.today()
-    for person in db.session.scalars(select(Person).where(Person.case_id == case_id).order_by(Person.id)):
-        adult = person.date_of_birth is None or (today.year - person.date_of_birth.year) > 18
-        if (
-            person.relationship_ == "victim"
-            and adult
-            and person.contact_level == "key_stages"
-            and not person.contact_lost
-            and person.address_line_1
-            and person.address_postcode
-        ):
-            return person
-    return None
-
-
-def _examples(echo) -> None:
-    """In each team, on the first VLO's first cases: a letter sent, pre-release contact, requests at
-    several stages, and (in Bedford) an exclusion-zone map waiting for the SPO to countersign."""
-    import re
-
-    from victims.domain.letters import LetterType
-    from victims.domain.prerelease import ConditionType, Stage, StepInput
-    from victims.letters import services as letters
-    from victims.prerelease import services as prerelease
-    from victims.prerelease.models import ExclusionZone
-
-    note = re.compile(r"\[[^\[\]\n]{2,}\]")
-    for index, team_name in enumerate(TEAMS):
-        team = db.session.scalar(select(Team).where(Team.name == team_name))
-        vlo_name = next(
-            first for role, first, team_index, _ in STAFF if role == Role.VLO and team_index == index
-        )
-        vlo = db.session.scalar(select(User).where(User.email == _email(Role.VLO, vlo_name)))
-        spo = db.session.scalar(select(User).where(User.team_id == team.id, User.role == Role.SPO.value))
-        mapper = db.session.scalar(
-            select(User)
-            .join(UserSkill)
-            .where(
-                User.team_id == team.id, User.role == Role.VLO.value, UserSkill.skill == Skill.MAPPING.value
-            )
-        )
-        cases = db.session.scalars(
-            select(Case)
-            .where(Case.allocated_vlo_id == vlo.id, Case.status == "open")
-            .order_by(Case.id)
-            .limit(12)
-        ).all()
-        usable = [(case, person) for case in cases if (person := _writable_victim(case.id)) is not None][:3]
-        try:
-            if usable:
-                case, person = usable[0]
-                letter = letters.start_draft(case, person, LetterType.INITIAL_CONTACT, vlo)
-                texts = {
-                    s.key: note.sub("You were the victim of a serious offence.", s.body)
-                    for s in letter.sections
-                    if not s.locked
-                }
-                letters.save_draft(letter, texts, large_print=letter.large_print, channel="post", user=vlo)
-                letters.approve(letter, vlo)
-                db.session.commit()
-                letters.send(letter.id)
-            if len(usable) > 1:
-                case, person = usable[1]
-                prerelease.record_contact(
-                    case,
-                    person,
-                    contacted_on=date.today(),
-                    method="telephone",
-                    said="Worried about meeting him in town after release.",
-                    concerns="Her route to work",
-                    wants_conditions=True,
-                    user=vlo,
-                )
-                request = prerelease.add_request(
-                    case, person, ConditionType.NO_CONTACT_VICTIM, "I never want him to contact me.", vlo
-                )
-                prerelease.step(request, Stage.DRAFTED, StepInput(wording="Not to contact the victim."), vlo)
-                prerelease.step(request, Stage.CHECKED, StepInput(), spo)
-                if index == 0 and mapper is not None:
-                    zone_request = prerelease.add_request(
-                        case, person, ConditionType.EXCLUSION_ZONE, "Keep him out of the town centre.", vlo
-                    )
-                    zone = db.session.get(ExclusionZone, zone_request.zone_id)
-                    prerelease.save_zone(
-                        zone,
-                        prerelease.ZoneForm(
-                            title="Bedford town centre",
-                            zone=json.dumps(DEMO_ZONE),
-                            description=DEMO_DESCRIPTION,
-                            points={"home": DEMO_HOME},
-                        ),
-                        mapper,
-                    )
-                    prerelease.submit_zone(zone, mapper)
-            db.session.commit()
-        except (letters.LetterRefused, prerelease.PreReleaseRefused) as refused:
-            db.session.rollback()
-            echo(f"Demo example skipped in {team_name}: {refused}")

@@ -1,12 +1,12 @@
-"""What the API accepts, defined once (victims.api.schema): validated here, published in
-/api/v1/openapi.json."""
+"""What a referral and an offender event are, defined once (victims.intake.schema): the API and
+the CSV import validate with these, and /api/v1/openapi.json publishes them."""
 
 from __future__ import annotations
 
-from victims.api.schema import Day, Flag, List, Record, Text, Whole
 from victims.domain.deadlines import OffenderEvent
+from victims.domain.formats import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
 from victims.domain.vocabulary import Channel, ContactLevel, Language, OffenceCategory, SentenceType
-from victims.validators import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
+from victims.intake.schema import Day, Flag, List, Record, Text, Whole
 
 
 def _values(enum) -> tuple[str, ...]:

@@ -8,31 +8,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from victims import clock
-from victims.audit import queries
 from victims.audit import services as audit
-from victims.audit.forms import TrailFilterForm
-from victims.cases.queries import Page
 from victims.clock import LONDON
 from victims.domain.vocabulary import Role
-from victims.security import allowed
+from victims.oversight import queries
+from victims.oversight.forms import TrailFilterForm
+from victims.web.paging import page_number, pagination
+from victims.web.security import allowed
 
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp = Blueprint("oversight", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
 FILTER_NAMES = ("user", "action", "case", "date_from", "date_to")
-PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # anything else is page 1; past the end is the last page
-
-
-def _page_number() -> int:
-    value = request.args.get("page", "")
-    return int(value) if PAGE_NUMBER.fullmatch(value) else 1
 
 
 def _filter_args() -> dict[str, list[str]]:
@@ -46,29 +39,6 @@ def _filter_form() -> TrailFilterForm:
     return form
 
 
-def pagination(result: Page, endpoint: str, args: dict | None = None) -> dict | None:
-    """Parameters for govukPagination: first, last and two either side of the current page."""
-    if result.pages <= 1:
-        return None
-    args = args or {}
-
-    def href(number: int) -> str:
-        return url_for(endpoint, **args, page=number)
-
-    items: list[dict] = []
-    for number in range(1, result.pages + 1):
-        if number in (1, result.pages) or abs(number - result.page) <= 2:
-            items.append({"number": number, "href": href(number), "current": number == result.page})
-        elif abs(number - result.page) == 3:
-            items.append({"ellipsis": True})
-    params: dict = {"items": items, "landmarkLabel": "Pages of results"}
-    if result.page > 1:
-        params["previous"] = {"href": href(result.page - 1)}
-    if result.page < result.pages:
-        params["next"] = {"href": href(result.page + 1)}
-    return params
-
-
 @bp.route("/")
 @allowed(Role.MANAGER)
 def trail():
@@ -76,13 +46,13 @@ def trail():
     result = None
     args = _filter_args()
     if not form.errors:
-        result = queries.trail(current_user, form.filters(), page=_page_number(), per_page=PER_PAGE)
+        result = queries.trail(current_user, form.filters(), page=page_number(), per_page=PER_PAGE)
     return render_template(
-        "audit/trail.html",
+        "oversight/trail.html",
         form=form,
         result=result,
-        pages=pagination(result, "audit.trail", args) if result else None,
-        export_href=url_for("audit.export", **args),
+        pages=pagination(result, "oversight.trail", **args) if result else None,
+        export_href=url_for("oversight.export", **args),
         filtered=any(value.strip() for values in args.values() for value in values),
     )
 
@@ -144,13 +114,14 @@ def _csv_rows(rows: Iterable[queries.AuditRow]) -> Iterator[str]:
 def export():
     form = _filter_form()
     if form.errors:
-        return redirect(url_for("audit.trail", **_filter_args()))
+        return redirect(url_for("oversight.trail", **_filter_args()))
     filters = form.filters()
     audit.record(
         "audit_exported",
         "audit_trail",
         None,
         details={"filters": filters.as_details(), "national": bool(current_user.national)},
+        user=current_user,
     )
     # The export's own event is committed when this view returns, before the file is
     # written, so an export that fails half way is still on the record.
@@ -166,5 +137,7 @@ def export():
 @bp.route("/reveals")
 @allowed(Role.SPO)
 def reveals():
-    result = queries.flagged_reveals(current_user, page=_page_number(), per_page=PER_PAGE)
-    return render_template("audit/reveals.html", result=result, pages=pagination(result, "audit.reveals"))
+    result = queries.flagged_reveals(current_user, page=page_number(), per_page=PER_PAGE)
+    return render_template(
+        "oversight/reveals.html", result=result, pages=pagination(result, "oversight.reveals")
+    )

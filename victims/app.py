@@ -1,0 +1,287 @@
+"""create_app(): the Flask application, its extensions, Celery, blueprints and commands.
+
+The entry point of the web service (and, through tasks/, of the workers): it may import every
+area; nothing in the package imports it (the import contracts in pyproject.toml)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from celery import Celery, Task
+from flask import Flask, g, render_template, request, session
+from flask_talisman import Talisman
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+import victims.models  # noqa: F401  (every table known to the metadata, for Alembic and the tests)
+from config import config_for
+from victims import crypto
+from victims.admin.views import bp as admin_bp
+from victims.api.cli import api_clients_cli
+from victims.api.problems import problem
+from victims.api.views import bp as api_bp
+from victims.auth import services as auth
+from victims.auth.views import bp as auth_bp
+from victims.cases.views import bp as cases_bp
+from victims.demo.cli import seed_cli
+from victims.extensions import csrf, db, login_manager, migrate
+from victims.imports.views import bp as imports_bp
+from victims.letters.defaults import load_texts
+from victims.letters.views import bp as letters_bp
+from victims.main.views import bp as main_bp
+from victims.notify.views import bp as notify_bp
+from victims.oversight.views import bp as oversight_bp
+from victims.people.views import bp as people_bp
+from victims.prerelease.views import bp as prerelease_bp
+from victims.reminders.cli import reminders_cli
+from victims.reminders.views import bp as reminders_bp
+from victims.staff.views import bp as staff_bp
+from victims.web import layout
+from victims.web.paging import pagination
+from victims.web.security import guard
+from victims.web.transactions import init_commit_point
+from victims.work.views import bp as work_bp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_class = config_for(config_name)
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        static_url_path="/assets",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.check(app.config)
+    crypto.configure(app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"])
+    load_texts()  # the built-in letter texts: a broken file stops the service here, not in a letter
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    # Record ids are 32-bit in the database: a larger number in a URL is simply not found.
+    app.url_map.converters["int"] = DatabaseIdConverter
+    _init_database(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    _init_security_headers(app)
+    _init_sessions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+    _init_errors(app)
+    init_commit_point(app)
+    _init_celery(app)
+    _quiet_logs(app)
+    return app
+
+
+def _sqlite_behaves(engine) -> None:
+    """Foreign keys on, and real transactions: Python's sqlite3 driver otherwise delays BEGIN
+    until the first write, so a SAVEPOINT can open (and its RELEASE commit) the outermost
+    transaction. Only on the service's own engine: kombu's SQLite broker manages its own."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we say BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _init_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            _sqlite_behaves(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+
+def _init_security_headers(app: Flask) -> None:
+    csp = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'none'",
+        "object-src": "'none'",
+    }
+    tiles = app.config.get("MAP_TILE_URL") or ""
+    if tiles:
+        # The deployment's tile server for the exclusion-zone map (none by default).
+        parts = urlsplit(tiles)
+        host = parts.netloc.replace("{s}.", "*.")  # Leaflet's {s} subdomains
+        csp["img-src"] += f" {parts.scheme}://{host}"
+    Talisman(
+        app,
+        force_https=False,  # TLS ends at the load balancer; HSTS is still sent
+        strict_transport_security=not app.debug,
+        content_security_policy=csp,
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        x_content_type_options=True,
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    @app.after_request
+    def no_store(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.endpoint != "static":
+            # Signed-in pages hold case data: never keep them in a browser or proxy cache.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
+
+def _init_sessions(app: Flask) -> None:
+    login_manager.session_protection = None  # our own server-side sessions do this job
+
+    @login_manager.request_loader
+    def load_user_from_session(_request):
+        record, reason = auth.load_session(session.get("sid"))
+        if record is None:
+            if reason:
+                session.pop("sid", None)
+                g.session_end_reason = reason
+            return None
+        g.user_session = record
+        if request.endpoint not in {"auth.session_status", "static"}:
+            auth.touch_session(record)
+        return record.user
+
+    @login_manager.user_loader
+    def never_from_cookie(_user_id):  # identity comes only from the server-side session
+        return None
+
+    app.before_request(guard(app))
+
+
+def _register_blueprints(app: Flask) -> None:
+    blueprints = (
+        main_bp,
+        auth_bp,
+        cases_bp,
+        people_bp,
+        admin_bp,
+        oversight_bp,
+        work_bp,
+        api_bp,
+        imports_bp,
+        reminders_bp,
+        notify_bp,
+        letters_bp,
+        staff_bp,
+        prerelease_bp,
+    )
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(api_clients_cli)
+    app.cli.add_command(reminders_cli)
+
+
+def _init_templates(app: Flask) -> None:
+    WTFormsHelpers(app)
+    layout.register(app)
+    app.add_template_global(pagination)
+
+
+def _init_errors(app: Flask) -> None:
+    messages = {
+        400: ("There is a problem with your request", "Check the page and try again."),
+        401: ("You need to sign in", "Sign in to use this service."),
+        403: ("You do not have permission to see this page", "Ask your senior officer if you need it."),
+        404: ("Page not found", "If you typed the web address, check it is correct."),
+        405: ("Page not found", "If you typed the web address, check it is correct."),
+        413: ("The file is too large", "Choose a smaller file."),
+        429: ("Too many requests", "Wait a few minutes and try again."),
+        500: ("Sorry, there is a problem with the service", "Try again later."),
+    }
+
+    def render_error(status: int):
+        title, body = messages.get(status, messages[500])
+        if request.path.startswith("/api/"):
+            return problem(status, title, body)
+        return render_template("errors/error.html", title=title, body=body, status=status), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        db.session.rollback()
+        app.logger.info("HTTP %s on %s: %s", error.code, request.endpoint, error.description)
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()
+        # The traceback names no victim: models' reprs show ids only.
+        app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
+        return render_error(500)
+
+
+def _init_celery(app: Flask) -> None:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+
+def _quiet_logs(app: Flask) -> None:
+    # Werkzeug's access log prints query strings, which can carry search terms (names).
+    class DropQueryStrings(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            if isinstance(record.args, tuple) and record.args:
+                first = record.args[0]
+                if isinstance(first, str) and "?" in first:
+                    parts = first.split(" ")
+                    if len(parts) == 3:
+                        parts[1] = parts[1].split("?", 1)[0] + "?[removed]"
+                        record.args = (" ".join(parts),) + record.args[1:]
+            return True
+
+    logging.getLogger("werkzeug").addFilter(DropQueryStrings())

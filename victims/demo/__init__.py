@@ -1,0 +1,1 @@
+"""Fictional demo data for development and demonstrations, with printed sign-in details."""

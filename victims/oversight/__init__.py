@@ -1,0 +1,1 @@
+"""What managers and senior officers oversee: the audit trail, and address reveals."""
