@@ -9,7 +9,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import CheckConstraint, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
 from victims import create_app
@@ -112,6 +113,96 @@ def test_the_comparison_would_notice_a_difference(migrated_app):
         connection.execute(text("DROP INDEX ix_people_last_name"))
     diff = _diff()
     assert any(change[0] == "add_index" and change[1].name == "ix_people_last_name" for change in diff)
+
+
+def _check_names(tables) -> set[tuple[str, str]]:
+    return {
+        (table.name, check.name)
+        for table in tables
+        for check in table.constraints
+        if isinstance(check, CheckConstraint)
+    }
+
+
+def test_every_check_constraint_of_the_models_is_in_the_database(migrated_app):
+    """Alembic's comparison does not look at CHECK constraints: this does."""
+    upgrade()
+    declared = _check_names(db.metadata.sorted_tables)
+    inspector = inspect(db.engine)
+    present = {
+        (table, constraint["name"])
+        for table in inspector.get_table_names()
+        for constraint in inspector.get_check_constraints(table)
+    }
+    assert declared, "the models declare CHECK constraints"
+    assert declared <= present, declared - present
+
+
+def _a_user_and_a_case(connection) -> None:
+    now = {"now": "2026-11-25 10:00:00"}
+    connection.execute(text("INSERT INTO teams (region_id, name) VALUES (1, 'Team A')"))
+    connection.execute(
+        text(
+            "INSERT INTO offenders (crn, first_name, last_name, created_at, version)"
+            " VALUES ('X123456', 'John', 'Smith', :now, 1)"
+        ),
+        now,
+    )
+    connection.execute(
+        text(
+            "INSERT INTO sentences (offender_id, offence, offence_category, sentence_type,"
+            " sentence_date, version) VALUES (1, 'Robbery', 'violent', 'determinate', '2026-01-05', 1)"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO cases (offender_id, sentence_id, region_id, team_id, scheme, status,"
+            " referral_received_on, created_at, discretionary_offer, version)"
+            " VALUES (1, 1, 1, 1, 'statutory', 'open', '2026-01-10', :now, false, 1)"
+        ),
+        now,
+    )
+
+
+def test_the_database_refuses_a_status_the_code_does_not_know(migrated_app):
+    upgrade()
+    with db.engine.begin() as connection:
+        _a_user_and_a_case(connection)
+    with pytest.raises(IntegrityError, match="ck_cases_status"), db.engine.begin() as connection:
+        connection.execute(text("UPDATE cases SET status = 'archived'"))
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT status FROM cases")).scalar_one() == "open"
+
+
+def test_the_status_checks_stop_on_values_the_code_does_not_know(migrated_app, capfd):
+    """Rows written before the checks existed are looked at first, and named."""
+    upgrade(revision="0008")
+    with db.engine.begin() as connection:
+        _a_user_and_a_case(connection)
+        connection.execute(text("UPDATE cases SET status = 'archived'"))
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+        upgrade()
+    assert "cases.status holds 'archived'" in capfd.readouterr().err
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0008"
+
+
+def test_the_status_checks_keep_rows_that_other_tables_refer_to(migrated_app):
+    """On SQLite the migration copies tables that others refer to: the rows and references stay."""
+    upgrade(revision="0008")
+    with db.engine.begin() as connection:
+        _a_user_and_a_case(connection)
+        connection.execute(
+            text(
+                "INSERT INTO deadlines (case_id, code, due_on, counted_from, rule_version, rule_number,"
+                " status, created_at, version)"
+                " VALUES (1, 'initial_contact', '2026-02-09', '2026-01-10', 1, 20, 'open', '2026-01-10', 1)"
+            )
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT case_id FROM deadlines")).scalar_one() == 1
+        assert connection.execute(text("SELECT status FROM cases")).scalar_one() == "open"
 
 
 def test_downgrade_with_data_in_the_tables(migrated_app):

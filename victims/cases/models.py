@@ -18,7 +18,7 @@ from victims.domain.vocabulary import (
 )
 from victims.extensions import db
 from victims.staff.models import Region, Team, User
-from victims.types import UTCDateTime, Versioned, created_at_column
+from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
 
 class Offender(Versioned, db.Model):
@@ -115,7 +115,7 @@ class Case(Versioned, db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     scheme: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN.value)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, "status", 10), default=CaseStatus.OPEN)
     closed_reason: Mapped[str | None] = mapped_column(String(30))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     allocated_vlo_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
