@@ -74,17 +74,16 @@ worker: $(STAMPS)/venv ## Start a Celery worker
 beat: $(STAMPS)/venv ## Start Celery beat
 	$(BIN)/celery -A tasks beat --loglevel=INFO
 
-test: $(STAMPS)/venv static/.built $(STAMPS)/system ## Set up and run the whole test suite
-	$(BIN)/ruff check .
-	$(BIN)/mypy --strict --follow-imports=silent victims/domain
+test: lint static/.built $(STAMPS)/system ## Set up, lint (import contracts included) and run the whole test suite
 	$(BIN)/pytest
 
 e2e: $(STAMPS)/venv static/.built $(STAMPS)/system ## Run only the end-to-end browser tests
 	$(BIN)/pytest tests/e2e
 
-lint: $(STAMPS)/venv ## Lint with ruff; type-check the pure domain rules with mypy
+lint: $(STAMPS)/venv ## Lint with ruff, check the import contracts (pyproject.toml), type-check the pure domain
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy --strict --follow-imports=silent victims/domain
 
 format: $(STAMPS)/venv ## Format with ruff

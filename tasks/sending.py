@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
+from victims.notify.sending import Outcome, SendOutcome
+
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 SENDER = {
     **RELIABLE,
@@ -20,9 +22,11 @@ SENDER = {
 BUSY_LOOKS = 5
 
 
-def follow(task, outcome) -> str:
-    """Retry when the sender says so: Notify could not take it now ("retry"), or another sender
-    holds it ("busy", a few times). Attempts are counted in the database, not here."""
-    if outcome.status == "retry" or (outcome.status == "busy" and task.request.retries < BUSY_LOOKS):
+def follow(task, outcome: SendOutcome) -> str:
+    """Retry when the sender says so: Notify could not take it now, or another sender holds it
+    (a few times). Attempts are counted in the database, not here."""
+    if outcome.status is Outcome.RETRY or (
+        outcome.status is Outcome.BUSY and task.request.retries < BUSY_LOOKS
+    ):
         raise task.retry(countdown=outcome.retry_in, max_retries=None)
-    return outcome.status
+    return outcome.status.value

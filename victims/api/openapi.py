@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from victims.domain.deadlines import Urgency
+from victims.domain.vocabulary import CaseStatus
+from victims.domain.work import DeadlineStatus
 from victims.intake.definitions import EVENT, REFERRAL
 
 DATE = {"type": "string", "format": "date"}
@@ -15,7 +18,7 @@ CASE = {
     "properties": {
         "id": {"type": "integer"},
         "crn": {"type": "string"},
-        "status": {"type": "string", "enum": ["open", "closed"]},
+        "status": {"type": "string", "enum": [status.value for status in CaseStatus]},
         "team_id": {"type": "integer"},
         "received_on": DATE,
         "scheme": {"type": "string"},
@@ -40,7 +43,9 @@ CASE = {
                     "due_on": DATE,
                     "status": {
                         "type": "string",
-                        "enum": ["overdue", "due_soon", "on_track", "met", "cancelled"],
+                        # An open deadline says how close it is; a closed one, how it closed.
+                        "enum": [urgency.value for urgency in Urgency]
+                        + [DeadlineStatus.MET.value, DeadlineStatus.CANCELLED.value],
                     },
                     "rule_version": {"type": "integer"},
                 },

@@ -13,7 +13,7 @@ from victims.cases.models import Case
 from victims.demo.staff import STAFF, TEAMS, email_of
 from victims.domain.letters import LetterType
 from victims.domain.prerelease import ConditionType, Stage, StepInput
-from victims.domain.vocabulary import Role, Skill
+from victims.domain.vocabulary import CaseStatus, Role, Skill
 from victims.extensions import db
 from victims.letters import services as letters
 from victims.people.models import Person
@@ -71,7 +71,7 @@ def add_examples(echo) -> None:
         )
         cases = db.session.scalars(
             select(Case)
-            .where(Case.allocated_vlo_id == vlo.id, Case.status == "open")
+            .where(Case.allocated_vlo_id == vlo.id, Case.status == CaseStatus.OPEN)
             .order_by(Case.id)
             .limit(12)
         ).all()

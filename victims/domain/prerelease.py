@@ -129,8 +129,8 @@ class ZoneStatus(Labelled):
     """An exclusion-zone map: drawn and checked by its maker, then countersigned by an SPO."""
 
     DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Waiting for a senior probation officer"
-    COUNTERSIGNED = "countersigned", "Countersigned"
+    SUBMITTED = "submitted", "Waiting for an SPO to check it"
+    COUNTERSIGNED = "countersigned", "Checked and countersigned"
 
 
 @dataclass(frozen=True)

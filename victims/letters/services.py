@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -41,6 +40,7 @@ from victims.letters.models import Letter, LetterTemplate, sections_to_json
 from victims.letters.pdf import PrintableLetter, render_pdf
 from victims.notify import gateway as notify
 from victims.notify import sending
+from victims.notify.sending import Outcome, SendOutcome
 from victims.people.models import Person
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -456,12 +456,6 @@ def email_body(letter: Letter) -> str:
 # -- sending ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SendOutcome:
-    status: str  # sent, already_done, busy, refused (failed its check), retry, failed
-    retry_in: int | None = None
-
-
 def _claim(letter_id: int) -> bool:
     # The version moves on too, so a form opened before the claim cannot overwrite the letter.
     return sending.claim(
@@ -479,8 +473,8 @@ def send(letter_id: int) -> SendOutcome:
     if not _claim(letter_id):
         status = db.session.scalar(select(Letter.status).where(Letter.id == letter_id))
         if status == LetterStatus.APPROVED:
-            return SendOutcome("busy", retry_in=current_app.config["REMINDER_EMAIL_LEASE_SECONDS"])
-        return SendOutcome("already_done")
+            return sending.busy()
+        return SendOutcome(Outcome.ALREADY_DONE)
     letter = db.session.get(Letter, letter_id)
     results = check_letter(letter)
     if not passes(results):
@@ -491,7 +485,7 @@ def send(letter_id: int) -> SendOutcome:
         )[:298] + ")"
         letter.send_claimed_until = None
         db.session.commit()
-        return SendOutcome("refused")
+        return SendOutcome(Outcome.REFUSED)
     person = db.session.get(Person, letter.person_id)
     gateway = notify.gateway()
     kind = "letter" if letter.channel == "post" else "email"
@@ -518,7 +512,7 @@ def send(letter_id: int) -> SendOutcome:
         return _send_failed(letter, str(error), final=True)
     _sent(letter, person, notification_id)
     db.session.commit()
-    return SendOutcome("sent")
+    return SendOutcome(Outcome.SENT)
 
 
 def _send_failed(letter: Letter, error: str, *, final: bool) -> SendOutcome:
@@ -527,10 +521,9 @@ def _send_failed(letter: Letter, error: str, *, final: bool) -> SendOutcome:
     if final:
         letter.status = LetterStatus.FAILED
         db.session.commit()
-        return SendOutcome("failed")
+        return SendOutcome(Outcome.FAILED)
     db.session.commit()
-    wait = current_app.config["REMINDER_EMAIL_RETRY_SECONDS"] * 2 ** max(0, letter.send_attempts - 1)
-    return SendOutcome("retry", retry_in=wait)
+    return sending.retry_after(letter.send_attempts)
 
 
 def _sent(letter: Letter, person: Person, notification_id: str) -> None:

@@ -9,7 +9,9 @@ called.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import update
@@ -44,3 +46,31 @@ def claim(
     )
     db.session.commit()
     return taken.rowcount == 1
+
+
+class Outcome(StrEnum):
+    """How one attempt to send went."""
+
+    SENT = "sent"
+    ALREADY_DONE = "already_done"  # sent, failed or cancelled by an earlier attempt
+    BUSY = "busy"  # another sender holds it: look again when its lease is up
+    CANCELLED = "cancelled"  # no longer worth sending (its work was done, its recipient left)
+    REFUSED = "refused"  # it failed its check just before it went
+    RETRY = "retry"  # Notify could not take it now
+    FAILED = "failed"  # given up after the last attempt
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: Outcome
+    retry_in: int | None = None  # seconds to wait before trying again (RETRY, BUSY)
+
+
+def busy() -> SendOutcome:
+    return SendOutcome(Outcome.BUSY, retry_in=int(current_app.config["REMINDER_EMAIL_LEASE_SECONDS"]))
+
+
+def retry_after(attempts: int) -> SendOutcome:
+    """Try again after a wait that doubles with each attempt."""
+    wait = int(current_app.config["REMINDER_EMAIL_RETRY_SECONDS"]) * 2 ** max(0, attempts - 1)
+    return SendOutcome(Outcome.RETRY, retry_in=wait)

@@ -41,6 +41,7 @@ from victims.extensions import db
 from victims.formatting import govuk_date
 from victims.notify import gateway as notify
 from victims.notify import sending
+from victims.notify.sending import Outcome, SendOutcome
 from victims.reminders import queries
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import User
@@ -157,14 +158,6 @@ def _people_to_tell(task: Task, case: Case) -> dict[int, User]:
 # -- 3. the emails --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EmailOutcome:
-    # "sent"; "already_done" (sent, failed or cancelled before); "busy" (another sender holds
-    # it); "cancelled"; "retry" (Notify could not take it now); "failed" (given up)
-    status: str
-    retry_in: int | None = None
-
-
 def _claim(reminder_id: int) -> bool:
     return sending.claim(
         reminder_id,
@@ -175,12 +168,12 @@ def _claim(reminder_id: int) -> bool:
     )
 
 
-def send_email(reminder_id: int) -> EmailOutcome:
+def send_email(reminder_id: int) -> SendOutcome:
     if not _claim(reminder_id):
         status = db.session.scalar(select(Reminder.email_status).where(Reminder.id == reminder_id))
         if status == EmailStatus.PENDING:  # another sender holds it: look again when its lease is up
-            return EmailOutcome("busy", retry_in=_config("REMINDER_EMAIL_LEASE_SECONDS"))
-        return EmailOutcome("already_done")
+            return sending.busy()
+        return SendOutcome(Outcome.ALREADY_DONE)
     reminder = db.session.scalar(
         select(Reminder).where(Reminder.id == reminder_id).options(joinedload(Reminder.recipient))
     )
@@ -189,7 +182,7 @@ def send_email(reminder_id: int) -> EmailOutcome:
         reminder.email_status = EmailStatus.CANCELLED
         reminder.email_claimed_until = None
         db.session.commit()
-        return EmailOutcome("cancelled")
+        return SendOutcome(Outcome.CANCELLED)
 
     gateway = notify.gateway()
     try:
@@ -213,19 +206,18 @@ def send_email(reminder_id: int) -> EmailOutcome:
     reminder.email_claimed_until = None
     reminder.email_error = None
     db.session.commit()
-    return EmailOutcome("sent")
+    return SendOutcome(Outcome.SENT)
 
 
-def _failed(reminder: Reminder, error: str, *, final: bool) -> EmailOutcome:
+def _failed(reminder: Reminder, error: str, *, final: bool) -> SendOutcome:
     reminder.email_error = error[:300]
     reminder.email_claimed_until = None
     if final:
         reminder.email_status = EmailStatus.FAILED
         db.session.commit()
-        return EmailOutcome("failed")
+        return SendOutcome(Outcome.FAILED)
     db.session.commit()
-    wait = _config("REMINDER_EMAIL_RETRY_SECONDS") * 2 ** max(0, reminder.email_attempts - 1)
-    return EmailOutcome("retry", retry_in=wait)
+    return sending.retry_after(reminder.email_attempts)
 
 
 STAGE_SENTENCES = {

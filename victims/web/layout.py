@@ -9,7 +9,10 @@ from flask import Flask, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from victims.domain.vocabulary import Role
+from victims.domain.letters import DeliveryStatus, LetterStatus
+from victims.domain.prerelease import Stage, ZoneStatus
+from victims.domain.vocabulary import CaseStatus, Labelled, Role
+from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.formatting import govuk_date, govuk_datetime
 from victims.reminders.queries import unread_count
 from victims.work.queries import urgency
@@ -74,17 +77,58 @@ def deadline_tag(due: date | None) -> Markup:
     return Markup('<strong class="govuk-tag {}">{}</strong>').format(STATUS_TAGS[status.value], status.label)
 
 
+# The colour of each status's GOV.UK tag; a status not named here is grey.
+TAG_COLOURS: dict[Labelled, str] = {
+    CaseStatus.OPEN: "green",
+    LetterStatus.SENT: "green",
+    LetterStatus.FAILED: "red",
+    LetterStatus.AWAITING_COUNTERSIGN: "yellow",
+    LetterStatus.APPROVED: "blue",
+    ZoneStatus.SUBMITTED: "yellow",
+    ZoneStatus.COUNTERSIGNED: "green",
+    Stage.DRAFTED: "light-blue",
+    Stage.CHECKED: "blue",
+    Stage.SENT: "purple",
+    Stage.INCLUDED: "green",
+    Stage.NOT_INCLUDED: "orange",
+    Stage.TOLD: "green",
+}
+
+
+def status_tag(status: Labelled, text: str | None = None) -> Markup:
+    """A status as a GOV.UK tag, in its own words (or `text`) and its colour."""
+    colour = TAG_COLOURS.get(status, "grey")
+    return Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(colour, text or status.label)
+
+
+# The vocabularies templates compare statuses with (`task.status == TaskStatus.OPEN`).
+VOCABULARIES = {
+    vocabulary.__name__: vocabulary
+    for vocabulary in (
+        CaseStatus,
+        DeadlineStatus,
+        DeliveryStatus,
+        LetterStatus,
+        Role,
+        Stage,
+        TaskStatus,
+        ZoneStatus,
+    )
+}
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(deadline_tag, "deadline_tag")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
+    app.add_template_filter(status_tag, "status_tag")
 
     @app.context_processor
     def layout_context():
         user_session = g.get("user_session")
         return {
             "navigation": navigation(),
-            "Role": Role,
+            **VOCABULARIES,
             "session_timing": {
                 "idle": int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()),
                 "warning": int(app.config["SESSION_WARNING_BEFORE"].total_seconds()),
