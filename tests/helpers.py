@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -23,6 +24,10 @@ from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.staff.models import Region, Team, User
 from victims.work.models import CaseDeadline, Task
+
+# The project folder, and the rendered texts the snapshot tests compare with.
+PROJECT = Path(__file__).resolve().parents[1]
+SNAPSHOTS = PROJECT / "tests" / "snapshots"
 
 # The layout carries the session's CSRF token for the timeout warning's "stay signed in".
 LAYOUT_CSRF = re.compile(r'data-csrf-token="([^"]+)"')

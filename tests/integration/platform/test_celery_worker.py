@@ -19,11 +19,11 @@ from cryptography.fernet import Fernet
 from sqlalchemy import String, create_engine, insert, select
 from sqlalchemy.engine import Engine
 
-from tests.helpers import make_work
+from tests.helpers import PROJECT, make_work
 from victims.auth.models import UserSession
 from victims.staff.models import User
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BIN = Path(sys.executable).parent
 DEADLINE_SECONDS = 20

@@ -6,14 +6,14 @@ import ast
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
+from tests.helpers import PROJECT
 from victims import printing
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT
 PAGE = '<!DOCTYPE html><html lang="en-GB"><head><title>A page</title></head><body>{body}</body></html>'
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon
 
-from tests.unit.geometry.zones import in_england_and_wales, square
+from tests.unit.domain.geometry.zones import in_england_and_wales, square
 from victims.domain.geometry import ENGLAND_AND_WALES
 
 # --- The outline of England and Wales -----------------------------------------------------------

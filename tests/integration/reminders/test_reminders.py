@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import joinedload
 
-from tests.helpers import post_with_token
+from tests.helpers import SNAPSHOTS, post_with_token
 from victims.audit.models import AuditEvent
 from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role
@@ -28,7 +27,6 @@ from victims.staff.models import Region
 from victims.work.models import CaseDeadline, Task
 
 TODAY = date(2026, 11, 25)
-SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from tests.helpers import date_parts, post_with_token, send, signed_in
-from tests.integration.test_cases import _dates_form, _valid_case
+from tests.integration.cases.test_cases import _dates_form, _valid_case
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines

@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
-from tests.helpers import Work, make_work, throwaway_postgres_database
+from tests.helpers import PROJECT, Work, make_work, throwaway_postgres_database
 from victims.clock import LONDON
 from victims.domain import reminders as rules
 from victims.domain.calendar import WorkingDayCalendar
@@ -40,7 +40,7 @@ from victims.domain.reminders import EmailStatus
 from victims.reminders.models import Reminder
 from victims.work.models import CaseDeadline
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT
 BIN = Path(sys.executable).parent
 WAIT_SECONDS = 90
 UPCOMING = 5

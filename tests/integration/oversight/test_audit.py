@@ -6,13 +6,13 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from flask_login import login_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
+from tests.helpers import PROJECT
 from victims.audit import services as audit
 from victims.audit.labels import ACTIONS, action_label
 from victims.audit.models import AuditEvent
@@ -677,7 +677,7 @@ def test_action_labels(action, label):
 
 
 def test_every_action_the_code_records_has_a_label():
-    source = Path(__file__).resolve().parents[2] / "victims"
+    source = PROJECT / "victims"
     recorded = set()
     for path in source.rglob("*.py"):
         text = path.read_text()

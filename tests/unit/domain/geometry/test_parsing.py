@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from tests.unit.geometry.zones import (
+from tests.unit.domain.geometry.zones import (
     BEDFORD_RING,
     SECOND_RING,
     ST_PAULS_SQUARE,

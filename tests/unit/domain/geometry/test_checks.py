@@ -1,5 +1,5 @@
 """The checks an exclusion zone must pass (victims.domain.geometry.checks), on real places round
-Bedford (see tests/unit/geometry/zones.py).
+Bedford (see tests/unit/domain/geometry/zones.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.unit.geometry.zones import (
+from tests.unit.domain.geometry.zones import (
     BEDFORD_RING,
     HOME,
     RELEASE,

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import post_with_token
+from tests.helpers import SNAPSHOTS, post_with_token
 from victims.cases.models import ContactLogEntry, Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.letters import UNWANTED_CONTACT, LetterStatus, LetterType, Section
@@ -558,7 +558,6 @@ def test_without_a_notify_key_letters_go_to_the_development_outbox(team, today, 
 def test_rendered_letters_match_their_snapshots(make, database, today, language, letter_type):
     """The text of a letter as it is sent, in English and Welsh, from fixed case facts."""
     import os
-    from pathlib import Path
 
     unit = make.team(name="Bedford Victim Contact Unit")
     vlo = make.user(Role.VLO, team=unit, name="Vera Liaison", email="vera.liaison@probation.example")
@@ -567,9 +566,7 @@ def test_rendered_letters_match_their_snapshots(make, database, today, language,
     victim = make.person(case, first_name="Jane", last_name="Sample", language=language)
     letter = services.start_draft(case, victim, letter_type, vlo)
     text = f"{letter.title}\n\n{services.email_body(letter)}\n"
-    snapshot = (
-        Path(__file__).resolve().parents[1] / "snapshots" / f"letter_{letter_type.value}_{language}.txt"
-    )
+    snapshot = SNAPSHOTS / f"letter_{letter_type.value}_{language}.txt"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text)
     assert text == snapshot.read_text()

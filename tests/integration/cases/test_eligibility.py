@@ -11,7 +11,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from tests.helpers import date_parts, post_with_token, send, signed_in
-from tests.integration.test_cases import _error_messages, _field_error, _valid_case
+from tests.integration.cases.test_cases import _error_messages, _field_error, _valid_case
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case, Offender, Sentence
 from victims.domain.vocabulary import Role

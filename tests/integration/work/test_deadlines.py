@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from tests.helpers import date_parts, signed_in
-from tests.integration.test_cases import _dates_form, _valid_case
+from tests.integration.cases.test_cases import _dates_form, _valid_case
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.vocabulary import Role

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import random
 import re
-from pathlib import Path
 
 import pytest
 from pyproj import Geod
 
-from tests.unit.geometry.zones import (
+from tests.helpers import PROJECT
+from tests.unit.domain.geometry.zones import (
     BEDFORD_RING,
     ST_PAULS_SQUARE,
     area_km2,
@@ -81,7 +81,7 @@ def test_the_scale_factor_and_true_north_at_the_centre_agree_with_the_ellipsoid(
     assert on_the_central_meridian.true_north_deg == pytest.approx(0, abs=0.01)
 
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = PROJECT
 PACKAGE = ROOT / "victims" / "domain" / "geometry"
 
 
