@@ -1,4 +1,4 @@
-"""Letter tasks: thin, ids only (victims.letters.services holds the rules)."""
+"""Letter tasks: thin, ids only (victims.letters.sending holds the rules)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from celery import shared_task
 
 from tasks.sending import RELIABLE, SENDER, follow
 from victims.extensions import db
-from victims.letters import services as letters
+from victims.letters import queries as letter_queries
+from victims.letters import sending as letters
 
 
 @shared_task(name="letters.send", **SENDER)
@@ -17,7 +18,7 @@ def send(self, letter_id: int) -> str:
 @shared_task(name="letters.sweep", **RELIABLE)
 def sweep() -> int:
     """Hand out again approved letters whose sending task was lost (beat, with the reminders)."""
-    letter_ids = letters.letters_to_resend()
+    letter_ids = letter_queries.letters_to_resend()
     db.session.rollback()
     for letter_id in letter_ids:
         send.delay(letter_id)
@@ -27,7 +28,7 @@ def sweep() -> int:
 @shared_task(name="letters.follow_delivery", **RELIABLE)
 def follow_delivery() -> int:
     """Ask Notify about letters whose delivery is not final yet (beat, hourly)."""
-    letter_ids = letters.letters_to_follow()
+    letter_ids = letter_queries.letters_to_follow()
     db.session.rollback()
     for letter_id in letter_ids:
         letters.follow_delivery(letter_id)

@@ -22,7 +22,7 @@ from victims.admin.forms import (
 from victims.domain.letters import LetterType, Section
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.letters import services as letters
+from victims.letters import template_versions as letters
 from victims.refusals import Refused
 from victims.staff.models import User
 from victims.web.conflicts import stale, take_current_version

@@ -15,9 +15,11 @@ from victims.domain.letters import LetterType
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import CaseStatus, Role, Skill
 from victims.extensions import db
+from victims.letters import sending as letter_sending
 from victims.letters import services as letters
 from victims.people.models import Person
 from victims.prerelease import services as prerelease
+from victims.prerelease import zones as prerelease_zones
 from victims.prerelease.models import ExclusionZone
 from victims.refusals import Refused
 from victims.staff.models import Team, User, UserSkill
@@ -88,7 +90,7 @@ def add_examples(echo) -> None:
                 letters.save_draft(letter, texts, large_print=letter.large_print, channel="post", user=vlo)
                 letters.approve(letter, vlo)
                 db.session.commit()
-                letters.send(letter.id)
+                letter_sending.send(letter.id)
             if len(usable) > 1:
                 case, person = usable[1]
                 prerelease.record_contact(
@@ -111,9 +113,9 @@ def add_examples(echo) -> None:
                         case, person, ConditionType.EXCLUSION_ZONE, "Keep him out of the town centre.", vlo
                     )
                     zone = db.session.get(ExclusionZone, zone_request.zone_id)
-                    prerelease.save_zone(
+                    prerelease_zones.save_zone(
                         zone,
-                        prerelease.ZoneForm(
+                        prerelease_zones.ZoneForm(
                             title="Bedford town centre",
                             zone=json.dumps(DEMO_ZONE),
                             description=DEMO_DESCRIPTION,
@@ -121,7 +123,7 @@ def add_examples(echo) -> None:
                         ),
                         mapper,
                     )
-                    prerelease.submit_zone(zone, mapper)
+                    prerelease_zones.submit_zone(zone, mapper)
             db.session.commit()
         except Refused as refused:
             db.session.rollback()

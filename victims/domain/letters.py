@@ -1,8 +1,8 @@
-"""Letters to victims (SPEC §6): their types, the sections every template must keep, and the
-quality check a letter must pass before it can be approved and sent.
+"""Letters to victims (SPEC §6): their types and statuses, the sections every template must keep,
+placeholders, and dates as letters write them. The quality check a letter must pass before it
+can be approved and sent is victims.domain.letter_check.
 
-Pure rules: the service gathers the facts (`LetterFacts`), this module says what is wrong and
-how to put it right. Nothing here knows about Flask or the database.
+Pure rules: nothing here knows about Flask or the database.
 
 Decisions (also in docs/decisions.md):
 
@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from victims.domain.vocabulary import ContactLevel, Labelled, Relationship
+from victims.domain.vocabulary import ContactLevel, Labelled
 
 
 class LetterType(Labelled):
@@ -210,18 +210,18 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
 }
 
 
-def _normal(text: str) -> str:
+def normalised(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", text).lower()
 
 
 def missing_points(body: str, language: str) -> list[Point]:
     """The points of the unwanted-contact section that this (unfilled) text does not make."""
-    text = _normal(body)
+    text = normalised(body)
     return [
         point
         for point in UNWANTED_CONTACT_POINTS[language]
-        if not all(any(_normal(word) in text for word in group) for group in point.groups)
+        if not all(any(normalised(word) in text for word in group) for group in point.groups)
     ]
 
 
@@ -269,70 +269,9 @@ def template_problems(
     return problems
 
 
-# -- the quality check -------------------------------------------------------------------------------
+# -- dates as letters write them ---------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Recipient:
-    """The person a letter goes to, and what they chose."""
-
-    person_id: int
-    name: str
-    relationship: Relationship
-    contact_level: ContactLevel
-    channel: str  # "post" or "email"
-    language: str
-    large_print: bool
-    contact_lost: bool
-    has_postal_address: bool
-    has_email: bool
-    # For a victim: whether they are under 18 today (their letters go to a parent or guardian).
-    is_child: bool = False
-
-
-@dataclass(frozen=True)
-class LetterFacts:
-    """Everything the quality check looks at, gathered by the service."""
-
-    letter_type: LetterType
-    language: str
-    large_print: bool
-    channel: str
-    recipient: Recipient
-    sections: Sequence[Section]  # as drafted, placeholders unfilled
-    template_sections: Sequence[Section]  # the template version the letter was drafted from
-    drafted_facts: Mapping[str, str]  # the case as it was when drafted or last refreshed
-    current_facts: Mapping[str, str]  # the case as it is now
-    filled_text: str  # every section, filled, as it will be printed
-    # Things the victim must not be told: exact release dates, the prison, the release address,
-    # and other people's names and addresses on the case.
-    release_dates: Iterable[date] = ()
-    secret_places: Iterable[str] = ()
-    other_people: Iterable[str] = ()
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    code: str
-    title: str
-    passed: bool
-    problems: tuple[str, ...] = field(default_factory=tuple)  # what is wrong, and how to fix it
-
-
-FACT_LABELS: Mapping[str, str] = {
-    "recipient_name": "the recipient’s name",
-    "address": "the recipient’s address",
-    "email": "the recipient’s email address",
-    "victim_name": "the victim’s name",
-    "offender_name": "the offender’s name",
-    "release_month": "the month of release",
-    "vlo_name": "the victim liaison officer",
-    "vlo_phone": "the victim liaison officer’s telephone number",
-    "vlo_email": "the victim liaison officer’s email address",
-    "unit_name": "the unit’s name",
-}
-
-_MONTHS = {
+MONTHS = {
     "en": [
         "January", "February", "March", "April", "May", "June",
         "July", "August", "September", "October", "November", "December",
@@ -345,200 +284,8 @@ _MONTHS = {
 
 
 def month_name(day: date, language: str) -> str:
-    return f"{_MONTHS[language][day.month - 1]} {day.year}"
+    return f"{MONTHS[language][day.month - 1]} {day.year}"
 
 
 def long_date(day: date, language: str) -> str:
-    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
-
-
-def date_spellings(day: date) -> list[str]:
-    """The ways a date may be written in a letter, in English or Welsh."""
-    spellings = [
-        day.isoformat(),
-        f"{day.day:02d}/{day.month:02d}/{day.year}",
-        f"{day.day}/{day.month}/{day.year}",
-        f"{day.day:02d}.{day.month:02d}.{day.year}",
-        f"{day.day}-{day.month}-{day.year}",
-    ]
-    for names in _MONTHS.values():
-        month = names[day.month - 1]
-        spellings += [f"{day.day} {month}", f"{day.day:02d} {month}", f"{month} {day.day}"]
-    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    spellings.append(f"{day.day}{suffix} {_MONTHS['en'][day.month - 1]}")
-    return spellings
-
-
-def _contains(text: str, needle: str) -> bool:
-    """Whether `needle` appears in `text` as a whole (not inside a longer word or number)."""
-    needle = _normal(needle).strip()
-    if not needle:
-        return False
-    return re.search(r"(?<![\w/.-])" + re.escape(needle) + r"(?![\w/])", text) is not None
-
-
-def check(facts: LetterFacts) -> list[CheckResult]:
-    """Every check of SPEC §6, in the order the page shows them. A letter can be approved only
-    when every result has passed."""
-    return [
-        _mandatory_sections(facts),
-        _finished(facts),
-        _matches_case(facts),
-        _no_disclosure(facts),
-        _respects_choices(facts),
-        _right_recipient(facts),
-        _reachable(facts),
-    ]
-
-
-def _result(code: str, title: str, problems: list[str]) -> CheckResult:
-    return CheckResult(code, title, not problems, tuple(problems))
-
-
-def _mandatory_sections(facts: LetterFacts) -> CheckResult:
-    problems = []
-    drafted = {section.key: section for section in facts.sections}
-    for required in (section for section in facts.template_sections if section.locked):
-        section = drafted.get(required.key)
-        if section is None:
-            problems.append(f"“{required.heading}” is missing. Start a new draft from the current template.")
-        elif (section.heading, section.body) != (required.heading, required.body):
-            problems.append(
-                f"“{required.heading}” has been changed. Locked sections cannot be edited: start a new draft."
-            )
-        elif not _normal(section.body).strip():
-            problems.append(f"“{required.heading}” is empty. Start a new draft from the current template.")
-    if facts.letter_type in NEEDS_UNWANTED_CONTACT:
-        section = drafted.get(UNWANTED_CONTACT)
-        if section is None or not any(
-            s.key == UNWANTED_CONTACT and s.locked for s in facts.template_sections
-        ):
-            problems.append(
-                "The letter has no “If the offender contacts you” section. Every initial-contact and "
-                "pre-release letter must have it: start a new draft from the current template."
-            )
-        else:
-            for point in missing_points(section.body, facts.language):
-                problems.append(f"“{section.heading}” does not tell the victim: {point.description}.")
-            if not facts.current_facts.get("vlo_phone"):
-                problems.append(
-                    "The victim liaison officer has no direct telephone number, which "
-                    f"“{section.heading}” must give. Add it under “Your details”, then refresh the letter."
-                )
-    for section in facts.sections:
-        unknown = placeholders_in(section.body) - PLACEHOLDERS.keys()
-        if unknown:
-            problems.append(
-                f"“{section.heading}” has a placeholder the service cannot fill: {sorted(unknown)[0]}."
-            )
-    return _result("sections", "Mandatory sections are present, unedited and complete", problems)
-
-
-_NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
-
-
-def _finished(facts: LetterFacts) -> CheckResult:
-    """The template's [notes in square brackets] are for the writer: none may be left."""
-    problems = []
-    for section in facts.sections:
-        note = _NOTE.search(section.body)
-        if note:
-            problems.append(
-                f"“{section.heading}” still has “{note.group(0)}”. "
-                "Replace it with what the victim needs to know."
-            )
-    return _result("finished", "Every note in square brackets has been replaced", problems)
-
-
-def _matches_case(facts: LetterFacts) -> CheckResult:
-    changed = [
-        FACT_LABELS.get(key, key)
-        for key in sorted(set(facts.drafted_facts) | set(facts.current_facts))
-        if facts.drafted_facts.get(key) != facts.current_facts.get(key)
-    ]
-    problems = []
-    if changed:
-        problems.append(
-            "The case record has changed since this letter was drafted ("
-            + ", ".join(changed)
-            + "). Refresh the letter, read it again, then approve it."
-        )
-    return _result("case", "Names, address and dates match the case record", problems)
-
-
-def _no_disclosure(facts: LetterFacts) -> CheckResult:
-    text = _normal(facts.filled_text)
-    problems = []
-    for day in facts.release_dates:
-        if any(_contains(text, spelling) for spelling in date_spellings(day)):
-            problems.append(
-                f"The letter gives an exact release date ({long_date(day, 'en')}). Give the month only: "
-                "use ((release_month))."
-            )
-            break
-    for place in facts.secret_places:
-        if _contains(text, place):
-            problems.append(
-                "The letter names the offender’s prison or release address. Remove it: victims are not "
-                "told where the offender is held or will live."
-            )
-            break
-    for other in facts.other_people:
-        if _contains(text, other):
-            problems.append(
-                "The letter gives another person’s details from the case. Remove them: each victim is "
-                "told only about their own contact."
-            )
-            break
-    return _result("disclosure", "Nothing is disclosed that the victim must not be told", problems)
-
-
-def _respects_choices(facts: LetterFacts) -> CheckResult:
-    recipient = facts.recipient
-    problems = []
-    if facts.language != recipient.language:
-        wanted = "Welsh" if recipient.language == "cy" else "English"
-        problems.append(f"{recipient.name} asked for letters in {wanted}. Start a new draft in {wanted}.")
-    if facts.large_print != recipient.large_print:
-        wanted = "large print" if recipient.large_print else "standard print"
-        problems.append(f"{recipient.name} asked for {wanted}. Change the print size.")
-    if facts.channel != recipient.channel:
-        wanted = "by email" if recipient.channel == "email" else "by post"
-        problems.append(f"{recipient.name} asked for letters {wanted}. Change how the letter is sent.")
-    if recipient.contact_level not in ALLOWED_LEVELS[facts.letter_type]:
-        problems.append(
-            f"{recipient.name}’s contact level is “{recipient.contact_level.label}”, which does not "
-            f"include a {facts.letter_type.label.lower()} letter. Do not send it, or record a change "
-            "of contact level the victim asked for."
-        )
-    return CheckResult(
-        "choices",
-        "The victim’s language, print size, channel and contact level are respected",
-        not problems,
-        tuple(problems),
-    )
-
-
-def _right_recipient(facts: LetterFacts) -> CheckResult:
-    problems = []
-    if facts.recipient.relationship == Relationship.VICTIM and facts.recipient.is_child:
-        problems.append(
-            f"{facts.recipient.name} is under 18. Letters about a child victim go to their parent or "
-            "guardian: add one to the case and write to them."
-        )
-    return _result("recipient", "A child victim’s letter goes to their parent or guardian", problems)
-
-
-def _reachable(facts: LetterFacts) -> CheckResult:
-    recipient = facts.recipient
-    problems = []
-    if recipient.contact_lost:
-        problems.append(
-            f"{recipient.name} is flagged “contact lost”: letters have come back. Find a new way to reach "
-            "them and update their details first."
-        )
-    if facts.channel == "post" and not recipient.has_postal_address:
-        problems.append(f"There is no postal address for {recipient.name}. Add it, or send by email.")
-    if facts.channel == "email" and not recipient.has_email:
-        problems.append(f"There is no email address for {recipient.name}. Add it, or send by post.")
-    return _result("reachable", "The recipient can be reached", problems)
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"

@@ -367,7 +367,7 @@ def _check_template(
         file.problem(
             f"the letter must end with the sections {' and '.join(map(repr, LAST_SECTIONS))}", letter_type
         )
-    # The same rules as an administrator's new version (services.required_sections: the built-in
+    # The same rules as an administrator's new version (template_versions.required_sections: the built-in
     # template's locked sections are the ones no version may lose).
     required = [section for section in sections if section.locked]
     for problem in template_problems(letter_type, file.language, sections, required):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort
+from datetime import timedelta
+
+from flask import abort, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from victims import clock
 from victims.cases.models import Case
 from victims.cases.queries import scope
-from victims.domain.letters import LetterStatus
+from victims.domain.letters import FINAL_DELIVERY, LetterStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.letters.models import Letter, LetterTemplate
@@ -58,3 +61,33 @@ def awaiting_countersign(user: User) -> list[tuple[Letter, str]]:
 def template_version(letter: Letter) -> int:
     """The version of the template the letter was drafted from."""
     return db.session.scalar(select(LetterTemplate.version).where(LetterTemplate.id == letter.template_id))
+
+
+def letters_to_resend(limit: int = 500) -> list[int]:
+    """Approved letters still not sent a while after approval, held by no sender: their task was
+    lost (the broker lost its data) or their sender died. The sweep hands them out again."""
+    now = clock.utcnow()
+    stale_before = now - timedelta(seconds=current_app.config["REMINDER_EMAIL_STALE_SECONDS"])
+    return list(
+        db.session.scalars(
+            select(Letter.id)
+            .where(Letter.status == LetterStatus.APPROVED, Letter.approved_at < stale_before)
+            .where((Letter.send_claimed_until.is_(None)) | (Letter.send_claimed_until < now))
+            .order_by(Letter.id)
+            .limit(limit)
+        )
+    )
+
+
+def letters_to_follow(limit: int = 500) -> list[int]:
+    """Sent letters whose delivery is not yet final, sent in the last 30 days."""
+    since = clock.utcnow() - timedelta(days=30)
+    return list(
+        db.session.scalars(
+            select(Letter.id)
+            .where(Letter.status == LetterStatus.SENT, Letter.sent_at >= since)
+            .where((Letter.delivery_status.is_(None)) | (Letter.delivery_status.not_in(FINAL_DELIVERY)))
+            .order_by(Letter.sent_at)
+            .limit(limit)
+        )
+    )

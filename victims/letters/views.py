@@ -8,7 +8,7 @@ from victims.cases import queries as case_queries
 from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
-from victims.letters import queries, services
+from victims.letters import queries, sending, services
 from victims.letters.forms import NewLetterForm, OptionsForm
 from victims.people import queries as people_queries
 from victims.refusals import Refused
@@ -167,7 +167,7 @@ RETURNED = "Recorded as returned: the victim is flagged “contact lost” and a
 @bp.route("/letters/<int:letter_id>/returned", methods=["POST"])
 @allowed(*CASEWORK)
 def returned(letter_id: int):
-    _run(letter_id, lambda r: services.record_returned(r, current_user), RETURNED)
+    _run(letter_id, lambda r: sending.record_returned(r, current_user), RETURNED)
     return _to_letter(letter_id)
 
 

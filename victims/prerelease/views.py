@@ -13,7 +13,7 @@ from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
 from victims.people import queries as people_queries
 from victims.people.models import Person
-from victims.prerelease import queries, services
+from victims.prerelease import queries, services, zones
 from victims.prerelease.forms import ContactForm, RequestForm, TokenForm
 from victims.prerelease.models import POINT_KINDS, ConditionRequest
 from victims.refusals import Refused
@@ -177,9 +177,9 @@ def zone(zone_id: int):
             else:
                 values["zone"] = content.decode("utf-8", errors="replace")
         try:
-            problems = problems or services.save_zone(
+            problems = problems or zones.save_zone(
                 record,
-                services.ZoneForm(
+                zones.ZoneForm(
                     title=values["title"],
                     zone=values["zone"],
                     description=values["description"],
@@ -192,7 +192,7 @@ def zone(zone_id: int):
         if not problems:
             flash("Map saved and checked", "success")
             return redirect(url_for("prerelease.zone", zone_id=zone_id, _anchor="checks"))
-    results = services.check_zone(record)
+    results = zones.check_zone(record)
     return render_template(
         "prerelease/zone.html",
         zone=record,
@@ -226,19 +226,19 @@ def _zone_action(zone_id: int, action, message: str):
 @bp.route("/zones/<int:zone_id>/submit", methods=["POST"])
 @allowed(*CASEWORK)
 def submit_zone(zone_id: int):
-    return _zone_action(zone_id, services.submit_zone, "Map sent to a senior probation officer to check")
+    return _zone_action(zone_id, zones.submit_zone, "Map sent to a senior probation officer to check")
 
 
 @bp.route("/zones/<int:zone_id>/countersign", methods=["POST"])
 @allowed(Role.SPO)
 def countersign_zone(zone_id: int):
-    return _zone_action(zone_id, services.countersign_zone, "Map checked and countersigned")
+    return _zone_action(zone_id, zones.countersign_zone, "Map checked and countersigned")
 
 
 @bp.route("/zones/<int:zone_id>/return", methods=["POST"])
 @allowed(Role.SPO)
 def return_zone(zone_id: int):
-    return _zone_action(zone_id, services.return_zone, "Map returned to its maker")
+    return _zone_action(zone_id, zones.return_zone, "Map returned to its maker")
 
 
 def _pdf(content: bytes, name: str) -> Response:
@@ -254,7 +254,7 @@ def zone_pdf(zone_id: int):
     if not record.geojson:
         abort(404)
     try:
-        content = services.zone_pdf_for(record, case, current_user)
+        content = zones.zone_pdf_for(record, case, current_user)
     except Refused as refused:
         flash(refused.message)
         return redirect(url_for("prerelease.zone", zone_id=zone_id))
@@ -266,7 +266,7 @@ def zone_pdf(zone_id: int):
 def representations(case_id: int):
     case = case_queries.case_for_change(case_id, current_user)
     try:
-        content = services.representation_pdf_for(case, current_user)
+        content = zones.representation_pdf_for(case, current_user)
     except Refused as refused:
         flash(refused.message)
         return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))

@@ -21,7 +21,8 @@ from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.letters import UNWANTED_CONTACT, LetterStatus, LetterType, Section
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.letters import services
+from victims.letters import queries as letter_queries
+from victims.letters import sending, services, template_versions
 from victims.letters.models import Letter, LetterTemplate
 from victims.people.models import Person
 from victims.refusals import Refused
@@ -79,8 +80,8 @@ def test_an_initial_contact_letter_is_drafted_checked_approved_and_sent_once(tea
     assert letter.status == LetterStatus.APPROVED and letter.pdf_base64
     db.session.flush()
 
-    assert services.send(letter.id).status == "sent"
-    assert services.send(letter.id).status == "already_done"  # a retried task
+    assert sending.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "already_done"  # a retried task
     [posted] = fake_notify.letters()
     assert posted["reference"] == f"letter-{letter.id}"
     db.session.expire_all()
@@ -108,7 +109,7 @@ def test_a_letter_by_email_goes_through_notify_email_with_its_text(team, today, 
     letter = draft(team)
     services.approve(letter, team["vlo"])
     db.session.flush()
-    assert services.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "sent"
     [sent] = fake_notify.sent_to(victim.email)
     assert sent["reference"] == f"letter-{letter.id}"
     assert "If the offender contacts you" in sent["body"]
@@ -121,15 +122,15 @@ def test_a_sender_that_died_after_notify_took_the_letter_does_not_post_a_second(
     letter = draft(team)
     services.approve(letter, team["vlo"])
     db.session.flush()
-    assert services._claim(letter.id)
+    assert sending._claim(letter.id)
     from victims.notify.gateway import gateway
 
     gateway().send_letter(pdf=services.pdf_bytes(letter), reference=letter.reference)
-    assert services.send(letter.id).status == "busy"
-    assert services.letters_to_resend() == []  # held, and just approved
+    assert sending.send(letter.id).status == "busy"
+    assert letter_queries.letters_to_resend() == []  # held, and just approved
     today.advance(seconds=app.config["REMINDER_EMAIL_STALE_SECONDS"] + 1)  # longer than the lease
-    assert services.letters_to_resend() == [letter.id]
-    assert services.send(letter.id).status == "sent"
+    assert letter_queries.letters_to_resend() == [letter.id]
+    assert sending.send(letter.id).status == "sent"
     assert len(fake_notify.letters()) == 1
 
 
@@ -138,9 +139,9 @@ def test_notify_down_is_retried_and_a_refusal_is_shown(team, today, fake_notify)
     services.approve(letter, team["vlo"])
     db.session.flush()
     fake_notify.fail_next(1, status=503)
-    assert services.send(letter.id).status == "retry"
+    assert sending.send(letter.id).status == "retry"
     fake_notify.fail_next(1, status=400)
-    assert services.send(letter.id).status == "failed"
+    assert sending.send(letter.id).status == "failed"
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
     assert letter.status == LetterStatus.FAILED
@@ -175,16 +176,20 @@ def test_a_crafted_post_cannot_change_or_empty_a_locked_section(team, today, web
 
 def test_an_administrator_cannot_save_a_template_without_the_section(team, today, make):
     admin = make.user(Role.ADMIN)
-    template = services.current_template(LetterType.INITIAL_CONTACT, "en")
+    template = template_versions.current_template(LetterType.INITIAL_CONTACT, "en")
     without = [s for s in template.sections if s.key != UNWANTED_CONTACT]
     with pytest.raises(Refused, match="is mandatory and cannot be removed"):
-        services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, without, "x", admin)
+        template_versions.save_template_version(
+            LetterType.INITIAL_CONTACT, "en", template.title, without, "x", admin
+        )
     emptied = [
         Section(s.key, s.heading, "" if s.key == UNWANTED_CONTACT else s.body, s.locked)
         for s in template.sections
     ]
     with pytest.raises(Refused, match="cannot be empty"):
-        services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, emptied, "x", admin)
+        template_versions.save_template_version(
+            LetterType.INITIAL_CONTACT, "en", template.title, emptied, "x", admin
+        )
     no_999 = [
         Section(
             s.key,
@@ -195,22 +200,24 @@ def test_an_administrator_cannot_save_a_template_without_the_section(team, today
         for s in template.sections
     ]
     with pytest.raises(Refused, match="call 999"):
-        services.save_template_version(LetterType.INITIAL_CONTACT, "en", template.title, no_999, "x", admin)
+        template_versions.save_template_version(
+            LetterType.INITIAL_CONTACT, "en", template.title, no_999, "x", admin
+        )
     reworded = [
         Section(
             s.key, s.heading, s.body + "\n\nWe are here to help." if s.key == "opening" else s.body, s.locked
         )
         for s in template.sections
     ]
-    saved = services.save_template_version(
+    saved = template_versions.save_template_version(
         LetterType.INITIAL_CONTACT, "en", template.title, reworded, "y", admin
     )
     assert saved.version == template.version + 1
-    assert services.current_template(LetterType.INITIAL_CONTACT, "en").id == saved.id
+    assert template_versions.current_template(LetterType.INITIAL_CONTACT, "en").id == saved.id
 
 
 def test_a_template_tampered_with_in_the_database_cannot_produce_a_letter_that_goes(team, today, fake_notify):
-    template = services.current_template(LetterType.INITIAL_CONTACT, "en")
+    template = template_versions.current_template(LetterType.INITIAL_CONTACT, "en")
     tampered = LetterTemplate(
         letter_type=template.letter_type,
         language="en",
@@ -240,7 +247,7 @@ def test_a_letter_tampered_with_after_approval_is_refused_when_it_is_about_to_go
     )
     letter.sections_json = data  # as if written straight into the database
     db.session.flush()
-    assert services.send(letter.id).status == "refused"
+    assert sending.send(letter.id).status == "refused"
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
     assert letter.status == LetterStatus.FAILED
@@ -352,7 +359,7 @@ def test_welsh_letters_come_from_the_welsh_template(team, today, fake_notify):
     assert failed_checks(letter) == {}
     services.approve(letter, team["vlo"])
     db.session.flush()
-    assert services.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "sent"
 
 
 # -- countersigning --------------------------------------------------------------------------------------
@@ -365,7 +372,7 @@ def test_a_new_starters_letter_waits_for_an_spo_to_countersign(team, today, fake
     assert services.approve(letter, team["vlo"]) is False
     assert letter.status == LetterStatus.AWAITING_COUNTERSIGN
     db.session.flush()
-    assert services.send(letter.id).status == "already_done"  # not approved: nothing goes
+    assert sending.send(letter.id).status == "already_done"  # not approved: nothing goes
     assert fake_notify.letters() == []
 
     other_spo = make.user(Role.SPO)
@@ -377,7 +384,7 @@ def test_a_new_starters_letter_waits_for_an_spo_to_countersign(team, today, fake
     services.countersign(letter, team["spo"])
     assert (letter.status, letter.countersigned_by_id) == (LetterStatus.APPROVED, team["spo"].id)
     db.session.flush()
-    assert services.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "sent"
 
 
 def test_nobody_countersigns_their_own_letter(team, today, make):
@@ -407,7 +414,7 @@ def _sent(team) -> Letter:
     letter = draft(team)
     services.approve(letter, team["vlo"])
     db.session.flush()
-    services.send(letter.id)
+    sending.send(letter.id)
     db.session.expire_all()
     return db.session.get(Letter, letter.id)
 
@@ -426,15 +433,15 @@ def test_a_bounced_email_flags_contact_lost_and_makes_a_task(team, today, fake_n
     team["victim"].channel = "email"
     db.session.flush()
     letter = _sent(team)
-    assert services.letters_to_follow() == [letter.id]
+    assert letter_queries.letters_to_follow() == [letter.id]
     fake_notify.set_status(letter.notify_id, "permanent-failure")
-    assert services.follow_delivery(letter.id) == "permanent-failure"
+    assert sending.follow_delivery(letter.id) == "permanent-failure"
     db.session.expire_all()
     assert db.session.get(Person, team["victim"].id).contact_lost is True
     assert _contact_lost_tasks(letter.case_id) == [
         "Find a new way to reach the victim: a letter or email came back"
     ]
-    assert services.letters_to_follow() == []
+    assert letter_queries.letters_to_follow() == []
 
 
 def test_returned_mail_is_recorded_from_the_letter_page(team, today, fake_notify, web):
@@ -446,7 +453,7 @@ def test_returned_mail_is_recorded_from_the_letter_page(team, today, fake_notify
     db.session.expire_all()
     assert db.session.get(Person, team["victim"].id).contact_lost is True
     assert len(_contact_lost_tasks(letter.case_id)) == 1
-    assert services.letters_to_follow() == []  # Notify is not asked about it again
+    assert letter_queries.letters_to_follow() == []  # Notify is not asked about it again
 
 
 # -- the screens ---------------------------------------------------------------------------------------
@@ -503,7 +510,7 @@ def test_a_national_administrator_rewords_a_template_but_cannot_empty_a_locked_s
     path = "/admin/letter-templates/initial_contact/en"
     page = browser.get(path)
     assert "If the offender contacts you" in page and "Locked" in page
-    template = services.current_template(LetterType.INITIAL_CONTACT, "en")
+    template = template_versions.current_template(LetterType.INITIAL_CONTACT, "en")
     fields = {"title": template.title, "note": "Clearer opening"}
     for section in template.sections:
         fields[f"heading_{section.key}"] = section.heading
@@ -511,12 +518,12 @@ def test_a_national_administrator_rewords_a_template_but_cannot_empty_a_locked_s
     crafted = {**fields, f"body_{UNWANTED_CONTACT}": ""}
     page = browser.post(path, crafted, status=200).get_data(as_text=True)
     assert "cannot be empty" in page
-    assert services.current_template(LetterType.INITIAL_CONTACT, "en").version == template.version
+    assert template_versions.current_template(LetterType.INITIAL_CONTACT, "en").version == template.version
 
     fields["body_opening"] = fields["body_opening"] + "\n\nWe are here to help you."
     browser.post(path, fields, status=302)
     db.session.expire_all()
-    newest = services.current_template(LetterType.INITIAL_CONTACT, "en")
+    newest = template_versions.current_template(LetterType.INITIAL_CONTACT, "en")
     assert newest.version == template.version + 1
     assert newest.sections[0].body.endswith("We are here to help you.")
 
@@ -543,8 +550,8 @@ def test_without_a_notify_key_letters_go_to_the_development_outbox(team, today, 
     letter = draft(team)
     services.approve(letter, team["vlo"])
     db.session.flush()
-    assert services.send(letter.id).status == "sent"
-    assert services.send(letter.id).status == "already_done"
+    assert sending.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "already_done"
     [kept] = db.session.scalars(select(OutboxLetter)).all()
     assert kept.reference == f"letter-{letter.id}"
     assert base64.b64decode(kept.pdf_base64) == services.pdf_bytes(letter)
@@ -565,7 +572,7 @@ def test_rendered_letters_match_their_snapshots(make, database, today, language,
     case = make.case(vlo=vlo, victims=0, offender_last_name="Example", crd=date(2027, 3, 1))
     victim = make.person(case, first_name="Jane", last_name="Sample", language=language)
     letter = services.start_draft(case, victim, letter_type, vlo)
-    text = f"{letter.title}\n\n{services.email_body(letter)}\n"
+    text = f"{letter.title}\n\n{sending.email_body(letter)}\n"
     snapshot = SNAPSHOTS / f"letter_{letter_type.value}_{language}.txt"
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text)
@@ -583,6 +590,6 @@ def test_every_letter_type_can_be_written_checked_and_sent_in_both_languages(
     assert failed_checks(letter) == {}
     services.approve(letter, team["vlo"])
     db.session.flush()
-    assert services.send(letter.id).status == "sent"
+    assert sending.send(letter.id).status == "sent"
     [posted] = fake_notify.letters()
     assert posted["pdf"].startswith(b"%PDF")

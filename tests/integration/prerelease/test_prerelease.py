@@ -21,7 +21,7 @@ from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
 from victims.people.models import Person
-from victims.prerelease import services
+from victims.prerelease import services, zones
 from victims.prerelease.models import ConditionRequest, ExclusionZone
 from victims.refusals import Refused
 from victims.work import services as work
@@ -186,9 +186,9 @@ def _zone_request(team):
 def _save(
     zone, user, geojson=ZONE, home=HOME, release=RELEASE_ADDRESS, description="The ring road, the river."
 ):
-    return services.save_zone(
+    return zones.save_zone(
         zone,
-        services.ZoneForm(
+        zones.ZoneForm(
             title="Bedford town centre",
             zone=json.dumps(geojson),
             description=description,
@@ -214,14 +214,14 @@ def test_a_zone_is_checked_submitted_countersigned_and_printed_without_the_addre
     request = _zone_request(team)
     zone = db.session.get(ExclusionZone, request.zone_id)
     assert _save(zone, team["mapper"]) == []
-    assert all(result.passed for result in services.check_zone(zone)), services.check_zone(zone)
+    assert all(result.passed for result in zones.check_zone(zone)), zones.check_zone(zone)
     services.step(request, Stage.DRAFTED, StepInput(wording="Not to enter the area on the map."), team["vlo"])
     with pytest.raises(Refused, match="map must pass its checks"):
         services.step(request, Stage.CHECKED, StepInput(), team["spo"])
-    services.submit_zone(zone, team["mapper"])
+    zones.submit_zone(zone, team["mapper"])
     with pytest.raises(Refused, match="Only a senior probation officer"):
-        services.countersign_zone(zone, team["vlo"])
-    services.countersign_zone(zone, team["spo"])
+        zones.countersign_zone(zone, team["vlo"])
+    zones.countersign_zone(zone, team["spo"])
     assert zone.status == "countersigned"
     assert _deadline(team["case"].id, "zone_map").status == "met"
     services.step(request, Stage.CHECKED, StepInput(), team["spo"])
@@ -246,23 +246,23 @@ def test_a_zone_is_checked_submitted_countersigned_and_printed_without_the_addre
 def test_a_zone_drawn_tightly_around_the_home_is_refused(team, today):
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
     _save(zone, team["mapper"], geojson=TINY)
-    failed = {result.code for result in services.check_zone(zone) if not result.passed}
+    failed = {result.code for result in zones.check_zone(zone) if not result.passed}
     assert "not_revealing" in failed
     with pytest.raises(Refused, match="has not passed its checks"):
-        services.submit_zone(zone, team["mapper"])
+        zones.submit_zone(zone, team["mapper"])
 
 
 def test_a_zone_with_the_release_address_inside_is_refused(team, today):
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
     _save(zone, team["mapper"], release="52.1359, -0.4667")
-    assert "outside" in {result.code for result in services.check_zone(zone) if not result.passed}
+    assert "outside" in {result.code for result in zones.check_zone(zone) if not result.passed}
 
 
 def test_bad_zone_input_is_reported_and_nothing_is_kept(team, today):
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
-    problems = services.save_zone(
+    problems = zones.save_zone(
         zone,
-        services.ZoneForm(title="x", zone="not json", description="", points={"home": "somewhere"}),
+        zones.ZoneForm(title="x", zone="not json", description="", points={"home": "somewhere"}),
         team["mapper"],
     )
     assert len(problems) >= 2

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from victims.domain import letter_check
 from victims.domain import letters as rules
 from victims.domain.letters import UNWANTED_CONTACT, LetterType, Section
 from victims.domain.vocabulary import ContactLevel, Relationship
@@ -29,14 +30,14 @@ def finished(sections: list[Section]) -> list[Section]:
     return [Section(s.key, s.heading, NOTE.sub("Done.", s.body), s.locked) for s in sections]
 
 
-def facts(**changes) -> rules.LetterFacts:
+def facts(**changes) -> letter_check.LetterFacts:
     sections = finished(default_sections(LetterType.INITIAL_CONTACT, "en"))
-    base = rules.LetterFacts(
+    base = letter_check.LetterFacts(
         letter_type=LetterType.INITIAL_CONTACT,
         language="en",
         large_print=False,
         channel="post",
-        recipient=rules.Recipient(
+        recipient=letter_check.Recipient(
             person_id=1,
             name="Jane Doe",
             relationship=Relationship.VICTIM,
@@ -61,7 +62,7 @@ def facts(**changes) -> rules.LetterFacts:
 
 
 def failed(result_facts) -> dict[str, tuple[str, ...]]:
-    return {r.code: r.problems for r in rules.check(result_facts) if not r.passed}
+    return {r.code: r.problems for r in letter_check.check(result_facts) if not r.passed}
 
 
 def test_notes_left_in_square_brackets_fail():
@@ -72,7 +73,7 @@ def test_notes_left_in_square_brackets_fail():
 
 def test_a_good_letter_passes_every_check():
     assert failed(facts()) == {}
-    assert [r.code for r in rules.check(facts())] == [
+    assert [r.code for r in letter_check.check(facts())] == [
         "sections",
         "finished",
         "case",
