@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from victims.domain.calendar import LONDON, london_date
+
+__all__ = ["LONDON", "london_date", "today", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -14,4 +15,4 @@ def utcnow() -> datetime:
 
 def today() -> date:
     """Today's date in England and Wales."""
-    return utcnow().astimezone(LONDON).date()
+    return london_date(utcnow())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from victims.clock import LONDON
+from victims.clock import LONDON, london_date
 
 
 def govuk_date(value: date | datetime | None) -> str:
@@ -12,7 +12,7 @@ def govuk_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
+        value = london_date(value)
     return f"{value.day} {value:%B %Y}"
 
 

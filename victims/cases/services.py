@@ -12,7 +12,7 @@ from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
-from victims.clock import LONDON
+from victims.clock import london_date
 from victims.domain import eligibility
 from victims.domain.deadlines import DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
@@ -333,7 +333,7 @@ def add_contact(
     if direction == Direction.OUTBOUND and person_id is not None:
         # The first contact made with a victim meets the initial-contact deadline.
         for code in INITIAL_CONTACT_CODES:
-            work.meet(case.id, code, occurred_at.astimezone(LONDON).date(), user)
+            work.meet(case.id, code, london_date(occurred_at), user)
     audit.record(
         "contact_added",
         "contact_log_entry",

@@ -24,10 +24,10 @@ Decisions taken here (also in docs/decisions.md):
 - **Hospital and transfer directions.** A hospital direction (Mental Health Act 1983 s.45A, always
   given with a limitation direction) or a transfer direction (s.47) with a restriction direction
   (s.49) puts the case in the mentally disordered offender scheme when the prison sentence is
-  one of 12 months or more (or indeterminate). A transfer direction without a restriction
-  direction changes nothing: the prison sentence decides. With the sentence types
-  HOSPITAL_DIRECTION and TRANSFER_DIRECTION, `months` is the length of the prison sentence
-  (None when it is indeterminate or not known).
+  one of 12 months or more (or indeterminate). They are recorded as the sentence types
+  HOSPITAL_DIRECTION and TRANSFER_DIRECTION, for which `months` is the length of the prison
+  sentence (None when it is indeterminate or not known). A transfer without a restriction
+  direction is recorded as the prison sentence itself, which decides.
 """
 
 from __future__ import annotations
@@ -148,23 +148,13 @@ def override(computed: Eligibility, scheme: Scheme | None, reason: str, role: Ro
     return EligibilityDecision(computed=computed, override=SchemeOverride(scheme=scheme, reason=reason))
 
 
-def decide_eligibility(
-    offence: OffenceCategory,
-    sentence: SentenceType,
-    months: int | None,
-    *,
-    hospital_direction: bool = False,
-    transfer_direction: bool = False,
-    restriction_direction: bool = False,
-) -> Eligibility:
+def decide_eligibility(offence: OffenceCategory, sentence: SentenceType, months: int | None) -> Eligibility:
     """The scheme for a victim of this offence and sentence, with the reason and its basis.
 
     `months` is the custodial term in whole months (None for an indeterminate sentence; ignored
-    for life, IPP, detention at His Majesty's pleasure and hospital orders). The flags record a
-    hospital direction with limitation direction (MHA 1983 s.45A), or a transfer direction
-    (s.47) and a restriction direction (s.49), given alongside a prison sentence.
+    for life, IPP, detention at His Majesty's pleasure and hospital orders).
     """
-    _check_input(sentence, months, hospital_direction, transfer_direction, restriction_direction)
+    _check_input(sentence, months)
     offence_words = _OFFENCE_WORDS[offence]
     sentence_words = _describe_sentence(sentence, months)
     facts = f"{_capitalise(offence_words)} with {sentence_words}"
@@ -200,37 +190,26 @@ def decide_eligibility(
         )
 
     relevant = _relevant_custody(sentence, months)
-    if relevant and (hospital_direction or sentence is SentenceType.HOSPITAL_DIRECTION):
-        also = "" if sentence is SentenceType.HOSPITAL_DIRECTION else _HOSPITAL_DIRECTION_WORDS
+    if relevant and sentence is SentenceType.HOSPITAL_DIRECTION:
         return Eligibility(
             Scheme.STATUTORY_MDO,
-            f"{facts}{also}: the victim is entitled to the statutory scheme for victims of mentally "
+            f"{facts}: the victim is entitled to the statutory scheme for victims of mentally "
             "disordered offenders." + treated_as_violent,
             HOSPITAL_DIRECTION_BASIS,
         )
-    if relevant and (
-        (transfer_direction and restriction_direction) or sentence is SentenceType.TRANSFER_DIRECTION
-    ):
-        also = "" if sentence is SentenceType.TRANSFER_DIRECTION else _TRANSFER_DIRECTION_WORDS
+    if relevant and sentence is SentenceType.TRANSFER_DIRECTION:
         return Eligibility(
             Scheme.STATUTORY_MDO,
-            f"{facts}{also}: the victim is entitled to the statutory scheme for victims of mentally "
+            f"{facts}: the victim is entitled to the statutory scheme for victims of mentally "
             "disordered offenders." + treated_as_violent,
             TRANSFER_DIRECTION_BASIS,
         )
     if relevant:
         length = "indeterminate" if sentence in INDETERMINATE or months is None else "12 months or more"
-        unrestricted_transfer = (
-            " The transfer to hospital has no restriction direction, so the prison sentence decides."
-            if transfer_direction
-            else ""
-        )
         return Eligibility(
             Scheme.STATUTORY,
-            f"{facts} ({length}): "
-            "the victim is entitled to the statutory Victim Contact Scheme."
-            + treated_as_violent
-            + unrestricted_transfer,
+            f"{facts} ({length}): the victim is entitled to the statutory Victim Contact Scheme."
+            + treated_as_violent,
             STATUTORY_BASIS,
         )
 
@@ -259,22 +238,11 @@ def decide_eligibility(
     )
 
 
-def _check_input(
-    sentence: SentenceType,
-    months: int | None,
-    hospital_direction: bool,
-    transfer_direction: bool,
-    restriction_direction: bool,
-) -> None:
+def _check_input(sentence: SentenceType, months: int | None) -> None:
     if months is not None and months < 0:
         raise ValueError("the sentence length cannot be negative")
     if sentence in DETERMINATE_CUSTODY and months is None:
         raise ValueError("a determinate sentence needs its length in months")
-    if restriction_direction and not transfer_direction:
-        raise ValueError("a restriction direction is only given with a transfer direction")
-    prison = DETERMINATE_CUSTODY | INDETERMINATE
-    if (hospital_direction or transfer_direction) and sentence not in prison:
-        raise ValueError("hospital and transfer directions go with a prison sentence")
 
 
 def _relevant_custody(sentence: SentenceType, months: int | None) -> bool:

@@ -142,7 +142,7 @@ def _sent(letter: Letter, person: Person, notification_id: str) -> None:
     )
     if letter.type_enum is LetterType.INITIAL_CONTACT:
         for code in INITIAL_CONTACT_CODES:
-            work.meet(case.id, code, now.astimezone(clock.LONDON).date(), None)
+            work.meet(case.id, code, clock.london_date(now), None)
     db.session.flush()
     audit.record(
         "letter_sent",

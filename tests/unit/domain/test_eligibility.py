@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from victims.domain.eligibility import (
@@ -28,112 +26,61 @@ STATUTORY = Scheme.STATUTORY
 MDO = Scheme.STATUTORY_MDO
 VNS = Scheme.VNS
 
-CASES: list[tuple[O, S, int | None, dict[str, bool], Scheme | None, bool, str]] = [
+CASES: list[tuple[O, S, int | None, Scheme | None, bool, str]] = [
     # Statutory VCS: violent, sexual or terrorism with custody of 12 months or more.
-    (O.VIOLENT, S.DETERMINATE, 12, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.VIOLENT, S.DETERMINATE, 48, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.SEXUAL, S.DETERMINATE, 30, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.TERRORISM, S.DETERMINATE, 12, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.SEXUAL, S.EXTENDED, 96, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.TERRORISM, S.SOPC, 72, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.VIOLENT, S.DTO, 12, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.SEXUAL, S.DTO, 24, {}, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.DETERMINATE, 12, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.DETERMINATE, 48, STATUTORY, False, STATUTORY_BASIS),
+    (O.SEXUAL, S.DETERMINATE, 30, STATUTORY, False, STATUTORY_BASIS),
+    (O.TERRORISM, S.DETERMINATE, 12, STATUTORY, False, STATUTORY_BASIS),
+    (O.SEXUAL, S.EXTENDED, 96, STATUTORY, False, STATUTORY_BASIS),
+    (O.TERRORISM, S.SOPC, 72, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.DTO, 12, STATUTORY, False, STATUTORY_BASIS),
+    (O.SEXUAL, S.DTO, 24, STATUTORY, False, STATUTORY_BASIS),
     # Indeterminate sentences need no length (any length given, such as a tariff, is ignored).
-    (O.VIOLENT, S.LIFE, None, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.VIOLENT, S.LIFE, 6, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.SEXUAL, S.IPP, None, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.VIOLENT, S.HMP, None, {}, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.LIFE, None, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.LIFE, 6, STATUTORY, False, STATUTORY_BASIS),
+    (O.SEXUAL, S.IPP, None, STATUTORY, False, STATUTORY_BASIS),
+    (O.VIOLENT, S.HMP, None, STATUTORY, False, STATUTORY_BASIS),
     # Just under the threshold: not statutory.
-    (O.VIOLENT, S.DETERMINATE, 11, {}, None, False, NOT_ELIGIBLE_BASIS),
-    (O.SEXUAL, S.DTO, 10, {}, None, False, NOT_ELIGIBLE_BASIS),
-    (O.TERRORISM, S.DETERMINATE, 0, {}, None, False, NOT_ELIGIBLE_BASIS),
+    (O.VIOLENT, S.DETERMINATE, 11, None, False, NOT_ELIGIBLE_BASIS),
+    (O.SEXUAL, S.DTO, 10, None, False, NOT_ELIGIBLE_BASIS),
+    (O.TERRORISM, S.DETERMINATE, 0, None, False, NOT_ELIGIBLE_BASIS),
     # Domestic abuse, stalking and harassment: VNS under 12 months (discretionary offer
     # possible), statutory at 12 months or more.
-    (O.DOMESTIC_ABUSE, S.DETERMINATE, 6, {}, VNS, True, VNS_BASIS),
-    (O.DOMESTIC_ABUSE, S.DETERMINATE, 11, {}, VNS, True, VNS_BASIS),
-    (O.STALKING_HARASSMENT, S.DETERMINATE, 4, {}, VNS, True, VNS_BASIS),
-    (O.STALKING_HARASSMENT, S.DTO, 8, {}, VNS, True, VNS_BASIS),
-    (O.DOMESTIC_ABUSE, S.DETERMINATE, 12, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.STALKING_HARASSMENT, S.DETERMINATE, 30, {}, STATUTORY, False, STATUTORY_BASIS),
-    (O.DOMESTIC_ABUSE, S.LIFE, None, {}, STATUTORY, False, STATUTORY_BASIS),
+    (O.DOMESTIC_ABUSE, S.DETERMINATE, 6, VNS, True, VNS_BASIS),
+    (O.DOMESTIC_ABUSE, S.DETERMINATE, 11, VNS, True, VNS_BASIS),
+    (O.STALKING_HARASSMENT, S.DETERMINATE, 4, VNS, True, VNS_BASIS),
+    (O.STALKING_HARASSMENT, S.DTO, 8, VNS, True, VNS_BASIS),
+    (O.DOMESTIC_ABUSE, S.DETERMINATE, 12, STATUTORY, False, STATUTORY_BASIS),
+    (O.STALKING_HARASSMENT, S.DETERMINATE, 30, STATUTORY, False, STATUTORY_BASIS),
+    (O.DOMESTIC_ABUSE, S.LIFE, None, STATUTORY, False, STATUTORY_BASIS),
     # No custody: not eligible.
-    (O.VIOLENT, S.COMMUNITY, None, {}, None, False, NOT_ELIGIBLE_BASIS),
-    (O.DOMESTIC_ABUSE, S.COMMUNITY, 18, {}, None, False, NOT_ELIGIBLE_BASIS),
+    (O.VIOLENT, S.COMMUNITY, None, None, False, NOT_ELIGIBLE_BASIS),
+    (O.DOMESTIC_ABUSE, S.COMMUNITY, 18, None, False, NOT_ELIGIBLE_BASIS),
     # Other offences: never eligible, whatever the sentence.
-    (O.OTHER, S.DETERMINATE, 60, {}, None, False, NOT_ELIGIBLE_BASIS),
-    (O.OTHER, S.LIFE, None, {}, None, False, NOT_ELIGIBLE_BASIS),
-    (O.OTHER, S.HOSPITAL_RESTRICTED, None, {}, None, False, NOT_ELIGIBLE_BASIS),
+    (O.OTHER, S.DETERMINATE, 60, None, False, NOT_ELIGIBLE_BASIS),
+    (O.OTHER, S.LIFE, None, None, False, NOT_ELIGIBLE_BASIS),
+    (O.OTHER, S.HOSPITAL_RESTRICTED, None, None, False, NOT_ELIGIBLE_BASIS),
     # Mentally disordered offenders.
-    (O.VIOLENT, S.HOSPITAL_RESTRICTED, None, {}, MDO, False, RESTRICTED_HOSPITAL_BASIS),
-    (O.SEXUAL, S.HOSPITAL_UNRESTRICTED, None, {}, MDO, False, UNRESTRICTED_HOSPITAL_BASIS),
-    (O.TERRORISM, S.HOSPITAL_DIRECTION, 60, {}, MDO, False, HOSPITAL_DIRECTION_BASIS),
-    (O.VIOLENT, S.HOSPITAL_DIRECTION, None, {}, MDO, False, HOSPITAL_DIRECTION_BASIS),
-    (O.VIOLENT, S.TRANSFER_DIRECTION, 36, {}, MDO, False, TRANSFER_DIRECTION_BASIS),
-    (
-        O.VIOLENT,
-        S.DETERMINATE,
-        36,
-        {"hospital_direction": True},
-        MDO,
-        False,
-        HOSPITAL_DIRECTION_BASIS,
-    ),
-    (O.SEXUAL, S.LIFE, None, {"hospital_direction": True}, MDO, False, HOSPITAL_DIRECTION_BASIS),
-    (
-        O.VIOLENT,
-        S.DETERMINATE,
-        36,
-        {"transfer_direction": True, "restriction_direction": True},
-        MDO,
-        False,
-        TRANSFER_DIRECTION_BASIS,
-    ),
-    (
-        O.DOMESTIC_ABUSE,
-        S.DETERMINATE,
-        24,
-        {"transfer_direction": True, "restriction_direction": True},
-        MDO,
-        False,
-        TRANSFER_DIRECTION_BASIS,
-    ),
-    # A transfer without a restriction direction: the prison sentence decides.
-    (
-        O.VIOLENT,
-        S.DETERMINATE,
-        36,
-        {"transfer_direction": True},
-        STATUTORY,
-        False,
-        STATUTORY_BASIS,
-    ),
-    # Directions alongside a sentence under 12 months are not a relevant sentence.
-    (
-        O.VIOLENT,
-        S.DETERMINATE,
-        9,
-        {"hospital_direction": True},
-        None,
-        False,
-        NOT_ELIGIBLE_BASIS,
-    ),
-    (O.SEXUAL, S.TRANSFER_DIRECTION, 9, {}, None, False, NOT_ELIGIBLE_BASIS),
+    (O.VIOLENT, S.HOSPITAL_RESTRICTED, None, MDO, False, RESTRICTED_HOSPITAL_BASIS),
+    (O.SEXUAL, S.HOSPITAL_UNRESTRICTED, None, MDO, False, UNRESTRICTED_HOSPITAL_BASIS),
+    (O.TERRORISM, S.HOSPITAL_DIRECTION, 60, MDO, False, HOSPITAL_DIRECTION_BASIS),
+    (O.VIOLENT, S.HOSPITAL_DIRECTION, None, MDO, False, HOSPITAL_DIRECTION_BASIS),
+    (O.VIOLENT, S.TRANSFER_DIRECTION, 36, MDO, False, TRANSFER_DIRECTION_BASIS),
+    (O.SEXUAL, S.TRANSFER_DIRECTION, 9, None, False, NOT_ELIGIBLE_BASIS),
 ]
 
 
-@pytest.mark.parametrize(
-    ("offence", "sentence", "months", "flags", "scheme", "discretionary", "basis"), CASES
-)
+@pytest.mark.parametrize(("offence", "sentence", "months", "scheme", "discretionary", "basis"), CASES)
 def test_decide_eligibility(
     offence: O,
     sentence: S,
     months: int | None,
-    flags: dict[str, Any],
     scheme: Scheme | None,
     discretionary: bool,
     basis: str,
 ) -> None:
-    result = decide_eligibility(offence, sentence, months, **flags)
+    result = decide_eligibility(offence, sentence, months)
     assert result.scheme == scheme
     assert result.eligible is (scheme is not None)
     assert result.discretionary_offer is discretionary
@@ -169,36 +116,34 @@ def test_reasons_are_plain_english() -> None:
     assert "one month" not in decide_eligibility(O.VIOLENT, S.DETERMINATE, 1).reason
     assert "of 1 month " in decide_eligibility(O.VIOLENT, S.DETERMINATE, 1).reason
 
-    transfer = decide_eligibility(O.VIOLENT, S.DETERMINATE, 36, transfer_direction=True)
-    assert "no restriction direction, so the prison sentence decides" in transfer.reason
-
-    hospital = decide_eligibility(O.VIOLENT, S.DETERMINATE, 36, hospital_direction=True)
-    assert "and a hospital direction with a limitation direction" in hospital.reason
+    hospital = decide_eligibility(O.VIOLENT, S.HOSPITAL_DIRECTION, 36)
+    assert "a prison sentence of 36 months and a hospital direction with a limitation direction" in (
+        hospital.reason
+    )
     assert "mentally disordered offenders" in hospital.reason
+    transfer = decide_eligibility(O.VIOLENT, S.TRANSFER_DIRECTION, 36)
+    assert "and a transfer to hospital with a restriction direction" in transfer.reason
 
     domestic = decide_eligibility(O.DOMESTIC_ABUSE, S.DETERMINATE, 24)
     assert "treated as violent offences" in domestic.reason
 
 
 @pytest.mark.parametrize(
-    ("sentence", "months", "flags", "message"),
+    ("sentence", "months", "message"),
     [
-        (S.DETERMINATE, None, {}, "needs its length"),
-        (S.DTO, None, {}, "needs its length"),
-        (S.DETERMINATE, -1, {}, "negative"),
-        (S.DETERMINATE, 36, {"restriction_direction": True}, "only given with a transfer direction"),
-        (S.COMMUNITY, None, {"hospital_direction": True}, "go with a prison sentence"),
-        (S.HOSPITAL_RESTRICTED, None, {"transfer_direction": True}, "go with a prison sentence"),
+        (S.DETERMINATE, None, "needs its length"),
+        (S.DTO, None, "needs its length"),
+        (S.DETERMINATE, -1, "negative"),
     ],
 )
-def test_bad_input_is_refused(sentence: S, months: int | None, flags: dict[str, Any], message: str) -> None:
+def test_bad_input_is_refused(sentence: S, months: int | None, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        decide_eligibility(O.VIOLENT, sentence, months, **flags)
+        decide_eligibility(O.VIOLENT, sentence, months)
 
 
 def test_discretionary_is_never_computed() -> None:
-    for offence, sentence, months, flags, *_rest in CASES:
-        assert decide_eligibility(offence, sentence, months, **flags).scheme is not Scheme.DISCRETIONARY
+    for offence, sentence, months, *_rest in CASES:
+        assert decide_eligibility(offence, sentence, months).scheme is not Scheme.DISCRETIONARY
 
 
 def test_an_spo_can_offer_the_discretionary_scheme_keeping_the_computed_answer() -> None:
