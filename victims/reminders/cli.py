@@ -25,6 +25,6 @@ def send_due() -> None:
         emails += services.remind(deadline_id)
     outcomes: dict[str, int] = {}
     for reminder_id in emails:
-        status = services.send_email(reminder_id).status
+        status = services.send_email(reminder_id).status.value
         outcomes[status] = outcomes.get(status, 0) + 1
     click.echo(f"{len(found.deadline_ids)} deadlines reminded of; emails: {outcomes or 'none'}")
