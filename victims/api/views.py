@@ -6,10 +6,9 @@ import hashlib
 import json
 
 from flask import Blueprint, g, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from victims.api import auth
+from victims.api import auth, idempotency
 from victims.api.models import IdempotencyRecord
 from victims.api.openapi import document
 from victims.api.problems import invalid, problem
@@ -150,29 +149,17 @@ def referrals():
 
 
 def _claim(key: str, digest: str):
-    """Take the key for this request before doing anything, or answer as it was answered.
-
-    The key's row is written first, so a second request with the same key waits for the first
-    to finish and then replays its answer instead of opening a second case."""
-    earlier = _replay(key, digest)
-    if earlier is not None:
-        return earlier
-    record = IdempotencyRecord(client_id=g.api_client.id, key=key, request_hash=digest, status=0, body={})
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-    except IntegrityError:
-        db.session.rollback()
-        return _replay(key, digest)
-    return record
+    """Take the key for this request before doing anything, or answer as it was answered
+    (victims.api.idempotency)."""
+    answered = _replay(key, digest)
+    if answered is not None:
+        return answered
+    record = idempotency.take(g.api_client.id, key, digest)
+    return record if record is not None else _replay(key, digest)
 
 
 def _replay(key: str, digest: str):
-    record = db.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.client_id == g.api_client.id, IdempotencyRecord.key == key
-        )
-    )
+    record = idempotency.earlier(g.api_client.id, key)
     if record is None:
         return None
     if record.request_hash != digest:
