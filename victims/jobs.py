@@ -7,7 +7,7 @@ import logging
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from victims.extensions import db
 
@@ -20,11 +20,13 @@ def enqueue(task_name: str, *ids: int) -> None:
     transaction is rolled back. A broker that is down is logged, not raised: every task of
     the service has a sweep that finds its work still waiting in the database."""
     session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even of a transaction that wrote nothing, forgets it
     waiting = session.info.get(_WAITING)
     if waiting is None:
         waiting = session.info[_WAITING] = []
         event.listen(session, "after_commit", _send_waiting)
-        event.listen(session, "after_rollback", _forget_waiting)
+        event.listen(session, "after_soft_rollback", _forget_waiting)
     waiting.append((task_name, ids))
 
 
@@ -37,5 +39,6 @@ def _send_waiting(session: Session) -> None:
             log.warning("Could not queue %s %s; its sweep will pick it up", task_name, ids, exc_info=True)
 
 
-def _forget_waiting(session: Session) -> None:
-    session.info[_WAITING] = []
+def _forget_waiting(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint within it
+        session.info[_WAITING] = []
