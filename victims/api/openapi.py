@@ -8,6 +8,7 @@ from victims.domain.deadlines import Urgency
 from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus
 from victims.intake.definitions import EVENT, REFERRAL
+from victims.intake.services import Outcome
 
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -19,6 +20,11 @@ CASE = {
         "id": {"type": "integer"},
         "crn": {"type": "string"},
         "status": {"type": "string", "enum": [status.value for status in CaseStatus]},
+        "referral_outcome": {
+            "type": "string",
+            "enum": [outcome.value for outcome in Outcome],
+            "description": "In the answer to a referral: what was done with it",
+        },
         "team_id": {"type": "integer"},
         "received_on": DATE,
         "scheme": {"type": "string"},
@@ -139,7 +145,12 @@ def document() -> dict:
                     },
                     "responses": {
                         "201": _case("The case was opened"),
-                        "200": _case("A repeat of an earlier request with the same Idempotency-Key"),
+                        "200": _case(
+                            "The offender's open case in the region: its team's case took the victims "
+                            "it did not have yet (referral_outcome added), or another team holds it and "
+                            "was given the referral to check, with nothing added (passed_on); or a repeat "
+                            "of an earlier request with the same Idempotency-Key"
+                        ),
                         "400": _problem("The body is not JSON"),
                         "409": _problem("The Idempotency-Key was used with a different body"),
                         "422": _problem(

@@ -128,7 +128,7 @@ def referrals():
         if not isinstance(record, IdempotencyRecord):
             return record  # the answer already given for this key, or a conflict
     try:
-        case, created = intake.receive(
+        case, outcome = intake.receive(
             data, region_id=g.api_client.region_id, default_team_id=g.api_client.team_id
         )
     except Refused as refused:
@@ -142,7 +142,8 @@ def referrals():
             "Send it again: it will find the case just opened.",
             kind="concurrent-referral",
         )
-    status, payload = (201 if created else 200), case_body(case_in_region(case.id))
+    status = 201 if outcome is intake.Outcome.OPENED else 200
+    payload = {**case_body(case_in_region(case.id)), "referral_outcome": outcome.value}
     if record is not None:
         record.status, record.body = status, payload
     return jsonify(payload), status

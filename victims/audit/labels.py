@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "sentence_dates_changed": "Changed sentence dates",
     "contact_added": "Added contact to log",
     "referrals_imported": "Imported referrals from a CSV file",
+    "referral_passed_on": "Passed a referral to the team that holds the case",
     # Offender events and tasks
     "offender_event_recorded": "Recorded offender event",
     "task_done": "Marked task as done",

@@ -16,6 +16,7 @@ from victims.clock import london_date
 from victims.domain import eligibility
 from victims.domain.deadlines import DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
+from victims.domain.identity import same_offender
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
@@ -120,6 +121,8 @@ def open_case(
     scheme = decision.scheme
     assert scheme is not None  # decide_at_intake refuses "not eligible"
     record = queries.find_offender_by_crn(offender.crn)
+    if record is not None:
+        check_identity(record, offender.last_name, offender.date_of_birth)
     if record is None:
         record = Offender(
             crn=offender.crn.upper(),
@@ -187,6 +190,16 @@ def refresh_deadlines(case: Case, sentence: Sentence, reason: str, user: User | 
 
 def record_viewed(case: Case, user: User) -> None:
     audit.record("case_viewed", "case", case.id, case_id=case.id, region_id=case.region_id, user=user)
+
+
+def check_identity(record: Offender, last_name: str, date_of_birth: date | None) -> None:
+    """Refuse a referral whose CRN is recorded for someone else (victims.domain.identity): a CRN
+    typed wrongly must not attach a victim to another offender's case."""
+    if not same_offender(record.last_name, record.date_of_birth, last_name, date_of_birth):
+        raise Refused(
+            "This CRN is recorded for another offender: check the CRN, the surname and the date of birth",
+            field="crn",
+        )
 
 
 def _scheme_details(old: str | None, new: str, computed: Eligibility) -> dict:

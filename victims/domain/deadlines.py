@@ -241,6 +241,9 @@ EVENT_RULES: tuple[DeadlineRule, ...] = tuple(
 # Work that comes from what happens to a letter or a request rather than to the offender.
 CONTACT_LOST = "contact_lost"
 ZONE_MAP = "zone_map"
+# A referral for an offender whose case another team holds: that team checks it (intake adds no
+# victims to another team's case).
+REFERRAL_PASSED_ON = "referral_passed_on"
 WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CONTACT_LOST,
@@ -254,6 +257,14 @@ WORK_RULES: tuple[DeadlineRule, ...] = (
         ZONE_MAP,
         "Make the exclusion-zone map a victim asked for",
         10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+    DeadlineRule(
+        REFERRAL_PASSED_ON,
+        "Check a referral another team or system sent for a case of the team",
+        5,
         Unit.WORKING_DAYS,
         Side.AFTER,
         Anchor.EVENT_DATE,

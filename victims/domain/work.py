@@ -62,6 +62,9 @@ TASK_TITLES: Mapping[str, str] = {
     rules.CONTACT_LOST: "Find a new way to reach the victim: a letter or email came back",
     rules.ZONE_MAP: "Make the exclusion-zone map (needs the mapping skill)",
     rules.LICENCE_OUTCOME: "Tell the victim the outcome of their licence-condition requests",
+    rules.REFERRAL_PASSED_ON: (
+        "A referral for this case arrived from outside the team: ask whoever sent it for the victims' details"
+    ),
     # An offender event's rule is named for the task it opens (victims.domain.deadlines).
     **{rule.code: rule.name for rule in rules.EVENT_RULES},
 }

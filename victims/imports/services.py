@@ -64,9 +64,10 @@ class ImportFailed(Exception):
         self.line, self.message = line, message
 
 
-def check(text: str, region_id: int) -> Preview:
+def check(text: str, region_id: int, team_id: int) -> Preview:
     """Every row of the file with every reason it cannot be imported. Raises
-    csv_format.FileRefused when the file as a whole cannot be read."""
+    csv_format.FileRefused when the file as a whole cannot be read. Whether an offender has a
+    case is said only of the importer's own team's cases."""
     rows = csv_format.read(text)
     validated: dict[int, dict] = {}
     pointers: dict[int, set[str]] = {}
@@ -84,8 +85,13 @@ def check(text: str, region_id: int) -> Preview:
         _check_group(group)
         _check_eligibility(group, validated[group[0].line], pointers[group[0].line])
         referral = Referral(crn=crn, rows=group)
-        if "/offender/crn" not in pointers[group[0].line]:
-            referral.existing_case = intake.has_open_case(crn, region_id)
+        first = validated[group[0].line]
+        if not pointers[group[0].line] & {"/offender/crn", "/offender/last_name", "/offender/date_of_birth"}:
+            mismatch = intake.identity_problem(first["offender"])
+            if mismatch:
+                for row in group:
+                    row.reasons.append(mismatch)
+            referral.existing_case = intake.has_open_case_in_team(crn, region_id, team_id)
         if not any(row.reasons for row in group):
             referral.data = {
                 **validated[group[0].line],

@@ -31,7 +31,7 @@ def upload():
     if form.validate_on_submit():
         try:
             text = _read(form.file.data)
-            preview = services.check(text, current_user.region_id)
+            preview = services.check(text, current_user.region_id, current_user.team_id)
         except csv_format.FileRefused as refused:
             form.file.errors.append(refused.message)
         else:
@@ -77,7 +77,7 @@ def import_referrals(upload_id: int):
         )
     # Checked again: the rules (and "today") are applied as they are now, not as at the preview.
     try:
-        preview = services.check(upload.contents, current_user.region_id)
+        preview = services.check(upload.contents, current_user.region_id, current_user.team_id)
     except csv_format.FileRefused as refused:
         return _failed("The file could not be imported", f"{refused.message}. Nothing has been imported.")
     if not preview.ok:
@@ -119,4 +119,6 @@ def _done(result: Received) -> str:
         parts.append(
             f"{result.cases_found} added to {'an open case' if result.cases_found == 1 else 'open cases'}"
         )
+    if result.passed_on:
+        parts.append(f"{result.passed_on} passed to the team that holds the case, to check")
     return f"{text}: {' and '.join(parts)}" if parts else text

@@ -3,24 +3,31 @@ system sends one (the API), or an SPO imports a file of them (the CSV import). F
 
 - `open_case` opens a case with its first victims (the form, and `receive` below);
 - `check` validates a referral as data (the API's and the CSV file's) with every problem;
-- `receive` turns a validated referral into a case, or adds new victims to the open case;
+- `receive` turns a validated referral into a case, adds new victims to the team's open case, or
+  passes it on to the team that holds the offender's case;
 - `receive_all` does so for every referral of an import, recorded as one import.
 
-A refusal from `receive` names the field as a JSON pointer into the referral (Refused.field).
+A referral whose CRN is recorded for another offender (surname and date of birth) is refused.
+Intake never adds victims to another team's case: that team is given a task to check the
+referral, which shows only that one arrived. A refusal from `receive` names the field as a JSON
+pointer into the referral (Refused.field).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 
+from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries as case_queries
 from victims.cases import services as cases
 from victims.cases.models import Case
+from victims.domain.deadlines import REFERRAL_PASSED_ON
 from victims.extensions import db
 from victims.intake.definitions import REFERRAL
 from victims.intake.schema import Problem, validate
@@ -28,6 +35,7 @@ from victims.people import services as people
 from victims.people.models import Person
 from victims.refusals import Refused
 from victims.staff.models import Team, User
+from victims.work import services as work
 
 # The sentence fields eligibility is worked out from: when one is wrong, it is not worked out.
 ELIGIBILITY_POINTERS = frozenset(
@@ -93,9 +101,24 @@ def not_eligible(data: dict | None, wrong: set[str] | frozenset[str] = frozenset
     return None if computed.eligible else f"Not eligible: {computed.reason}"
 
 
-def has_open_case(crn: str, region_id: int) -> bool:
+def identity_problem(offender: dict) -> str | None:
+    """Why a validated referral's offender is not the one already recorded under its CRN, or
+    None (no one is recorded under it, or it is the same offender)."""
+    existing = case_queries.find_offender_by_crn(offender["crn"])
+    if existing is None:
+        return None
+    try:
+        cases.check_identity(existing, offender["last_name"], offender.get("date_of_birth"))
+    except Refused as refused:
+        return refused.message
+    return None
+
+
+def has_open_case_in_team(crn: str, region_id: int, team_id: int) -> bool:
+    """Whether the team holds an open case for the CRN (another team's case is not said)."""
     offender = case_queries.find_offender_by_crn(crn)
-    return offender is not None and case_queries.open_case_for_offender(offender.id, region_id) is not None
+    case = case_queries.open_case_for_offender(offender.id, region_id) if offender is not None else None
+    return case is not None and case.team_id == team_id
 
 
 def _person(victim: dict) -> Victim:
@@ -158,14 +181,19 @@ def _team(team_id: int | None, region_id: int, default_team_id: int | None) -> i
 _POINTERS = {"offence_category": "/sentence/offence_category", "crn": "/offender/crn"}
 
 
+class Outcome(StrEnum):
+    OPENED = "opened"  # a new case
+    ADDED = "added"  # the team's open case, with the victims it did not have yet
+    PASSED_ON = "passed_on"  # another team holds the case: a task for it to check the referral
+
+
 def receive(
     data: dict, *, region_id: int, default_team_id: int | None, user: User | None = None
-) -> tuple[Case, bool]:
-    """The case for a validated referral, and whether it was opened now (False: an open case was
-    found, and only victims it did not have yet were added).
+) -> tuple[Case, Outcome]:
+    """The case for a validated referral, and what was done with it.
 
-    The case goes to the referral's team (which must be in `region_id`) or else to
-    `default_team_id`; `user` is who brought it in (None through the API)."""
+    The referral goes to its team (which must be in `region_id`) or else to `default_team_id`;
+    `user` is who brought it in (None through the API)."""
     team_id = _team(data.get("team_id"), region_id, default_team_id)
     refusals = victim_refusals(data["victims"])
     if refusals:
@@ -173,10 +201,17 @@ def receive(
     offender, sentence = data["offender"], data["sentence"]
     existing = case_queries.find_offender_by_crn(offender["crn"])
     if existing is not None:
+        try:
+            cases.check_identity(existing, offender["last_name"], offender.get("date_of_birth"))
+        except Refused as refused:
+            raise Refused(refused.message, "/offender/crn") from None
         case = case_queries.open_case_for_offender(existing.id, region_id)
-        if case is not None:
+        if case is not None and case.team_id == team_id:
             _add_new_victims(case, data["victims"], user)
-            return case, False
+            return case, Outcome.ADDED
+        if case is not None:
+            _pass_on(case, user)
+            return case, Outcome.PASSED_ON
     try:
         case = open_case(
             offender=cases.OffenderDetails(
@@ -204,7 +239,22 @@ def receive(
         )
     except Refused as refused:
         raise Refused(refused.message, _POINTERS.get(refused.field or "", "/sentence")) from None
-    return case, True
+    return case, Outcome.OPENED
+
+
+def _pass_on(case: Case, user: User | None) -> None:
+    """Another team holds the offender's case: it is given a task to check the referral. Nothing
+    of the referral is added to the case, and the task names no victim."""
+    work.open_work(case, REFERRAL_PASSED_ON, clock.today(), to_queue=True)
+    audit.record(
+        "referral_passed_on",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"from_team_id": user.team_id if user is not None else None},
+        user=user,
+    )
 
 
 def _add_new_victims(case: Case, victims: list[dict], user: User | None) -> None:
@@ -225,6 +275,7 @@ class Received:
     referrals: int
     cases_opened: int
     cases_found: int
+    passed_on: int = 0
 
 
 class ReferralRefused(Refused):
@@ -241,14 +292,19 @@ def receive_all(referrals: list[dict], user: User, *, rows: int) -> Received:
     rows."""
     if user.team_id is None:
         raise Refused("Only a member of a team can import referrals")
-    opened = found = 0
+    outcomes = []
     for index, data in enumerate(referrals):
         try:
-            _case, created = receive(data, region_id=user.region_id, default_team_id=user.team_id, user=user)
+            _case, outcome = receive(data, region_id=user.region_id, default_team_id=user.team_id, user=user)
         except Refused as refused:
             raise ReferralRefused(index, refused) from None
-        opened, found = (opened + 1, found) if created else (opened, found + 1)
-    result = Received(len(referrals), opened, found)
+        outcomes.append(outcome)
+    result = Received(
+        len(referrals),
+        outcomes.count(Outcome.OPENED),
+        outcomes.count(Outcome.ADDED),
+        outcomes.count(Outcome.PASSED_ON),
+    )
     audit.record(
         "referrals_imported",
         "referral_import",
@@ -259,6 +315,7 @@ def receive_all(referrals: list[dict], user: User, *, rows: int) -> Received:
             "referrals": result.referrals,
             "cases_opened": result.cases_opened,
             "cases_found": result.cases_found,
+            "passed_on": result.passed_on,
         },
         user=user,
     )

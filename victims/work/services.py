@@ -57,10 +57,16 @@ class CaseForWork(Protocol):
 
 
 def open_deadline(
-    case: CaseForWork, deadline: Deadline, *, event_id: int | None = None, met_on: date | None = None
+    case: CaseForWork,
+    deadline: Deadline,
+    *,
+    event_id: int | None = None,
+    met_on: date | None = None,
+    to_queue: bool = False,
 ) -> CaseDeadline:
-    """Add a deadline to the case, with its task when its rule carries work. A deadline met as it
-    opens (`met_on`) opens no task."""
+    """Add a deadline to the case, with its task when its rule carries work: for the case's VLO,
+    or for the team's queue (its SPOs) when nobody is allocated or `to_queue` says so. A deadline
+    met as it opens (`met_on`) opens no task."""
     row = CaseDeadline(
         case_id=case.id,
         code=deadline.code,
@@ -84,7 +90,7 @@ def open_deadline(
                 deadline_id=row.id,
                 event_id=event_id,
                 title=title,
-                assigned_to_id=case.allocated_vlo_id,
+                assigned_to_id=None if to_queue else case.allocated_vlo_id,
                 status=TaskStatus.OPEN,
                 created_at=clock.utcnow(),
             )
@@ -295,8 +301,8 @@ def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
     return row
 
 
-def open_work(case: CaseForWork, code: str, on: date) -> CaseDeadline:
+def open_work(case: CaseForWork, code: str, on: date, *, to_queue: bool = False) -> CaseDeadline:
     """Work counted from a day that is not an offender event (a victim to find again, the
-    outcome of licence-condition requests to tell): its deadline and task."""
+    outcome of licence-condition requests to tell, a referral to check): its deadline and task."""
     deadline = rules.compute(code, on, queries.current_rules(), queries.working_calendar())
-    return open_deadline(case, deadline)
+    return open_deadline(case, deadline, to_queue=to_queue)

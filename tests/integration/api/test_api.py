@@ -103,6 +103,38 @@ def test_a_referral_opens_a_case_with_its_deadlines(api, database, team, frozen_
     assert again.status_code == 200 and again.get_json()["deadlines"] == body["deadlines"]
 
 
+def test_a_referral_says_what_was_done_with_it(api, app, database, make, team, frozen_clock):
+    """Opened, added to the client's team's case, or passed on to the team that holds it."""
+    assert api.post("/referrals", referral()).get_json()["referral_outcome"] == "opened"
+    assert api.post("/referrals", referral()).get_json()["referral_outcome"] == "added"
+    other_team = make.team(make.region())
+    _client, token = create_client("Another court", other_team.region_id, other_team.id)
+    elsewhere = referral()
+    elsewhere["victims"][0]["first_name"] = "Wendy"
+    response = Api(app, token).post("/referrals", elsewhere)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["referral_outcome"], body["team_id"]) == ("passed_on", team.id)
+    names = database.session.scalars(select(Person.first_name).where(Person.case_id == body["id"])).all()
+    assert "Wendy" not in names
+    passed = database.session.scalars(
+        select(Task).where(Task.case_id == body["id"], Task.title.contains("outside"))
+    )
+    assert [task.assigned_to_id for task in passed] == [None]  # the holding team's queue
+
+
+def test_a_crn_recorded_for_another_offender_is_refused(api, database, make, team, frozen_clock):
+    make.case(team=team, crn="X654321", offender_last_name="Somebody")
+    response = api.post("/referrals", referral())
+    assert response.status_code == 422
+    errors = {error["pointer"]: error["detail"] for error in response.get_json()["errors"]}
+    assert errors == {
+        "/offender/crn": "This CRN is recorded for another offender: check the CRN, the surname and the date "
+        "of birth"
+    }
+    assert _count(database.session, Person) == 1  # the factory's victim only
+
+
 def test_the_same_referral_twice_with_a_key_creates_one_case(api, database, frozen_clock):
     first = api.post("/referrals", referral(), headers={"Idempotency-Key": "ref-1"})
     second = api.post("/referrals", referral(), headers={"Idempotency-Key": "ref-1"})

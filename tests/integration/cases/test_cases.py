@@ -252,6 +252,22 @@ def test_email_only_needs_no_address(app, make, database, frozen_clock):
     assert _count(database.session, Case) == 1
 
 
+def test_a_crn_recorded_for_another_offender_is_refused(app, make, database, frozen_clock):
+    """A CRN typed wrongly must not attach a victim to another offender (surname and birth date)."""
+    vlo = make.user(Role.VLO)
+    closed = make.case(vlo=vlo, crn="X123456", offender_last_name="Somebody-Else", status="closed")
+    for changes in ({}, {"offender_last_name": "Intakeson", "offender_date_of_birth": ["2", "2", "1980"]}):
+        if changes:  # the same surname, another birth date
+            offender = database.session.get(Offender, closed.offender_id)
+            offender.last_name, offender.date_of_birth = "Intakeson", date(1980, 2, 1)
+        response = signed_in(app, vlo).post("/cases/new", _valid_case(**changes))
+        assert response.status_code == 200
+        assert _field_error(response.get_data(as_text=True), "crn") == (
+            "This CRN is recorded for another offender: check the CRN, the surname and the date of birth"
+        )
+    assert _count(database.session, Case) == 1
+
+
 def test_indeterminate_sentence_without_length(app, make, database, frozen_clock):
     signed_in(app, make.user(Role.VLO)).post(
         "/cases/new", _valid_case(sentence_type="life", length_months=""), status=302
@@ -296,7 +312,8 @@ def test_extra_date_parts_do_not_cause_a_500(app, make, database, frozen_clock):
 
 def test_a_second_open_case_for_the_same_offender_in_the_region_is_refused(app, make, database, frozen_clock):
     vlo = make.user(Role.VLO)
-    make.case(vlo=vlo, crn="X123456")
+    case = make.case(vlo=vlo, crn="X123456", offender_last_name="Intakeson")
+    database.session.get(Offender, case.offender_id).date_of_birth = date(1980, 2, 1)
     response = signed_in(app, vlo).post("/cases/new", _valid_case())
     assert response.status_code == 200
     html = response.get_data(as_text=True)

@@ -20,7 +20,8 @@ from victims.imports import services
 from victims.imports.csv_format import COLUMNS
 from victims.imports.models import ReferralUpload
 from victims.people.models import Person
-from victims.work.models import CaseDeadline
+from victims.staff.models import Region
+from victims.work.models import CaseDeadline, Task
 
 UPLOAD = "/imports/referrals"
 HEADER = [column.name for column in COLUMNS]
@@ -168,7 +169,7 @@ def test_a_good_file_imports_every_referral_with_deadlines(browser, database, te
         select(AuditEvent).where(AuditEvent.action == "referrals_imported")
     ).one()
     assert event.user_id == spo.id and event.region_id == team.region_id
-    assert event.details == {"rows": 3, "referrals": 2, "cases_opened": 2, "cases_found": 0}
+    assert event.details == {"rows": 3, "referrals": 2, "cases_opened": 2, "cases_found": 0, "passed_on": 0}
     assert count(database.session, ReferralUpload) == 0  # forgotten once imported
 
     team_page = browser.get("/cases/team")
@@ -219,7 +220,7 @@ def test_a_bad_row_shows_every_reason_and_nothing_can_be_imported(browser, datab
 
 def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, spo, make, frozen_clock):
     text = csv_bytes([row(), row(offender_crn="X765432", sentence_date="2030-01-01")]).decode()
-    stored = services.keep(text, services.check(text, spo.region_id), spo)
+    stored = services.keep(text, services.check(text, spo.region_id, spo.team_id), spo)
     response = browser.post(f"/imports/referrals/{stored.id}", form_path=UPLOAD)
     assert response.status_code == 422
     assert "sentence_date must be today or in the past" in text_of(response.get_data(as_text=True))
@@ -227,7 +228,7 @@ def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, s
 
     # Another SPO's upload, or one that does not exist, is not found.
     good = csv_bytes([row()]).decode()
-    theirs = services.keep(good, services.check(good, spo.region_id), make.user(Role.SPO))
+    theirs = services.keep(good, services.check(good, spo.region_id, spo.team_id), make.user(Role.SPO))
     for path in (f"/imports/referrals/{theirs.id}", "/imports/referrals/999999"):
         assert browser.post(path, form_path=UPLOAD).status_code == 404
     assert count(database.session, Case) == 0
@@ -278,9 +279,9 @@ def test_a_victim_who_is_not_eligible_is_refused(browser, database, frozen_clock
 
 
 def test_a_referral_for_an_open_case_adds_its_victims(browser, database, team, make, frozen_clock):
-    existing = make.case(team=team, crn="X654321")
+    existing = make.case(team=team, crn="X654321", offender_last_name="Referred")
     preview = upload(browser, csv_bytes([row()]))
-    assert "already has an open case in your region" in text_of(preview)
+    assert "already has an open case in your team" in text_of(preview)
     assert browser.post(import_path(preview), form_path=UPLOAD).status_code == 302
     assert count(database.session, Case) == 1
     assert (
@@ -345,7 +346,7 @@ def test_only_an_spo_can_import(app, database, make, team, spo, role):
     assert send(other, "get", UPLOAD).status_code == 403
     assert send(other, "get", f"{UPLOAD}/template.csv").status_code == 403
     good = csv_bytes([row()]).decode()
-    stored = services.keep(good, services.check(good, spo.region_id), spo)
+    stored = services.keep(good, services.check(good, spo.region_id, spo.team_id), spo)
     assert post_with_token(other, f"{UPLOAD}/{stored.id}", from_page="/").status_code == 403
     assert "Import referrals" not in send(other, "get", "/", follow_redirects=True).get_data(as_text=True)
     assert count(database.session, Case) == 0
@@ -355,8 +356,38 @@ def test_the_spo_sees_the_navigation_item(browser):
     assert "Import referrals" in browser.get("/", follow_redirects=True)
 
 
+def test_another_teams_case_is_passed_on_and_never_written_to(browser, database, team, make, frozen_clock):
+    """Intake adds no one to another team's case: that team gets a task to check the referral,
+    which names no victim, and the preview does not say the other team has a case."""
+    other_team = make.team(database.session.get(Region, team.region_id))
+    theirs = make.case(team=other_team, crn="X654321", offender_last_name="Referred")
+    preview = upload(browser, csv_bytes([row()]))
+    assert "open case" not in text_of(preview)
+    response = browser.post(import_path(preview), form_path=UPLOAD)
+    assert response.status_code == 302
+    assert "1 passed to the team that holds the case, to check" in text_of(browser.get(response.location))
+    names = database.session.scalars(select(Person.first_name).where(Person.case_id == theirs.id)).all()
+    assert "Vera" not in names
+    assert count(database.session, Case) == 1
+    task = database.session.scalars(select(Task).where(Task.case_id == theirs.id)).one()
+    assert (task.team_id, task.assigned_to_id) == (other_team.id, None)  # the team's queue: its SPOs
+    assert "arrived from outside the team" in task.title and "Vera" not in task.title
+
+
+def test_a_crn_recorded_for_another_offender_is_a_problem_in_the_preview(
+    browser, database, make, frozen_clock
+):
+    make.case(team=make.team(), crn="X654321", offender_last_name="Different")
+    preview = upload(browser, csv_bytes([row(), row(victim_first_name="Wendy")]))
+    assert "Line 2: This CRN is recorded for another offender" in text_of(preview)
+    assert "Line 3: This CRN is recorded for another offender" in text_of(preview)
+    assert count(database.session, Case) == 1
+
+
 def test_another_region_is_unaffected(app, database, make, frozen_clock):
-    east = make.case(team=make.team(make.region("east_of_england")), crn="X654321")
+    east = make.case(
+        team=make.team(make.region("east_of_england")), crn="X654321", offender_last_name="Referred"
+    )
     london_team = make.team(make.region("london"))
     london = signed_in(app, make.user(Role.SPO, london_team))
     preview = upload(london, csv_bytes([row()]))
