@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "letter_cancelled": "Cancelled a letter",
     "letter_sent": "Sent a letter",
     "letter_pdf_viewed": "Opened a letter’s PDF",
+    "letter_address_viewed": "Saw the address on a letter’s PDF",
     "letter_template_changed": "Changed a letter template",
     "contact_lost_flagged": "Flagged contact lost",
     "countersigning_required": "Required countersigning of letters",
@@ -100,8 +101,14 @@ RECORD_TYPES: dict[str, str] = {
     "non_working_day": "Non-working day",
 }
 
-# The events an SPO reviews: someone saw or changed a victim's address and contact details.
-REVEAL_ACTIONS = ("contact_details_revealed", "contact_details_viewed", "person_details_changed")
+# The events an SPO reviews: someone revealed, saw or changed what locates or reaches a victim
+# (victims.web.reveals): their address and contact details, a letter's address.
+REVEAL_ACTIONS = (
+    "contact_details_revealed",
+    "contact_details_viewed",
+    "person_details_changed",
+    "letter_address_viewed",
+)
 
 
 def _readable(code: str) -> str:
