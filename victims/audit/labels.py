@@ -54,6 +54,7 @@ ACTIONS: dict[str, str] = {
     "zone_countersigned": "Countersigned an exclusion-zone map",
     "zone_returned": "Returned an exclusion-zone map to its maker",
     "zone_pdf_made": "Made an exclusion-zone map PDF",
+    "zone_places_viewed": "Saw the places an exclusion zone is checked against",
     "representations_made": "Made the representations document",
     # Reminders
     "reminder_email_retried": "Sent a failed reminder email again",
@@ -102,12 +103,13 @@ RECORD_TYPES: dict[str, str] = {
 }
 
 # The events an SPO reviews: someone revealed, saw or changed what locates or reaches a victim
-# (victims.web.reveals): their address and contact details, a letter's address.
+# (victims.web.reveals): their address and contact details, a letter's address, a zone's places.
 REVEAL_ACTIONS = (
     "contact_details_revealed",
     "contact_details_viewed",
     "person_details_changed",
     "letter_address_viewed",
+    "zone_places_viewed",
 )
 
 
