@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     "letter_cancelled": "Cancelled a letter",
     "letter_sent": "Sent a letter",
     "letter_pdf_viewed": "Opened a letter’s PDF",
+    "letter_address_viewed": "Saw the address on a letter’s PDF",
     "letter_template_changed": "Changed a letter template",
     "contact_lost_flagged": "Flagged contact lost",
     "countersigning_required": "Required countersigning of letters",
@@ -54,6 +55,7 @@ ACTIONS: dict[str, str] = {
     "zone_countersigned": "Countersigned an exclusion-zone map",
     "zone_returned": "Returned an exclusion-zone map to its maker",
     "zone_pdf_made": "Made an exclusion-zone map PDF",
+    "zone_places_viewed": "Saw the places an exclusion zone is checked against",
     "representations_made": "Made the representations document",
     # Reminders
     "reminder_email_retried": "Sent a failed reminder email again",
@@ -101,8 +103,15 @@ RECORD_TYPES: dict[str, str] = {
     "non_working_day": "Non-working day",
 }
 
-# The events an SPO reviews: someone saw or changed a victim's address and contact details.
-REVEAL_ACTIONS = ("contact_details_revealed", "contact_details_viewed", "person_details_changed")
+# The events an SPO reviews: someone revealed, saw or changed what locates or reaches a victim
+# (victims.web.reveals): their address and contact details, a letter's address, a zone's places.
+REVEAL_ACTIONS = (
+    "contact_details_revealed",
+    "contact_details_viewed",
+    "person_details_changed",
+    "letter_address_viewed",
+    "zone_places_viewed",
+)
 
 
 def _readable(code: str) -> str:

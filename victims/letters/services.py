@@ -33,6 +33,7 @@ from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
 from victims.letters.pdf import PrintableLetter, render_pdf
+from victims.people import services as people
 from victims.people.models import Person
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -323,9 +324,12 @@ def cancel(letter: Letter, user: User) -> None:
 
 
 NO_HEADING = {"opening", "sign_off"}
+# In the envelope window of a copy opened before a reveal: the letter is whole but for where it goes.
+ADDRESS_HIDDEN = ["Address hidden: show the", "address to see it"]
+EMAIL_HIDDEN = ["Sent by email: the address", "is hidden until you show it"]
 
 
-def printable(letter: Letter, on: date | None = None) -> PrintableLetter:
+def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = False) -> PrintableLetter:
     today = on or clock.today()
     facts = letter.facts
     case = db.session.get(Case, letter.case_id)
@@ -334,6 +338,10 @@ def printable(letter: Letter, on: date | None = None) -> PrintableLetter:
     if letter.channel == "email":
         # Not posted: the PDF kept with the email says where it went instead.
         address = [facts["recipient_name"], "Sent by email to", facts.get("email") or "no email address"]
+        if address_hidden:
+            address = [facts["recipient_name"], *EMAIL_HIDDEN]
+    elif address_hidden:
+        address = [facts["recipient_name"], *ADDRESS_HIDDEN]
     elif len(address) < 3:
         # Only ever a preview: the check refuses to send a letter with no postal address.
         address = [facts["recipient_name"], "No postal address on the case", "Add it before sending"]
@@ -353,17 +361,45 @@ def printable(letter: Letter, on: date | None = None) -> PrintableLetter:
     )
 
 
-def pdf_bytes(letter: Letter) -> bytes:
-    """The exact PDF approved (and sent), or for a draft a preview as it would print today."""
+def pdf_bytes(letter: Letter, *, address_hidden: bool = False) -> bytes:
+    """The exact PDF approved (and sent), or for a draft a preview as it would print today.
+
+    With the address hidden, a copy made from the same facts (on the day it was approved, for an
+    approved letter), with the envelope window saying the address is hidden."""
+    if address_hidden:
+        approved_on = clock.london_date(letter.approved_at) if letter.approved_at else None
+        return render_pdf(printable(letter, approved_on, address_hidden=True))
     if letter.pdf_base64:
         return base64.b64decode(letter.pdf_base64)
     return render_pdf(printable(letter))
 
 
-def pdf_for(letter: Letter, case: Case, user: User) -> bytes:
-    """The letter's PDF for a person to read: it carries the address, so it is recorded."""
+def pdf_for(letter: Letter, case: Case, user: User, *, address_shown: bool) -> bytes:
+    """The letter's PDF for a person to read, recorded. It carries the address (or the email
+    address), so it shows it only when the user has revealed the recipient (`address_shown`):
+    that opening is a sighting of the address, flagged when the user is not the allocated VLO.
+    Otherwise the copy with the address hidden."""
+    if not address_shown:
+        content = pdf_bytes(letter, address_hidden=True)
+        audit.record(
+            "letter_pdf_viewed",
+            "letter",
+            letter.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            details={"address": "hidden"},
+            user=user,
+        )
+        return content
     content = pdf_bytes(letter)
     audit.record(
-        "letter_pdf_viewed", "letter", letter.id, case_id=case.id, region_id=case.region_id, user=user
+        "letter_address_viewed",
+        "letter",
+        letter.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"person_id": letter.person_id},
+        flagged=not people.is_allocated_to(case, user),
+        user=user,
     )
     return content

@@ -12,6 +12,7 @@ from victims.letters import queries, sending, services
 from victims.letters.forms import NewLetterForm, OptionsForm
 from victims.people import queries as people_queries
 from victims.refusals import Refused
+from victims.web import reveals
 from victims.web.forms import options
 from victims.web.security import allowed
 
@@ -86,6 +87,7 @@ def letter(letter_id: int):
         errors=errors,
         error_list=[{"text": message, "href": f"#{key}"} for key, message in errors.items()],
         template_version=queries.template_version(record),
+        address_shown=reveals.revealed(record.person_id),
         results=results,
         passed=services.passes(results),
         max_length=services.FREE_SECTION_MAX,
@@ -175,11 +177,26 @@ def returned(letter_id: int):
 @allowed(*CASEWORK)
 def pdf(letter_id: int):
     record, case = queries.letter_for(letter_id, current_user)
-    content = services.pdf_for(record, case, current_user)
+    # A letter carries the recipient's address (or email address): whole only after a reveal.
+    shown = reveals.revealed(record.person_id)
+    content = services.pdf_for(record, case, current_user, address_shown=shown)
     final = record.status == LetterStatus.SENT or record.pdf_base64
-    name = f"letter-{record.id}{'' if final else '-preview'}.pdf"
+    name = f"letter-{record.id}{'' if final else '-preview'}{'' if shown else '-address-hidden'}.pdf"
     return Response(
         content,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
+
+
+@bp.route("/letters/<int:letter_id>/reveal", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def reveal(letter_id: int):
+    record, case = queries.letter_for(letter_id, current_user)
+    person = people_queries.person_for_change(record.case_id, record.person_id)
+    back = url_for("letters.letter", letter_id=record.id)
+    what = "email address" if record.channel == "email" else "address"
+    showing = reveals.Showing(
+        f"Show the {what} on this letter", f"Show the {what}", back, f"letter {record.id}"
+    )
+    return reveals.reveal_page(case, person, showing, lambda: redirect(back))

@@ -233,10 +233,13 @@ def person_details_from(form) -> PersonDetails:
 
 
 def preferences_from(form) -> Preferences:
+    """The preferences chosen; safe times to contact are None when the form left them out (they
+    are hidden until a reveal, and the caller keeps the stored ones)."""
+    times = form.safe_contact_times
     return Preferences(
         contact_level=form.contact_level.data,
         channel=form.channel.data,
         language=form.language.data,
         large_print=bool(form.large_print.data),
-        safe_contact_times=form.safe_contact_times.data,
+        safe_contact_times=times.data if times is not None else None,
     )

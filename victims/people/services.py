@@ -108,8 +108,11 @@ def is_allocated_to(case: Case, user: User) -> bool:
     return case.allocated_vlo_id == user.id
 
 
-def reveal_contact_details(case: Case, person: Person, reason: str, user: User) -> None:
-    """Record that a user chose to see a person's address and contact details, and why.
+def reveal_contact_details(
+    case: Case, person: Person, reason: str, user: User, *, shown_for: str | None = None
+) -> None:
+    """Record that a user chose to see what locates or reaches a person, and why; `shown_for`
+    says where they asked (for example "letter 12"), None from the person's own "Show address".
 
     A reveal by anyone but the allocated VLO is flagged for the SPO to see.
     """
@@ -120,20 +123,24 @@ def reveal_contact_details(case: Case, person: Person, reason: str, user: User) 
         case_id=case.id,
         region_id=case.region_id,
         reason=reason,
+        details={"for": shown_for} if shown_for else None,
         flagged=not is_allocated_to(case, user),
         user=user,
     )
 
 
-def details_opened_for_change(case: Case, person: Person, user: User) -> None:
-    """Record that a user opened a person's contact details to change them (flagged when the user
-    is not the allocated VLO)."""
+def details_opened_for_change(
+    case: Case, person: Person, user: User, fields: list[str] | None = None
+) -> None:
+    """Record that a user opened a person's contact details (`fields`, when not all of them) to
+    see or change them after a reveal (flagged when the user is not the allocated VLO)."""
     audit.record(
         "contact_details_viewed",
         "person",
         person.id,
         case_id=case.id,
         region_id=case.region_id,
+        details={"fields": fields} if fields else None,
         flagged=not is_allocated_to(case, user),
         user=user,
     )

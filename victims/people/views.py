@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from victims import clock
 from victims.cases import queries as case_queries
 from victims.domain.vocabulary import CaseStatus, Relationship, Role
 from victims.extensions import db
@@ -17,12 +16,12 @@ from victims.people.forms import (
     PersonDetailsForm,
     PersonForm,
     PreferencesForm,
-    RevealForm,
     person_details_from,
     preferences_from,
 )
 from victims.people.models import CONTACT_DETAIL_FIELDS
 from victims.refusals import Refused
+from victims.web import reveals
 from victims.web.conflicts import conflict_rows, stale, take_current_version
 from victims.web.forms import options
 from victims.web.security import allowed
@@ -30,8 +29,6 @@ from victims.web.security import allowed
 bp = Blueprint("people", __name__, url_prefix="/cases/<int:case_id>/people")
 
 CASEWORK = (Role.VLO, Role.SPO)
-# After a reveal, the details can be changed for this long without asking again.
-REVEAL_LASTS = timedelta(minutes=10)
 DETAIL_FIELDS = ["first_name", "last_name", "date_of_birth", *CONTACT_DETAIL_FIELDS]
 PREFERENCE_FIELDS = ["contact_level", "channel", "language", "large_print", "safe_contact_times"]
 
@@ -71,22 +68,15 @@ def add_person(case_id: int):
 @allowed(*CASEWORK)
 def reveal(case_id: int, person_id: int):
     case, person = _load(case_id, person_id)
-    form = RevealForm()
-    if form.validate_on_submit():
-        services.reveal_contact_details(case, person, form.reason.data.strip(), current_user)
-        revealed = session.get("revealed", {})
-        revealed[str(person.id)] = (clock.utcnow() + REVEAL_LASTS).isoformat()
-        session["revealed"] = revealed
-        # Shown in the response to the POST, so the details never sit behind a GET link.
-        return render_template("people/contact_details.html", case=case, person=person)
-    return render_template("people/reveal.html", form=form, case=case, person=person)
-
-
-def _recently_revealed(person_id: int) -> bool:
-    until = session.get("revealed", {}).get(str(person_id))
-    if not until:
-        return False
-    return datetime.fromisoformat(until) > clock.utcnow()
+    back = url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}")
+    showing = reveals.Showing("Show address and contact details", "Show address", back)
+    # Shown in the response to the POST, so the details never sit behind a GET link.
+    return reveals.reveal_page(
+        case,
+        person,
+        showing,
+        lambda: render_template("people/contact_details.html", case=case, person=person),
+    )
 
 
 @bp.route("/<int:person_id>/details", methods=["GET", "POST"])
@@ -94,7 +84,7 @@ def _recently_revealed(person_id: int) -> bool:
 def change_details(case_id: int, person_id: int):
     case, person = _load(case_id, person_id)
     _open_case_only(case)
-    if not _recently_revealed(person.id):
+    if not reveals.revealed(person.id):
         flash("Show the address and contact details first, and say why")
         return redirect(url_for("people.reveal", case_id=case.id, person_id=person.id))
     form = PersonDetailsForm(obj=person if request.method == "GET" else None)
@@ -129,17 +119,27 @@ def change_details(case_id: int, person_id: int):
 def preferences(case_id: int, person_id: int):
     case, person = _load(case_id, person_id)
     _open_case_only(case)
+    # Safe times to contact say when a victim can be reached: shown (and changed) after a reveal.
+    times_shown = reveals.revealed(person.id)
     form = PreferencesForm(obj=person)
+    if not times_shown:
+        del form.safe_contact_times
     if request.method == "GET":
         form.version.data = str(person.version)
+        if times_shown and person.safe_contact_times:
+            services.details_opened_for_change(case, person, current_user, ["safe_contact_times"])
     conflict = None
     if form.validate_on_submit():
         if stale(form, person):
-            conflict = conflict_rows(form, person, PREFERENCE_FIELDS)
+            names = PREFERENCE_FIELDS if times_shown else [n for n in PREFERENCE_FIELDS if n in form]
+            conflict = conflict_rows(form, person, names)
             take_current_version(form, person)
         else:
+            chosen = preferences_from(form)
+            if not times_shown:
+                chosen = replace(chosen, safe_contact_times=person.safe_contact_times)
             try:
-                changed = services.change_preferences(case, person, preferences_from(form), current_user)
+                changed = services.change_preferences(case, person, chosen, current_user)
             except StaleDataError:
                 db.session.rollback()
                 flash("Someone else saved a change at the same moment. Check the preferences and try again.")
@@ -148,8 +148,23 @@ def preferences(case_id: int, person_id: int):
             return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
     status = 409 if conflict else 200
     return render_template(
-        "people/preferences.html", form=form, case=case, person=person, conflict=conflict
+        "people/preferences.html",
+        form=form,
+        case=case,
+        person=person,
+        conflict=conflict,
+        times_shown=times_shown,
     ), status
+
+
+@bp.route("/<int:person_id>/preferences/reveal", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def reveal_preferences(case_id: int, person_id: int):
+    case, person = _load(case_id, person_id)
+    _open_case_only(case)
+    back = url_for("people.preferences", case_id=case.id, person_id=person.id)
+    showing = reveals.Showing("Show safe times to contact", "Show safe times", back, "preferences")
+    return reveals.reveal_page(case, person, showing, lambda: redirect(back))
 
 
 @bp.route("/<int:person_id>/opt-out", methods=["GET", "POST"])

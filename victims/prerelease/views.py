@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from victims.cases import queries as case_queries
 from victims.cases.models import Case
-from victims.domain.prerelease import REDRAFTABLE, ConditionType, Stage, StepInput, next_stages
+from victims.domain.prerelease import REDRAFTABLE, ConditionType, Stage, StepInput, ZoneStatus, next_stages
 from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
 from victims.people import queries as people_queries
@@ -17,6 +17,7 @@ from victims.prerelease import queries, services, zones
 from victims.prerelease.forms import ContactForm, RequestForm, TokenForm
 from victims.prerelease.models import POINT_KINDS, ConditionRequest
 from victims.refusals import Refused
+from victims.web import reveals
 from victims.web.forms import options
 from victims.web.security import allowed
 
@@ -157,7 +158,13 @@ def zone(zone_id: int):
     record, case = queries.zone_for_change(zone_id, current_user)
     form = TokenForm()
     problems: list[str] = []
-    points = {kind: f"{lat:.6f}, {lon:.6f}" for kind, (lat, lon) in queries.zone_points(record).items()}
+    request_record = queries.request_for_zone(record)
+    stored = queries.zone_points(record)
+    # The places locate the victim (and the offender's release address): in the form only after
+    # a reveal of the person whose request the zone is for. The checks use them either way.
+    editing = record.status == ZoneStatus.DRAFT and current_user.role in CASEWORK
+    places_shown = editing and reveals.revealed(request_record.person_id if request_record else None)
+    points = {kind: f"{lat:.6f}, {lon:.6f}" for kind, (lat, lon) in stored.items()} if places_shown else {}
     values = {
         "title": record.title,
         "zone": "" if not record.geojson else json.dumps(record.geojson),
@@ -168,6 +175,9 @@ def zone(zone_id: int):
         if current_user.role not in CASEWORK or not form.validate_on_submit():
             abort(403 if current_user.role not in CASEWORK else 400)
         values = {key: request.form.get(key, "") for key in values}
+        # An emptied box removes a place only if the form showed it, and the reveal still holds.
+        seen = places_shown and request.form.get("places_shown") == "yes"
+        removed = frozenset(kind for kind in POINT_KINDS if seen and not values[f"point_{kind}"].strip())
         upload = request.files.get("zone_file")
         if upload is not None and upload.filename:
             # An uploaded GeoJSON file takes the place of the text box (1 MB at most).
@@ -184,6 +194,7 @@ def zone(zone_id: int):
                     zone=values["zone"],
                     description=values["description"],
                     points={kind: values[f"point_{kind}"] for kind in POINT_KINDS},
+                    remove=removed,
                 ),
                 current_user,
             )
@@ -192,6 +203,8 @@ def zone(zone_id: int):
         if not problems:
             flash("Map saved and checked", "success")
             return redirect(url_for("prerelease.zone", zone_id=zone_id, _anchor="checks"))
+    elif places_shown and stored:
+        zones.places_viewed(record, case, current_user)
     results = zones.check_zone(record)
     return render_template(
         "prerelease/zone.html",
@@ -204,10 +217,28 @@ def zone(zone_id: int):
         results=results,
         passed=all(result.passed for result in results),
         point_kinds=POINT_KINDS,
+        places_shown=places_shown,
+        places_recorded=set(stored),
+        can_reveal=request_record is not None,
         tiles=current_app.config["MAP_TILE_URL"],
         attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
-        request_record=queries.request_for_zone(record),
+        request_record=request_record,
     ), (400 if problems else 200)
+
+
+@bp.route("/zones/<int:zone_id>/reveal", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def reveal_zone(zone_id: int):
+    record, case = queries.zone_for_change(zone_id, current_user)
+    request_record = queries.request_for_zone(record)
+    if request_record is None:
+        abort(404)
+    person = people_queries.person_for_change(case.id, request_record.person_id)
+    back = url_for("prerelease.zone", zone_id=record.id, _anchor="places")
+    showing = reveals.Showing(
+        "Show the places the zone is checked against", "Show the places", back, f"exclusion zone {record.id}"
+    )
+    return reveals.reveal_page(case, person, showing, lambda: redirect(back))
 
 
 def _zone_action(zone_id: int, action, message: str):

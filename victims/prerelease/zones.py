@@ -23,6 +23,7 @@ from victims.domain.prerelease import Stage, ZoneStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.formatting import govuk_date
+from victims.people import services as people
 from victims.prerelease import queries
 from victims.prerelease.map_pdf import MapDocument, render_map_html, render_map_pdf, render_map_svg
 from victims.prerelease.models import POINT_KINDS, ExclusionZone, ZonePoint
@@ -57,7 +58,10 @@ class ZoneForm:
     title: str
     zone: str
     description: str
-    points: dict[str, str]  # kind → "lat, lon" (empty: not recorded)
+    points: dict[str, str]  # kind → "lat, lon" (empty: keep the place recorded, if any)
+    # Kinds to forget: a place the user saw (after a reveal) and emptied. A place they never saw
+    # is kept, so saving a map without a reveal never wipes the places it did not show.
+    remove: frozenset[str] = frozenset()
 
 
 def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
@@ -73,7 +77,7 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
             geojson = geometry.to_geojson(geometry.parse_zone(form.zone))
         except geometry.GeometryError as error:
             problems.extend(error.problems)
-    points: list[tuple[str, str]] = []
+    points: dict[str, str] = {}
     for kind, label in POINT_KINDS.items():
         text = (form.points.get(kind) or "").strip()
         if text:
@@ -82,7 +86,7 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
             except Refused as refused:
                 problems.append(refused.message)
             else:
-                points.append((kind, f"{lat:.6f},{lon:.6f}"))
+                points[kind] = f"{lat:.6f},{lon:.6f}"
     for problem in disclosure_problems(case, form.description + " " + form.title):
         problems.append(problem.replace("The wording", "The description"))
     if problems:
@@ -92,15 +96,42 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     zone.description = form.description.strip() or None
     zone.status = ZoneStatus.DRAFT
     zone.checks = None
+    changed = []
     for old in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id)):
-        db.session.delete(old)
-    for kind, coordinates in points:
+        if old.kind in points and old.coordinates == points[old.kind]:
+            del points[old.kind]  # entered again as it was
+        elif old.kind in points or old.kind in form.remove:
+            db.session.delete(old)
+            changed.append(old.kind)
+    for kind, coordinates in points.items():
         db.session.add(ZonePoint(zone_id=zone.id, kind=kind, coordinates=coordinates))
+        changed.append(kind)
     db.session.flush()
     audit.record(
-        "zone_saved", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
+        "zone_saved",
+        "exclusion_zone",
+        zone.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        # Which places changed, never where they are.
+        details={"places_changed": sorted(set(changed))} if changed else None,
+        user=user,
     )
     return []
+
+
+def places_viewed(zone: ExclusionZone, case: Case, user: User) -> None:
+    """Record that a user, after a reveal, was shown the places the zone is checked against
+    (flagged, for the SPO, when the user is not the allocated VLO)."""
+    audit.record(
+        "zone_places_viewed",
+        "exclusion_zone",
+        zone.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        flagged=not people.is_allocated_to(case, user),
+        user=user,
+    )
 
 
 def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:

@@ -236,6 +236,89 @@ def test_a_stale_preferences_save_shows_what_changed(app, desk, database):
     assert (desk["victim"].contact_level, desk["victim"].language) == ("annual", "en")
 
 
+SAFE_TIMES = "Only after the school run, never on Fridays"
+
+
+def test_safe_contact_times_are_hidden_on_the_preferences_page_until_a_reveal(app, desk, database):
+    desk["victim"].safe_contact_times = SAFE_TIMES
+    database.session.flush()
+    browser = signed_in(app, desk["colleague"])
+    path = f"{desk['base']}/preferences"
+    page = browser.get(path)
+    assert SAFE_TIMES not in page and "never on Fridays" not in page
+    assert f'href="{path}/reveal"' in page  # "Show safe times to contact", with a reason
+    assert _events(database, "contact_details_viewed") == []
+
+    # Saving the other preferences keeps the times they could not see.
+    version = str(desk["victim"].version)
+    browser.post(
+        path, {"contact_level": "annual", "channel": "post", "language": "en", "version": version}, status=302
+    )
+    database.session.refresh(desk["victim"])
+    assert (desk["victim"].contact_level, desk["victim"].safe_contact_times) == ("annual", SAFE_TIMES)
+
+    response = browser.post(f"{path}/reveal", {"reason": "Victim asked to change when we call"}, status=302)
+    assert response.headers["Location"] == path
+    [revealed] = _events(database, "contact_details_revealed")
+    assert (revealed.flagged, revealed.reason, revealed.details) == (
+        True,
+        "Victim asked to change when we call",
+        {"for": "preferences"},
+    )
+    page = browser.get(path)
+    assert SAFE_TIMES in page
+    [viewed] = _events(database, "contact_details_viewed")
+    assert (viewed.flagged, viewed.details) == (True, {"fields": ["safe_contact_times"]})
+
+    # After the reveal they can be changed, and emptied.
+    version = str(desk["victim"].version)
+    browser.post(
+        path,
+        {
+            "contact_level": "annual",
+            "channel": "post",
+            "language": "en",
+            "version": version,
+            "safe_contact_times": "",
+        },
+        status=302,
+    )
+    database.session.refresh(desk["victim"])
+    assert desk["victim"].safe_contact_times is None
+
+
+def test_a_stale_preferences_save_does_not_show_hidden_safe_times(app, desk, database):
+    desk["victim"].safe_contact_times = SAFE_TIMES
+    database.session.flush()
+    version = str(desk["victim"].version)
+    mine, theirs = signed_in(app, desk["vlo"]), signed_in(app, desk["spo"])
+    path = f"{desk['base']}/preferences"
+    theirs.post(f"{path}/reveal", {"reason": "Victim phoned about call times"}, status=302)
+    theirs.post(
+        path,
+        {
+            "contact_level": "annual",
+            "channel": "post",
+            "language": "en",
+            "version": version,
+            "safe_contact_times": SAFE_TIMES + ", mornings only",
+        },
+        status=302,
+    )
+    response = mine.post(
+        path, {"contact_level": "key_stages", "channel": "post", "language": "cy", "version": version}
+    )
+    assert response.status_code == 409
+    assert "Language for letters" in response.get_data(as_text=True)
+    assert "mornings only" not in response.get_data(as_text=True)
+
+
+def test_the_reveal_page_says_everything_that_a_reveal_shows(app, desk):
+    page = signed_in(app, desk["vlo"]).get(f"{desk['base']}/reveal")
+    for shown in ("address", "telephone", "email", "safe times to contact", "exclusion-zone"):
+        assert shown in page
+
+
 # -- revealing contact details -----------------------------------------------------------
 
 

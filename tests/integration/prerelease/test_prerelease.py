@@ -15,15 +15,18 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import post_with_token
+from victims.audit.models import AuditEvent
 from victims.cases.models import ContactLogEntry, Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
 from victims.people.models import Person
+from victims.prerelease import queries as prerelease_queries
 from victims.prerelease import services, zones
 from victims.prerelease.models import ConditionRequest, ExclusionZone
 from victims.refusals import Refused
+from victims.staff.models import Region
 from victims.work import services as work
 from victims.work.models import CaseDeadline, Task
 
@@ -312,3 +315,115 @@ def test_a_zone_can_be_uploaded_as_a_geojson_file(team, today, web):
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     db.session.expire_all()
     assert db.session.get(ExclusionZone, zone.id).geojson["type"] == "Polygon"
+
+
+# -- the places a zone is checked against are shown only after a reveal -----------------------------
+
+
+def _shown_points(page: str) -> set[str]:
+    """Which of the saved places' coordinates are on the page, in any of the ways they are written."""
+    found = set()
+    for kind, (lat, lon) in {"home": (52.14, -0.461), "release_address": (52.16, -0.4667)}.items():
+        for spelling in (f"{lat:.6f}", f"{lon:.6f}", f"{lat:.4f}, {lon:.4f}", f"{lat:.6f},{lon:.6f}"):
+            if spelling in page:
+                found.add(kind)
+    return found
+
+
+def _zone_with_places(team):
+    request = _zone_request(team)
+    zone = db.session.get(ExclusionZone, request.zone_id)
+    assert _save(zone, team["mapper"]) == []
+    db.session.flush()
+    return request, zone
+
+
+def _events(action: str):
+    return list(
+        db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+    )
+
+
+def test_the_zone_page_hides_the_places_until_a_reveal_but_still_checks_them(team, today, web):
+    _request, zone = _zone_with_places(team)
+    browser = web(team["mapper"])
+    page = browser.get(f"/zones/{zone.id}")
+    assert _shown_points(page) == set()
+    assert 'data-check="inside" data-passed="yes"' in page  # checked against the hidden home
+    assert 'data-check="outside" data-passed="yes"' in page
+    assert f'href="/zones/{zone.id}/reveal"' in page
+    assert _events("zone_places_viewed") == []
+
+    reveal = browser.get(f"/zones/{zone.id}/reveal")
+    assert "This case is not allocated to you" in reveal and _shown_points(reveal) == set()
+    response = browser.post(f"/zones/{zone.id}/reveal", {"reason": "Drawing the map"}, status=302)
+    assert response.headers["Location"].startswith(f"/zones/{zone.id}")
+    [revealed] = _events("contact_details_revealed")
+    assert (revealed.record_id, revealed.flagged, revealed.details) == (
+        team["victim"].id,
+        True,  # the mapper is not the case's VLO
+        {"for": f"exclusion zone {zone.id}"},
+    )
+    page = browser.get(f"/zones/{zone.id}")
+    assert _shown_points(page) == {"home", "release_address"}
+    [viewed] = _events("zone_places_viewed")
+    assert (viewed.user_id, viewed.record_id, viewed.flagged) == (team["mapper"].id, zone.id, True)
+    reveals = web(team["spo"]).get("/audit/reveals")
+    assert "Drawing the map" in reveals and "places an exclusion zone is checked against" in reveals
+    assert _shown_points(reveals) == set()
+
+
+def _zone_form(browser, zone, **changes):
+    token = browser.csrf_token(f"/zones/{zone.id}")
+    data = {
+        "csrf_token": token,
+        "title": "Bedford town centre",
+        "zone": json.dumps(ZONE),
+        "description": "The ring road, the river.",
+        "point_home": "",
+        "point_work": "",
+        "point_school": "",
+        "point_release_address": "",
+    }
+    data.update(changes)
+    return browser._send("post", f"/zones/{zone.id}", data=data)
+
+
+def _points(zone):
+    db.session.expire_all()
+    return prerelease_queries.zone_points(db.session.get(ExclusionZone, zone.id))
+
+
+def test_saving_the_zone_without_a_reveal_keeps_the_places_it_did_not_show(team, today, web):
+    _request, zone = _zone_with_places(team)
+    browser = web(team["mapper"])
+    before = _points(zone)
+    # A crafted "the places were shown" changes nothing without a reveal.
+    response = _zone_form(browser, zone, description="The ring road and the river.", places_shown="yes")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert _points(zone) == before
+    assert db.session.get(ExclusionZone, zone.id).description == "The ring road and the river."
+    # A new place entered replaces the hidden one; the others stay.
+    _zone_form(browser, zone, point_home="52.1380, -0.4650")
+    assert _points(zone) == {**before, "home": (52.138, -0.465)}
+
+
+def test_after_a_reveal_the_places_can_be_seen_changed_and_removed(team, today, web):
+    _request, zone = _zone_with_places(team)
+    browser = web(team["mapper"])
+    browser.post(f"/zones/{zone.id}/reveal", {"reason": "Drawing the map"}, status=302)
+    page = browser.get(f"/zones/{zone.id}")
+    assert 'value="52.140000, -0.461000"' in page and 'name="places_shown"' in page
+    response = _zone_form(browser, zone, point_home="52.140000, -0.461000", places_shown="yes")
+    assert response.status_code == 302
+    assert _points(zone) == {"home": (52.14, -0.461)}  # the release address emptied: removed
+
+
+def test_a_manager_sees_the_checks_but_never_the_places(team, today, web, make):
+    _request, zone = _zone_with_places(team)
+    manager = make.user(Role.MANAGER, region=make.session.get(Region, team["team"].region_id))
+    browser = web(manager)
+    page = browser.get(f"/zones/{zone.id}")
+    assert _shown_points(page) == set() and 'data-check="inside"' in page
+    assert f"/zones/{zone.id}/reveal" not in page
+    browser.get(f"/zones/{zone.id}/reveal", status=403)
