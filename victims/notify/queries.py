@@ -8,11 +8,12 @@ from victims.extensions import db
 from victims.notify.models import OutboxEmail
 
 
-def outbox(email_address: str | None, limit: int = 50) -> list[OutboxEmail]:
-    """The newest emails to one address, or to everyone (None)."""
-    statement = (
-        select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(limit)
-    )
+def outbox(email_address: str | None, victims_template_id: str, limit: int = 50) -> list[OutboxEmail]:
+    """The newest emails to staff: to one address, or to everyone (None). Letters emailed to
+    victims (`victims_template_id`) are never listed: they carry a victim's email address and
+    words, which are shown only after a reveal, on the case."""
+    newest_first = (OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+    statement = select(OutboxEmail).where(OutboxEmail.template_id != victims_template_id)
     if email_address is not None:
         statement = statement.where(OutboxEmail.email_address == email_address)
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(statement.order_by(*newest_first).limit(limit)))
