@@ -2,19 +2,22 @@
 
 The default (development) configuration needs nothing installed: SQLite under
 ``instance/`` and an embedded Celery broker on SQLite. Production refuses to start
-without a real secret key and field-encryption keys.
+with any setting that would make it unsafe (ProductionConfig.check names each one).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent
+MIN_KEY_LENGTH = 32
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 
@@ -32,6 +35,24 @@ def _env_int(name: str, default: int) -> int:
 
 def _split_keys(value: str | None) -> list[str]:
     return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
+def _guessable(value: str) -> str | None:
+    """Why a key looks chosen by a person rather than drawn at random, or None.
+
+    A heuristic against placeholders ("changeme…", one character repeated), not a proof of
+    randomness: a repeated run of 8 characters (about one chance in 10^6 for a random 64-digit
+    hex key) or fewer than 2.5 bits of entropy per character (random hex has about 3.6)."""
+    if len(value) < MIN_KEY_LENGTH:
+        return f"is shorter than {MIN_KEY_LENGTH} characters"
+    runs = [value[start : start + 8] for start in range(len(value) - 7)]
+    if len(set(runs)) < len(runs):
+        return "repeats itself"
+    counts = Counter(value).values()
+    bits = -sum(count / len(value) * math.log2(count / len(value)) for count in counts)
+    if bits < 2.5:
+        return "uses too few different characters"
+    return None
 
 
 def _development_secrets() -> dict[str, str]:
@@ -215,9 +236,15 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config: dict) -> None:
+        """Refuse to start with any setting that would make the service unsafe, naming each one."""
         problems = []
-        if len(config.get("SECRET_KEY") or "") < 32:
-            problems.append("SECRET_KEY must be set to at least 32 random characters")
+        for name in ("SECRET_KEY", "BLIND_INDEX_KEY"):
+            weakness = _guessable(config.get(name) or "")
+            if weakness:
+                problems.append(
+                    f"{name} {weakness}: set it to at least {MIN_KEY_LENGTH} random characters "
+                    "(python -c 'import secrets; print(secrets.token_hex(32))')"
+                )
         keys = config.get("FIELD_ENCRYPTION_KEYS") or []
         if not keys:
             problems.append("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key")
@@ -226,10 +253,17 @@ class ProductionConfig(Config):
                 Fernet(key)
             except ValueError:
                 problems.append("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key")
-        if len(config.get("BLIND_INDEX_KEY") or "") < 32:
-            problems.append("BLIND_INDEX_KEY must be set to at least 32 random characters")
         if not config.get("NOTIFY_API_KEY"):
             problems.append("NOTIFY_API_KEY must be set: production sends through GOV.UK Notify")
+        if config.get("SESSION_COOKIE_SECURE") is not True:
+            problems.append("SESSION_COOKIE_SECURE must be true: the session cookie goes over HTTPS only")
+        if config.get("DEBUG"):
+            problems.append(
+                "FLASK_DEBUG must be off: the debugger runs code a visitor sends, and HSTS is not sent"
+            )
+        database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+        if not database.startswith("postgresql"):
+            problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://…), not SQLite")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 
