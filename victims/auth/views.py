@@ -15,7 +15,7 @@ from victims.auth.forms import CodeForm, SignInForm
 from victims.domain import totp
 from victims.staff import queries as staff_queries
 from victims.staff.models import User
-from victims.web.security import signed_in, site_path
+from victims.web.security import next_page, signed_in
 from victims.web.transactions import keep_changes_on_error
 
 bp = Blueprint("auth", __name__)
@@ -48,13 +48,13 @@ def sign_in():
             ok = auth.verify_password(user, form.password.data) and user is not None and user.active
             auth.record_attempt(email, "password", ok)
             if ok:
-                next_page = site_path(request.args.get("next"))
+                going_to = next_page(request.args.get("next"))
                 session.clear()  # no fixation: a new session starts at sign-in
                 session["pending_user_id"] = user.id
                 session["pending_email"] = user.email
                 session["pending_at"] = clock.utcnow().isoformat()
-                if next_page:
-                    session["next"] = next_page
+                if going_to:
+                    session["next"] = going_to
                 return redirect(url_for("auth.two_factor" if user.totp_confirmed else "auth.enrol"))
             form.email.errors.append(WRONG_CREDENTIALS)
             form.password.errors.append(WRONG_CREDENTIALS)
@@ -94,12 +94,12 @@ def _check_code(user: User, form: CodeForm) -> tuple[bool, int]:
 
 
 def _finish_sign_in(user: User):
-    next_page = session.get("next")
+    going_to = next_page(session.get("next"))  # checked again: the cookie is only signed, not ours alone
     session.clear()
     session.permanent = True
     session["sid"] = auth.start_session(user)
     audit.record("signed_in", "user", user.id, user=user)
-    return redirect(next_page or url_for("main.home"))
+    return redirect(going_to or url_for("main.home"))
 
 
 @bp.route("/sign-in/set-up-security-code", methods=["GET", "POST"])
