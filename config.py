@@ -108,8 +108,33 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
 
-    SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 10)
-    SIGN_IN_WINDOW = timedelta(minutes=_env_int("SIGN_IN_WINDOW_MINUTES", 5))
+    # Guessing is slowed, never locked (victims.domain.throttling): per account, a few free wrong
+    # passwords, then a wait that doubles from the first wait up to the longest; failures are
+    # forgotten after the window or a success. Security codes get a smaller free budget.
+    SIGN_IN_FREE_FAILURES = _env_int("SIGN_IN_FREE_FAILURES", 5)
+    SECOND_FACTOR_FREE_FAILURES = _env_int("SECOND_FACTOR_FREE_FAILURES", 3)
+    SIGN_IN_FIRST_WAIT = timedelta(seconds=_env_int("SIGN_IN_FIRST_WAIT_SECONDS", 30))
+    SIGN_IN_LONGEST_WAIT = timedelta(minutes=_env_int("SIGN_IN_LONGEST_WAIT_MINUTES", 15))
+    SIGN_IN_WINDOW = timedelta(hours=_env_int("SIGN_IN_WINDOW_HOURS", 24))
+    # The owner's browser is known by a signed cookie set after a full sign-in: it is not made to
+    # wait for failures from elsewhere until it has failed this many times itself.
+    SIGN_IN_DEVICE_DAYS = _env_int("SIGN_IN_DEVICE_DAYS", 90)
+    SIGN_IN_DEVICE_FREE_FAILURES = _env_int("SIGN_IN_DEVICE_FREE_FAILURES", 5)
+    # Per client address (Flask-Limiter), counting only wrong passwords and wrong codes.
+    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per minute; 200 per hour")
+    SECOND_FACTOR_ADDRESS_LIMIT = os.environ.get("SECOND_FACTOR_ADDRESS_LIMIT", "5 per minute; 30 per hour")
+    # Shared by every web process: Redis when there is one. memory:// counts per process, so
+    # production refuses it.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "victims-limits"
+    # Redis down: sign-in goes on under the per-account waits, which live in the database.
+    RATELIMIT_SWALLOW_ERRORS = True
+    # How many proxies in front of the service append to X-Forwarded-For (the client address
+    # the per-address limit counts); 0 reads the connection's own address.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # The largest request body accepted (the CSV import's 1 MB file and its form): anything
@@ -229,10 +254,16 @@ class TestingConfig(Config):
     BLIND_INDEX_KEY = "test-blind-index-key"
     SESSION_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # cheaper argon2 parameters so the suite stays quick
+    # Each test run counts on its own: never the Redis other runs (and engineers) share.
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # TLS ends at a load balancer (see the security headers in victims/app.py). Were there none,
+    # a forged X-Forwarded-For could only dodge the per-address limit; with one and 0 here,
+    # everyone would share the balancer's address and one attacker could use up its budget.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
 
     @classmethod
     def check(cls, config: dict) -> None:
@@ -260,6 +291,11 @@ class ProductionConfig(Config):
         if config.get("DEBUG"):
             problems.append(
                 "FLASK_DEBUG must be off: the debugger runs code a visitor sends, and HSTS is not sent"
+            )
+        if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            problems.append(
+                "REDIS_URL (or RATELIMIT_STORAGE_URI) must be set: sign-in limits per client address "
+                "must be shared by every web process"
             )
         database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
         if not database.startswith("postgresql"):

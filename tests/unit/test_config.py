@@ -107,3 +107,16 @@ def test_every_problem_is_named_at_once():
     )
     for setting in ("SESSION_COOKIE_SECURE", "FLASK_DEBUG", "SECRET_KEY", "DATABASE_URL"):
         assert setting in message
+
+
+@pytest.mark.parametrize("storage", ["memory://", "", None])
+def test_limits_kept_in_one_process_memory_are_refused(storage):
+    """Each web process would count on its own: the per-address limit must live in Redis."""
+    assert "REDIS_URL" in refusal(RATELIMIT_STORAGE_URI=storage)
+
+
+def test_behind_a_load_balancer_by_default():
+    from config import Config
+
+    assert ProductionConfig.TRUSTED_PROXY_COUNT == 1
+    assert Config.TRUSTED_PROXY_COUNT == 0

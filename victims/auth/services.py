@@ -1,4 +1,6 @@
-"""Passwords, sign-in attempts, second factor and revocable sessions. Flushes, never commits."""
+"""Passwords, second factor and revocable sessions. Flushes, never commits.
+
+How often someone may try is victims.auth.throttling."""
 
 from __future__ import annotations
 
@@ -12,14 +14,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from victims import clock
-from victims.auth.models import SignInAttempt, UserSession
-from victims.crypto import blind_index
+from victims.auth.models import UserSession
 from victims.domain import totp
 from victims.domain.passwords import password_problems
-from victims.domain.sessions import session_expired, sign_in_locked
+from victims.domain.sessions import session_expired
 from victims.extensions import db
 from victims.staff.models import User
 
@@ -78,38 +79,6 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-# -- sign-in attempts -------------------------------------------------------------------
-
-
-def _email_key(email: str) -> str:
-    return blind_index("sign-in:" + normalise_email(email))
-
-
-def recent_failures(email: str) -> int:
-    config = current_app.config
-    since = clock.utcnow() - config["SIGN_IN_WINDOW"]
-    return db.session.scalar(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(
-            SignInAttempt.email_hash == _email_key(email),
-            SignInAttempt.at > since,
-            SignInAttempt.succeeded.is_(False),
-        )
-    )
-
-
-def is_locked(email: str) -> bool:
-    return sign_in_locked(recent_failures(email), current_app.config["SIGN_IN_MAX_FAILURES"])
-
-
-def record_attempt(email: str, stage: str, succeeded: bool) -> None:
-    db.session.add(
-        SignInAttempt(email_hash=_email_key(email), stage=stage, succeeded=succeeded, at=clock.utcnow())
-    )
-    db.session.flush()
 
 
 # -- second factor ----------------------------------------------------------------------
