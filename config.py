@@ -132,6 +132,10 @@ class Config:
     RATELIMIT_KEY_PREFIX = "victims-limits"
     # Redis down: sign-in goes on under the per-account waits, which live in the database.
     RATELIMIT_SWALLOW_ERRORS = True
+    # A password an administrator set works for one sign-in within this many hours; a request
+    # for a temporary password or a security-code reset waits this long for a second administrator.
+    TEMPORARY_PASSWORD_HOURS = _env_int("TEMPORARY_PASSWORD_HOURS", 72)
+    ACCOUNT_REQUEST_HOURS = _env_int("ACCOUNT_REQUEST_HOURS", 24)
     # How many proxies in front of the service append to X-Forwarded-For (the client address
     # the per-address limit counts); 0 reads the connection's own address.
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
@@ -175,6 +179,10 @@ class Config:
     )
     NOTIFY_LETTER_EMAIL_TEMPLATE_ID = os.environ.get(
         "NOTIFY_LETTER_EMAIL_TEMPLATE_ID", "2f4c1d7a-9b3e-4e61-8a52-6d0c3b1e7f02"
+    )
+    # The email telling someone their password or security code was changed (no victim in it).
+    NOTIFY_ACCOUNT_TEMPLATE_ID = os.environ.get(
+        "NOTIFY_ACCOUNT_TEMPLATE_ID", "6c3e9a41-7d2b-4f08-b5a9-3e1d0c7f4a03"
     )
     # First or second class for letters sent by post.
     NOTIFY_POSTAGE = os.environ.get("NOTIFY_POSTAGE", "second")

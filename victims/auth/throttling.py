@@ -15,6 +15,7 @@ it. One browser can be known for a few accounts (shared desks).
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -24,7 +25,6 @@ from sqlalchemy import func, select
 
 from victims import clock
 from victims.auth.models import SignInAttempt
-from victims.auth.services import normalise_email
 from victims.crypto import blind_index
 from victims.domain.throttling import Budget, Stage, device_trusted, retry_in
 from victims.extensions import db
@@ -33,6 +33,10 @@ DEVICE_COOKIE = "vcs_device"
 DEVICE_COOKIE_PATH = "/sign-in"  # sent with the sign-in pages only
 _MOST_ACCOUNTS_PER_DEVICE = 5
 _SALT = "victims.known-device"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
 def _email_key(email: str) -> str:
@@ -90,8 +94,24 @@ def wait_before_trying(email: str, stage: Stage, device: str | None) -> timedelt
     return retry_in(failures, latest, clock.utcnow(), budget(stage))
 
 
+def wait_message(left: timedelta) -> str:
+    """The same words for every account, known or not: they say nothing but how long to wait."""
+    seconds = math.ceil(left.total_seconds())
+    if seconds < 60:
+        when = f"{seconds} second{'s' if seconds != 1 else ''}"
+    else:
+        minutes = math.ceil(seconds / 60)
+        when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"There have been too many attempts to sign in to this account. Wait {when} and try again."
+
+
+def retry_after(left: timedelta) -> dict[str, str]:
+    return {"Retry-After": str(math.ceil(left.total_seconds()))}
+
+
 def record_attempt(email: str, stage: Stage, succeeded: bool, device: str | None = None) -> None:
-    """A checked attempt: counted against the trusted device it came from, else the account."""
+    """A checked attempt: counted against the trusted device (or session) it came from, else the
+    account."""
     db.session.add(
         SignInAttempt(
             email_hash=_email_key(email), stage=stage, succeeded=succeeded, device=device, at=clock.utcnow()

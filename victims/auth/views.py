@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 import qrcode
@@ -25,6 +24,8 @@ from victims.audit import services as audit
 from victims.auth import services as auth
 from victims.auth import throttling
 from victims.auth.forms import CodeForm, SignInForm
+from victims.auth.services import WRONG_CODE
+from victims.auth.throttling import retry_after, wait_message
 from victims.domain import totp
 from victims.domain.throttling import Stage
 from victims.extensions import limiter
@@ -36,19 +37,7 @@ from victims.web.transactions import keep_changes_on_error
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
-WRONG_CODE = "Enter a correct security code (a code can only be used once)"
 PENDING_MINUTES = 5
-
-
-def wait_message(left: timedelta) -> str:
-    """The same words for every account, known or not: they say nothing but how long to wait."""
-    seconds = math.ceil(left.total_seconds())
-    if seconds < 60:
-        when = f"{seconds} second{'s' if seconds != 1 else ''}"
-    else:
-        minutes = math.ceil(seconds / 60)
-        when = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return f"There have been too many attempts to sign in to this account. Wait {when} and try again."
 
 
 # -- per client address: Flask-Limiter, counting only wrong passwords and codes -------------------
@@ -82,7 +71,7 @@ def _code_address_limit() -> str:
 def _wait(field, left: timedelta) -> dict[str, str]:
     """Refuse an attempt unchecked: it is not recorded, so waiting never makes the wait longer."""
     field.errors.append(wait_message(left))
-    return {"Retry-After": str(math.ceil(left.total_seconds()))}
+    return retry_after(left)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -164,6 +153,7 @@ def _finish_sign_in(user: User):
     session.clear()
     session.permanent = True
     session["sid"] = auth.start_session(user)
+    auth.spend_temporary_password(user)  # a password an administrator set signs in once
     audit.record("signed_in", "user", user.id, user=user)
     response = redirect(going_to or url_for("main.home"))
     response.set_cookie(

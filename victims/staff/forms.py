@@ -3,9 +3,16 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from victims.auth.services import check_new_password
+
+POLICY_HINT = (
+    "At least 12 characters and not a common password. Three or more random words are "
+    "easy to remember and hard to guess."
+)
 
 # A UK telephone number: 10 or 11 digits once spaces, brackets and dashes are taken out,
 # starting 0, or +44 and 9 or 10 digits.
@@ -26,3 +33,36 @@ class DetailsForm(FlaskForm):
         validators=[InputRequired(message="Enter your direct telephone number"), uk_phone],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def _policy(form, field) -> None:
+    problems = check_new_password(field.data or "", email=form.email)
+    if problems:
+        raise ValidationError(problems[0])
+
+
+class _NewPassword(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=POLICY_HINT,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password"), Length(max=256), _policy],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter the new password again"),
+            EqualTo("password", message="The passwords do not match"),
+        ],
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+
+class ChooseNewPasswordForm(_NewPassword):
+    """In place of a password an administrator set: the user gave it, with a code, moments ago."""
+
+    submit = SubmitField("Save password", widget=GovSubmitInput())

@@ -33,6 +33,10 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 # Open to someone who has given a correct password but not yet the second factor.
 HALF_SIGNED_IN_ENDPOINTS = frozenset({"auth.two_factor", "auth.enrol"})
+# All that is open to someone signed in with a password an administrator set, until they have
+# chosen their own: the page to choose it, signing out, and staying signed in while they type.
+NEW_CREDENTIAL_PAGE = "staff.change_password"
+BEFORE_NEW_CREDENTIAL_ENDPOINTS = frozenset({NEW_CREDENTIAL_PAGE, "auth.sign_out", "auth.extend_session"})
 
 ALL_ROLES = frozenset(Role)
 
@@ -86,6 +90,9 @@ def guard(app) -> Callable:
             flash("Sign in to continue")
             here = request.full_path if request.query_string else request.path
             return redirect(url_for("auth.sign_in", next=site_path(here, app.url_map)))
+        if current_user.password_must_change and endpoint not in BEFORE_NEW_CREDENTIAL_ENDPOINTS:
+            # Before any other page, GET or POST: the password an administrator set is spent.
+            return redirect(url_for(NEW_CREDENTIAL_PAGE))
         roles = allowed_roles(app.view_functions[endpoint])
         if roles is None or current_user.role not in roles:
             abort(403)
