@@ -75,6 +75,7 @@ ACTIONS: dict[str, str] = {
     "account_change_requested": "Asked for a temporary password or security code reset",
     "account_change_cancelled": "Cancelled a request for a temporary password or security code reset",
     "account_email_failed": "Could not email a user about a change to their account",
+    "password_changed": "Changed their own password",
     "temporary_password_replaced": "Chose a password in place of a temporary one",
     # Deadline settings
     "deadline_rule_changed": "Changed a deadline rule",

@@ -18,12 +18,14 @@ from sqlalchemy import select, update
 
 from victims import clock
 from victims.audit import services as audit
+from victims.auth import throttling
 from victims.auth.models import UserSession
 from victims.auth.throttling import normalise_email
 from victims.domain import totp
 from victims.domain.accounts import password_expired
 from victims.domain.passwords import password_problems
 from victims.domain.sessions import session_expired
+from victims.domain.throttling import Stage
 from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff.models import User
@@ -150,6 +152,31 @@ def replace_temporary_password(user: User, password: str, keep: UserSession) -> 
         details={"fields": ["password"], "sessions_ended": ended},
         user=user,
     )
+    return ended
+
+
+def change_own_password(user: User, *, current: str, code: str, password: str, keep: UserSession) -> int:
+    """A password the user chooses, proved by their current password and a security code (a
+    session left open is not enough). Wrong ones are counted against the session, as sign-in
+    failures are against a browser (throttling.wait_in_session says how long it must wait).
+    Their other sessions end; returns how many."""
+    if password == current:
+        raise Refused("Choose a password different from your current one", "password")
+    _check_policy(user, password)
+    channel = throttling.session_channel(keep.id)
+    if not verify_password(user, current):
+        throttling.record_attempt(user.email, Stage.PASSWORD, False, channel)
+        raise Refused("Enter your current password correctly", "current_password")
+    throttling.record_attempt(user.email, Stage.PASSWORD, True, channel)
+    if not accept_code(user, code):
+        throttling.record_attempt(user.email, Stage.CODE, False, channel)
+        raise Refused(WRONG_CODE, "code")
+    throttling.record_attempt(user.email, Stage.CODE, True, channel)
+    _new_password(user, password)
+    ended = end_other_sessions(user, keep, "password changed")
+    db.session.flush()
+    details = {"fields": ["password"], "sessions_ended": ended}
+    audit.record("password_changed", "user", user.id, details=details, user=user)
     return ended
 
 

@@ -94,6 +94,18 @@ def wait_before_trying(email: str, stage: Stage, device: str | None) -> timedelt
     return retry_in(failures, latest, clock.utcnow(), budget(stage))
 
 
+def session_channel(session_id: int) -> str:
+    """The channel for a password change made in a signed-in session: its failures are its own
+    (a session left open is not a way to guess without limit, and an attack on the account from
+    elsewhere does not stop its owner changing their password)."""
+    return hashlib.sha256(f"session:{session_id}".encode()).hexdigest()
+
+
+def wait_in_session(email: str, stage: Stage, channel: str) -> timedelta:
+    failures, latest = _failures(email, stage, channel)
+    return retry_in(failures, latest, clock.utcnow(), budget(stage))
+
+
 def wait_message(left: timedelta) -> str:
     """The same words for every account, known or not: they say nothing but how long to wait."""
     seconds = math.ceil(left.total_seconds())

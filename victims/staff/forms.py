@@ -41,6 +41,22 @@ def _policy(form, field) -> None:
         raise ValidationError(problems[0])
 
 
+class _Proof:
+    """Declared first, so the page and its error summary list these first."""
+
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password"), Length(max=256)],
+    )
+    code = StringField(
+        "Security code",
+        description="The 6-digit code shown in your authenticator app",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the security code"), Length(max=20)],
+    )
+
+
 class _NewPassword(FlaskForm):
     password = PasswordField(
         "New password",
@@ -66,3 +82,9 @@ class ChooseNewPasswordForm(_NewPassword):
     """In place of a password an administrator set: the user gave it, with a code, moments ago."""
 
     submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class OwnPasswordForm(_Proof, _NewPassword):
+    """A change of one's own password: the current one and a security code prove it is them."""
+
+    submit = SubmitField("Change password", widget=GovSubmitInput())

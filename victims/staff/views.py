@@ -5,10 +5,12 @@ from flask_login import current_user
 
 from victims.admin import notices
 from victims.auth import services as auth
+from victims.auth import throttling
+from victims.domain.throttling import Stage
 from victims.domain.vocabulary import Role
 from victims.refusals import Refused
 from victims.staff import queries, services
-from victims.staff.forms import ChooseNewPasswordForm, DetailsForm
+from victims.staff.forms import ChooseNewPasswordForm, DetailsForm, OwnPasswordForm
 from victims.web.security import allowed, signed_in
 
 bp = Blueprint("staff", __name__)
@@ -28,10 +30,35 @@ def details():
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
 def change_password():
-    """After signing in with a password an administrator set, choose one (the guard sends every
-    other page here until then)."""
-    if not current_user.password_must_change:
-        abort(404)
+    """Change one's own password; or, after signing in with a password an administrator set,
+    choose one (the guard sends every other page here until then)."""
+    if current_user.password_must_change:
+        return _choose_password()
+    form = OwnPasswordForm(email=current_user.email)
+    status, headers = 200, {}
+    if form.validate_on_submit():
+        channel = throttling.session_channel(g.user_session.id)
+        left = max(throttling.wait_in_session(current_user.email, stage, channel) for stage in Stage)
+        if left:
+            form.current_password.errors.append(throttling.wait_message(left))
+            status, headers = 429, throttling.retry_after(left)
+        else:
+            try:
+                ended = auth.change_own_password(
+                    current_user,
+                    current=form.current_password.data,
+                    code=form.code.data,
+                    password=form.password.data,
+                    keep=g.user_session,
+                )
+            except Refused as refused:
+                refused.show_on(form, "password")  # a wrong password or code is counted: status 200 keeps it
+            else:
+                return _saved(ended)
+    return render_template("staff/password.html", form=form), status, headers
+
+
+def _choose_password():
     form = ChooseNewPasswordForm(email=current_user.email)
     if form.validate_on_submit():
         try:
