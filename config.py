@@ -2,19 +2,22 @@
 
 The default (development) configuration needs nothing installed: SQLite under
 ``instance/`` and an embedded Celery broker on SQLite. Production refuses to start
-without a real secret key and field-encryption keys.
+with any setting that would make it unsafe (ProductionConfig.check names each one).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent
+MIN_KEY_LENGTH = 32
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
 
 
@@ -32,6 +35,24 @@ def _env_int(name: str, default: int) -> int:
 
 def _split_keys(value: str | None) -> list[str]:
     return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
+def _guessable(value: str) -> str | None:
+    """Why a key looks chosen by a person rather than drawn at random, or None.
+
+    A heuristic against placeholders ("changeme…", one character repeated), not a proof of
+    randomness: a repeated run of 8 characters (about one chance in 10^6 for a random 64-digit
+    hex key) or fewer than 2.5 bits of entropy per character (random hex has about 3.6)."""
+    if len(value) < MIN_KEY_LENGTH:
+        return f"is shorter than {MIN_KEY_LENGTH} characters"
+    runs = [value[start : start + 8] for start in range(len(value) - 7)]
+    if len(set(runs)) < len(runs):
+        return "repeats itself"
+    counts = Counter(value).values()
+    bits = -sum(count / len(value) * math.log2(count / len(value)) for count in counts)
+    if bits < 2.5:
+        return "uses too few different characters"
+    return None
 
 
 def _development_secrets() -> dict[str, str]:
@@ -87,8 +108,37 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
 
-    SIGN_IN_MAX_FAILURES = _env_int("SIGN_IN_MAX_FAILURES", 10)
-    SIGN_IN_WINDOW = timedelta(minutes=_env_int("SIGN_IN_WINDOW_MINUTES", 5))
+    # Guessing is slowed, never locked (victims.domain.throttling): per account, a few free wrong
+    # passwords, then a wait that doubles from the first wait up to the longest; failures are
+    # forgotten after the window or a success. Security codes get a smaller free budget.
+    SIGN_IN_FREE_FAILURES = _env_int("SIGN_IN_FREE_FAILURES", 5)
+    SECOND_FACTOR_FREE_FAILURES = _env_int("SECOND_FACTOR_FREE_FAILURES", 3)
+    SIGN_IN_FIRST_WAIT = timedelta(seconds=_env_int("SIGN_IN_FIRST_WAIT_SECONDS", 30))
+    SIGN_IN_LONGEST_WAIT = timedelta(minutes=_env_int("SIGN_IN_LONGEST_WAIT_MINUTES", 15))
+    SIGN_IN_WINDOW = timedelta(hours=_env_int("SIGN_IN_WINDOW_HOURS", 24))
+    # The owner's browser is known by a signed cookie set after a full sign-in: it is not made to
+    # wait for failures from elsewhere until it has failed this many times itself.
+    SIGN_IN_DEVICE_DAYS = _env_int("SIGN_IN_DEVICE_DAYS", 90)
+    SIGN_IN_DEVICE_FREE_FAILURES = _env_int("SIGN_IN_DEVICE_FREE_FAILURES", 5)
+    # Per client address (Flask-Limiter), counting only wrong passwords and wrong codes.
+    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "20 per minute; 200 per hour")
+    SECOND_FACTOR_ADDRESS_LIMIT = os.environ.get("SECOND_FACTOR_ADDRESS_LIMIT", "5 per minute; 30 per hour")
+    # Shared by every web process: Redis when there is one. memory:// counts per process, so
+    # production refuses it.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "victims-limits"
+    # Redis down: sign-in goes on under the per-account waits, which live in the database.
+    RATELIMIT_SWALLOW_ERRORS = True
+    # A password an administrator set works for one sign-in within this many hours; a request
+    # for a temporary password or a security-code reset waits this long for a second administrator.
+    TEMPORARY_PASSWORD_HOURS = _env_int("TEMPORARY_PASSWORD_HOURS", 72)
+    ACCOUNT_REQUEST_HOURS = _env_int("ACCOUNT_REQUEST_HOURS", 24)
+    # How many proxies in front of the service append to X-Forwarded-For (the client address
+    # the per-address limit counts); 0 reads the connection's own address.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # The largest request body accepted (the CSV import's 1 MB file and its form): anything
@@ -129,6 +179,10 @@ class Config:
     )
     NOTIFY_LETTER_EMAIL_TEMPLATE_ID = os.environ.get(
         "NOTIFY_LETTER_EMAIL_TEMPLATE_ID", "2f4c1d7a-9b3e-4e61-8a52-6d0c3b1e7f02"
+    )
+    # The email telling someone their password or security code was changed (no victim in it).
+    NOTIFY_ACCOUNT_TEMPLATE_ID = os.environ.get(
+        "NOTIFY_ACCOUNT_TEMPLATE_ID", "6c3e9a41-7d2b-4f08-b5a9-3e1d0c7f4a03"
     )
     # First or second class for letters sent by post.
     NOTIFY_POSTAGE = os.environ.get("NOTIFY_POSTAGE", "second")
@@ -208,16 +262,28 @@ class TestingConfig(Config):
     BLIND_INDEX_KEY = "test-blind-index-key"
     SESSION_COOKIE_SECURE = False
     PASSWORD_HASH_FAST = True  # cheaper argon2 parameters so the suite stays quick
+    # Each test run counts on its own: never the Redis other runs (and engineers) share.
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    # TLS ends at a load balancer (see the security headers in victims/app.py). Were there none,
+    # a forged X-Forwarded-For could only dodge the per-address limit; with one and 0 here,
+    # everyone would share the balancer's address and one attacker could use up its budget.
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
 
     @classmethod
     def check(cls, config: dict) -> None:
+        """Refuse to start with any setting that would make the service unsafe, naming each one."""
         problems = []
-        if len(config.get("SECRET_KEY") or "") < 32:
-            problems.append("SECRET_KEY must be set to at least 32 random characters")
+        for name in ("SECRET_KEY", "BLIND_INDEX_KEY"):
+            weakness = _guessable(config.get(name) or "")
+            if weakness:
+                problems.append(
+                    f"{name} {weakness}: set it to at least {MIN_KEY_LENGTH} random characters "
+                    "(python -c 'import secrets; print(secrets.token_hex(32))')"
+                )
         keys = config.get("FIELD_ENCRYPTION_KEYS") or []
         if not keys:
             problems.append("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key")
@@ -226,10 +292,22 @@ class ProductionConfig(Config):
                 Fernet(key)
             except ValueError:
                 problems.append("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key")
-        if len(config.get("BLIND_INDEX_KEY") or "") < 32:
-            problems.append("BLIND_INDEX_KEY must be set to at least 32 random characters")
         if not config.get("NOTIFY_API_KEY"):
             problems.append("NOTIFY_API_KEY must be set: production sends through GOV.UK Notify")
+        if config.get("SESSION_COOKIE_SECURE") is not True:
+            problems.append("SESSION_COOKIE_SECURE must be true: the session cookie goes over HTTPS only")
+        if config.get("DEBUG"):
+            problems.append(
+                "FLASK_DEBUG must be off: the debugger runs code a visitor sends, and HSTS is not sent"
+            )
+        if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            problems.append(
+                "REDIS_URL (or RATELIMIT_STORAGE_URI) must be set: sign-in limits per client address "
+                "must be shared by every web process"
+            )
+        database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+        if not database.startswith("postgresql"):
+            problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://…), not SQLite")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

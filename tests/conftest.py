@@ -50,6 +50,17 @@ def app(tmp_path_factory):
     return application
 
 
+@pytest.fixture(autouse=True)
+def _fresh_address_limits():
+    """Each test starts with no sign-in failures counted against any client address (the limits
+    live in this process's memory in tests, and every test client comes from 127.0.0.1)."""
+    from victims.extensions import limiter
+
+    if limiter.initialized:
+        limiter.reset()
+    yield
+
+
 @pytest.fixture()
 def database(app) -> Iterator:
     """A connection whose outer transaction is rolled back after the test."""

@@ -16,6 +16,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import victims.models  # noqa: F401  (every table known to the metadata, for Alembic and the tests)
@@ -29,7 +30,7 @@ from victims.auth import services as auth
 from victims.auth.views import bp as auth_bp
 from victims.cases.views import bp as cases_bp
 from victims.demo.cli import seed_cli
-from victims.extensions import csrf, db, login_manager, migrate
+from victims.extensions import csrf, db, limiter, login_manager, migrate
 from victims.imports.views import bp as imports_bp
 from victims.letters.defaults import load_texts
 from victims.letters.views import bp as letters_bp
@@ -84,6 +85,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    _init_client_addresses(app)
     _init_security_headers(app)
     _init_sessions(app)
     _register_blueprints(app)
@@ -127,6 +129,15 @@ def _init_database(app: Flask) -> None:
         with app.app_context():
             _sqlite_behaves(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+
+def _init_client_addresses(app: Flask) -> None:
+    """The client's address, as the per-address sign-in limit counts it: behind the trusted
+    proxies, the one they put in X-Forwarded-For (anything further left a client could forge)."""
+    proxies = app.config["TRUSTED_PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+    limiter.init_app(app)
 
 
 def _init_security_headers(app: Flask) -> None:

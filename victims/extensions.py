@@ -1,5 +1,7 @@
 """Flask extensions, created unbound. Imports nothing from victims.*."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits per client address; storage and strategy come from the RATELIMIT_* settings. The
+# address is the one ProxyFix takes from X-Forwarded-For (TRUSTED_PROXY_COUNT).
+limiter = Limiter(key_func=get_remote_address)

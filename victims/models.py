@@ -1,5 +1,6 @@
 """Imports every area's models so that metadata (Alembic, tests) sees all tables."""
 
+from victims.admin.models import AccountRequest
 from victims.api.models import ApiClient, IdempotencyRecord
 from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
@@ -21,6 +22,7 @@ from victims.work.models import (
 )
 
 __all__ = [
+    "AccountRequest",
     "ApiClient",
     "AuditEvent",
     "Case",

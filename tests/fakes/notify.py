@@ -38,7 +38,12 @@ SECRET = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
 API_KEY = f"vcs_test-{SERVICE_ID}-{SECRET}"
 REMINDER_TEMPLATE_ID = "8b6a3f0e-5a4c-4d55-9d8e-0c1f7a2b9e01"
 LETTER_EMAIL_TEMPLATE_ID = "2f4c1d7a-9b3e-4e61-8a52-6d0c3b1e7f02"
-TEMPLATE_IDS = {"reminder": REMINDER_TEMPLATE_ID, "letter": LETTER_EMAIL_TEMPLATE_ID}
+ACCOUNT_TEMPLATE_ID = "6c3e9a41-7d2b-4f08-b5a9-3e1d0c7f4a03"
+TEMPLATE_IDS = {
+    "reminder": REMINDER_TEMPLATE_ID,
+    "letter": LETTER_EMAIL_TEMPLATE_ID,
+    "account": ACCOUNT_TEMPLATE_ID,
+}
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

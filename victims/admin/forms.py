@@ -207,8 +207,7 @@ class UserWorkFields(FlaskForm):
 
 
 def check_password(form, field):
-    email = getattr(form, "email", None)
-    problems = check_new_password(field.data or "", email=(email.data or "") if email else form.user_email)
+    problems = check_new_password(field.data or "", email=form.email.data or "")
     if problems:
         raise ValidationError(problems[0])
 
@@ -298,13 +297,20 @@ def _describe_user(user: User) -> dict[str, str]:
     }
 
 
-class PasswordForm(FlaskForm):
-    password = _password_field("New password")
-    submit = SubmitField("Set password", widget=GovSubmitInput())
+class AskForm(FlaskForm):
+    """Ask for a temporary password or a security-code reset, for a second administrator to approve."""
 
-    def __init__(self, *args, user_email: str, **kw):
-        super().__init__(*args, **kw)
-        self.user_email = user_email
+    reason = TextAreaField(
+        "Why is this needed?",
+        description="Say how you checked it is really them asking, for example by calling back on a "
+        "number you already had. Another administrator will read this before they approve it.",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired(message="Give a reason, and say how you checked who was asking"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Ask for approval", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

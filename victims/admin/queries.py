@@ -5,10 +5,14 @@ A user in another region is simply not found (404), never "forbidden".
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from victims.admin.models import AccountRequest
+from victims.domain.accounts import AccountChange, RequestStatus
 from victims.extensions import db
 from victims.lists import Page, contains, paginate
 from victims.staff.models import Region, Team, User
@@ -74,4 +78,53 @@ def email_taken(email: str, *, except_user_id: int | None = None) -> bool:
     statement = select(User.id).where(User.email == email)
     if except_user_id is not None:
         statement = statement.where(User.id != except_user_id)
+    return db.session.scalar(statement) is not None
+
+
+# -- requests for a temporary password or a security-code reset ---------------------------------
+
+
+def _requests(admin: User) -> Select:
+    """Requests about users the administrator may see, with the people the pages name."""
+    statement = (
+        select(AccountRequest)
+        .join(User, AccountRequest.user_id == User.id)
+        .options(
+            joinedload(AccountRequest.user),
+            joinedload(AccountRequest.requested_by),
+            joinedload(AccountRequest.decided_by),
+        )
+    )
+    return scope(statement, admin)
+
+
+def account_request_for(request_id: int, admin: User) -> AccountRequest:
+    """A request about a user in the administrator's regions; 404 otherwise."""
+    request = (
+        db.session.scalars(_requests(admin).where(AccountRequest.id == request_id)).unique().one_or_none()
+    )
+    if request is None:
+        abort(404)
+    return request
+
+
+def waiting_requests(admin: User, now: datetime, user_id: int | None = None) -> list[AccountRequest]:
+    """Requests still waiting for approval (not expired), oldest first."""
+    statement = _requests(admin).where(
+        AccountRequest.status == RequestStatus.PENDING, AccountRequest.expires_at > now
+    )
+    if user_id is not None:
+        statement = statement.where(AccountRequest.user_id == user_id)
+    return list(
+        db.session.scalars(statement.order_by(AccountRequest.requested_at, AccountRequest.id)).unique()
+    )
+
+
+def request_waiting(user_id: int, change: AccountChange, now: datetime) -> bool:
+    statement = select(AccountRequest.id).where(
+        AccountRequest.user_id == user_id,
+        AccountRequest.change == change,
+        AccountRequest.status == RequestStatus.PENDING,
+        AccountRequest.expires_at > now,
+    )
     return db.session.scalar(statement) is not None

@@ -1,26 +1,39 @@
-"""Managing staff accounts: create, change, deactivate, reset sign-in. Flushes, never commits.
+"""Managing staff accounts: create, change, deactivate, and sign-in resets that two
+administrators agree. Flushes, never commits.
 
 Every change is written to the audit trail. Details carry field names, roles, ids and
 skills – never a password, and never a name or email address.
 
 Initial passwords: the administrator sets a new user's first password and passes it on out
-of band (in person or by telephone, never in the same email as the address). The service
-sends no email: it has no mail channel for staff, and a password in an inbox outlives its
-use. The new user sets up their second factor the first time they sign in.
+of band (in person or by telephone, never by email: a password in an inbox outlives its use).
+It works for one sign-in within TEMPORARY_PASSWORD_HOURS and must then be replaced; the new user
+sets up their second factor at that sign-in too.
+
+Resets (victims.domain.accounts): no administrator alone can give someone a new password or
+clear their second factor, or they could sign in as that person and act in their name. One
+administrator asks, with a reason; a different one, who is not the person either, approves.
+A temporary password is made by the service at approval and shown once, to the approver, so
+the administrator who asked never learns it. The person is told by email.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
 from victims import clock
-from victims.admin import queries
+from victims.admin import notices, queries
+from victims.admin.models import AccountRequest
 from victims.audit import services as audit
 from victims.auth import services as auth
+from victims.domain import accounts
+from victims.domain.accounts import AccountChange, RequestStatus
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
 from victims.refusals import Refused
@@ -34,6 +47,7 @@ MIN_HOURS = Decimal("1")
 MAX_HOURS = Decimal("60")
 
 EMAIL_TAKEN = "An account with this email address already exists"
+REASON_NEEDED = "Give a reason, and say how you checked who was asking"
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,9 @@ def create_user(
         contracted_hours=details.contracted_hours,
         active=True,
         password_hash=auth.hash_password(password),
+        # The administrator chose it: one sign-in, then the user chooses their own.
+        password_must_change=True,
+        password_expires_at=auth.temporary_password_expiry(),
         totp_secret=None,
         totp_confirmed=False,  # enrols a second factor at first sign-in
     )
@@ -215,34 +232,138 @@ def reactivate(user: User, admin: User) -> bool:
     return True
 
 
-def reset_second_factor(user: User, admin: User) -> None:
-    """The user sets up a new authenticator at their next sign-in; their sessions end now."""
+# -- resets that two administrators agree ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Approval:
+    temporary_password: str | None  # shown once, to the approver; None for a security-code reset
+    emailed: bool  # whether Notify took the email telling the user
+
+
+def request_change(user: User, change: AccountChange, reason: str, admin: User) -> AccountRequest:
+    """Ask for a temporary password or a security-code reset; nothing changes until a second
+    administrator approves."""
     if not can_manage(admin, user):
-        raise Refused("Only a national administrator can reset a national account")
-    auth.reset_second_factor(user)
-    audit.record(
-        "second_factor_reset",
-        "user",
-        user.id,
-        region_id=user.region_id,
-        details={"fields": ["totp_secret", "totp_confirmed"]},
-        user=admin,
+        raise Refused("Only a national administrator can ask for this for a national account", "reason")
+    refused = accounts.request_refused(admin_id=admin.id, user_id=user.id)
+    if refused:
+        raise Refused(refused, "reason")
+    reason = reason.strip()
+    if not reason:
+        raise Refused(REASON_NEEDED, "reason")
+    now = clock.utcnow()
+    if queries.request_waiting(user.id, change, now):
+        raise Refused(f"A request for a {change.label.lower()} is already waiting for approval", "reason")
+    request = AccountRequest(
+        user_id=user.id,
+        change=change,
+        status=RequestStatus.PENDING,
+        reason=reason,
+        requested_by_id=admin.id,
+        requested_at=now,
+        expires_at=now + timedelta(hours=current_app.config["ACCOUNT_REQUEST_HOURS"]),
     )
-
-
-def set_password(user: User, password: str, admin: User) -> None:
-    """A new password chosen by the administrator (passed on out of band); sessions end now."""
-    if not can_manage(admin, user):
-        raise Refused("Only a national administrator can reset a national account", "password")
-    _check_password(password, user.email)
-    user.password_hash = auth.hash_password(password)
-    ended = auth.end_all_sessions(user, "password reset")
+    db.session.add(request)
     db.session.flush()
     audit.record(
-        "password_reset",
+        "account_change_requested",
         "user",
         user.id,
         region_id=user.region_id,
-        details={"fields": ["password"], "sessions_ended": ended},
+        reason=reason,
+        details={"change": change.value, "request_id": request.id},
+        user=admin,
+    )
+    return request
+
+
+def _decide(request: AccountRequest, status: RequestStatus, admin: User) -> None:
+    """Compare-and-set: of two administrators deciding at once, one wins; the other is refused."""
+    decided = db.session.execute(
+        update(AccountRequest)
+        .where(AccountRequest.id == request.id, AccountRequest.status == RequestStatus.PENDING)
+        .values(status=status, decided_by_id=admin.id, decided_at=clock.utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:
+        raise Refused("Someone else decided this request at the same moment. Check it and try again.")
+    db.session.refresh(request)
+
+
+def approve_request(request: AccountRequest, admin: User) -> Approval:
+    """Make the change a second administrator agrees to, and tell the user."""
+    user = request.user
+    if not can_manage(admin, user):
+        raise Refused("Only a national administrator can approve this for a national account")
+    refused = accounts.approval_refused(
+        approver_id=admin.id,
+        requester_id=request.requested_by_id,
+        user_id=user.id,
+        status=request.status,
+        expires_at=request.expires_at,
+        now=clock.utcnow(),
+    )
+    if refused:
+        raise Refused(refused)
+    _decide(request, RequestStatus.APPROVED, admin)
+    temporary = None
+    if request.change == AccountChange.TEMPORARY_PASSWORD:
+        temporary = accounts.temporary_password()
+        ended = auth.set_temporary_password(user, temporary)
+        action, fields = "password_reset", ["password"]
+    else:
+        ended = auth.reset_second_factor(user)
+        action, fields = "second_factor_reset", ["totp_secret", "totp_confirmed"]
+    audit.record(
+        action,
+        "user",
+        user.id,
+        region_id=user.region_id,
+        details={
+            "fields": fields,
+            "sessions_ended": ended,
+            "request_id": request.id,
+            "requested_by_id": request.requested_by_id,
+            "approved_by_id": admin.id,
+        },
+        user=admin,
+    )
+    emailed = notices.tell_of_approval(
+        user,
+        request.change,
+        requested_by=request.requested_by,
+        approved_by=admin,
+        request_id=request.id,
+        expires_at=user.password_expires_at,
+    )
+    if not emailed:
+        audit.record(
+            "account_email_failed",
+            "user",
+            user.id,
+            region_id=user.region_id,
+            details={"request_id": request.id},
+            user=admin,
+        )
+    return Approval(temporary_password=temporary, emailed=emailed)
+
+
+def cancel_request(request: AccountRequest, admin: User) -> None:
+    """Any administrator who may manage the user, the one who asked included, can cancel."""
+    if not can_manage(admin, request.user):
+        raise Refused("Only a national administrator can cancel this for a national account")
+    refused = accounts.cancellation_refused(
+        status=request.status, expires_at=request.expires_at, now=clock.utcnow()
+    )
+    if refused:
+        raise Refused(refused)
+    _decide(request, RequestStatus.CANCELLED, admin)
+    audit.record(
+        "account_change_cancelled",
+        "user",
+        request.user_id,
+        region_id=request.user.region_id,
+        details={"change": request.change.value, "request_id": request.id},
         user=admin,
     )

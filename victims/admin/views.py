@@ -10,15 +10,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from victims import clock
 from victims.admin import queries, services
 from victims.admin.forms import (
+    AskForm,
     ChangeUserForm,
     ConfirmForm,
     NewUserForm,
     NonWorkingDayForm,
-    PasswordForm,
     RuleNumberForm,
 )
+from victims.domain.accounts import AccountChange, RequestStatus
 from victims.domain.letters import LetterType, Section
 from victims.domain.vocabulary import Role
 from victims.extensions import db
@@ -55,7 +57,10 @@ def users():
     )
     regions = [] if current_user.national else queries.regions_for(current_user)
     region_name = regions[0].name if regions else None
-    return render_template("admin/users.html", result=result, args=args, region_name=region_name)
+    waiting = queries.waiting_requests(current_user, clock.utcnow())
+    return render_template(
+        "admin/users.html", result=result, args=args, region_name=region_name, waiting=len(waiting)
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -85,8 +90,9 @@ def new_user():
             refused.show_on(form, "email")
         else:
             flash(
-                f"User created. Give {user.name} their password in person or by telephone: "
-                "they will set up a security code when they first sign in.",
+                f"User created. Give {user.name} their password in person or by telephone: it "
+                "works for one sign-in, when they will set up a security code and choose their "
+                "own password.",
                 "success",
             )
             return redirect(url_for("admin.user", user_id=user.id))
@@ -144,6 +150,7 @@ def user(user_id: int):
         conflict=conflict,
         manageable=manageable,
         is_self=record.id == current_user.id,
+        waiting=queries.waiting_requests(current_user, clock.utcnow(), user_id=record.id),
     ), status
 
 
@@ -177,22 +184,10 @@ ACTIONS = {
         done="Account reactivated",
         danger=False,
     ),
-    "reset-second-factor": Action(
-        heading="Reset {name}’s security code",
-        button="Reset security code",
-        warning="They will be signed out everywhere and must set up their authenticator app again "
-        "the next time they sign in. Check who is asking before you do this.",
-        change=services.reset_second_factor,
-        done="Security code reset. {name} will set up a new one when they next sign in.",
-        danger=True,
-    ),
 }
 
 
-@bp.route(
-    "/users/<int:user_id>/<any(deactivate, reactivate, 'reset-second-factor'):action>",
-    methods=["GET", "POST"],
-)
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["GET", "POST"])
 @allowed(Role.ADMIN)
 def confirm(user_id: int, action: str):
     record = _manageable(user_id)
@@ -224,24 +219,112 @@ def confirm(user_id: int, action: str):
     ), (400 if refused else 200)
 
 
-@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+# -- a temporary password or a security-code reset: one administrator asks, another approves -----
+
+CHANGES = {
+    "temporary-password": AccountChange.TEMPORARY_PASSWORD,
+    "reset-second-factor": AccountChange.SECOND_FACTOR_RESET,
+}
+
+
+@bp.route(
+    "/users/<int:user_id>/<any('temporary-password', 'reset-second-factor'):change>",
+    methods=["GET", "POST"],
+)
 @allowed(Role.ADMIN)
-def set_password(user_id: int):
+def ask(user_id: int, change: str):
     record = _manageable(user_id)
-    form = PasswordForm(user_email=record.email)
+    kind = CHANGES[change]
+    form = AskForm()
     if form.validate_on_submit():
         try:
-            services.set_password(record, form.password.data, current_user)
+            request_made = services.request_change(record, kind, form.reason.data, current_user)
         except Refused as refused:
-            refused.show_on(form, "password")
+            refused.show_on(form, "reason")
         else:
             flash(
-                f"Password set. Give it to {record.name} in person or by telephone. "
-                "They have been signed out everywhere.",
+                f"Asked for a {kind.label.lower()} for {record.name}. Another administrator must "
+                "approve it before anything changes.",
                 "success",
             )
-            return redirect(url_for("admin.user", user_id=record.id))
-    return render_template("admin/password.html", form=form, user=record)
+            return redirect(url_for("admin.account_request", request_id=request_made.id))
+    return render_template("admin/ask.html", form=form, user=record, kind=kind)
+
+
+@bp.route("/account-requests")
+@allowed(Role.ADMIN)
+def account_requests():
+    return render_template(
+        "admin/account_requests.html", requests=queries.waiting_requests(current_user, clock.utcnow())
+    )
+
+
+def _request_page(record, refused: str | None = None, status: int = 200):
+    now = clock.utcnow()
+    pending = record.status == RequestStatus.PENDING
+    return render_template(
+        "admin/account_request.html",
+        record=record,
+        expired=pending and now >= record.expires_at,
+        waiting=pending and now < record.expires_at,
+        asked_by_me=record.requested_by_id == current_user.id,
+        about_me=record.user_id == current_user.id,
+        manageable=services.can_manage(current_user, record.user),
+        refused=refused,
+    ), status
+
+
+@bp.route("/account-requests/<int:request_id>")
+@allowed(Role.ADMIN)
+def account_request(request_id: int):
+    return _request_page(queries.account_request_for(request_id, current_user))
+
+
+@bp.route("/account-requests/<int:request_id>/approve", methods=["POST"])
+@allowed(Role.ADMIN)
+def approve_request(request_id: int):
+    record = queries.account_request_for(request_id, current_user)
+    if not services.can_manage(current_user, record.user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        approval = services.approve_request(record, current_user)
+    except Refused as refused:
+        db.session.rollback()
+        return _request_page(queries.account_request_for(request_id, current_user), refused.message, 400)
+    if approval.temporary_password is not None:
+        # Shown once, in the answer to this POST (never behind a link), to this administrator.
+        return render_template(
+            "admin/temporary_password.html",
+            user=record.user,
+            password=approval.temporary_password,
+            emailed=approval.emailed,
+        )
+    flash(
+        f"Security code reset. {record.user.name} has been signed out everywhere and will set up a "
+        "new one when they next sign in."
+        + ("" if approval.emailed else " We could not email them about it: tell them yourself."),
+        "success",
+    )
+    return redirect(url_for("admin.user", user_id=record.user_id))
+
+
+@bp.route("/account-requests/<int:request_id>/cancel", methods=["POST"])
+@allowed(Role.ADMIN)
+def cancel_request(request_id: int):
+    record = queries.account_request_for(request_id, current_user)
+    if not services.can_manage(current_user, record.user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel_request(record, current_user)
+    except Refused as refused:
+        db.session.rollback()
+        return _request_page(queries.account_request_for(request_id, current_user), refused.message, 400)
+    flash("Request cancelled. Nothing was changed.", "success")
+    return redirect(url_for("admin.user", user_id=record.user_id))
 
 
 # -- deadline settings (national administrators: they apply to every region) -----------------

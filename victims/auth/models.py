@@ -5,9 +5,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from victims.domain.throttling import Stage
 from victims.extensions import db
 from victims.staff.models import User
-from victims.types import UTCDateTime, created_at_column
+from victims.types import UTCDateTime, created_at_column, enum_column
 
 
 class UserSession(db.Model):
@@ -28,14 +29,20 @@ class UserSession(db.Model):
 
 
 class SignInAttempt(db.Model):
-    """Each password or code attempt, keyed by a keyed hash of the email given,
-    so attempts against an address that has no account are counted the same way."""
+    """Each password or code that was checked, keyed by a keyed hash of the email given, so
+    attempts against an address that has no account are counted the same way. `device` is the
+    hash of the known-device cookie's nonce when the attempt came from a trusted device (it is
+    counted against that device, not the account); empty for any other browser."""
 
     __tablename__ = "sign_in_attempts"
-    __table_args__ = (Index("ix_sign_in_attempts_email_hash_at", "email_hash", "at"),)
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_hash_at", "email_hash", "at"),
+        Index("ix_sign_in_attempts_device_at", "device", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = created_at_column()
     succeeded: Mapped[bool] = mapped_column(Boolean)
-    stage: Mapped[str] = mapped_column(String(10))  # "password" or "code"
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage", 10))
+    device: Mapped[str | None] = mapped_column(String(64))

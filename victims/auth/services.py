@@ -1,27 +1,36 @@
-"""Passwords, sign-in attempts, second factor and revocable sessions. Flushes, never commits."""
+"""Passwords, second factor and revocable sessions. Flushes, never commits.
+
+How often someone may try is victims.auth.throttling."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from victims import clock
-from victims.auth.models import SignInAttempt, UserSession
-from victims.crypto import blind_index
+from victims.audit import services as audit
+from victims.auth import throttling
+from victims.auth.models import UserSession
+from victims.auth.throttling import normalise_email
 from victims.domain import totp
+from victims.domain.accounts import password_expired
 from victims.domain.passwords import password_problems
-from victims.domain.sessions import session_expired, sign_in_locked
+from victims.domain.sessions import session_expired
+from victims.domain.throttling import Stage
 from victims.extensions import db
+from victims.refusals import Refused
 from victims.staff.models import User
+
+WRONG_CODE = "Enter a correct security code (a code can only be used once)"
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 
@@ -57,7 +66,8 @@ def _dummy_hash(fast: bool) -> str:
 
 
 def verify_password(user: User | None, password: str) -> bool:
-    """Check a password in about the same time whether or not the account exists."""
+    """Check a password in about the same time whether or not the account exists (and whether
+    or not it has expired: an expired temporary password is simply a wrong one)."""
     ph = hasher()
     if user is None:
         with contextlib.suppress(VerificationError, InvalidHashError):
@@ -67,49 +77,107 @@ def verify_password(user: User | None, password: str) -> bool:
         ph.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+    if password_expired(user.password_expires_at, clock.utcnow()):
+        return False
     if ph.check_needs_rehash(user.password_hash):
         user.password_hash = ph.hash(password)
     return True
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-# -- sign-in attempts -------------------------------------------------------------------
+# -- passwords an administrator set, and changing one's own --------------------------------------
 
 
-def _email_key(email: str) -> str:
-    return blind_index("sign-in:" + normalise_email(email))
+def temporary_password_expiry() -> datetime:
+    return clock.utcnow() + timedelta(hours=current_app.config["TEMPORARY_PASSWORD_HOURS"])
 
 
-def recent_failures(email: str) -> int:
-    config = current_app.config
-    since = clock.utcnow() - config["SIGN_IN_WINDOW"]
-    return db.session.scalar(
-        select(func.count())
-        .select_from(SignInAttempt)
-        .where(
-            SignInAttempt.email_hash == _email_key(email),
-            SignInAttempt.at > since,
-            SignInAttempt.succeeded.is_(False),
-        )
-    )
-
-
-def is_locked(email: str) -> bool:
-    return sign_in_locked(recent_failures(email), current_app.config["SIGN_IN_MAX_FAILURES"])
-
-
-def record_attempt(email: str, stage: str, succeeded: bool) -> None:
-    db.session.add(
-        SignInAttempt(email_hash=_email_key(email), stage=stage, succeeded=succeeded, at=clock.utcnow())
-    )
+def set_temporary_password(user: User, password: str) -> int:
+    """A password an administrator's approval (or a new account) gives the user: it works for one
+    sign-in, until TEMPORARY_PASSWORD_HOURS have passed, and must then be replaced before any
+    other page. Their sessions end now; returns how many."""
+    user.password_hash = hash_password(password)
+    user.password_must_change = True
+    user.password_expires_at = temporary_password_expiry()
+    ended = end_all_sessions(user, "password reset")
     db.session.flush()
+    return ended
+
+
+def spend_temporary_password(user: User) -> None:
+    """The first full sign-in with a temporary password uses it up: it signs in nobody again."""
+    now = clock.utcnow()
+    if user.password_must_change and (user.password_expires_at is None or user.password_expires_at > now):
+        user.password_expires_at = now
+        db.session.flush()
+
+
+def _same_password(user: User, password: str) -> bool:
+    try:
+        return hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _new_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_must_change = False
+    user.password_expires_at = None
+
+
+def _check_policy(user: User, password: str) -> None:
+    problems = check_new_password(password, email=user.email)
+    if problems:
+        raise Refused(problems[0], "password")
+
+
+def replace_temporary_password(user: User, password: str, keep: UserSession) -> int:
+    """The password the user chooses in place of one an administrator set. They gave the
+    temporary password and a security code moments ago, to start the session `keep`."""
+    if not user.password_must_change:
+        raise Refused("Your password does not need changing", "password")
+    _check_policy(user, password)
+    if _same_password(user, password):
+        raise Refused("Choose a password different from the temporary one", "password")
+    _new_password(user, password)
+    ended = end_other_sessions(user, keep, "password changed")
+    db.session.flush()
+    audit.record(
+        "temporary_password_replaced",
+        "user",
+        user.id,
+        details={"fields": ["password"], "sessions_ended": ended},
+        user=user,
+    )
+    return ended
+
+
+def change_own_password(user: User, *, current: str, code: str, password: str, keep: UserSession) -> int:
+    """A password the user chooses, proved by their current password and a security code (a
+    session left open is not enough). Wrong ones are counted against the session, as sign-in
+    failures are against a browser (throttling.wait_in_session says how long it must wait).
+    Their other sessions end; returns how many."""
+    if password == current:
+        raise Refused("Choose a password different from your current one", "password")
+    _check_policy(user, password)
+    channel = throttling.session_channel(keep.id)
+    if not verify_password(user, current):
+        throttling.record_attempt(user.email, Stage.PASSWORD, False, channel)
+        raise Refused("Enter your current password correctly", "current_password")
+    throttling.record_attempt(user.email, Stage.PASSWORD, True, channel)
+    if not accept_code(user, code):
+        throttling.record_attempt(user.email, Stage.CODE, False, channel)
+        raise Refused(WRONG_CODE, "code")
+    throttling.record_attempt(user.email, Stage.CODE, True, channel)
+    _new_password(user, password)
+    ended = end_other_sessions(user, keep, "password changed")
+    db.session.flush()
+    details = {"fields": ["password"], "sessions_ended": ended}
+    audit.record("password_changed", "user", user.id, details=details, user=user)
+    return ended
 
 
 # -- second factor ----------------------------------------------------------------------
@@ -146,12 +214,15 @@ def accept_code(user: User, code: str, now: datetime | None = None) -> bool:
     return True
 
 
-def reset_second_factor(user: User) -> None:
+def reset_second_factor(user: User) -> int:
+    """The user sets up a new authenticator at their next sign-in; their sessions end now
+    (returns how many)."""
     user.totp_secret = None
     user.totp_confirmed = False
     user.totp_last_step = None
-    end_all_sessions(user, "second factor reset")
+    ended = end_all_sessions(user, "second factor reset")
     db.session.flush()
+    return ended
 
 
 # -- sessions ---------------------------------------------------------------------------
@@ -213,6 +284,21 @@ def end_all_sessions(user: User, reason: str) -> int:
     result = db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=clock.utcnow(), end_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def end_other_sessions(user: User, keep: UserSession, reason: str) -> int:
+    """End every live session of the user's but this one (a password change elsewhere)."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.id != keep.id,
+        )
         .values(ended_at=clock.utcnow(), end_reason=reason)
         .execution_options(synchronize_session=False)
     )

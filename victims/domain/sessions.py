@@ -19,7 +19,3 @@ def session_expired(
     if now - last_seen_at >= idle:
         return "idle"
     return None
-
-
-def sign_in_locked(failures_in_window: int, max_failures: int) -> bool:
-    return failures_in_window >= max_failures

@@ -70,4 +70,26 @@ LETTER = EmailTemplate(
     body="((body))\n",
 )
 
-EMAIL_TEMPLATES = {template.name: template for template in (REMINDER, LETTER)}
+# Someone's own account changed: a temporary password or a security-code reset that two
+# administrators agreed, or a new password they chose. It names the administrators, never a
+# password, and nothing about any case.
+ACCOUNT = EmailTemplate(
+    name="account",
+    config_key="NOTIFY_ACCOUNT_TEMPLATE_ID",
+    subject="Your casework account: ((change))",
+    body=(
+        "Dear ((name)),\n"
+        "\n"
+        "((what_happened))\n"
+        "\n"
+        "((what_next))\n"
+        "\n"
+        "If you did not ask for this, tell your line manager and an administrator straight away: "
+        "someone may be trying to use your account.\n"
+        "\n"
+        "This email comes from the Victim Contact Scheme casework service. It never contains a "
+        "password, and nobody from the service will ask you for yours.\n"
+    ),
+)
+
+EMAIL_TEMPLATES = {template.name: template for template in (REMINDER, LETTER, ACCOUNT)}

@@ -3,9 +3,16 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from victims.auth.services import check_new_password
+
+POLICY_HINT = (
+    "At least 12 characters and not a common password. Three or more random words are "
+    "easy to remember and hard to guess."
+)
 
 # A UK telephone number: 10 or 11 digits once spaces, brackets and dashes are taken out,
 # starting 0, or +44 and 9 or 10 digits.
@@ -26,3 +33,58 @@ class DetailsForm(FlaskForm):
         validators=[InputRequired(message="Enter your direct telephone number"), uk_phone],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+def _policy(form, field) -> None:
+    problems = check_new_password(field.data or "", email=form.email)
+    if problems:
+        raise ValidationError(problems[0])
+
+
+class _Proof:
+    """Declared first, so the page and its error summary list these first."""
+
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password"), Length(max=256)],
+    )
+    code = StringField(
+        "Security code",
+        description="The 6-digit code shown in your authenticator app",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the security code"), Length(max=20)],
+    )
+
+
+class _NewPassword(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description=POLICY_HINT,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter a new password"), Length(max=256), _policy],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter the new password again"),
+            EqualTo("password", message="The passwords do not match"),
+        ],
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+
+class ChooseNewPasswordForm(_NewPassword):
+    """In place of a password an administrator set: the user gave it, with a code, moments ago."""
+
+    submit = SubmitField("Save password", widget=GovSubmitInput())
+
+
+class OwnPasswordForm(_Proof, _NewPassword):
+    """A change of one's own password: the current one and a security code prove it is them."""
+
+    submit = SubmitField("Change password", widget=GovSubmitInput())

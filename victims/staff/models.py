@@ -55,6 +55,10 @@ class User(UserMixin, Versioned, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    # A password an administrator set: it must be replaced before any other page, and stops
+    # working when it expires (a few days after it was set, or at its first full sign-in).
+    password_must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # The time-step of the last accepted code: a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)

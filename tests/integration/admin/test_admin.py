@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD
-from victims.admin.views import ACTIONS
+from victims.admin import services
+from victims.admin.views import ACTIONS, CHANGES
 from victims.audit.models import AuditEvent
 from victims.auth.models import UserSession
 from victims.auth.services import verify_password
+from victims.domain.accounts import AccountChange
 from victims.domain.vocabulary import Role, Skill
 from victims.staff.models import User, UserSkill
 
@@ -203,6 +205,7 @@ def test_create_user(web, make, database, admin, region):
     assert user.active is True
     assert user.national is False
     assert user.totp_confirmed is False and user.totp_secret is None
+    assert user.password_must_change is True  # one sign-in, then they choose their own
     assert NEW_PASSWORD not in user.password_hash
     assert verify_password(user, NEW_PASSWORD)
 
@@ -504,8 +507,8 @@ def test_regional_administrator_cannot_change_a_national_account(web, make, data
         form_path="/admin/users/new",
     )
     browser.post(
-        f"/admin/users/{national_manager.id}/password",
-        {"password": NEW_PASSWORD},
+        f"/admin/users/{national_manager.id}/temporary-password",
+        {"reason": "They asked"},
         status=403,
         form_path="/admin/users/new",
     )
@@ -565,50 +568,15 @@ def test_reactivate(web, make, database, admin, region):
     web(vlo).get("/", status=302)  # can sign in again
 
 
-def test_reset_second_factor(web, make, database, admin, region):
-    vlo = make.user(Role.VLO, region=region)
-    their_browser = web(vlo)
-    browser = web(admin)
-    assert "Reset security code" in browser.get(f"/admin/users/{vlo.id}/reset-second-factor")
-
-    browser.post(f"/admin/users/{vlo.id}/reset-second-factor", status=302)
-
-    reset = reload(database, vlo)
-    assert reset.totp_secret is None
-    assert reset.totp_confirmed is False
-    assert live_sessions(database, vlo) == 0
-    assert their_browser._send("get", "/").headers["Location"] == "/signed-out?reason=revoked"
-    assert len(events(database, "second_factor_reset", vlo.id)) == 1
-    response = web().post("/sign-in", {"email": vlo.email, "password": PASSWORD}, status=302)
-    assert response.headers["Location"] == "/sign-in/set-up-security-code"
-
-
-def test_set_a_new_password(web, make, database, admin, region):
-    vlo = make.user(Role.VLO, region=region)
-    their_browser = web(vlo)
-    browser = web(admin)
-
-    short = browser.post(f"/admin/users/{vlo.id}/password", {"password": "short"}, status=200)
-    common = browser.post(f"/admin/users/{vlo.id}/password", {"password": COMMON_LONG_PASSWORD}, status=200)
-    assert "Password must be 12 characters or more" in error_messages(short.get_data(as_text=True))
-    assert any("too common" in error for error in error_messages(common.get_data(as_text=True)))
-    assert verify_password(reload(database, vlo), PASSWORD)
-
-    browser.post(f"/admin/users/{vlo.id}/password", {"password": NEW_PASSWORD}, status=302)
-
-    changed = reload(database, vlo)
-    assert verify_password(changed, NEW_PASSWORD)
-    assert not verify_password(changed, PASSWORD)
-    assert their_browser._send("get", "/").headers["Location"] == "/signed-out?reason=revoked"
-    [event] = events(database, "password_reset", vlo.id)
-    assert NEW_PASSWORD not in str(event.details)
+# Resetting a security code and setting a password need a second administrator:
+# test_account_requests.py.
 
 
 # -- who may do what --------------------------------------------------------------------------
 
 USER_ROUTES = (
     "/admin/users/{id}",
-    "/admin/users/{id}/password",
+    "/admin/users/{id}/temporary-password",
     "/admin/users/{id}/deactivate",
     "/admin/users/{id}/reactivate",
     "/admin/users/{id}/reset-second-factor",
@@ -622,7 +590,9 @@ def test_another_regions_user_is_not_found(web, make, database, admin, other_reg
     for route in USER_ROUTES:
         path = route.format(id=stranger.id)
         browser.get(path, status=404)
-        browser.post(path, {"password": NEW_PASSWORD}, status=404, form_path="/admin/users/new")
+        browser.post(
+            path, {"password": NEW_PASSWORD, "reason": "x"}, status=404, form_path="/admin/users/new"
+        )
 
     untouched = reload(database, stranger)
     assert untouched.active is True
@@ -630,7 +600,7 @@ def test_another_regions_user_is_not_found(web, make, database, admin, other_reg
     assert verify_password(untouched, PASSWORD)
 
 
-def admin_paths(app, user_id: int) -> list[tuple[str, set[str]]]:
+def admin_paths(app, user_id: int, request_id: int) -> list[tuple[str, set[str]]]:
     """Every admin route, with its arguments filled in (fails if a new one is not covered)."""
     paths = []
     for rule in app.url_map.iter_rules():
@@ -638,6 +608,10 @@ def admin_paths(app, user_id: int) -> list[tuple[str, set[str]]]:
             continue
         if "action" in rule.arguments:
             values = [{"user_id": user_id, "action": action} for action in ACTIONS]
+        elif "change" in rule.arguments:
+            values = [{"user_id": user_id, "change": change} for change in CHANGES]
+        elif rule.arguments == {"request_id"}:
+            values = [{"request_id": request_id}]
         elif rule.arguments <= {"user_id"}:
             values = [{"user_id": user_id}]
         elif rule.arguments == {"code"}:
@@ -655,10 +629,12 @@ def admin_paths(app, user_id: int) -> list[tuple[str, set[str]]]:
 @pytest.mark.parametrize("role", [Role.VLO, Role.SPO, Role.MANAGER])
 def test_other_roles_are_refused_every_admin_route(app, web, make, database, region, role):
     someone = make.user(Role.VLO, region=region)
+    asker = make.user(Role.ADMIN, region=region)
+    request = services.request_change(someone, AccountChange.SECOND_FACTOR_RESET, "They asked", asker)
     other = make.user(role, region=region, national=role == Role.MANAGER)
     browser = web(other)
-    paths = admin_paths(app, someone.id)
-    assert len(paths) == 13
+    paths = admin_paths(app, someone.id, request.id)
+    assert len(paths) == 17
 
     page = browser.get("/accessibility")  # a signed-in page carries a token for the POSTs below
     for path, methods in paths:
@@ -668,11 +644,14 @@ def test_other_roles_are_refused_every_admin_route(app, web, make, database, reg
             # A real token (from the signed-in page's session-timeout element), so the refusal
             # comes from the role guard and not from the CSRF check.
             token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)
-            response = browser._send("post", path, data={"csrf_token": token, "password": NEW_PASSWORD})
+            response = browser._send(
+                "post", path, data={"csrf_token": token, "password": NEW_PASSWORD, "reason": "x"}
+            )
             assert response.status_code == 403, path
 
     assert reload(database, someone).active is True
     assert verify_password(reload(database, someone), PASSWORD)
+    assert reload(database, someone).totp_confirmed
 
 
 def test_signed_out_people_are_sent_to_sign_in(web):

@@ -1,6 +1,6 @@
-"""Signing in: the same answer whether or not an account exists, a lock after repeated
-failures, one-time codes that really are one-time, enrolment, session limits, and the
-small doors (open redirects, CSRF) that are easy to leave open."""
+"""Signing in: the same answer whether or not an account exists, one-time codes that really
+are one-time, enrolment, session limits, and CSRF. How guessing is slowed is
+test_throttling.py; where `next` may lead is test_next_page.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 from sqlalchemy import select
 
 from tests.conftest import next_unused_code
@@ -16,7 +15,7 @@ from tests.factories import PASSWORD
 from tests.helpers import LAYOUT_CSRF, csrf_token, send
 from victims.audit.models import AuditEvent
 from victims.auth.models import UserSession
-from victims.auth.views import LOCKED_MESSAGE, WRONG_CODE, WRONG_CREDENTIALS
+from victims.auth.views import WRONG_CODE, WRONG_CREDENTIALS
 from victims.domain.vocabulary import Role
 
 
@@ -77,73 +76,6 @@ def test_a_deactivated_user_cannot_sign_in_and_is_told_nothing_more(web, make):
     response = _sign_in_form(web(), user.email, PASSWORD)
     assert response.status_code == 401
     assert _escaped(WRONG_CREDENTIALS) in response.get_data(as_text=True)
-
-
-@pytest.mark.parametrize("known", [True, False], ids=["known email", "unknown email"])
-def test_ten_failures_in_five_minutes_lock_the_account(web, make, frozen_clock, known):
-    email = make.user(Role.VLO).email if known else "nobody@probation.example"
-    browser = web()
-    for _ in range(10):
-        frozen_clock.advance(seconds=20)
-        response = _sign_in_form(browser, email, "not-the-password")
-        assert response.status_code == 401
-        assert _escaped(LOCKED_MESSAGE) not in response.get_data(as_text=True)
-    # The 11th try, even with the right password (which cannot help an unknown email), is refused.
-    response = _sign_in_form(browser, email, PASSWORD)
-    assert response.status_code == 429
-    html = response.get_data(as_text=True)
-    assert _escaped(LOCKED_MESSAGE) in html
-    assert _escaped(WRONG_CREDENTIALS) not in html
-    # Another browser is locked out too: the lock is on the account, not the cookie.
-    assert _sign_in_form(web(), email, PASSWORD).status_code == 429
-
-
-def test_the_lock_message_is_the_same_for_known_and_unknown_emails(web, make, frozen_clock):
-    user = make.user(Role.VLO)
-    answers = []
-    for email in (user.email, "nobody@probation.example"):
-        browser = web()
-        for _ in range(10):
-            _sign_in_form(browser, email, "wrong-password!")
-        response = _sign_in_form(browser, email, PASSWORD)
-        answers.append((response.status_code, _errors(response.get_data(as_text=True))))
-    assert answers[0] == answers[1]
-    assert answers[0][0] == 429
-
-
-def test_failures_spread_over_more_than_five_minutes_do_not_lock(web, make, frozen_clock):
-    user = make.user(Role.VLO)
-    browser = web()
-    for _ in range(12):
-        _sign_in_form(browser, user.email, "not-the-password")
-        frozen_clock.advance(seconds=31)  # never 10 within any 5 minutes
-    assert _sign_in_form(browser, user.email, PASSWORD).status_code == 302
-
-
-def test_the_lock_lifts_after_the_window(web, make, frozen_clock):
-    user = make.user(Role.VLO)
-    browser = web()
-    for _ in range(10):
-        _sign_in_form(browser, user.email, "not-the-password")
-    assert _sign_in_form(browser, user.email, PASSWORD).status_code == 429
-    frozen_clock.advance(minutes=4)
-    assert _sign_in_form(browser, user.email, PASSWORD).status_code == 429  # still inside the window
-    frozen_clock.advance(minutes=5, seconds=1)
-    response = _sign_in_form(browser, user.email, PASSWORD)
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in/security-code"
-
-
-def test_wrong_security_codes_count_towards_the_lock(web, make, frozen_clock):
-    user = make.user(Role.VLO)
-    browser = web()
-    assert _sign_in_form(browser, user.email, PASSWORD).status_code == 302
-    for _ in range(10):
-        response = _code_form(browser, "000000" if next_unused_code(user) != "000000" else "111111")
-        assert response.status_code == 401
-    response = _code_form(browser, next_unused_code(user))
-    assert response.status_code == 429
-    assert _escaped(LOCKED_MESSAGE) in response.get_data(as_text=True)
 
 
 # -- the second factor -------------------------------------------------------------------
@@ -331,39 +263,7 @@ def test_the_session_cookie_holds_no_identity_only_a_token(web, make, database):
     assert token not in record.token_hash and len(record.token_hash) == 64
 
 
-# -- redirects and forgery ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "target",
-    [
-        "//evil.example",
-        "//evil.example/cases/mine",
-        "https://evil.example/",
-        "/\\evil.example",
-        "\\\\evil.example",
-    ],
-)
-def test_next_cannot_send_you_to_another_site(web, make, target):
-    user = make.user(Role.VLO)
-    browser = web()
-    response = _sign_in_form(browser, user.email, PASSWORD, next_page=target)
-    assert response.status_code == 302
-    response = _code_form(browser, next_unused_code(user))
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert "evil" not in location
-    assert location == "/"
-
-
-def test_next_takes_you_back_to_the_page_you_asked_for(web, make):
-    user = make.user(Role.VLO)
-    browser = web()
-    response = send(browser, "get", "/cases/mine?q=Smith")
-    assert response.headers["Location"].startswith("/sign-in?next=")
-    _sign_in_form(browser, user.email, PASSWORD, next_page="/cases/mine%3Fq%3DSmith")
-    response = _code_form(browser, next_unused_code(user))
-    assert response.headers["Location"] == "/cases/mine?q=Smith"
+# -- forgery (where `next` may lead: test_next_page.py) -----------------------------------------
 
 
 def test_a_post_without_a_csrf_token_is_refused(web, make, database):

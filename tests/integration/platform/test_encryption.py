@@ -3,6 +3,8 @@ that can rotate, and production refuses to start without them."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import text
@@ -202,10 +204,15 @@ def test_blind_index_is_keyed_and_normalised(keys):
 # -- production refuses to start without keys ------------------------------------------
 
 GOOD = {
-    "SECRET_KEY": "s" * 64,
+    "SECRET_KEY": secrets.token_hex(32),
     "FIELD_ENCRYPTION_KEYS": [Fernet.generate_key().decode()],
-    "BLIND_INDEX_KEY": "b" * 64,
+    "BLIND_INDEX_KEY": secrets.token_hex(32),
     "NOTIFY_API_KEY": "live-" + "0" * 36 + "-" + "1" * 36,
+    # The other settings production checks (tests/unit/test_config.py), set as a deployment sets them.
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://victims@db.internal/victims",
+    "SESSION_COOKIE_SECURE": True,
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "RATELIMIT_STORAGE_URI": "redis://redis.internal:6379/0",
 }
 
 

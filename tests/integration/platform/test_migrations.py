@@ -18,6 +18,7 @@ from victims.domain.vocabulary import REGIONS
 from victims.extensions import db
 
 TABLES = {
+    "account_requests",
     "api_clients",
     "audit_events",
     "cases",

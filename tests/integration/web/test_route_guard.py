@@ -97,8 +97,9 @@ def test_every_guarded_get_route_sends_a_signed_out_visitor_to_sign_in(app, web)
         if _api_client_endpoint(app, rule.endpoint):
             continue  # the API answers 401 with a problem document (tests/integration/test_api.py)
         values = {name: 1 for name in rule.arguments}
-        if "action" in values:
-            values["action"] = sorted(rule._converters["action"].items)[0]
+        for name, converter in rule._converters.items():
+            if hasattr(converter, "items"):  # <any(…)>: one of its words
+                values[name] = sorted(converter.items)[0]
         with app.test_request_context():
             from flask import url_for
 
@@ -106,3 +107,39 @@ def test_every_guarded_get_route_sends_a_signed_out_visitor_to_sign_in(app, web)
         response = send(visitor, "get", path)
         assert response.status_code == 302, (path, response.status_code)
         assert response.headers["Location"].startswith("/sign-in"), path
+
+
+def test_someone_who_must_choose_a_password_reaches_no_other_page(app, make, database):
+    """A password an administrator set: every guarded page, for every role, sends them to choose
+    their own first (victims.web.security.BEFORE_NEW_CREDENTIAL_ENDPOINTS)."""
+    from flask import url_for
+
+    from tests.helpers import csrf_token, signed_in
+    from victims.web.security import BEFORE_NEW_CREDENTIAL_ENDPOINTS
+
+    for role in Role:
+        user = make.user(role)
+        user.password_must_change = True
+        database.session.flush()
+        browser = signed_in(app, user)
+        # A real token, so that a POST is refused by the guard and not by the CSRF check.
+        token = csrf_token(browser, "/account/password")
+        for rule in app.url_map.iter_rules():
+            guarded = rule.endpoint not in PUBLIC_ENDPOINTS | HALF_SIGNED_IN_ENDPOINTS
+            if not guarded or rule.endpoint in BEFORE_NEW_CREDENTIAL_ENDPOINTS:
+                continue
+            if _api_client_endpoint(app, rule.endpoint):
+                continue
+            values = {name: 1 for name in rule.arguments}
+            for name, converter in rule._converters.items():
+                if hasattr(converter, "items"):
+                    values[name] = sorted(converter.items)[0]
+            with app.test_request_context():
+                path = url_for(rule.endpoint, **values)
+            if "GET" in rule.methods:
+                response = send(browser, "get", path)
+            else:
+                response = send(browser, "post", path, data={"csrf_token": token})
+            assert response.status_code == 302, (role, path, response.status_code)
+            assert response.headers["Location"] == "/account/password", (role, path)
+        assert send(browser, "get", "/account/password").status_code == 200

@@ -1,4 +1,4 @@
-"""When a session ends (idle or absolute limit) and when sign-in is locked."""
+"""When a session ends: the idle and absolute limits (how sign-in slows guessing: test_throttling.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from victims.domain.sessions import session_expired, sign_in_locked
+from victims.domain.sessions import session_expired
 
 START = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 IDLE = timedelta(minutes=30)
@@ -64,16 +64,3 @@ def test_limits_come_from_the_caller():
         )
         == "absolute"
     )
-
-
-@pytest.mark.parametrize(
-    ("failures", "locked"),
-    [(0, False), (1, False), (9, False), (10, True), (11, True), (100, True)],
-)
-def test_sign_in_locks_at_the_maximum(failures, locked):
-    assert sign_in_locked(failures, 10) is locked
-
-
-def test_the_maximum_is_configurable():
-    assert sign_in_locked(3, 3) is True
-    assert sign_in_locked(2, 3) is False
