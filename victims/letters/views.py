@@ -175,7 +175,11 @@ def returned(letter_id: int):
 @allowed(*CASEWORK)
 def pdf(letter_id: int):
     record, case = queries.letter_for(letter_id, current_user)
-    content = services.pdf_for(record, case, current_user)
+    try:
+        content = services.pdf_for(record, case, current_user)
+    except Refused as refused:
+        flash(refused.message)
+        return redirect(url_for("letters.letter", letter_id=letter_id, _anchor="checks"))
     final = record.status == LetterStatus.SENT or record.pdf_base64
     name = f"letter-{record.id}{'' if final else '-preview'}.pdf"
     return Response(
