@@ -34,6 +34,7 @@ from victims.domain.vocabulary import (
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 from victims.web import validators
 from victims.web.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
+from victims.web.validators import Required
 
 # Sentences with no length to give.
 INDETERMINATE = {
@@ -73,7 +74,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         "CRN",
         description="The case reference number from nDelius, like X123456",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s CRN"), validators.crn],
+        validators=[Required(message="Enter the offender’s CRN"), validators.crn],
     )
     prison_number = StringField(
         "Prison number (optional)",
@@ -84,12 +85,12 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     offender_first_name = StringField(
         "Offender’s first name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s first name"), Length(max=100)],
+        validators=[Required(message="Enter the offender’s first name"), Length(max=100)],
     )
     offender_last_name = StringField(
         "Offender’s last name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s last name"), Length(max=100)],
+        validators=[Required(message="Enter the offender’s last name"), Length(max=100)],
     )
     offender_date_of_birth = GovDateField(
         "Offender’s date of birth",
@@ -105,7 +106,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     offence = StringField(
         "Offence",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offence"), Length(max=200)],
+        validators=[Required(message="Enter the offence"), Length(max=200)],
     )
     offence_category = SelectField(
         "Offence category",
@@ -274,7 +275,7 @@ class SchemeForm(FlaskForm):
         "Reason for the change",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for changing the scheme"),
+            Required(message="Enter the reason for changing the scheme"),
             Length(max=1000, message="Reason must be 1,000 characters or fewer"),
         ],
     )
@@ -292,7 +293,7 @@ class AllocateForm(FlaskForm):
         "Reason for this allocation",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for this allocation"),
+            Required(message="Enter the reason for this allocation"),
             Length(max=500, message="Reason must be 500 characters or fewer"),
         ],
     )
@@ -325,7 +326,7 @@ class ContactForm(FlaskForm):
         "Summary",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter a summary of the contact"),
+            Required(message="Enter a summary of the contact"),
             Length(max=5000, message="Summary must be 5,000 characters or fewer"),
         ],
     )

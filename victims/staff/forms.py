@@ -5,7 +5,9 @@ import re
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import ValidationError
+
+from victims.web.validators import Required
 
 # A UK telephone number: 10 or 11 digits once spaces, brackets and dashes are taken out,
 # starting 0, or +44 and 9 or 10 digits.
@@ -23,6 +25,6 @@ class DetailsForm(FlaskForm):
         "Your direct telephone number",
         description="Letters give it to victims, so they can reach you without going through a switchboard.",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your direct telephone number"), uk_phone],
+        validators=[Required(message="Enter your direct telephone number"), uk_phone],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
