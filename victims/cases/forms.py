@@ -147,7 +147,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         choices=options(Scheme, "No – use the scheme worked out from the offence and sentence"),
         default="",
         widget=GovRadioInput(),
-        validators=[Optional()],
+        validators=[Optional(strip_whitespace=False)],  # spaces are not "no": see ContactForm.person
     )
     offer_reason = TextAreaField(
         "Reason for offering this scheme",
@@ -302,7 +302,10 @@ class AllocateForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    person = SelectField("Who was the contact with?", widget=GovSelect(), validators=[Optional()])
+    # Spaces are not "no choice": plain Optional() takes them for nothing and skips the choice check.
+    person = SelectField(
+        "Who was the contact with?", widget=GovSelect(), validators=[Optional(strip_whitespace=False)]
+    )
     occurred_on = GovDateField("Date of contact", validators=[RequiredDate("Enter the date of the contact")])
     occurred_time = StringField(
         "Time (optional)",
@@ -333,16 +336,21 @@ class ContactForm(FlaskForm):
     submit = SubmitField("Add contact", widget=GovSubmitInput())
 
     def validate_occurred_time(self, field):
-        if field.data:
-            try:
-                hours, minutes = field.data.strip().split(":")
-                time(int(hours), int(minutes))
-            except ValueError:
-                raise ValidationError("Enter a real time, like 14:30") from None
+        try:
+            _clock_time(field.data)
+        except ValueError:
+            raise ValidationError("Enter a real time, like 14:30") from None
 
     def occurred_at(self) -> datetime:
-        clock_time = time(0, 0)
-        if self.occurred_time.data:
-            hours, minutes = self.occurred_time.data.strip().split(":")
-            clock_time = time(int(hours), int(minutes))
+        clock_time = _clock_time(self.occurred_time.data) or time(0, 0)
         return datetime.combine(self.occurred_on.data, clock_time, tzinfo=LONDON)
+
+
+def _clock_time(text: str | None) -> time | None:
+    """The time typed, like 14:30, or None when none was (spaces are none); ValueError when it is
+    not a time. One reading for the check and the value, so they cannot disagree."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))

@@ -132,7 +132,10 @@ class PreferencesFieldsMixin:
 
 
 class PersonForm(PersonFieldsMixin, PreferencesFieldsMixin, FlaskForm):
-    acting_for = SelectField("Child victim they act for", widget=GovSelect(), validators=[Optional()])
+    # Spaces are not "no choice": plain Optional() takes them for nothing and skips the choice check.
+    acting_for = SelectField(
+        "Child victim they act for", widget=GovSelect(), validators=[Optional(strip_whitespace=False)]
+    )
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
