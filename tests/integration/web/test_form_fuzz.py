@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
 
 from tests.conftest import Browser
 from tests.factories import PASSWORD
@@ -36,7 +38,8 @@ from tests.integration.web.fuzzing import (
 from victims import clock
 from victims.domain.vocabulary import Role
 
-# The pages each role opens, where their forms are found ({…} are the world's ids).
+# Where each role starts ({…} are the world's ids): the forms are found on these pages and on
+# every page they link to.
 PAGES = {
     "vlo": [
         "/",
@@ -121,26 +124,49 @@ def world(app, make, database, frozen_clock, monkeypatch):
     return build_world(make, database)
 
 
+# Links not to follow: leaving, files, the API, and pages that only print or download.
+NOT_FOLLOWED = re.compile(r"^/(sign-out|assets/|api/)|\.(pdf|csv)$")
+
+
 def discover(app, world, role: str) -> tuple[Visitor, dict[str, Form]]:
-    """The role's forms, by action, from the pages it opens; and the "stay signed in" request the
-    layout's script sends with the session's token."""
+    """The role's forms, one a route (the first found): on the role's pages and the pages they
+    link to (so a new page reached from them is fuzzed without being listed); and the "stay
+    signed in" request the layout's script sends with the session's token."""
     visitor = Visitor(app, world.users[role])
     # The details can be changed for 10 minutes after they were revealed (kept in the session).
     until = clock.utcnow() + timedelta(minutes=10)
     visitor.remember("revealed", {str(world.ids["person"]): until.isoformat()})
     forms: dict[str, Form] = {}
-    for page in PAGES[role]:
-        path = page.format(**world.ids)
-        status, html = visitor.get(path)
-        assert status in (200, 302), (role, path, status)
-        for form in forms_on(html, path):
-            forms.setdefault(form.action, form)
-        token = LAYOUT_CSRF.search(html)
-        if token and "/session/extend" not in forms:
-            forms["/session/extend"] = Form(
-                "/session/extend", False, {"csrf_token": Field("csrf_token", "hidden", [token.group(1)])}
-            )
+    seeds = [page.format(**world.ids) for page in PAGES[role]]
+    linked: set[str] = set()
+    for path in seeds:
+        linked |= _visit(visitor, path, forms)
+    for path in sorted(linked - set(seeds)):
+        _visit(visitor, path, forms)
     return visitor, forms
+
+
+def _endpoint(app, action: str) -> str:
+    try:
+        return app.url_map.bind("localhost").match(action.split("?")[0], method="POST")[0]
+    except HTTPException:  # no such route: fuzzed as it is, to see it answer 404 or 405
+        return action
+
+
+def _visit(visitor: Visitor, path: str, forms: dict[str, Form]) -> set[str]:
+    """Add the page's forms; the site's pages it links to."""
+    status, html = visitor.get(path)
+    if status != 200:
+        return set()
+    for form in forms_on(html, path):
+        forms.setdefault(_endpoint(visitor.app, form.action), form)  # one form a route: the first found
+    token = LAYOUT_CSRF.search(html)
+    if token and "auth.extend_session" not in forms:
+        forms["auth.extend_session"] = Form(
+            "/session/extend", False, {"csrf_token": Field("csrf_token", "hidden", [token.group(1)])}
+        )
+    links = {unescape(href).split("#")[0].split("?")[0] for href in re.findall(r'href="(/[^"/][^"]*)"', html)}
+    return {link for link in links if not NOT_FOLLOWED.search(link)}
 
 
 ODD_IDS = st.sampled_from(["0", "-1", "2147483648", "9" * 30, "x", "%00", "1.5"])
@@ -200,12 +226,9 @@ def test_no_generated_form_causes_a_server_error(app, world, role):
 
 def test_every_post_route_is_fuzzed(app, world):
     found = set()
-    adapter = app.url_map.bind("localhost")
     for role in PAGES:
         _visitor, forms = discover(app, world, role)
-        for action in forms:
-            endpoint, _arguments = adapter.match(action.split("?")[0], method="POST")
-            found.add(endpoint)
+        found |= set(forms)  # by endpoint
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
     missing = sorted(posts - found - set(ELSEWHERE))
     assert not missing, f"POST routes no page reaches: {missing}"
