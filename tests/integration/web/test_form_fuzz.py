@@ -198,21 +198,24 @@ def fuzz_form(app, visitor: Visitor, form: Form) -> None:
     run()
 
 
-TOO_LONG = "é" * 5001  # longer than any column, two bytes a character
+# Not left to chance: text longer than any column (two bytes a character), and a number larger
+# than any column or float.
+TOO_LARGE = {"too long": "é" * 5001, "too large": "9" * 400}
 
 
-def every_field_too_long(visitor: Visitor, form: Form) -> None:
-    """Not left to chance: each text field in turn far longer than any column can hold, the
-    rest as a person would fill them in (PostgreSQL refuses what SQLite would keep)."""
+def every_field_too_large(visitor: Visitor, form: Form) -> None:
+    """Each text field in turn too long, then too large a number, the rest as a person would fill
+    them in (PostgreSQL refuses what SQLite would keep)."""
     data = plausible_data(form)
     for name, found in form.fields.items():
         if found.kind not in ("text", "textarea") or found.count >= 3:
             continue
-        with rolled_back():
-            browser = visitor.fresh()
-            before = fingerprint()
-            response = browser._send("post", form.action, data={**data, name: TOO_LONG})
-            check_response(response, before, fingerprint, f"POST {form.action} with {name} too long")
+        for what, value in TOO_LARGE.items():
+            with rolled_back():
+                browser = visitor.fresh()
+                before = fingerprint()
+                response = browser._send("post", form.action, data={**data, name: value})
+                check_response(response, before, fingerprint, f"POST {form.action} with {name} {what}")
 
 
 @pytest.mark.parametrize("role", list(PAGES))
@@ -221,7 +224,7 @@ def test_no_generated_form_causes_a_server_error(app, world, role):
     assert forms, role
     for form in forms.values():
         fuzz_form(app, visitor, form)
-        every_field_too_long(visitor, form)
+        every_field_too_large(visitor, form)
 
 
 def test_every_post_route_is_fuzzed(app, world):
