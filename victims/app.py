@@ -43,6 +43,7 @@ from victims.reminders.cli import reminders_cli
 from victims.reminders.views import bp as reminders_bp
 from victims.staff.views import bp as staff_bp
 from victims.web import layout
+from victims.web.input import init_input_guard
 from victims.web.paging import pagination
 from victims.web.security import guard
 from victims.web.transactions import init_commit_point
@@ -84,6 +85,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     _init_database(app)
     csrf.init_app(app)
+    init_input_guard(app)
     login_manager.init_app(app)
     _init_client_addresses(app)
     _init_security_headers(app)

@@ -40,6 +40,7 @@ from victims.staff.models import Region, Team, User
 from victims.web import validators
 from victims.web.conflicts import ConflictRow
 from victims.web.forms import GovDateField, RequiredDate, WholeNumberField, options
+from victims.web.validators import Required
 
 POLICY_HINT = (
     "At least 12 characters and not a common password. Three or more random words are "
@@ -97,7 +98,7 @@ class _WhoFields:
         "Full name",
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter the user’s full name"),
+            Required(message="Enter the user’s full name"),
             Length(max=120, message="Full name must be 120 characters or fewer"),
         ],
     )
@@ -106,7 +107,7 @@ class _WhoFields:
         description="Their work email address. They will use it to sign in.",
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter the user’s email address"),
+            Required(message="Enter the user’s email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             validators.email,
         ],
@@ -153,7 +154,7 @@ class UserWorkFields(FlaskForm):
         "Contracted hours per week",
         description="For example, 37 or 22.5",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter contracted hours per week"), check_hours],
+        validators=[Required(message="Enter contracted hours per week"), check_hours],
     )
     national = BooleanField(
         "National view – can see all 12 regions",
@@ -324,7 +325,7 @@ class RuleNumberForm(FlaskForm):
         "Number",
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter a whole number"),
+            Required(message="Enter a whole number"),
             NumberRange(min=0, max=3650, message="Enter a number between 0 and 3,650"),
         ],
     )
@@ -333,7 +334,7 @@ class RuleNumberForm(FlaskForm):
         description="For example, the regional agreement that sets this number. It is recorded.",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for the change"),
+            Required(message="Enter the reason for the change"),
             Length(max=500, message="Reason must be 500 characters or fewer"),
         ],
     )
@@ -347,7 +348,7 @@ class NonWorkingDayForm(FlaskForm):
         description="For example, office closed for a move",
         widget=GovTextInput(),
         validators=[
-            InputRequired(message="Enter a description"),
+            Required(message="Enter a description"),
             Length(max=200, message="Description must be 200 characters or fewer"),
         ],
     )

@@ -19,7 +19,7 @@ from victims.domain.work import DeadlineStatus
 from victims.extensions import csrf, db
 from victims.intake import services as intake
 from victims.intake.definitions import EVENT
-from victims.intake.schema import Problem, validate
+from victims.intake.schema import NotJson, Problem, read_json, validate
 from victims.refusals import Refused
 from victims.work import queries as work_queries
 from victims.work import services as work
@@ -103,9 +103,17 @@ def case(case_id: int):
 
 
 def _json_body():
-    body = request.get_json(silent=True)
-    if body is None:
-        return None, problem(400, "The body must be JSON", "Send Content-Type: application/json.")
+    """The body, read by the schema's reader (not Flask's): nesting deep enough to exhaust the
+    parser's recursion, or a number too long to convert, is a problem at its field, not a 500."""
+    not_json = problem(400, "The body must be JSON", "Send Content-Type: application/json.")
+    if not request.is_json:
+        return None, not_json
+    try:
+        body, problems = read_json(request.get_data())
+    except NotJson:
+        return None, not_json
+    if problems:
+        return None, invalid(problems)
     return body, None
 
 

@@ -34,6 +34,7 @@ from victims.domain.vocabulary import (
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 from victims.web import validators
 from victims.web.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
+from victims.web.validators import Required
 
 # Sentences with no length to give.
 INDETERMINATE = {
@@ -73,7 +74,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         "CRN",
         description="The case reference number from nDelius, like X123456",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s CRN"), validators.crn],
+        validators=[Required(message="Enter the offender’s CRN"), validators.crn],
     )
     prison_number = StringField(
         "Prison number (optional)",
@@ -84,12 +85,12 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     offender_first_name = StringField(
         "Offender’s first name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s first name"), Length(max=100)],
+        validators=[Required(message="Enter the offender’s first name"), Length(max=100)],
     )
     offender_last_name = StringField(
         "Offender’s last name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offender’s last name"), Length(max=100)],
+        validators=[Required(message="Enter the offender’s last name"), Length(max=100)],
     )
     offender_date_of_birth = GovDateField(
         "Offender’s date of birth",
@@ -105,7 +106,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
     offence = StringField(
         "Offence",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the offence"), Length(max=200)],
+        validators=[Required(message="Enter the offence"), Length(max=200)],
     )
     offence_category = SelectField(
         "Offence category",
@@ -146,7 +147,7 @@ class NewCaseForm(SentenceDatesMixin, PersonFieldsMixin, PreferencesFieldsMixin,
         choices=options(Scheme, "No – use the scheme worked out from the offence and sentence"),
         default="",
         widget=GovRadioInput(),
-        validators=[Optional()],
+        validators=[Optional(strip_whitespace=False)],  # spaces are not "no": see ContactForm.person
     )
     offer_reason = TextAreaField(
         "Reason for offering this scheme",
@@ -274,7 +275,7 @@ class SchemeForm(FlaskForm):
         "Reason for the change",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for changing the scheme"),
+            Required(message="Enter the reason for changing the scheme"),
             Length(max=1000, message="Reason must be 1,000 characters or fewer"),
         ],
     )
@@ -292,7 +293,7 @@ class AllocateForm(FlaskForm):
         "Reason for this allocation",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for this allocation"),
+            Required(message="Enter the reason for this allocation"),
             Length(max=500, message="Reason must be 500 characters or fewer"),
         ],
     )
@@ -301,7 +302,10 @@ class AllocateForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    person = SelectField("Who was the contact with?", widget=GovSelect(), validators=[Optional()])
+    # Spaces are not "no choice": plain Optional() takes them for nothing and skips the choice check.
+    person = SelectField(
+        "Who was the contact with?", widget=GovSelect(), validators=[Optional(strip_whitespace=False)]
+    )
     occurred_on = GovDateField("Date of contact", validators=[RequiredDate("Enter the date of the contact")])
     occurred_time = StringField(
         "Time (optional)",
@@ -325,23 +329,28 @@ class ContactForm(FlaskForm):
         "Summary",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter a summary of the contact"),
+            Required(message="Enter a summary of the contact"),
             Length(max=5000, message="Summary must be 5,000 characters or fewer"),
         ],
     )
     submit = SubmitField("Add contact", widget=GovSubmitInput())
 
     def validate_occurred_time(self, field):
-        if field.data:
-            try:
-                hours, minutes = field.data.strip().split(":")
-                time(int(hours), int(minutes))
-            except ValueError:
-                raise ValidationError("Enter a real time, like 14:30") from None
+        try:
+            _clock_time(field.data)
+        except ValueError:
+            raise ValidationError("Enter a real time, like 14:30") from None
 
     def occurred_at(self) -> datetime:
-        clock_time = time(0, 0)
-        if self.occurred_time.data:
-            hours, minutes = self.occurred_time.data.strip().split(":")
-            clock_time = time(int(hours), int(minutes))
+        clock_time = _clock_time(self.occurred_time.data) or time(0, 0)
         return datetime.combine(self.occurred_on.data, clock_time, tzinfo=LONDON)
+
+
+def _clock_time(text: str | None) -> time | None:
+    """The time typed, like 14:30, or None when none was (spaces are none); ValueError when it is
+    not a time. One reading for the check and the value, so they cannot disagree."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))

@@ -120,6 +120,7 @@ def open_case(
     decision = decide_at_intake(sentence, user, offer_scheme, offer_reason)
     scheme = decision.scheme
     assert scheme is not None  # decide_at_intake refuses "not eligible"
+    _check_countable(scheme, sentence.sentence_date, referral_received_on, sentence.dates)
     record = queries.find_offender_by_crn(offender.crn)
     if record is not None:
         check_identity(record, offender.last_name, offender.date_of_birth)
@@ -176,6 +177,19 @@ def open_case(
         )
     refresh_deadlines(case, sentence_record, "Case opened", user)
     return case
+
+
+def _check_countable(
+    scheme: Scheme, sentence_date: date | None, referral_date: date | None, dates: dict[str, date | None]
+) -> None:
+    """Refuse, at its field, a date the case's deadlines could not be counted from."""
+    inputs = DeadlineInputs(sentence_date=sentence_date, referral_date=referral_date, release_dates=dates)
+    try:
+        work.check_countable(scheme, inputs)
+    except Refused as refused:
+        if refused.field == "referral_date":
+            refused.field = "referral_received_on"  # the case's name for it
+        raise
 
 
 def refresh_deadlines(case: Case, sentence: Sentence, reason: str, user: User | None = None):
@@ -260,6 +274,12 @@ def change_sentence_dates(
     sentence: Sentence, new_dates: dict[str, date | None], source: str, user: User | None, case: Case
 ) -> list[SentenceDateChange]:
     """Set the release-related dates, keeping each change with its old value and source."""
+    _check_countable(
+        Scheme(case.scheme),
+        sentence.sentence_date,
+        case.referral_received_on,
+        {**sentence.dates(), **{name: new_dates[name] for name in SENTENCE_DATES if name in new_dates}},
+    )
     changes = []
     now = clock.utcnow()
     for name in SENTENCE_DATES:

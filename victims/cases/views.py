@@ -154,6 +154,9 @@ def sentence_dates(case_id: int):
                 changes = services.change_sentence_dates(
                     sentence, form.sentence_dates(), form.source.data, current_user, record
                 )
+            except Refused as refused:  # refused before anything is written
+                refused.show_on(form, "crd")
+                return render_template("cases/sentence_dates.html", form=form, case=record, conflict=None)
             except StaleDataError:
                 db.session.rollback()
                 return _raced("cases.sentence_dates", case_id)

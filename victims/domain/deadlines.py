@@ -53,7 +53,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from victims.domain.calendar import WorkingDayCalendar
+from victims.domain.calendar import OutsideCalendarError, WorkingDayCalendar
 from victims.domain.vocabulary import Labelled
 
 
@@ -426,6 +426,23 @@ def compute(code: str, counted_from: date, rules: RuleSet, calendar: WorkingDayC
     )
 
 
+class NotCountable(OutsideCalendarError):
+    """A deadline's date to count from (or the day it reaches) is outside the calendar's years."""
+
+    def __init__(self, anchor: Anchor, counted_from: date, first_year: int, last_year: int) -> None:
+        super().__init__(
+            f"A deadline counted from {counted_from.isoformat()} ({anchor.value}) falls outside the "
+            f"working-day calendar ({first_year} to {last_year})"
+        )
+        self.anchor = anchor
+        self.counted_from = counted_from
+        self.first_year = first_year
+        self.last_year = last_year
+
+    def __reduce__(self) -> tuple[type[NotCountable], tuple[Anchor, date, int, int]]:
+        return (NotCountable, (self.anchor, self.counted_from, self.first_year, self.last_year))
+
+
 def compute_all(
     inputs: DeadlineInputs,
     rules: RuleSet,
@@ -437,14 +454,20 @@ def compute_all(
     `codes` limits it to the rules that apply to the case; the caller chooses them (for example
     the VNS initial contact for a VNS case, the annual letter only on the annual contact level,
     and one of the two initial-contact rules as the area's configuration says). By default every
-    rule of SPEC §5 is computed.
+    rule of SPEC §5 is computed. Raises NotCountable, naming the date to count from, when a
+    deadline cannot be counted on the calendar's years.
     """
     chosen = [rule.code for rule in CASE_RULES] if codes is None else list(codes)
     deadlines: dict[str, Deadline] = {}
     for code in chosen:
-        counted_from = inputs.anchor(rules[code].rule.anchor)
-        if counted_from is not None:
+        anchor = rules[code].rule.anchor
+        counted_from = inputs.anchor(anchor)
+        if counted_from is None:
+            continue
+        try:
             deadlines[code] = compute(code, counted_from, rules, calendar)
+        except (ValueError, OverflowError):  # OutsideCalendarError, or a date past the year 9999
+            raise NotCountable(anchor, counted_from, calendar.first_year, calendar.last_year) from None
     return deadlines
 
 

@@ -64,6 +64,11 @@ class LetterFacts:
     release_dates: Iterable[date] = ()
     secret_places: Iterable[str] = ()
     other_people: Iterable[str] = ()
+    # The address block as it will print (the recipient's name first), and for each line too
+    # wide for the envelope window even in the smallest print, its index and about how many of
+    # its characters fit. Measuring is the PDF's business; the service passes the result in.
+    address_lines: Sequence[str] = ()
+    address_too_wide: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ def check(facts: LetterFacts) -> list[CheckResult]:
         _respects_choices(facts),
         _right_recipient(facts),
         _reachable(facts),
+        _address_fits(facts),
     ]
 
 
@@ -278,3 +284,41 @@ def _reachable(facts: LetterFacts) -> CheckResult:
     if facts.channel == "email" and not recipient.has_email:
         problems.append(f"There is no email address for {recipient.name}. Add it, or send by post.")
     return _result("reachable", "The recipient can be reached", problems)
+
+
+SMALLEST_ADDRESS_PT = 8  # Notify's own size for addresses: the PDF shrinks an address no further
+
+
+def _address_fits(facts: LetterFacts) -> CheckResult:
+    """Each line of the address block must fit the envelope window's width in the smallest print:
+    the PDF would otherwise print it where the window hides it (and refuses to)."""
+    problems = []
+    name = facts.recipient.name
+    smallest = f"even in the smallest print ({SMALLEST_ADDRESS_PT} pt)"
+    for index, fits in sorted(facts.address_too_wide.items()):
+        line = facts.address_lines[index]
+        if index == 0:
+            problems.append(
+                f"{name}’s name is too long for the envelope window, {smallest}: it has {len(line)} "
+                f"characters. Shorten it to about {fits} characters in their details (for example, "
+                "use initials for middle names), then refresh the letter."
+            )
+        else:
+            problems.append(
+                f"The address line “{_shown(line)}” is too long for the envelope window, {smallest}: "
+                f"it has {len(line)} characters. Shorten it to about {fits} characters in {name}’s "
+                "details, then refresh the letter."
+            )
+    return _result("address", "The name and address fit in the envelope window", problems)
+
+
+def _shown(line: str, most: int = 36) -> str:
+    """The start of a long line, cut between words, to say which line is meant."""
+    if len(line) <= most:
+        return line
+    shown = ""
+    for word in line.split():
+        if len(shown) + len(word) + 1 > most:
+            break
+        shown = f"{shown} {word}" if shown else word
+    return (shown or line[:most]).rstrip(" ,;") + "…"

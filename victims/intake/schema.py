@@ -2,11 +2,14 @@
 OpenAPI document, so the document says exactly what the API accepts.
 
 Validation reports every problem at once, each with a JSON pointer and a message a person
-can act on.
+can act on. `read_json` reads a request's body first, refusing (with the pointer) what would
+make the JSON parser itself fail: nesting deep enough to exhaust its recursion, and numbers too
+long to convert.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +34,22 @@ class Node:
         raise NotImplementedError
 
 
+# Characters a person cannot have meant in a field: C0 and C1 control characters other than tab
+# and line breaks (NUL cannot even be stored in PostgreSQL's text), and lone UTF-16 surrogates,
+# which JSON's \u escapes can carry but UTF-8 cannot encode.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a piece of text cannot be kept as it is, or None."""
+    if _SURROGATE.search(value):
+        return "must be text in Unicode: it has a character that cannot be stored"
+    if _CONTROL.search(value):
+        return "must not contain control characters"
+    return None
+
+
 @dataclass(frozen=True)
 class Text(Node):
     max_length: int = 200
@@ -44,6 +63,10 @@ class Text(Node):
     def validate(self, value, pointer, problems):
         if not isinstance(value, str):
             problems.append(Problem(pointer, "must be text"))
+            return None
+        unusable = text_problem(value)
+        if unusable:
+            problems.append(Problem(pointer, unusable))
             return None
         value = value.strip()
         if self.upper:
@@ -208,6 +231,81 @@ class List(Node):
             "minItems": self.min_items,
             "maxItems": self.max_items,
         }
+
+
+# Far deeper than any request this API accepts (a referral is 4 levels deep), far shallower than
+# the depth at which Python's JSON parser runs out of recursion.
+MAX_DEPTH = 20
+MAX_NUMBER_DIGITS = 20
+
+# The tokens that matter for nesting and numbers; everything else (true, false, null, white
+# space) is left to the parser. A string is matched whole, so brackets inside it are not counted.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|-?[0-9][0-9.eE+-]*')
+
+
+class NotJson(ValueError):
+    """The body is not JSON (RFC 8259) at all."""
+
+
+def read_json(data: bytes | str) -> tuple[Any, list[Problem]]:
+    """A request body as JSON, or the problem that stops it being read, at its JSON pointer:
+    lists and objects nested more than MAX_DEPTH deep, or a number longer than
+    MAX_NUMBER_DIGITS. Raises NotJson when the body is not JSON (nor UTF-8), including the
+    NaN and Infinity that Python's parser would otherwise accept."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise NotJson("not UTF-8") from None
+    problem = _structure_problem(text)
+    if problem is not None:
+        return None, [problem]
+    try:
+        return json.loads(text, parse_constant=_not_json), []
+    except ValueError as error:  # JSONDecodeError, and NotJson from parse_constant
+        raise NotJson(str(error)) from None
+
+
+def _not_json(constant: str) -> Any:
+    raise NotJson(f"{constant} is not JSON")
+
+
+def _structure_problem(text: str) -> Problem | None:
+    """The first place the text nests too deeply or holds too long a number, scanning the
+    tokens once (and stopping there) without building anything."""
+    # Each open list or object: [is it an object, its current key or index, expecting a key].
+    path: list[list[Any]] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first in "[{":
+            if len(path) >= MAX_DEPTH:
+                return Problem(_pointer(path), f"is nested too deeply: use at most {MAX_DEPTH} levels")
+            path.append([first == "{", None if first == "{" else 0, first == "{"])
+        elif first in "]}":
+            if path:
+                path.pop()
+        elif first == ",":
+            if path:
+                if path[-1][0]:
+                    path[-1][2] = True
+                else:
+                    path[-1][1] += 1
+        elif first == ":":
+            if path:
+                path[-1][2] = False
+        elif first == '"':
+            if path and path[-1][0] and path[-1][2]:
+                try:
+                    path[-1][1] = json.loads(token)
+                except ValueError:
+                    path[-1][1] = token[1:-1]
+        elif sum(character.isdigit() for character in re.split("[eE]", token)[0]) > MAX_NUMBER_DIGITS:
+            return Problem(_pointer(path), f"must be a number of at most {MAX_NUMBER_DIGITS} digits")
+    return None
+
+
+def _pointer(path: list[list[Any]]) -> str:
+    return "".join(f"/{_escape(str(key))}" for _is_object, key, _expecting in path if key is not None) or "/"
 
 
 def _escape(name: str) -> str:

@@ -29,7 +29,7 @@ from victims.cases import services as cases
 from victims.cases.models import Case
 from victims.domain.deadlines import REFERRAL_PASSED_ON
 from victims.extensions import db
-from victims.intake.definitions import REFERRAL
+from victims.intake.definitions import REFERRAL, SENTENCE_DATE_FIELDS
 from victims.intake.schema import Problem, validate
 from victims.people import services as people
 from victims.people.models import Person
@@ -178,7 +178,13 @@ def _team(team_id: int | None, region_id: int, default_team_id: int | None) -> i
 
 
 # Where a refusal of the case's own rules points in a referral.
-_POINTERS = {"offence_category": "/sentence/offence_category", "crn": "/offender/crn"}
+_POINTERS = {
+    "offence_category": "/sentence/offence_category",
+    "crn": "/offender/crn",
+    "sentence_date": "/sentence/sentence_date",
+    "referral_received_on": "/received_on",
+    **{key: f"/sentence/dates/{key}" for key in SENTENCE_DATE_FIELDS},
+}
 
 
 class Outcome(StrEnum):

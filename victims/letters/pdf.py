@@ -23,7 +23,9 @@ or 16 pt in large print) when it fits in the address block, otherwise at the lar
 half-point steps down to Notify's own 8 pt, at which every line fits the block without wrapping
 (measured with the font's own glyph widths): a 7-line address is printed at 9 pt at most,
 whatever the print size, a 4-line one at 15.5 pt in large print. An address that does not fit even at 8 pt is
-refused (``ValueError``) rather than printed where the envelope window would hide it.
+refused (``AddressTooLong``) rather than printed where the envelope window would hide it; the
+letter's quality check measures the same lines first (``lines_too_wide``), so such a letter
+fails the check, saying what to shorten, and is never approved.
 
 Accessibility: the PDF holds text, never pictures of text, and is tagged (PDF/UA-1), so
 headings, paragraphs and lists reach screen readers as such.
@@ -41,6 +43,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont  # a dependency of WeasyPrint
 
+from victims.domain.letter_check import SMALLEST_ADDRESS_PT
 from victims.printing import blocks, html_to_pdf, render_template
 
 # Notify's precompiled-letter layout, in mm from the page's top-left corner (see the docstring).
@@ -64,7 +67,7 @@ FIRST_PAGE_MARGIN_TOP_MM = 10.0
 BODY_PT = {False: 12.0, True: 16.0}  # standard print, large print
 TITLE_PT = {False: 15.0, True: 20.0}
 HEADING_PT = {False: 13.0, True: 18.0}
-ADDRESS_MIN_PT = 8.0  # the size Notify itself rewrites addresses in
+ADDRESS_MIN_PT = float(SMALLEST_ADDRESS_PT)  # the size Notify itself rewrites addresses in
 ADDRESS_LINE_HEIGHT = 1.15  # > Liberation Sans' ascent + descent (1.117 em), so glyphs stay in their lines
 # Room kept spare inside the block for rounding and kerning.
 ADDRESS_SPARE_HEIGHT_MM = 0.5
@@ -112,26 +115,77 @@ def _glyph_widths() -> tuple[dict[int, float], float] | None:
     return None
 
 
-def text_width_pt(text: str, size_pt: float) -> float:
-    """How wide ``text`` prints in Liberation Sans at ``size_pt``, without kerning."""
+class AddressTooLong(ValueError):
+    """The address does not fit the envelope window even at ADDRESS_MIN_PT."""
+
+
+def _character_widths_em(text: str) -> list[float]:
     measured = _glyph_widths()
     if measured is None:
-        return len(text) * _FALLBACK_EM_PER_CHARACTER * size_pt
+        return [_FALLBACK_EM_PER_CHARACTER] * len(text)
     widths, missing = measured
-    return sum(widths.get(ord(character), missing) for character in text) * size_pt
+    return [widths.get(ord(character), missing) for character in text]
+
+
+def _widths_so_far_em(text: str) -> list[float]:
+    """The width of each of the text's beginnings, added up one way for every measure, so the
+    quality check and the printing never disagree by a rounding."""
+    total, widths = 0.0, []
+    for em in _character_widths_em(text):
+        total += em
+        widths.append(total)
+    return widths
+
+
+def text_width_pt(text: str, size_pt: float) -> float:
+    """How wide ``text`` prints in Liberation Sans at ``size_pt``, without kerning."""
+    widths = _widths_so_far_em(text)
+    return (widths[-1] if widths else 0.0) * size_pt
+
+
+ROOM_WIDTH_PT = (ADDRESS_RIGHT_MM - ADDRESS_LEFT_MM - ADDRESS_SPARE_WIDTH_MM) * PT_PER_MM
+ROOM_HEIGHT_PT = (ADDRESS_BOTTOM_MM - ADDRESS_TOP_MM - ADDRESS_SPARE_HEIGHT_MM) * PT_PER_MM
+
+
+def characters_that_fit(text: str) -> int:
+    """How many of the text's first characters fit the address block's width at the smallest size."""
+    for count, width_em in enumerate(_widths_so_far_em(text)):
+        if width_em * ADDRESS_MIN_PT > ROOM_WIDTH_PT:
+            return count
+    return len(text)
+
+
+def lines_too_wide(address_lines: list[str]) -> dict[int, int]:
+    """For each line (stripped, as printed) too wide for the block even at the smallest size, its
+    index and how many of its characters would fit."""
+    too_wide = {}
+    for index, line in enumerate(address_lines):
+        fits = characters_that_fit(line.strip())
+        if fits < len(line.strip()):
+            too_wide[index] = fits
+    return too_wide
+
+
+def split_to_fit(text: str) -> list[str]:
+    """The text cut into pieces that each fit the address block's width at the smallest size (an
+    email address, which cannot be shortened, on the PDF kept with a letter sent by email)."""
+    pieces = []
+    while text:
+        fits = max(characters_that_fit(text), 1)
+        pieces.append(text[:fits])
+        text = text[fits:]
+    return pieces
 
 
 def address_font_pt(address_lines: list[str], large_print: bool) -> float:
     """The largest size, at most the body size, at which the address fits Notify's address block."""
-    room_height = (ADDRESS_BOTTOM_MM - ADDRESS_TOP_MM - ADDRESS_SPARE_HEIGHT_MM) * PT_PER_MM
-    room_width = (ADDRESS_RIGHT_MM - ADDRESS_LEFT_MM - ADDRESS_SPARE_WIDTH_MM) * PT_PER_MM
     size = BODY_PT[large_print]
     while size >= ADDRESS_MIN_PT:
-        fits_height = len(address_lines) * size * ADDRESS_LINE_HEIGHT <= room_height
-        if fits_height and all(text_width_pt(line, size) <= room_width for line in address_lines):
+        fits_height = len(address_lines) * size * ADDRESS_LINE_HEIGHT <= ROOM_HEIGHT_PT
+        if fits_height and all(text_width_pt(line, size) <= ROOM_WIDTH_PT for line in address_lines):
             return size
         size -= 0.5
-    raise ValueError("An address line is too long to print inside the envelope window")
+    raise AddressTooLong("An address line is too long to print inside the envelope window")
 
 
 def _check(letter: PrintableLetter) -> list[str]:

@@ -32,7 +32,7 @@ from victims.domain.vocabulary import ContactLevel, Relationship, Role
 from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
-from victims.letters.pdf import PrintableLetter, render_pdf
+from victims.letters.pdf import AddressTooLong, PrintableLetter, lines_too_wide, render_pdf, split_to_fit
 from victims.people import services as people
 from victims.people.models import Person
 from victims.refusals import Refused
@@ -201,6 +201,8 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         if other.id not in related:
             others += [other.full_name, other.address_line_1 or "", other.address_postcode or ""]
     filled = "\n\n".join(f"{heading}\n{body}" for heading, body, _ in filled_sections(letter, today))
+    # The address block exactly as approval prints it (`_approve`), measured for the window.
+    address_lines = [line.strip() for line in printable(letter, today).address_lines]
     facts = letter_check.LetterFacts(
         letter_type=letter.type_enum,
         language=letter.language,
@@ -227,6 +229,8 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         release_dates=[day for field in RELEASE_DATE_FIELDS if (day := getattr(sentence, field))],
         secret_places=[place for place in (offender.current_location,) if place],
         other_people=[value for value in others if value.strip()],
+        address_lines=address_lines,
+        address_too_wide=lines_too_wide(address_lines),
     )
     return letter_check.check(facts)
 
@@ -337,7 +341,11 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
     address = [facts["recipient_name"], *[line for line in facts.get("address", "").split("\n") if line]]
     if letter.channel == "email":
         # Not posted: the PDF kept with the email says where it went instead.
-        address = [facts["recipient_name"], "Sent by email to", facts.get("email") or "no email address"]
+        address = [
+            facts["recipient_name"],
+            "Sent by email to",
+            *split_to_fit(facts.get("email") or "no email address"),  # it cannot be shortened
+        ]
         if address_hidden:
             address = [facts["recipient_name"], *EMAIL_HIDDEN]
     elif address_hidden:
@@ -366,12 +374,19 @@ def pdf_bytes(letter: Letter, *, address_hidden: bool = False) -> bytes:
 
     With the address hidden, a copy made from the same facts (on the day it was approved, for an
     approved letter), with the envelope window saying the address is hidden."""
-    if address_hidden:
-        approved_on = clock.london_date(letter.approved_at) if letter.approved_at else None
-        return render_pdf(printable(letter, approved_on, address_hidden=True))
-    if letter.pdf_base64:
+    if letter.pdf_base64 and not address_hidden:
         return base64.b64decode(letter.pdf_base64)
-    return render_pdf(printable(letter))
+    approved_on = clock.london_date(letter.approved_at) if letter.approved_at else None
+    try:
+        if address_hidden:
+            return render_pdf(printable(letter, approved_on, address_hidden=True))
+        return render_pdf(printable(letter))
+    except AddressTooLong:
+        # A draft's preview: the quality check on the letter's page says what to shorten.
+        raise Refused(
+            "The letter cannot be previewed: its name and address do not fit the envelope window. "
+            "The quality check says what to shorten."
+        ) from None
 
 
 def pdf_for(letter: Letter, case: Case, user: User, *, address_shown: bool) -> bytes:

@@ -38,6 +38,9 @@ def current_template(letter_type: LetterType, language: str) -> LetterTemplate:
     return row
 
 
+TITLE_MAX = 200  # the column's length (a letter keeps its template's title)
+
+
 def required_sections(letter_type: LetterType, language: str) -> list[Section]:
     """The sections no version of the template may lose: the built-in template's locked ones."""
     return [section for section in defaults.default_sections(letter_type, language) if section.locked]
@@ -53,6 +56,8 @@ def save_template_version(
     )
     if not title.strip():
         problems.insert(0, "Enter the letter’s title")
+    elif len(title.strip()) > TITLE_MAX:
+        problems.insert(0, f"The title must be {TITLE_MAX} characters or fewer")
     if problems:
         raise Refused("; ".join(problems))
     latest = current_template(letter_type, language)

@@ -179,7 +179,11 @@ def pdf(letter_id: int):
     record, case = queries.letter_for(letter_id, current_user)
     # A letter carries the recipient's address (or email address): whole only after a reveal.
     shown = reveals.revealed(record.person_id)
-    content = services.pdf_for(record, case, current_user, address_shown=shown)
+    try:
+        content = services.pdf_for(record, case, current_user, address_shown=shown)
+    except Refused as refused:
+        flash(refused.message)
+        return redirect(url_for("letters.letter", letter_id=letter_id, _anchor="checks"))
     final = record.status == LetterStatus.SENT or record.pdf_base64
     name = f"letter-{record.id}{'' if final else '-preview'}{'' if shown else '-address-hidden'}.pdf"
     return Response(

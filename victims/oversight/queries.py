@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import Session
 
 from victims.audit.labels import REVEAL_ACTIONS, action_label, record_type_label
 from victims.audit.models import AuditEvent
@@ -119,11 +120,25 @@ def trail(viewer: User, filters: TrailFilters, *, page: int = 1, per_page: int =
     return _page(_trail_statement(viewer, filters), page, per_page)
 
 
-def trail_for_export(viewer: User, filters: TrailFilters, *, batch: int = 500) -> Iterator[AuditRow]:
-    """Every matching event, newest first, fetched in batches so a long trail never sits in memory."""
+EXPORT_BATCH = 500
+
+
+def trail_for_export(viewer: User, filters: TrailFilters, *, batch: int = EXPORT_BATCH) -> Iterator[AuditRow]:
+    """Every matching event, newest first, fetched in batches so a long trail never sits in memory.
+
+    The rows are read while the file is written, after the view has returned: by then the
+    request has committed and its app context may have been popped, ending its session and
+    detaching the viewer. So the statement is built now, from the viewer as loaded, and the rows
+    are read in a session of their own on the same database, closed when the file ends (or the
+    download is abandoned)."""
     statement = _trail_statement(viewer, filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    for row in db.session.execute(statement.execution_options(yield_per=batch)):
-        yield _row(row)
+    return _read_in_own_session(statement.execution_options(yield_per=batch), db.session.get_bind())
+
+
+def _read_in_own_session(statement: Select, bind) -> Iterator[AuditRow]:
+    with Session(bind) as session:
+        for row in session.execute(statement):
+            yield _row(row)
 
 
 def flagged_reveals(viewer: User, *, page: int = 1, per_page: int = 50) -> Page[AuditRow]:

@@ -10,7 +10,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from flask import Blueprint, Response, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from victims import clock
@@ -124,11 +124,13 @@ def export():
         user=current_user,
     )
     # The export's own event is committed when this view returns, before the file is
-    # written, so an export that fails half way is still on the record.
+    # written, so an export that fails half way is still on the record. The file is written
+    # after that, outside the request: it needs no request context (the rows are read in a
+    # session of their own, see trail_for_export), so none is carried into it.
     rows = queries.trail_for_export(current_user, filters)
     filename = f"audit-trail-{clock.today().isoformat()}.csv"
     return Response(
-        stream_with_context(_csv_rows(rows)),
+        _csv_rows(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

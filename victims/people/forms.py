@@ -25,6 +25,7 @@ from victims.domain.vocabulary import Channel, ContactLevel, Language, Relations
 from victims.people.services import PersonDetails, Preferences
 from victims.web import validators
 from victims.web.forms import GovDateField, OptionalDate, options
+from victims.web.validators import Required
 
 
 class ContactDetailsMixin:
@@ -85,12 +86,12 @@ class PersonFieldsMixin(ContactDetailsMixin):
     first_name = StringField(
         "First name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the first name"), Length(max=100)],
+        validators=[Required(message="Enter the first name"), Length(max=100)],
     )
     last_name = StringField(
         "Last name",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the last name"), Length(max=100)],
+        validators=[Required(message="Enter the last name"), Length(max=100)],
     )
     date_of_birth = GovDateField(
         "Date of birth (optional)",
@@ -131,7 +132,10 @@ class PreferencesFieldsMixin:
 
 
 class PersonForm(PersonFieldsMixin, PreferencesFieldsMixin, FlaskForm):
-    acting_for = SelectField("Child victim they act for", widget=GovSelect(), validators=[Optional()])
+    # Spaces are not "no choice": plain Optional() takes them for nothing and skips the choice check.
+    acting_for = SelectField(
+        "Child victim they act for", widget=GovSelect(), validators=[Optional(strip_whitespace=False)]
+    )
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
@@ -152,7 +156,7 @@ class PersonDetailsForm(ContactDetailsMixin, FlaskForm):
         "Reason for the change",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired(message="Enter the reason for the change"),
+            Required(message="Enter the reason for the change"),
             Length(max=500, message="Reason must be 500 characters or fewer"),
         ],
     )

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from victims.domain.prerelease import ConditionType
 from victims.domain.vocabulary import ContactMethod
 from victims.web.forms import GovDateField, RequiredDate, options
+from victims.web.validators import Required
 
 
 class ContactForm(FlaskForm):
@@ -29,7 +30,7 @@ class ContactForm(FlaskForm):
         "What the victim said",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired("Enter what the victim said"),
+            Required("Enter what the victim said"),
             Length(max=2000, message="What the victim said must be 2,000 characters or fewer"),
         ],
     )
@@ -64,7 +65,7 @@ class RequestForm(FlaskForm):
         "What they asked for, in their words",
         widget=GovCharacterCount(),
         validators=[
-            InputRequired("Enter what the victim asked for, in their words"),
+            Required("Enter what the victim asked for, in their words"),
             Length(max=2000, message="Their words must be 2,000 characters or fewer"),
         ],
     )

@@ -73,6 +73,10 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 PX_PER_MM = 96 / 25.4  # CSS pixels, the unit of WeasyPrint's layout
 
 
+class MapDoesNotFit(ValueError):
+    """The text above the map leaves no room for it on page 1: the wording or title must be shorter."""
+
+
 @dataclass(frozen=True)
 class MapDocument:
     title: str  # e.g. "Exclusion zone: Bedford town centre"
@@ -361,13 +365,13 @@ def _map_height_that_fits(document, map_height_mm: float) -> float:
     """How tall the map can be for page 1 to hold it and its legend under the text above it."""
     pages = document.pages
     if len(pages) > 1 and "head" in pages[1].anchors:
-        raise ValueError("The title and the condition's wording are too long to leave room for the map")
+        raise MapDoesNotFit("The title and the condition's wording are too long to leave room for the map")
     head_bottom = pages[0].anchors["head"][3]
     legend = next(page.anchors["legend"] for page in pages if "legend" in page.anchors)
     room_px = (PAGE_HEIGHT_MM - MARGIN_BOTTOM_MM) * PX_PER_MM - head_bottom - (legend[3] - legend[1])
     height = min(map_height_mm, math.floor(room_px / PX_PER_MM) - 1.0)
     if height < MAP_MIN_HEIGHT_MM:
-        raise ValueError("The title and the condition's wording are too long to leave room for the map")
+        raise MapDoesNotFit("The title and the condition's wording are too long to leave room for the map")
     return height
 
 

@@ -25,7 +25,13 @@ from victims.extensions import db
 from victims.formatting import govuk_date
 from victims.people import services as people
 from victims.prerelease import queries
-from victims.prerelease.map_pdf import MapDocument, render_map_html, render_map_pdf, render_map_svg
+from victims.prerelease.map_pdf import (
+    MapDocument,
+    MapDoesNotFit,
+    render_map_html,
+    render_map_pdf,
+    render_map_svg,
+)
 from victims.prerelease.models import POINT_KINDS, ExclusionZone, ZonePoint
 from victims.prerelease.services import disclosure_problems, same_team, secrets_of
 from victims.refusals import Refused
@@ -53,6 +59,10 @@ def _parse_point(text: str, label: str) -> tuple[float, float]:
     return lat, lon
 
 
+TITLE_MAX = 200  # the column's length
+DESCRIPTION_MAX = 5000  # page 2 onward of the map: a boundary is a few streets and landmarks
+
+
 @dataclass(frozen=True)
 class ZoneForm:
     title: str
@@ -71,6 +81,10 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     if zone.status == ZoneStatus.COUNTERSIGNED:
         raise Refused("This map has been countersigned: it cannot be changed")
     problems: list[str] = []
+    if len(form.title.strip()) > TITLE_MAX:
+        problems.append(f"The title must be {TITLE_MAX} characters or fewer")
+    if len(form.description.strip()) > DESCRIPTION_MAX:
+        problems.append(f"The description of the boundary must be {DESCRIPTION_MAX:,} characters or fewer")
     geojson = None
     if form.zone.strip():
         try:
@@ -266,6 +280,9 @@ def _guard(case: Case, content: bytes | str) -> None:
 
 def zone_pdf(zone: ExclusionZone) -> bytes:
     case = db.session.get(Case, zone.case_id)
+    if not (zone.description or "").strip():
+        # Page 2 of the map is the boundary in words: the licence needs both.
+        raise Refused("Describe the boundary in words before printing the map")
     try:
         document = map_document(zone)
     except geometry.GeometryError as error:
@@ -273,7 +290,13 @@ def zone_pdf(zone: ExclusionZone) -> bytes:
             "The map cannot be printed until the zone is a valid shape: " + " ".join(error.problems)
         ) from None
     _guard(case, render_map_html(document))
-    return render_map_pdf(document)
+    try:
+        return render_map_pdf(document)
+    except MapDoesNotFit:
+        raise Refused(
+            "The map’s title and the condition’s wording are too long to leave room for the map on "
+            "page 1. Shorten the wording or the title, then print the map again."
+        ) from None
 
 
 def zone_pdf_for(zone: ExclusionZone, case: Case, user: User) -> bytes:

@@ -8,6 +8,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from victims.auth.services import check_new_password
+from victims.web.validators import Required
 
 POLICY_HINT = (
     "At least 12 characters and not a common password. Three or more random words are "
@@ -30,7 +31,7 @@ class DetailsForm(FlaskForm):
         "Your direct telephone number",
         description="Letters give it to victims, so they can reach you without going through a switchboard.",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your direct telephone number"), uk_phone],
+        validators=[Required(message="Enter your direct telephone number"), uk_phone],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 

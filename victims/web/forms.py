@@ -7,7 +7,7 @@ from datetime import date
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import NumberRange, StopValidation
 
 
 class SafeGovDateInput(GovDateInput):
@@ -86,8 +86,16 @@ def options(pairs, blank: str | None = None, *, leave_out: tuple = ()) -> list[S
     return ([SelectChoice("", blank)] if blank else []) + chosen
 
 
+# The largest whole number a column holds (32-bit).
+LARGEST_WHOLE_NUMBER = 2**31 - 1
+
+
 class WholeNumberField(IntegerField):
-    """An integer field whose message for text that is not a whole number can be set."""
+    """An integer field whose message for text that is not a whole number can be set.
+
+    A number larger than any column holds is out of range before the validators run: WTForms'
+    NumberRange asks math.isnan of it, which cannot turn an integer of hundreds of digits into a
+    float (a 500). The message is the field's NumberRange's, so it reads as any number out of range."""
 
     def __init__(self, label=None, validators=None, *, not_a_number: str = "Enter a whole number", **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -98,3 +106,10 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(self.not_a_number) from None
+
+    def pre_validate(self, form):
+        if isinstance(self.data, int) and abs(self.data) > LARGEST_WHOLE_NUMBER:
+            ranges = [check for check in self.validators if isinstance(check, NumberRange) and check.message]
+            raise StopValidation(
+                ranges[0].message if ranges else f"Enter a number no larger than {LARGEST_WHOLE_NUMBER:,}"
+            )

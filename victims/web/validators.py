@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from victims import clock
 from victims.domain.formats import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
+
+
+class Required(InputRequired):
+    """A required text field: like InputRequired, but nothing but spaces is nothing. InputRequired
+    only asks that something was sent, so a name of spaces passed, was stripped to nothing, and
+    failed later (a name the database refused, hours compared as nothing) or was stored empty."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        given = field.raw_data[0] if field.raw_data else ""
+        if isinstance(given, str) and not given.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))
 
 
 class Pattern:

@@ -31,8 +31,10 @@ from victims.work.models import (
     Task,
 )
 
-# A calendar wide enough for sentence dates in the past and release dates of long sentences.
-YEARS_BACK, YEARS_AHEAD = 15, 80
+# A calendar wide enough for sentence dates in the past and release dates of long sentences: back
+# to 1900, the earliest date intake accepts (a lifer sentenced decades ago is referred like anyone
+# else, and their referral deadline counts from that sentence date), and 80 years ahead.
+FIRST_YEAR, YEARS_AHEAD = 1900, 80
 
 
 @lru_cache(maxsize=8)
@@ -48,7 +50,7 @@ def working_calendar() -> WorkingDayCalendar:
         return g.working_calendar
     extra = frozenset(db.session.scalars(select(NonWorkingDay.day)))
     year = clock.today().year
-    calendar = _calendar(year - YEARS_BACK, year + YEARS_AHEAD, extra)
+    calendar = _calendar(FIRST_YEAR, year + YEARS_AHEAD, extra)
     if has_request_context():
         g.working_calendar = calendar
     return calendar

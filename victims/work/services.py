@@ -28,6 +28,7 @@ from victims.domain import deadlines as rules
 from victims.domain.deadlines import Deadline, DeadlineInputs, OffenderEvent
 from victims.domain.vocabulary import CaseStatus, Role, Scheme, Skill
 from victims.domain.work import (
+    CODES_BY_SCHEME,
     DeadlineStatus,
     TaskStatus,
     event_deadline,
@@ -99,14 +100,47 @@ def open_deadline(
     return row
 
 
+def check_countable(scheme: Scheme, inputs: DeadlineInputs) -> None:
+    """Refuse dates the scheme's deadlines cannot be counted from (outside the years the calendar
+    of working days covers), before the caller writes anything. The refusal's field is the date's
+    name in DeadlineInputs; a release date's is its key (crd, ped or hdced)."""
+    try:
+        rules.compute_all(
+            inputs, queries.current_rules(), queries.working_calendar(), CODES_BY_SCHEME[scheme]
+        )
+    except rules.NotCountable as error:
+        raise _not_countable(error, inputs) from None
+
+
+def _not_countable(error: rules.NotCountable, inputs: DeadlineInputs) -> Refused:
+    field: str = error.anchor.value
+    if error.anchor is rules.Anchor.EARLIEST_RELEASE_DATE:
+        field = next(
+            key for key in rules.RELEASE_DATE_KEYS if inputs.release_dates.get(key) == error.counted_from
+        )
+    return Refused(
+        f"Enter a date between 1 January {error.first_year} and 31 December {error.last_year}: "
+        "deadlines are counted from it, and the calendar of working days covers only those years",
+        field=field,
+    )
+
+
 def refresh_case_deadlines(
     case: CaseForWork, scheme: Scheme, inputs: DeadlineInputs, reason: str, user: User | None
 ) -> list[rules.DeadlineChange]:
     """Bring the case's deadlines into line with its scheme and dates (the planner decides what
-    changes; see victims.domain.work.plan_case_deadlines). Returns what changed."""
-    plan = plan_case_deadlines(
-        scheme, inputs, queries.stored_deadlines(case.id), queries.current_rules(), queries.working_calendar()
-    )
+    changes; see victims.domain.work.plan_case_deadlines). Returns what changed. Callers check
+    new dates with `check_countable` first, so a refusal here comes before anything is written."""
+    try:
+        plan = plan_case_deadlines(
+            scheme,
+            inputs,
+            queries.stored_deadlines(case.id),
+            queries.current_rules(),
+            queries.working_calendar(),
+        )
+    except rules.NotCountable as error:
+        raise _not_countable(error, inputs) from None
     for opening in plan.opened:
         open_deadline(case, opening.deadline, met_on=opening.met_on)
     for deadline_id, deadline in plan.moved:

@@ -474,7 +474,7 @@ def test_the_vlo_drafts_from_the_case_page_and_sees_each_check(team, today, web)
     page = browser.get(letter_path)
     assert "If the offender contacts you" in page and "Locked" in page
     assert 'data-check="finished" data-passed="no"' in page  # the template's notes to the VLO
-    assert page.count('data-passed="yes"') == 6
+    assert page.count('data-passed="yes"') == 7
     assert "Approve and send" not in page
 
     letter_id = int(letter_path.rsplit("/", 1)[1])

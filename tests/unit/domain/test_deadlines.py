@@ -369,3 +369,28 @@ def test_an_event_deadline_can_be_changed_by_an_administrator() -> None:
     assert deadline.due == D(2025, 12, 30)
     assert deadline.rule_version == 2
     assert deadline.number == 2
+
+
+@pytest.mark.parametrize(
+    ("inputs", "anchor", "counted_from"),
+    [
+        (DeadlineInputs(sentence_date=D(2019, 6, 3)), dl.Anchor.SENTENCE_DATE, D(2019, 6, 3)),
+        (
+            DeadlineInputs(release_dates={"crd": D(2999, 1, 4)}),
+            dl.Anchor.EARLIEST_RELEASE_DATE,
+            D(2999, 1, 4),
+        ),
+        (
+            DeadlineInputs(release_dates={"ped": D(9999, 12, 31)}),
+            dl.Anchor.EARLIEST_RELEASE_DATE,
+            D(9999, 12, 31),
+        ),
+        (DeadlineInputs(referral_date=D(2030, 12, 31)), dl.Anchor.REFERRAL_DATE, D(2030, 12, 31)),
+    ],
+    ids=["before", "centuries-ahead", "last-representable-day", "counted-past-the-end"],
+)
+def test_a_date_the_calendar_cannot_count_from_is_named(inputs, anchor, counted_from):
+    with pytest.raises(dl.NotCountable) as caught:
+        dl.compute_all(inputs, RULES, CAL)
+    assert (caught.value.anchor, caught.value.counted_from) == (anchor, counted_from)
+    assert (caught.value.first_year, caught.value.last_year) == (2020, 2030)

@@ -81,6 +81,7 @@ def test_a_good_letter_passes_every_check():
         "choices",
         "recipient",
         "reachable",
+        "address",
     ]
 
 
@@ -172,6 +173,22 @@ def test_contact_levels(level, letter_type, allowed):
         recipient=replace(facts().recipient, contact_level=level),
     )
     assert ("choices" not in failed(result)) is allowed
+
+
+def test_a_name_or_address_line_too_wide_for_the_window_says_what_to_shorten():
+    long_line = ("Flat 1204, " * 8).strip()
+    lines = ["Jane Doe-Montgomery-Wolstenholme-Whitworth-Fitzgerald-Smythe", "1 Road", long_line, "TE1 1ST"]
+
+    problems = failed(facts(address_lines=lines, address_too_wide={0: 52, 2: 48}))["address"]
+
+    assert problems == (
+        "Jane Doe’s name is too long for the envelope window, even in the smallest print (8 pt): "
+        "it has 60 characters. Shorten it to about 52 characters in their details (for example, "
+        "use initials for middle names), then refresh the letter.",
+        "The address line “Flat 1204, Flat 1204, Flat 1204…” is too long for the envelope "
+        "window, even in the smallest print (8 pt): it has 87 characters. Shorten it to about 48 "
+        "characters in Jane Doe’s details, then refresh the letter.",
+    )
 
 
 def test_a_child_victim_contact_lost_and_missing_addresses():

@@ -63,7 +63,10 @@ def parse_zone(geojson: str | dict[str, Any]) -> Zone:
         if text[0] not in "{[":
             return _parse_typed(text)
         try:
-            data: Any = json.loads(text)
+            # Every number in a zone is a coordinate, read as a float: float() reads any number of
+            # digits (one too large, as infinity, is then out of range), where int() refuses more
+            # than 4,300 with a ValueError.
+            data: Any = json.loads(text, parse_int=float)
         except (json.JSONDecodeError, RecursionError):
             raise GeometryError(
                 [
@@ -193,13 +196,26 @@ def _read_position(position: Any, where: str) -> tuple[LonLat | None, list[str]]
         or not all(_is_number(value) for value in position)
     ):
         return None, [f"{where} is not a longitude, latitude pair. Draw it again."]
-    lon, lat = float(position[0]), float(position[1])
+    lon, lat = _as_float(position[0]), _as_float(position[1])
     problems = []
-    if not math.isfinite(lon) or not -180 <= lon <= 180:
-        problems.append(f"{where}: longitude must be between -180 and 180 (it is {short_number(lon)}).")
-    if not math.isfinite(lat) or not -90 <= lat <= 90:
-        problems.append(f"{where}: latitude must be between -90 and 90 (it is {short_number(lat)}).")
+    if not -180 <= lon <= 180:
+        problems.append(f"{where}: longitude must be between -180 and 180{_it_is(lon)}.")
+    if not -90 <= lat <= 90:
+        problems.append(f"{where}: latitude must be between -90 and 90{_it_is(lat)}.")
     return (None if problems else (lon, lat)), problems
+
+
+def _as_float(value: float) -> float:
+    """The number as a float; an integer too large for one is infinite (so out of range)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _it_is(value: float) -> str:
+    """What the number was, when it can be written (not a number too large to read, nor NaN)."""
+    return f" (it is {short_number(value)})" if math.isfinite(value) else ""
 
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
@@ -235,14 +251,10 @@ def _parse_typed(text: str) -> Zone:
             lon = -abs(lon) if match["ew"].upper() == "W" else abs(lon)
         ok = True
         if not -90 <= lat <= 90:
-            bad_lines.append(
-                f"Line {number}: latitude must be between -90 and 90 (it is {short_number(lat)})."
-            )
+            bad_lines.append(f"Line {number}: latitude must be between -90 and 90{_it_is(lat)}.")
             ok = False
         if not -180 <= lon <= 180:
-            bad_lines.append(
-                f"Line {number}: longitude must be between -180 and 180 (it is {short_number(lon)})."
-            )
+            bad_lines.append(f"Line {number}: longitude must be between -180 and 180{_it_is(lon)}.")
             ok = False
         if ok:
             points.append((lon, lat))

@@ -228,3 +228,30 @@ def test_to_geojson_closes_rings_and_reads_back() -> None:
     assert parse_zone(json.dumps(two)) == [[BEDFORD_RING], [SECOND_RING]]
     with pytest.raises(GeometryError):
         to_geojson([])
+
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        '{"type": "Polygon", "coordinates": [[[' + HUGE + ", 52.15], [-0.45, 52.15], [-0.45, 52.12]]]}",
+        '{"type": "Polygon", "coordinates": [[[-' + "1" * 400 + ", 52.15], [-0.45, 52.15], [-0.45, 52.12]]]}",
+        {"type": "Polygon", "coordinates": [[[10**400, 52.15], [-0.45, 52.15], [-0.45, 52.12]]]},
+        {"type": "Polygon", "coordinates": [[[10**5000, 52.15], [-0.45, 52.15], [-0.45, 52.12]]]},
+        '{"type": "Polygon", "coordinates": [[[' + HUGE + ".5, 52.15], [-0.45, 52.15], [-0.45, 52.12]]]}",
+        '{"type": "Polygon", "coordinates": [[[NaN, 52.15], [-0.45, 52.15], [-0.45, 52.12]]]}',
+    ],
+    ids=["5000-digits", "400-digits", "huge-int", "huger-int", "huge-decimal", "nan"],
+)
+def test_a_number_too_large_to_read_is_out_of_range_not_an_exception(given: str | dict[str, object]) -> None:
+    with pytest.raises(GeometryError) as caught:
+        parse_zone(given)
+    assert caught.value.problems == ["Point 1: longitude must be between -180 and 180."]
+
+
+def test_a_typed_number_too_large_to_read_is_out_of_range() -> None:
+    with pytest.raises(GeometryError) as caught:
+        parse_zone(f"{HUGE}, -0.45\n52.15, -0.45\n52.12, -0.44")
+    assert caught.value.problems == ["Line 1: latitude must be between -90 and 90."]
