@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Browser
 from tests.helpers import signed_in
+from victims.admin import services as admin_services
 from victims.auth import services as auth
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
+from victims.domain.accounts import AccountChange
 from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.reminders import EmailStatus
@@ -125,6 +127,12 @@ def build_world(make, database) -> World:
     for reminder in told:
         if reminder.recipient_id == spo.id:
             reminder.email_status, reminder.email_error = EmailStatus.FAILED, "Notify said no"
+    # Another administrator asks for a colleague's security code to be reset: the world's
+    # administrator sees the request with its approve and cancel forms (four eyes).
+    asker = make.user(Role.ADMIN, region=make.region(), national=True)
+    account_request = admin_services.request_change(
+        colleague, AccountChange.SECOND_FACTOR_RESET, "Lost their phone", asker
+    )
     session.flush()
     return World(
         users={"vlo": vlo, "spo": spo, "manager": manager, "admin": admin, "colleague": colleague},
@@ -140,6 +148,7 @@ def build_world(make, database) -> World:
             "named_request": named.id,
             "task": task.id,
             "colleague": colleague.id,
+            "account_request": account_request.id,
         },
     )
 

@@ -52,6 +52,9 @@ PAGES = {
         "/cases/{case}/letters/new",
         "/cases/{case}/people/new",
         "/cases/{case}/people/{person}/reveal",
+        "/cases/{case}/people/{person}/preferences/reveal",
+        "/letters/{letter}/reveal",
+        "/zones/{draft_zone}/reveal",
         "/cases/{case}/people/{person}/details",
         "/cases/{case}/people/{person}/preferences",
         "/cases/{case}/people/{person}/opt-out",
@@ -94,6 +97,8 @@ PAGES = {
         "/admin/letter-templates",
         "/admin/letter-templates/initial_contact/en",
         "/admin/non-working-days",
+        "/admin/account-requests",
+        "/admin/account-requests/{account_request}",
         "/account/details",
     ],
 }
