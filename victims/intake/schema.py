@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from victims import clock
+from victims.domain import text
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,6 @@ class Node:
         raise NotImplementedError
 
 
-# Characters a person cannot have meant in a field: C0 and C1 control characters other than tab
-# and line breaks (NUL cannot even be stored in PostgreSQL's text), and lone UTF-16 surrogates,
-# which JSON's \u escapes can carry but UTF-8 cannot encode.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def text_problem(value: str) -> str | None:
-    """Why a piece of text cannot be kept as it is, or None."""
-    if _SURROGATE.search(value):
-        return "must be text in Unicode: it has a character that cannot be stored"
-    if _CONTROL.search(value):
-        return "must not contain control characters"
-    return None
-
-
 @dataclass(frozen=True)
 class Text(Node):
     max_length: int = 200
@@ -64,7 +49,7 @@ class Text(Node):
         if not isinstance(value, str):
             problems.append(Problem(pointer, "must be text"))
             return None
-        unusable = text_problem(value)
+        unusable = text.text_problem(value)  # what nobody means to type (victims.domain.text)
         if unusable:
             problems.append(Problem(pointer, unusable))
             return None

@@ -1,15 +1,21 @@
-"""Requests no person could send: a NUL character anywhere in the path, the query string, a form
-field's name or value, or an uploaded file's name.
+"""Text input at the door, before any view: one boundary for every form.
 
-Nobody can type NUL, and PostgreSQL cannot store it in text (nor compare text with it): a NUL
-that reached a query or an insert was a server error there, though SQLite took it. So it is
-refused at the door, before any view, with 400. (The API's bodies are JSON, checked field by
-field by victims.intake.schema.)
+- A NUL character anywhere in the path, the query string, a form field's name or value, or an
+  uploaded file's name is refused with 400. Nobody can type NUL, and PostgreSQL cannot store it
+  in text (nor compare text with it).
+- Other characters nobody means to type — control characters pasted in, direction overrides
+  that would print a surname reversed in a letter's address — are removed from every form value
+  (victims.domain.text), so no view, form or service ever sees them.
+
+(The API's bodies are JSON, checked field by field by victims.intake.schema, which refuses them.)
 """
 
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
+
+from victims.domain.text import cleaned
 
 NUL = "\x00"
 
@@ -28,6 +34,11 @@ def _has_nul() -> bool:
 
 def init_input_guard(app: Flask) -> None:
     @app.before_request
-    def refuse_nul():
+    def refuse_nul_and_clean_the_rest():
         if _has_nul():
             abort(400)
+        if request.form:
+            # Werkzeug keeps the parsed form on the request: what every view reads from now on.
+            request.form = ImmutableMultiDict(
+                [(name, cleaned(value)) for name, value in request.form.items(multi=True)]
+            )

@@ -84,8 +84,9 @@ def test_a_5000_digit_number_is_refused_with_its_field(api, database, frozen_clo
         ("Vera\x00", "must not contain control characters"),
         ("Vera\x1b[31m", "must not contain control characters"),
         ("Vera\ud800", "must be text in Unicode: it has a character that cannot be stored"),
+        ("\u202eareV", "must not contain characters that change the direction text is shown in"),
     ],
-    ids=["nul", "escape", "lone-surrogate"],
+    ids=["nul", "escape", "lone-surrogate", "right-to-left-override"],
 )
 def test_text_that_cannot_be_stored_is_refused_with_its_field(api, database, frozen_clock, text, detail):
     body = json.dumps(referral()).replace('"Vera"', json.dumps(text))
@@ -94,6 +95,18 @@ def test_text_that_cannot_be_stored_is_refused_with_its_field(api, database, fro
 
     assert response.status_code == 422
     assert errors(response) == [{"pointer": "/victims/0/first_name", "detail": detail}]
+    assert cases(database) == 0
+
+
+def test_an_email_address_with_nul_is_refused_with_its_field(api, database, frozen_clock):
+    body = referral()
+    body["victims"][0]["email"] = "vera\x00@example.test"
+
+    response = send(api, "/referrals", json.dumps(body))
+
+    assert response.status_code == 422
+    refused = {"pointer": "/victims/0/email", "detail": "must not contain control characters"}
+    assert refused in errors(response)
     assert cases(database) == 0
 
 

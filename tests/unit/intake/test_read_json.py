@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from victims.intake.schema import MAX_DEPTH, MAX_NUMBER_DIGITS, NotJson, Problem, read_json, text_problem
+from victims.intake.schema import MAX_DEPTH, MAX_NUMBER_DIGITS, NotJson, Problem, read_json
 
 
 def test_ordinary_json_is_read():
@@ -62,18 +62,3 @@ def test_a_long_exponent_is_only_a_large_number():
 def test_what_is_not_json_raises(body):
     with pytest.raises(NotJson):
         read_json(body)
-
-
-@pytest.mark.parametrize(
-    ("text", "problem"),
-    [
-        ("Ordinary text, with ‘quotes’ and Cymraeg: ŵ ŷ", None),
-        ("Line one\nline two\r\n\tindented", None),
-        ("nul\x00", "must not contain control characters"),
-        ("bell\x07", "must not contain control characters"),
-        ("c1\x85", "must not contain control characters"),
-        ("lone\ud800", "must be text in Unicode: it has a character that cannot be stored"),
-    ],
-)
-def test_text_problems(text, problem):
-    assert text_problem(text) == problem
