@@ -6,6 +6,8 @@ dates page alike, and nothing is stored. Both used to be a server error (Outside
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -90,3 +92,77 @@ def test_the_sentence_dates_page_refuses_it_and_changes_nothing(app, make, datab
     database.session.expire_all()
     sentence = database.session.get(Sentence, case.sentence_id)
     assert (sentence.crd, sentence.version) == before
+
+
+# The fault run's own examples: the scheme's long-running cases. Each was a server error on the
+# API, the new-case form and the sentence dates page; now each is a case with its deadlines
+# (those already past are history, not errors).
+OLD_SENTENCES = {
+    "life-2005": {"sentence_type": "life", "sentence_date": "2005-06-14", "dates": {"ped": "2021-06-14"}},
+    "ipp-1999": {"sentence_type": "ipp", "sentence_date": "1999-03-22", "dates": {"ped": "2003-03-22"}},
+    "ped-2008": {"sentence_type": "extended", "sentence_date": "2006-09-04", "dates": {"ped": "2008-09-04"}},
+}
+
+
+def _parts(iso: str) -> list[str]:
+    year, month, day = iso.split("-")
+    return [str(int(day)), str(int(month)), year]
+
+
+@pytest.mark.parametrize("example", OLD_SENTENCES.values(), ids=OLD_SENTENCES.keys())
+def test_an_old_sentence_is_accepted_by_the_api_with_its_deadlines(api, database, frozen_clock, example):
+    body = referral()
+    body["sentence"].update(sentence_type=example["sentence_type"], sentence_date=example["sentence_date"])
+    body["sentence"]["dates"] = example["dates"]
+    if example["sentence_type"] in {"life", "ipp"}:
+        body["sentence"].pop("length_months")
+
+    response = api.post("/referrals", body)
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    sentence = database.session.scalars(select(Sentence)).one()
+    assert sentence.ped.isoformat() == example["dates"]["ped"]
+    assert database.session.scalars(select(CaseDeadline)).all()
+
+
+@pytest.mark.parametrize("example", OLD_SENTENCES.values(), ids=OLD_SENTENCES.keys())
+def test_an_old_sentence_is_accepted_by_the_new_case_form(app, make, database, frozen_clock, example):
+    life_like = example["sentence_type"] in {"life", "ipp"}
+    form = _valid_case(
+        sentence_type=example["sentence_type"],
+        length_months=None if life_like else "120",
+        sentence_date=_parts(example["sentence_date"]),
+        crd=None,
+        ped=_parts(example["dates"]["ped"]),
+    )
+
+    response = signed_in(app, make.user(Role.VLO)).post("/cases/new", form)
+
+    assert response.status_code == 302, _field_errors(response)
+    sentence = database.session.scalars(select(Sentence)).one()
+    assert (sentence.sentence_date.isoformat(), sentence.ped.isoformat()) == (
+        example["sentence_date"],
+        example["dates"]["ped"],
+    )
+
+
+def test_the_sentence_dates_page_takes_a_parole_eligibility_date_of_2008(app, make, database, frozen_clock):
+    vlo = make.user(Role.VLO)
+    case = make.case(vlo=vlo)
+    sentence = database.session.get(Sentence, case.sentence_id)
+
+    response = signed_in(app, vlo).post(
+        f"/cases/{case.id}/dates",
+        {"ped": ["4", "9", "2008"], "source": "prison", "version": str(sentence.version)},
+        form_path=f"/cases/{case.id}/dates",
+    )
+
+    assert response.status_code == 302, _field_errors(response)
+    database.session.expire_all()
+    assert database.session.get(Sentence, case.sentence_id).ped.isoformat() == "2008-09-04"
+
+
+def _field_errors(response) -> list[str]:
+    return re.findall(
+        r'govuk-error-message">\s*(?:<[^>]+>[^<]*</span>)?\s*([^<]*)', response.get_data(as_text=True)
+    )
