@@ -7,7 +7,8 @@ there and the new row recorded as sent with another row's notification, though n
 Real parts: PostgreSQL (a database of the test's own, dumped with pg_dump and restored with
 pg_restore), the service's migrations, and GOV.UK Notify faked on a local port and called through
 the real client library. The senders are called in this process, as their tasks call them.
-Bounded: one batch of letters and reminder emails each side of the restore, about 10 seconds.
+The same goes for a second database pointed at the same Notify service: its ids start from 1.
+Bounded: one batch of letters and reminder emails each side, about 5 seconds a test.
 """
 
 from __future__ import annotations
@@ -169,6 +170,34 @@ def send_everything(letter_ids: list[int], deadline_ids: list[int]) -> None:
         assert reminders.send_email(reminder_id).status == "sent"
 
 
+def assert_all_sent_twice_and_each_row_with_its_own(sent_elsewhere: set[str], notify: RunningFake) -> None:
+    """Notify has every letter and email twice (once for the rows the database no longer has, or
+    another database has), and each row here is recorded as sent with its own notification, to
+    its own recipient."""
+    letters_posted = notify.fake.letters()
+    emails = [item for item in notify.fake.notifications if item["type"] == "email"]
+    assert len(letters_posted) == 2 * LETTERS_BY_POST
+    assert len(emails) == 2 * (LETTERS_BY_EMAIL + DEADLINES)
+    by_id = {item["id"]: item for item in notify.fake.notifications}
+    assert all(count == 1 for count in Counter(item["reference"] for item in by_id.values()).values())
+
+    for letter in db.session.scalars(select(Letter)):
+        assert letter.status == LetterStatus.SENT
+        assert letter.notify_id not in sent_elsewhere
+        sent = by_id[letter.notify_id]
+        assert sent["reference"] == letter.reference
+        if letter.channel == "post":
+            assert sent["pdf"] == base64.b64decode(letter.pdf_base64)
+        else:
+            assert sent["email_address"] == db.session.get(Person, letter.person_id).email
+    for reminder in db.session.scalars(select(Reminder)):
+        assert reminder.email_status == EmailStatus.SENT
+        assert reminder.email_notification_id not in sent_elsewhere
+        sent = by_id[reminder.email_notification_id]
+        assert sent["reference"] == reminder.reference
+        assert sent["email_address"] == "vera@probation.example"
+
+
 def test_letters_and_emails_made_after_a_restore_are_sent(service, database_url, notify, tmp_path):
     a_team()
     dump = tmp_path / "backup.dump"
@@ -184,27 +213,29 @@ def test_letters_and_emails_made_after_a_restore_are_sent(service, database_url,
     assert after == before  # the restore gave the new rows the same ids
     send_everything(*after)
 
-    # Notify has every one of them twice: once from before the restore, once from after it.
-    letters_posted = notify.fake.letters()
-    emails = [item for item in notify.fake.notifications if item["type"] == "email"]
-    assert len(letters_posted) == 2 * LETTERS_BY_POST
-    assert len(emails) == 2 * (LETTERS_BY_EMAIL + DEADLINES)
-    by_id = {item["id"]: item for item in notify.fake.notifications}
-    assert all(count == 1 for count in Counter(item["reference"] for item in by_id.values()).values())
+    assert_all_sent_twice_and_each_row_with_its_own(sent_before, notify)
 
-    # Each row is recorded as sent with its own notification, to its own recipient.
-    for letter in db.session.scalars(select(Letter)):
-        assert letter.status == LetterStatus.SENT
-        assert letter.notify_id not in sent_before
-        sent = by_id[letter.notify_id]
-        assert sent["reference"] == letter.reference
-        if letter.channel == "post":
-            assert sent["pdf"] == base64.b64decode(letter.pdf_base64)
-        else:
-            assert sent["email_address"] == db.session.get(Person, letter.person_id).email
-    for reminder in db.session.scalars(select(Reminder)):
-        assert reminder.email_status == EmailStatus.SENT
-        assert reminder.email_notification_id not in sent_before
-        sent = by_id[reminder.email_notification_id]
-        assert sent["reference"] == reminder.reference
-        assert sent["email_address"] == "vera@probation.example"
+
+def test_a_second_database_on_the_same_notify_service_sends_its_own(service, notify):
+    """A copy of the service (a training or test copy, say) pointed at the same Notify service
+    numbers its rows from 1 too."""
+    a_team()
+    first = a_batch_of_work()
+    send_everything(*first)
+    sent_by_the_first = {item["id"] for item in notify.fake.notifications}
+
+    second = throwaway_postgres_database("vcs_second")
+    url = next(second)
+    try:
+        with keeping_default_celery_app():
+            copy = create_app("testing", **{**service.config, "SQLALCHEMY_DATABASE_URI": url})
+        with copy.app_context():
+            upgrade()
+            a_team()
+            assert a_batch_of_work() == first
+            send_everything(*first)
+            assert_all_sent_twice_and_each_row_with_its_own(sent_by_the_first, notify)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        second.close()
