@@ -241,6 +241,7 @@ def _held(reminder: Reminder, verdict: already_sent.Verdict) -> SendOutcome:
         "reminder",
         reminder.id,
         case_id=reminder.case_id,
+        region_id=db.session.get(Case, reminder.case_id).region_id,  # no user to take it from
         details={"reference": reminder.reference, "why": list(verdict.differences)},
         user=None,
     )

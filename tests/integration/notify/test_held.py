@@ -305,6 +305,8 @@ def test_a_reminder_email_whose_reference_notify_has_for_another_email_is_held_u
     assert reminder.email_status == EmailStatus.HELD and reminder.email_notification_id is None
     assert "to another email address" in reminder.email_error
     assert audited("reminder", reminder.id) == ["reminder_email_held"]
+    held = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reminder_email_held")).one()
+    assert (held.user_id, held.region_id) == (None, team["team"].region_id)  # on the region's trail
     assert reminders.send_email(reminder.id).status == "already_done"
 
     spo = web(team["spo"])
