@@ -6,10 +6,19 @@ The service talks to it through the real `notifications-python-client`, pointed 
 filled in, a valid email address. It renders emails from the service's own copies of the
 templates (victims.notify.templates), keyed by the ids the service is configured with.
 
+It answers questions about what it holds as Notify does (GET /v2/notifications, by reference, and
+/v2/notifications/<id>): an email's address, subject and body; a precompiled letter's postage
+and, once read, its address. Like Notify, it reads a letter's address from the PDF's address block
+(here with poppler's `pdftotext`); until then the first line is "Provided as PDF". Its times come
+from the service's clock (victims.clock), so a frozen clock in a test is Notify's clock too, as
+in life, where Notify refuses requests signed more than 30 seconds away from its own.
+
 Knobs for fault tests:
 - `fail_next(n, status)`: the next n sends answer `status` (500, 429, 400...) without sending;
 - `hold_seconds`: a send is recorded, then the answer is held this long (a sender killed in
-  that time has had its email taken by Notify without knowing it).
+  that time has had its email taken by Notify without knowing it);
+- `read_letter_addresses`: False keeps letters unread ("Provided as PDF") until
+  `read_addresses()`, as Notify is until its checks of the PDF have run.
 
 Run on its own (for a worker in another process): `python -m tests.fakes.notify PORT KEY FILE`
 serves until killed and writes each accepted notification as a JSON line to FILE.
@@ -20,17 +29,21 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import jwt
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from victims import clock
+from victims.letters import pdf as layout
 from victims.notify.templates import EMAIL_TEMPLATES, EmailTemplate
 
 SERVICE_ID = "5a9fb0e1-2c51-4a5b-9d3c-1e2f3a4b5c6d"
@@ -46,6 +59,31 @@ TEMPLATE_IDS = {
 }
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NOT_READ = "Provided as PDF"  # Notify's first address line of a precompiled letter until it is read
+_POINTS_PER_MM = 72 / 25.4
+
+
+def read_address(pdf: bytes) -> list[str] | None:
+    """The lines in page 1's address block, as Notify reads them; None without pdftotext."""
+    if shutil.which("pdftotext") is None:
+        return None
+    box = {
+        "-x": layout.ADDRESS_LEFT_MM,
+        "-y": layout.ADDRESS_TOP_MM,
+        "-W": layout.ADDRESS_RIGHT_MM - layout.ADDRESS_LEFT_MM,
+        "-H": layout.ADDRESS_BOTTOM_MM - layout.ADDRESS_TOP_MM,
+    }
+    crop = [part for flag, mm in box.items() for part in (flag, str(round(mm * _POINTS_PER_MM)))]
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", "-r", "72", *crop, file.name, "-"],
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout.decode()
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _error(status: int, kind: str, message: str) -> Response:
@@ -61,6 +99,7 @@ class FakeNotify:
         default_factory=lambda: {TEMPLATE_IDS[name]: template for name, template in EMAIL_TEMPLATES.items()}
     )
     hold_seconds: float = 0.0
+    read_letter_addresses: bool = True
     log_path: str | None = None
     notifications: list[dict] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
@@ -81,6 +120,7 @@ class FakeNotify:
             self.requests.clear()
             self._failures.clear()
             self.hold_seconds = 0.0
+            self.read_letter_addresses = True
 
     def sent_to(self, email_address: str) -> list[dict]:
         with self._lock:
@@ -89,6 +129,22 @@ class FakeNotify:
     def letters(self) -> list[dict]:
         with self._lock:
             return [item for item in self.notifications if item["type"] == "letter"]
+
+    def read_addresses(self) -> None:
+        """Notify's checks of the letters waiting for them have run: their addresses are read."""
+        with self._lock:
+            waiting = [
+                item for item in self.notifications if item["type"] == "letter" and not item["address"]
+            ]
+        for item in waiting:
+            self._read(item)
+
+    @staticmethod
+    def _read(item: dict) -> None:
+        lines = read_address(item["pdf"])
+        if lines:
+            item["address"] = lines
+            item["status"] = "created"
 
     def set_status(self, notification_id: str, status: str) -> None:
         """What Notify would report later: delivered, permanent-failure..."""
@@ -177,7 +233,7 @@ class FakeNotify:
             "subject": subject,
             "body": body,
             "personalisation": personalisation,
-            "created_at": datetime.now(UTC).isoformat(),
+            "created_at": clock.utcnow().isoformat(),
             "status": "created",
         }
         with self._lock:
@@ -237,9 +293,12 @@ class FakeNotify:
             "template_id": "",
             "subject": "Pre-compiled PDF",
             "body": "",
-            "created_at": datetime.now(UTC).isoformat(),
+            "address": None,
+            "created_at": clock.utcnow().isoformat(),
             "status": "pending-virus-check",
         }
+        if self.read_letter_addresses:
+            self._read(notification)
         with self._lock:
             self.notifications.append(notification)
         if self.hold_seconds:
@@ -261,17 +320,30 @@ class FakeNotify:
 
     @staticmethod
     def _public(item: dict) -> dict:
-        return {
+        """A notification as Notify's API describes it (its `serialize()`)."""
+        public = {
             "id": item["id"],
             "reference": item["reference"],
             "email_address": item.get("email_address"),
+            "phone_number": None,
             "type": item["type"],
             "status": item["status"],
             "template": {"id": item["template_id"], "version": 1, "uri": ""},
             "body": item["body"],
             "subject": item["subject"],
             "created_at": item["created_at"],
+            "postage": item.get("postage"),
         }
+        keys = ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6", "postcode")
+        lines = dict.fromkeys(keys)
+        if item["type"] == "letter":
+            # Six lines and the postcode, the last line read (Notify's address_line_7).
+            address = item["address"] or [NOT_READ]
+            head, last = (address[:-1], address[-1]) if len(address) > 1 else (address, None)
+            lines.update(zip(keys[:-1], head, strict=False))
+            lines["postcode"] = last
+        public.update(lines)
+        return public
 
 
 class RunningFake:

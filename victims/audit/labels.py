@@ -33,6 +33,8 @@ ACTIONS: dict[str, str] = {
     "letter_sent_back": "Returned a letter to its writer",
     "letter_cancelled": "Cancelled a letter",
     "letter_sent": "Sent a letter",
+    "letter_held": "Held a letter: GOV.UK Notify had something else under its reference",
+    "letter_sent_again": "Sent a held letter again under a new reference",
     "letter_pdf_viewed": "Opened a letter’s PDF",
     "letter_address_viewed": "Saw the address on a letter’s PDF",
     "letter_template_changed": "Changed a letter template",
@@ -59,6 +61,8 @@ ACTIONS: dict[str, str] = {
     "representations_made": "Made the representations document",
     # Reminders
     "reminder_email_retried": "Sent a failed reminder email again",
+    "reminder_email_held": "Held a reminder email: GOV.UK Notify had something else under its reference",
+    "reminder_email_sent_again": "Sent a held reminder email again under a new reference",
     "reminder_emails_chosen": "Changed email reminders",
     # Victims and contact persons
     "person_added": "Added person",

@@ -45,13 +45,16 @@ class LetterType(Labelled):
 class LetterStatus(Labelled):
     """A letter's life: drafted and edited; waiting for a second person when its writer must have
     letters countersigned; approved (its PDF made, its sending queued); sent (Notify took it);
-    failed (Notify refused it, or it failed a check when it was about to go); cancelled."""
+    failed (Notify refused it, or it failed a check when it was about to go); held (Notify already
+    had something else under its reference: neither sent nor recorded as sent until a person has
+    checked, victims.domain.already_sent); cancelled."""
 
     DRAFT = "draft", "Draft"
     AWAITING_COUNTERSIGN = "awaiting_countersign", "Waiting for countersigning"
     APPROVED = "approved", "Approved, sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Not sent"
+    HELD = "held", "Held: needs checking"
     CANCELLED = "cancelled", "Cancelled"
 
 

@@ -35,13 +35,15 @@ class Stage(Labelled):
 
 class EmailStatus(Labelled):
     """A reminder's email: not wanted (the recipient chose in-app only), waiting to go, gone,
-    given up on after its retries (shown to the team's SPO, who can try again), or no longer
-    worth sending (its work was done, or its recipient left)."""
+    given up on after its retries (shown to the team's SPO, who can try again), held because
+    Notify already had another email under its reference (shown to the SPO, who can send it again
+    under a new one), or no longer worth sending (its work was done, or its recipient left)."""
 
     NONE = "none", "Not sent by email"
     PENDING = "pending", "Waiting to be sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Could not be sent"
+    HELD = "held", "Held: needs checking"
     CANCELLED = "cancelled", "No longer needed"
 
 

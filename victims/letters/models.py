@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from victims.crypto import EncryptedText
 from victims.domain.letters import EDITABLE, DeliveryStatus, LetterStatus, LetterType, Section
 from victims.extensions import db
+from victims.notify.references import REFERENCE_LENGTH, new_reference
 from victims.staff.models import User
 from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
@@ -87,6 +88,11 @@ class Letter(Versioned, db.Model):
     # The exact PDF that was (or will be) sent, base64, encrypted: it holds the address.
     pdf_base64: Mapped[str | None] = mapped_column(EncryptedText())
     letter_date: Mapped[str | None] = mapped_column(String(40))
+    # The GOV.UK Notify reference: random and made with the row, so that a retried send finds
+    # what an earlier attempt sent and never another letter's (victims.notify.references).
+    reference: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), unique=True, default=lambda: new_reference("letter")
+    )
     send_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     send_attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -95,7 +101,7 @@ class Letter(Versioned, db.Model):
         enum_column(DeliveryStatus, "delivery_status", 40)
     )
     delivery_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Why it was not sent, or came back (words for staff, never the letter's content).
+    # Why it was not sent or was held, or came back (words for staff, never the letter's content).
     problem: Mapped[str | None] = mapped_column(String(300))
 
     created_by: Mapped[User] = relationship(lazy="raise", foreign_keys=[created_by_id])
@@ -126,11 +132,6 @@ class Letter(Versioned, db.Model):
     @property
     def status_label(self) -> str:
         return LetterStatus(self.status).label
-
-    @property
-    def reference(self) -> str:
-        """The Notify reference: a retried send finds the letter already sent by it."""
-        return f"letter-{self.id}"
 
     @property
     def editable(self) -> bool:

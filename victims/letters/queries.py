@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from victims import clock
-from victims.cases.models import Case
+from victims.cases.models import Case, Offender
 from victims.cases.queries import scope
 from victims.domain.letters import FINAL_DELIVERY, LetterStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.letters.models import Letter, LetterTemplate
+from victims.lists import Page, paginate
 from victims.people.models import Person
 from victims.staff.models import User
 
@@ -56,6 +57,23 @@ def awaiting_countersign(user: User) -> list[tuple[Letter, str]]:
         .order_by(Letter.submitted_at, Letter.id)
     ).all()
     return [(letter, name) for letter, name in rows]
+
+
+def held_for_team(user: User, per_page: int = 50) -> Page[tuple[Letter, Offender]]:
+    """Letters of the SPO's team held because Notify had something else under their reference,
+    each with its offender, the oldest first (rare, so the first page only)."""
+    if user.role != Role.SPO or user.team_id is None:
+        return Page([], 0, 1, per_page)
+    statement = (
+        select(Letter, Offender)
+        .join(Case, Case.id == Letter.case_id)
+        .join(Offender, Offender.id == Case.offender_id)
+        .where(Case.team_id == user.team_id, Letter.status == LetterStatus.HELD)
+    )
+    order = (Letter.approved_at, Letter.id)
+    return paginate(
+        statement, page=1, per_page=per_page, order_by=order, row=lambda found: (found[0], found[1])
+    )
 
 
 def template_version(letter: Letter) -> int:

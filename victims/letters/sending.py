@@ -3,7 +3,8 @@ delivery Notify reports, returned mail, and a victim flagged "contact lost".
 
 `send` commits, like the reminder sender: its claim must be committed before Notify is called
 (victims.notify.sending). It checks the letter again just before it calls Notify, so a letter
-that no longer passes the quality check is never sent.
+that no longer passes the quality check is never sent. A letter whose reference Notify already
+has something else under is held for the team's SPO (`send_again` once they have checked).
 """
 
 from __future__ import annotations
@@ -13,19 +14,22 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from victims import clock
+from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry
+from victims.domain import already_sent
 from victims.domain import deadlines as deadline_rules
 from victims.domain import letters as rules
+from victims.domain.already_sent import EmailToSend, LetterToSend, Match
 from victims.domain.letters import CONTACT_LOST_DELIVERY, DeliveryStatus, LetterStatus, LetterType
 from victims.domain.vocabulary import Direction
 from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
 from victims.letters.models import Letter
-from victims.letters.services import NO_HEADING, check_letter, fill_values, passes, pdf_bytes
+from victims.letters.services import NO_HEADING, check_letter, fill_values, passes, pdf_bytes, printable
 from victims.notify import gateway as notify
 from victims.notify import sending
+from victims.notify.references import new_reference
 from victims.notify.sending import Outcome, SendOutcome
 from victims.people.models import Person
 from victims.refusals import Refused
@@ -36,7 +40,9 @@ log = logging.getLogger(__name__)
 
 
 def email_body(letter: Letter) -> str:
-    values = fill_values(letter)
+    """The letter's text as the email's body, dated as its PDF is: the day it was approved (for a
+    draft, today), so that every attempt at sending it sends the same text."""
+    values = fill_values(letter, clock.london_date(letter.approved_at) if letter.approved_at else None)
     parts = []
     for section in letter.sections:
         body = rules.fill(section.body, values)
@@ -78,31 +84,110 @@ def send(letter_id: int) -> SendOutcome:
         return SendOutcome(Outcome.REFUSED)
     person = db.session.get(Person, letter.person_id)
     gateway = notify.gateway()
-    kind = "letter" if letter.channel == "post" else "email"
+    last_attempt = letter.send_attempts >= current_app.config["REMINDER_EMAIL_MAX_ATTEMPTS"]
     try:
-        notification_id = gateway.find_by_reference(letter.reference, kind)
-        if notification_id is None:
-            if kind == "letter":
-                notification_id = gateway.send_letter(
-                    pdf=pdf_bytes(letter),
-                    reference=letter.reference,
-                    postage=current_app.config["NOTIFY_POSTAGE"],
-                )
-            else:
-                notification_id = gateway.send_email(
-                    template="letter",
-                    email_address=person.email,
-                    personalisation={"subject": letter.title, "body": email_body(letter)},
-                    reference=letter.reference,
-                )
+        found = gateway.find_by_reference(letter.reference)
+        verdict = already_sent.judge(found, _what_goes(letter, person)) if found else None
+        if verdict is None:
+            notification_id = _send_now(gateway, letter, person)
+        elif verdict.match is Match.SAME:  # an earlier attempt sent it, and died before recording it
+            notification_id = verdict.notification_id
+        elif verdict.match is Match.NOT_READ_YET and not last_attempt:
+            letter.send_claimed_until = None
+            db.session.commit()
+            return sending.retry_after(letter.send_attempts)
+        else:
+            return _held(letter, verdict)
     except notify.NotifyUnavailable as error:
-        final = letter.send_attempts >= current_app.config["REMINDER_EMAIL_MAX_ATTEMPTS"]
-        return _send_failed(letter, str(error), final=final)
+        return _send_failed(letter, str(error), final=last_attempt)
     except notify.NotifyRefused as error:
         return _send_failed(letter, str(error), final=True)
     _sent(letter, person, notification_id)
     db.session.commit()
     return SendOutcome(Outcome.SENT)
+
+
+def _what_goes(letter: Letter, person: Person) -> EmailToSend | LetterToSend:
+    """What this letter sends, as what Notify holds is compared with it."""
+    if letter.channel == "post":
+        approved_on = clock.london_date(letter.approved_at)
+        return LetterToSend(
+            address_lines=tuple(printable(letter, approved_on).address_lines),
+            postage=current_app.config["NOTIFY_POSTAGE"],
+            pdf=pdf_bytes(letter),
+            ready_at=letter.approved_at,
+        )
+    return EmailToSend(
+        email_address=person.email or "",
+        subject=letter.title,
+        body=email_body(letter),
+        ready_at=letter.approved_at,
+    )
+
+
+def _send_now(gateway: notify.NotifyGateway, letter: Letter, person: Person) -> str:
+    if letter.channel == "post":
+        return gateway.send_letter(
+            pdf=pdf_bytes(letter), reference=letter.reference, postage=current_app.config["NOTIFY_POSTAGE"]
+        )
+    return gateway.send_email(
+        template="letter",
+        email_address=person.email,
+        personalisation={"subject": letter.title, "body": email_body(letter)},
+        reference=letter.reference,
+    )
+
+
+def _held(letter: Letter, verdict: already_sent.Verdict) -> SendOutcome:
+    """Notify has something else under the letter's reference: send nothing, record nothing as
+    sent (no contact-log entry, no deadline met), and show it to the team's SPO."""
+    case = db.session.get(Case, letter.case_id)
+    letter.status = LetterStatus.HELD
+    letter.problem = sending.held_because(verdict, "letter")
+    letter.send_claimed_until = None
+    audit.record(
+        "letter_held",
+        "letter",
+        letter.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={
+            "reference": letter.reference,
+            "found": verdict.match.value,
+            "why": list(verdict.differences),
+        },
+        user=None,
+    )
+    log.warning("Letter %s held: GOV.UK Notify already has something else under its reference", letter.id)
+    db.session.commit()
+    return SendOutcome(Outcome.HELD)
+
+
+def send_again(letter: Letter, user: User) -> None:
+    """An SPO, having checked with Notify that a held letter did not go, sends it again under a new
+    reference (the old one is another's at Notify): queued once this is committed. It is checked
+    again when it goes, as every letter is."""
+    if letter.status != LetterStatus.HELD:
+        raise Refused("Only a held letter can be sent again")
+    old = letter.reference
+    letter.reference = new_reference("letter")
+    letter.status = LetterStatus.APPROVED
+    letter.send_attempts = 0
+    letter.send_claimed_until = None
+    held = letter.problem
+    letter.problem = None
+    db.session.flush()
+    case = db.session.get(Case, letter.case_id)
+    audit.record(
+        "letter_sent_again",
+        "letter",
+        letter.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"old_reference": old, "reference": letter.reference, "held": held},
+        user=user,
+    )
+    jobs.enqueue("letters.send", letter.id)
 
 
 def _send_failed(letter: Letter, error: str, *, final: bool) -> SendOutcome:

@@ -173,6 +173,14 @@ def returned(letter_id: int):
     return _to_letter(letter_id)
 
 
+@bp.route("/letters/<int:letter_id>/send-again", methods=["POST"])
+@allowed(Role.SPO)
+def send_again(letter_id: int):
+    """A held letter (Team work): the SPO has checked with Notify that it did not go."""
+    _run(letter_id, lambda r: sending.send_again(r, current_user), "The letter will be sent again")
+    return redirect(url_for("work.team_work", _anchor="held"))
+
+
 @bp.route("/letters/<int:letter_id>/letter.pdf")
 @allowed(*CASEWORK)
 def pdf(letter_id: int):

@@ -7,8 +7,10 @@ Two kinds, one interface:
 - `OutboxGateway` keeps each email in the development outbox (`/dev/outbox`) when no Notify key
   is set, so `make run` shows what would have gone out.
 
-Every email carries a reference; a sender that is retried asks for it first, so a retry never
-sends a second copy (`find_by_reference`).
+Every email and letter carries its row's reference (victims.notify.references); a sender that is
+retried asks Notify what it holds under it first (`find_by_reference`), and sends only if that is
+nothing. What it finds is described as Notify's API describes it (victims.domain.already_sent
+decides whether it is the row's own).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 import io
 import uuid
+from datetime import UTC, datetime
 from typing import Protocol
 
 from flask import current_app
@@ -23,6 +26,7 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 from sqlalchemy import select
 
+from victims.domain.already_sent import AtNotify
 from victims.extensions import db
 from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.notify.templates import EMAIL_TEMPLATES
@@ -45,8 +49,8 @@ class NotifyGateway(Protocol):
         """Post a precompiled PDF letter, and return Notify's id for it."""
         ...
 
-    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
-        """The id of an email (or a "letter") already sent with this reference, or None."""
+    def find_by_reference(self, reference: str) -> list[AtNotify]:
+        """Every notification, email or letter, that Notify holds under this reference."""
         ...
 
     def status(self, notification_id: str) -> str:
@@ -63,6 +67,34 @@ def _describe(error) -> str:
     else:
         detail = "no response" if error.response is None else "error"
     return f"GOV.UK Notify answered {error.status_code} ({detail})"
+
+
+# The address Notify read from a letter: six lines and the postcode (its seventh line).
+_ADDRESS_FIELDS = ("line_1", "line_2", "line_3", "line_4", "line_5", "line_6", "line_7", "postcode")
+
+
+def _when(value) -> datetime | None:
+    """Notify's time of a notification (UTC, ISO 8601), or None if it gives none we can read."""
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+def _at_notify(notification: dict) -> AtNotify:
+    """A notification as Notify's API gives it (GET /v2/notifications), in the terms compared."""
+    lines = tuple(str(notification[field]).strip() for field in _ADDRESS_FIELDS if notification.get(field))
+    return AtNotify(
+        notification_id=str(notification["id"]),
+        kind=str(notification.get("type")),
+        created_at=_when(notification.get("created_at")),
+        email_address=notification.get("email_address"),
+        subject=notification.get("subject"),
+        body=notification.get("body"),
+        postage=notification.get("postage"),
+        address_lines=lines,
+    )
 
 
 class ClientGateway:
@@ -94,12 +126,14 @@ class ClientGateway:
         )
         return str(response["id"])
 
-    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
-        response = self._call(self._client.get_all_notifications, template_type=kind, reference=reference)
-        for notification in response.get("notifications", []):
-            if notification.get("reference") == reference:
-                return str(notification["id"])
-        return None
+    def find_by_reference(self, reference: str) -> list[AtNotify]:
+        # Every kind: a letter found under an email's reference is not that email, and says so.
+        response = self._call(self._client.get_all_notifications, reference=reference)
+        return [
+            _at_notify(notification)
+            for notification in response.get("notifications", [])
+            if notification.get("reference") == reference
+        ]
 
     def status(self, notification_id: str) -> str:
         return str(self._call(self._client.get_notification_by_id, notification_id)["status"])
@@ -133,9 +167,32 @@ class OutboxGateway:
         db.session.flush()
         return letter.notification_id
 
-    def find_by_reference(self, reference: str, kind: str = "email") -> str | None:
-        model = OutboxLetter if kind == "letter" else OutboxEmail
-        return db.session.scalar(select(model.notification_id).where(model.reference == reference))
+    def find_by_reference(self, reference: str) -> list[AtNotify]:
+        emails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.reference == reference))
+        letters = db.session.scalars(select(OutboxLetter).where(OutboxLetter.reference == reference))
+        return [
+            *(
+                AtNotify(
+                    email.notification_id,
+                    "email",
+                    email.created_at,
+                    email_address=email.email_address,
+                    subject=email.subject,
+                    body=email.body,
+                )
+                for email in emails
+            ),
+            *(
+                AtNotify(
+                    letter.notification_id,
+                    "letter",
+                    letter.created_at,
+                    postage=letter.postage,
+                    pdf=base64.b64decode(letter.pdf_base64),
+                )
+                for letter in letters
+            ),
+        ]
 
     def status(self, notification_id: str) -> str:
         return "delivered"  # nothing leaves the outbox, so nothing comes back

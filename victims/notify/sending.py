@@ -5,6 +5,10 @@ is still waiting and nobody holds it; two senders cannot both take it. A sender 
 when its lease passes, and the next one asks Notify for the record's reference before sending, so
 what the dead one sent is found rather than sent again. The claim is committed before Notify is
 called.
+
+What is found counts as sent only if it is the record's own (victims.domain.already_sent); if it
+is something else, the record is held: not sent, not recorded as sent, and shown to a person
+with `held_because`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from victims import clock
+from victims.domain.already_sent import Match, Verdict
 from victims.extensions import db
 
 
@@ -56,6 +61,7 @@ class Outcome(StrEnum):
     BUSY = "busy"  # another sender holds it: look again when its lease is up
     CANCELLED = "cancelled"  # no longer worth sending (its work was done, its recipient left)
     REFUSED = "refused"  # it failed its check just before it went
+    HELD = "held"  # Notify already had something else under its reference: a person must look
     RETRY = "retry"  # Notify could not take it now
     FAILED = "failed"  # given up after the last attempt
 
@@ -74,3 +80,21 @@ def retry_after(attempts: int) -> SendOutcome:
     """Try again after a wait that doubles with each attempt."""
     wait = int(current_app.config["REMINDER_EMAIL_RETRY_SECONDS"]) * 2 ** max(0, attempts - 1)
     return SendOutcome(Outcome.RETRY, retry_in=wait)
+
+
+def held_because(verdict: Verdict, what: str) -> str:
+    """Why a record is held, in words for staff: what differs, never a value (an address, a
+    name) that could identify anyone. `what` is "letter" or "email"."""
+    if verdict.match is Match.NOT_READ_YET:
+        why = (
+            f"Held: GOV.UK Notify has a letter under this {what}’s reference but has not read its "
+            f"address, so it could not be checked. Check with Notify whether it is this {what} "
+            "before sending it again."
+        )
+    else:
+        why = (
+            f"Held: GOV.UK Notify already has something else under this {what}’s reference "
+            f"({'; '.join(verdict.differences)}). Check with Notify that this {what} did not go, "
+            "then send it again."
+        )
+    return why[:300]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.domain.reminders import EmailStatus, Reason, Stage
 from victims.extensions import db
+from victims.notify.references import REFERENCE_LENGTH, new_reference
 from victims.staff.models import User
 from victims.types import UTCDateTime, created_at_column, enum_column
 
@@ -57,12 +58,17 @@ class Reminder(db.Model):
     email_status: Mapped[EmailStatus] = mapped_column(
         enum_column(EmailStatus, "email_status", 10), default=EmailStatus.NONE
     )
+    # The GOV.UK Notify reference of its email: random and made with the row, so that a retried
+    # send finds what an earlier attempt sent and never another email (victims.notify.references).
+    reference: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), unique=True, default=lambda: new_reference("reminder")
+    )
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # A sender holds the email until this time; a sender that died lets go when it passes.
     email_claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_notification_id: Mapped[str | None] = mapped_column(String(64))
     email_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Why the last attempt failed, in words for the SPO (never the message's content).
+    # Why the last attempt failed or was held, in words for the SPO (never the message's content).
     email_error: Mapped[str | None] = mapped_column(String(300))
 
     recipient: Mapped[User] = relationship(lazy="raise")
@@ -74,8 +80,3 @@ class Reminder(db.Model):
     @property
     def reason_enum(self) -> Reason:
         return Reason(self.reason)
-
-    @property
-    def reference(self) -> str:
-        """The Notify reference of its email: a retry finds the email already sent by it."""
-        return f"reminder-{self.id}"

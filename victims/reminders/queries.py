@@ -97,6 +97,7 @@ class ReminderRow:
     recipient_name: str = ""
     email_error: str | None = None
     email_attempts: int = 0
+    reference: str = ""
 
 
 def _row(found) -> ReminderRow:
@@ -116,6 +117,7 @@ def _row(found) -> ReminderRow:
         recipient_name=recipient_name,
         email_error=reminder.email_error,
         email_attempts=reminder.email_attempts,
+        reference=reminder.reference,
     )
 
 
@@ -144,6 +146,18 @@ def failed_for_team(user: User, page: int, per_page: int) -> Page[ReminderRow]:
     )
     order = (Reminder.created_at.desc(), Reminder.id.desc())
     return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row)
+
+
+def held_for_team(user: User, per_page: int = 50) -> Page[ReminderRow]:
+    """Reminder emails held because Notify had something else under their reference, for the SPO
+    of the team: the oldest first (rare, so the first page only)."""
+    if user.role != Role.SPO or user.team_id is None:
+        return Page([], 0, 1, per_page)
+    statement = _listing().where(
+        and_(Reminder.email_status == EmailStatus.HELD, Reminder.team_id == user.team_id)
+    )
+    order = (Reminder.created_at, Reminder.id)
+    return paginate(statement, page=1, per_page=per_page, order_by=order, row=_row)
 
 
 def own_reminder(reminder_id: int, user: User) -> Reminder:

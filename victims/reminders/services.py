@@ -9,8 +9,10 @@ The work is split so that any step can die and be repeated without a second remi
    same transaction. A second run for the same stage fails on the constraint and does nothing.
 3. `send_email(reminder_id)` claims the email for a short lease, asks Notify whether an email
    with the reminder's reference already went (the sender before it may have died after Notify
-   took it), sends it if not, and records it as sent. Failures are retried with a growing
-   wait; after the last attempt the email is marked failed and shown to the team's SPO.
+   took it), sends it if not, and records it as sent. What Notify has under the reference counts
+   as sent only if it is this email (victims.domain.already_sent); anything else holds the email
+   for the team's SPO. Failures are retried with a growing wait; after the last attempt the
+   email is marked failed and shown to the team's SPO.
 
 Due dates stay in the database: nothing is scheduled far ahead in the broker, so a broker that
 loses its data loses nothing that the next sweep does not find again.
@@ -21,6 +23,7 @@ a task, and the email's claim must be committed before Notify is called.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -33,7 +36,9 @@ from sqlalchemy.orm import joinedload
 from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case
+from victims.domain import already_sent
 from victims.domain import reminders as rules
+from victims.domain.already_sent import EmailToSend, Match
 from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role
 from victims.domain.work import DeadlineStatus, TaskStatus
@@ -41,12 +46,16 @@ from victims.extensions import db
 from victims.formatting import govuk_date
 from victims.notify import gateway as notify
 from victims.notify import sending
+from victims.notify.references import new_reference
 from victims.notify.sending import Outcome, SendOutcome
+from victims.notify.templates import REMINDER
 from victims.reminders import queries
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.staff.models import User
 from victims.work.models import CaseDeadline, Task
 from victims.work.queries import working_calendar
+
+log = logging.getLogger(__name__)
 
 
 def _config(name: str) -> int:
@@ -186,14 +195,19 @@ def send_email(reminder_id: int) -> SendOutcome:
 
     gateway = notify.gateway()
     try:
-        notification_id = gateway.find_by_reference(reminder.reference)
-        if notification_id is None:
+        found = gateway.find_by_reference(reminder.reference)
+        verdict = already_sent.judge(found, _what_goes(reminder)) if found else None
+        if verdict is None:
             notification_id = gateway.send_email(
                 template="reminder",
                 email_address=reminder.recipient.email,
                 personalisation=personalisation(reminder),
                 reference=reminder.reference,
             )
+        elif verdict.match is Match.SAME:  # an earlier attempt sent it, and died before recording it
+            notification_id = verdict.notification_id
+        else:
+            return _held(reminder, verdict)
     except notify.NotifyUnavailable as error:
         return _failed(
             reminder, str(error), final=reminder.email_attempts >= _config("REMINDER_EMAIL_MAX_ATTEMPTS")
@@ -207,6 +221,35 @@ def send_email(reminder_id: int) -> SendOutcome:
     reminder.email_error = None
     db.session.commit()
     return SendOutcome(Outcome.SENT)
+
+
+def _what_goes(reminder: Reminder) -> EmailToSend:
+    """The email this reminder sends, as what Notify holds is compared with it: our copy of the
+    template, filled in as Notify fills in the live one."""
+    subject, body = REMINDER.render(personalisation(reminder))
+    return EmailToSend(reminder.recipient.email, subject, body, ready_at=reminder.created_at)
+
+
+def _held(reminder: Reminder, verdict: already_sent.Verdict) -> SendOutcome:
+    """Notify has something else under the email's reference: send nothing, record nothing as
+    sent, and show it to the team's SPO, who can send it again under a new reference."""
+    reminder.email_status = EmailStatus.HELD
+    reminder.email_error = sending.held_because(verdict, "email")
+    reminder.email_claimed_until = None
+    audit.record(
+        "reminder_email_held",
+        "reminder",
+        reminder.id,
+        case_id=reminder.case_id,
+        region_id=db.session.get(Case, reminder.case_id).region_id,  # no user to take it from
+        details={"reference": reminder.reference, "why": list(verdict.differences)},
+        user=None,
+    )
+    log.warning(
+        "Reminder %s: its email is held, GOV.UK Notify has something else under its reference", reminder.id
+    )
+    db.session.commit()
+    return SendOutcome(Outcome.HELD)
 
 
 def _failed(reminder: Reminder, error: str, *, final: bool) -> SendOutcome:
@@ -282,19 +325,26 @@ def mark_all_read(user: User) -> int:
 
 def try_again(reminder: Reminder, user: User) -> None:
     """An SPO sends a failed reminder email again, with a fresh set of attempts: queued for a
-    worker once this is committed (the sweep finds it if the broker is down)."""
-    if reminder.email_status != EmailStatus.FAILED:
+    worker once this is committed (the sweep finds it if the broker is down). A held email goes
+    under a new reference, its old one being something else's at Notify: the SPO has checked
+    with Notify that it did not go."""
+    if reminder.email_status not in (EmailStatus.FAILED, EmailStatus.HELD):
         return
+    details: dict = {"error": reminder.email_error}
+    if reminder.email_status == EmailStatus.HELD:
+        details["old_reference"] = reminder.reference
+        reminder.reference = new_reference("reminder")
+        details["reference"] = reminder.reference
     reminder.email_status = EmailStatus.PENDING
     reminder.email_attempts = 0
     reminder.email_claimed_until = None
     db.session.flush()
     audit.record(
-        "reminder_email_retried",
+        "reminder_email_sent_again" if "reference" in details else "reminder_email_retried",
         "reminder",
         reminder.id,
         case_id=reminder.case_id,
-        details={"error": reminder.email_error},
+        details=details,
         user=user,
     )
     jobs.enqueue("reminders.email", reminder.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role
 from victims.reminders import queries, services
 from victims.reminders.forms import SettingsForm
@@ -56,6 +57,7 @@ def settings():
 @allowed(Role.SPO)
 def try_again(reminder_id: int):
     reminder = queries.team_failed_reminder(reminder_id, current_user)
+    back = "held" if reminder.email_status == EmailStatus.HELD else "failed-reminders"
     services.try_again(reminder, current_user)
     flash("The reminder email will be sent again", "success")
-    return redirect(url_for("work.team_work", _anchor="failed-reminders"))
+    return redirect(url_for("work.team_work", _anchor=back))

@@ -82,6 +82,7 @@ TAG_COLOURS: dict[Labelled, str] = {
     CaseStatus.OPEN: "green",
     LetterStatus.SENT: "green",
     LetterStatus.FAILED: "red",
+    LetterStatus.HELD: "orange",
     LetterStatus.AWAITING_COUNTERSIGN: "yellow",
     LetterStatus.APPROVED: "blue",
     ZoneStatus.SUBMITTED: "yellow",

@@ -46,6 +46,8 @@ def team_work():
         ),
         waiting=prerelease_queries.waiting_for_spo(current_user),
         waiting_letters=letter_queries.awaiting_countersign(current_user),
+        held_letters=letter_queries.held_for_team(current_user),
+        held_emails=reminder_queries.held_for_team(current_user),
     )
 
 

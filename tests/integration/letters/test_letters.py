@@ -83,7 +83,9 @@ def test_an_initial_contact_letter_is_drafted_checked_approved_and_sent_once(tea
     assert sending.send(letter.id).status == "sent"
     assert sending.send(letter.id).status == "already_done"  # a retried task
     [posted] = fake_notify.letters()
-    assert posted["reference"] == f"letter-{letter.id}"
+    # Its own reference, random: never made from the id, which a restored database hands out again.
+    assert re.fullmatch(r"letter-[0-9a-f]{32}", letter.reference)
+    assert posted["reference"] == letter.reference
     db.session.expire_all()
     letter = db.session.get(Letter, letter.id)
     assert posted["pdf"] == base64.b64decode(letter.pdf_base64)  # the exact PDF approved
@@ -111,7 +113,7 @@ def test_a_letter_by_email_goes_through_notify_email_with_its_text(team, today, 
     db.session.flush()
     assert sending.send(letter.id).status == "sent"
     [sent] = fake_notify.sent_to(victim.email)
-    assert sent["reference"] == f"letter-{letter.id}"
+    assert sent["reference"] == letter.reference
     assert "If the offender contacts you" in sent["body"]
     assert "Vera Liaison" in sent["body"] and "01632 960 123" in sent["body"]
 
@@ -553,7 +555,7 @@ def test_without_a_notify_key_letters_go_to_the_development_outbox(team, today, 
     assert sending.send(letter.id).status == "sent"
     assert sending.send(letter.id).status == "already_done"
     [kept] = db.session.scalars(select(OutboxLetter)).all()
-    assert kept.reference == f"letter-{letter.id}"
+    assert kept.reference == letter.reference
     assert base64.b64decode(kept.pdf_base64) == services.pdf_bytes(letter)
 
 

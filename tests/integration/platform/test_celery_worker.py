@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import String, create_engine, insert, select
+from sqlalchemy import create_engine, insert, select
 from sqlalchemy.engine import Engine
 
 from tests.helpers import PROJECT, make_work
@@ -234,7 +234,7 @@ def test_the_worker_sends_due_reminders_to_the_outbox(running_worker):
     running_worker.send("reminders.sweep")
 
     def read() -> list:
-        its_email = OutboxEmail.reference == "reminder-" + Reminder.id.cast(String)
+        its_email = OutboxEmail.reference == Reminder.reference
         with running_worker.engine.connect() as connection:
             return connection.execute(
                 select(Reminder.stage, Reminder.email_status, OutboxEmail.subject)

@@ -75,8 +75,8 @@ class World:
 
 def build_world(make, database) -> World:
     """A team's casework with one of everything: a case with deadlines and tasks, its victim, a
-    draft letter and one waiting for countersigning, pre-release requests with a zone waiting
-    for the SPO, reminders (one whose email failed), and staff of every role."""
+    draft letter, one waiting for countersigning and one held, pre-release requests with a zone
+    waiting for the SPO, reminders (one whose email failed), and staff of every role."""
     session = database.session
     team = make.team()
     vlo = make.user(Role.VLO, team=team, name="Fuzz Liaison", skills=(Skill.MAPPING.value,))
@@ -116,6 +116,11 @@ def build_world(make, database) -> World:
     letters.save_draft(sent, finished, large_print=False, channel="post", user=vlo)
     letters.approve(sent, vlo)
     sent.status = LetterStatus.SENT  # as the sending task leaves it
+    held = letters.start_draft(case, victim, LetterType.INITIAL_CONTACT, vlo)
+    letters.save_draft(held, finished, large_print=False, channel="post", user=vlo)
+    letters.approve(held, vlo)
+    # As the sender leaves a letter whose reference Notify has for something else: on Team work.
+    held.status, held.problem = LetterStatus.HELD, "Held: GOV.UK Notify already has something else."
     work_settings.add_non_working_day(date(2026, 12, 29), "Office closed", admin)
 
     task = session.scalars(
