@@ -15,6 +15,9 @@ Decisions (also in docs/decisions.md):
 - The task's VLO hears of every stage. Work in the team's queue goes to the team's SPOs.
   Overdue work is also escalated to the team's SPOs. If nobody is left to tell (no active VLO
   or SPO), the region's managers are told, so no reminder is ever sent to nobody.
+- Emails go on working days. A reminder made on a weekend or a bank holiday (an overdue stage
+  reached on Christmas Day) is in the service at once, but its email waits for the next working
+  day, unless its recipient chose emails on any day.
 """
 
 from __future__ import annotations
@@ -70,6 +73,12 @@ def stage_for(
     if due <= horizon(today, calendar, upcoming_working_days):
         return Stage.UPCOMING
     return None
+
+
+def email_goes_today(today: date, calendar: WorkingDayCalendar, any_day: bool) -> bool:
+    """Whether a reminder email may go to someone today: on a working day, or on any day if they
+    chose that. One that may not waits, and goes on the next working day."""
+    return any_day or calendar.is_working_day(today)
 
 
 @dataclass(frozen=True)

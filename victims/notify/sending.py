@@ -63,6 +63,7 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # it failed its check just before it went
     HELD = "held"  # Notify already had something else under its reference: a person must look
     RETRY = "retry"  # Notify could not take it now
+    WAITING = "waiting"  # not today (a weekend or bank holiday): the sweep hands it out again
     FAILED = "failed"  # given up after the last attempt
 
 

@@ -8,6 +8,12 @@ from wtforms.validators import InputRequired
 from victims.web.forms import options
 
 EMAIL_CHOICES = options([("no", "In the service only"), ("yes", "In the service and by email")])
+DAY_CHOICES = options(
+    [
+        ("working", "On working days only"),
+        ("any", "On any day, including weekends and bank holidays"),
+    ]
+)
 
 
 class SettingsForm(FlaskForm):
@@ -20,5 +26,16 @@ class SettingsForm(FlaskForm):
         choices=EMAIL_CHOICES,
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose how you want to get reminders")],
+    )
+    days = RadioField(
+        "When can reminder emails come?",
+        description=(
+            "On working days only, an email for something that becomes due or overdue on a weekend "
+            "or a bank holiday in England and Wales comes on the next working day."
+        ),
+        choices=DAY_CHOICES,
+        default="working",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose when reminder emails can come")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -56,21 +56,27 @@ def deadlines_to_remind(today: date, horizon: date, limit: int) -> list[int]:
     return list(db.session.scalars(deadlines_to_remind_query(today, horizon, limit)))
 
 
-def emails_to_resend(now: datetime, stale_before: datetime, limit: int) -> list[int]:
+def emails_to_resend(
+    now: datetime, stale_before: datetime, limit: int, working_day: bool = True
+) -> list[int]:
     """Emails still waiting long after their reminder was made, and held by no sender: their
-    task was lost (the broker lost its data) or their sender died."""
-    return list(
-        db.session.scalars(
-            select(Reminder.id)
-            .where(
-                Reminder.email_status == EmailStatus.PENDING,
-                Reminder.created_at < stale_before,
-                or_(Reminder.email_claimed_until.is_(None), Reminder.email_claimed_until < now),
-            )
-            .order_by(Reminder.id)
-            .limit(limit)
+    task was lost (the broker lost its data), their sender died, or they waited for a working
+    day. On a day that is not one, only the emails of people who chose any day."""
+    statement = (
+        select(Reminder.id)
+        .where(
+            Reminder.email_status == EmailStatus.PENDING,
+            Reminder.created_at < stale_before,
+            or_(Reminder.email_claimed_until.is_(None), Reminder.email_claimed_until < now),
         )
+        .order_by(Reminder.id)
+        .limit(limit)
     )
+    if not working_day:
+        statement = statement.join(User, User.id == Reminder.recipient_id).where(
+            User.reminder_emails_any_day.is_(True)
+        )
+    return list(db.session.scalars(statement))
 
 
 def unread_count(user: User) -> int:

@@ -11,7 +11,8 @@ The work is split so that any step can die and be repeated without a second remi
    with the reminder's reference already went (the sender before it may have died after Notify
    took it), sends it if not, and records it as sent. What Notify has under the reference counts
    as sent only if it is this email (victims.domain.already_sent); anything else holds the email
-   for the team's SPO. Failures are retried with a growing wait; after the last attempt the
+   for the team's SPO. On a weekend or a bank holiday an email waits for the next working day
+   unless its recipient chose any day. Failures are retried with a growing wait; after the last attempt the
    email is marked failed and shown to the team's SPO.
 
 Due dates stay in the database: nothing is scheduled far ahead in the broker, so a broker that
@@ -75,12 +76,15 @@ def sweep() -> SweepFound:
     """What the workers should do now: deadlines to remind of, and emails to try again."""
     today = clock.today()
     now = clock.utcnow()
-    horizon = rules.horizon(today, working_calendar(), _config("REMINDER_UPCOMING_WORKING_DAYS"))
+    calendar = working_calendar()
+    horizon = rules.horizon(today, calendar, _config("REMINDER_UPCOMING_WORKING_DAYS"))
     batch = _config("REMINDER_SWEEP_BATCH")
     stale_before = now - timedelta(seconds=_config("REMINDER_EMAIL_STALE_SECONDS"))
     return SweepFound(
         deadline_ids=queries.deadlines_to_remind(today, horizon, batch),
-        email_ids=queries.emails_to_resend(now, stale_before, batch),
+        email_ids=queries.emails_to_resend(
+            now, stale_before, batch, working_day=calendar.is_working_day(today)
+        ),
     )
 
 
@@ -145,7 +149,13 @@ def remind(deadline_id: int) -> list[int]:
         db.session.add(reminder)
         made.append(reminder)
     db.session.flush()
-    to_email = [reminder.id for reminder in made if reminder.email_status == EmailStatus.PENDING]
+    calendar = working_calendar()
+    to_email = [
+        reminder.id
+        for reminder in made
+        if reminder.email_status == EmailStatus.PENDING
+        and rules.email_goes_today(today, calendar, people[reminder.recipient_id].reminder_emails_any_day)
+    ]  # the others wait for a working day, when the sweep hands them out
     db.session.commit()
     return to_email
 
@@ -178,6 +188,14 @@ def _claim(reminder_id: int) -> bool:
 
 
 def send_email(reminder_id: int) -> SendOutcome:
+    any_day = db.session.scalar(
+        select(User.reminder_emails_any_day)
+        .join(Reminder, Reminder.recipient_id == User.id)
+        .where(Reminder.id == reminder_id)
+    )
+    if any_day is not None and not rules.email_goes_today(clock.today(), working_calendar(), any_day):
+        db.session.rollback()  # read only
+        return SendOutcome(Outcome.WAITING)  # the sweep hands it out again on the next working day
     if not _claim(reminder_id):
         status = db.session.scalar(select(Reminder.email_status).where(Reminder.id == reminder_id))
         if status == EmailStatus.PENDING:  # another sender holds it: look again when its lease is up
@@ -350,9 +368,18 @@ def try_again(reminder: Reminder, user: User) -> None:
     jobs.enqueue("reminders.email", reminder.id)
 
 
-def choose_email(user: User, wanted: bool) -> None:
-    if user.email_reminders == wanted:
+def choose_email(user: User, wanted: bool, any_day: bool = False) -> None:
+    """Whether the user's reminders come by email too, and whether those emails may come on
+    weekends and bank holidays (otherwise they wait for the next working day)."""
+    if user.email_reminders == wanted and user.reminder_emails_any_day == any_day:
         return
     user.email_reminders = wanted
+    user.reminder_emails_any_day = any_day
     db.session.flush()
-    audit.record("reminder_emails_chosen", "user", user.id, details={"email_reminders": wanted}, user=user)
+    audit.record(
+        "reminder_emails_chosen",
+        "user",
+        user.id,
+        details={"email_reminders": wanted, "any_day": any_day},
+        user=user,
+    )

@@ -46,8 +46,9 @@ def settings():
     form = SettingsForm()
     if request.method == "GET":
         form.email.data = "yes" if current_user.email_reminders else "no"
+        form.days.data = "any" if current_user.reminder_emails_any_day else "working"
     if form.validate_on_submit():
-        services.choose_email(current_user, form.email.data == "yes")
+        services.choose_email(current_user, form.email.data == "yes", any_day=form.days.data == "any")
         flash("Your notification settings have been saved", "success")
         return redirect(url_for("reminders.settings"))
     return render_template("reminders/settings.html", form=form)

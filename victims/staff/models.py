@@ -68,6 +68,8 @@ class User(UserMixin, Versioned, db.Model):
     requires_countersign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Reminders come in the service; by email too when the user chooses it.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Reminder emails wait for a working day unless the user chose weekends and bank holidays too.
+    reminder_emails_any_day: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = created_at_column()
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

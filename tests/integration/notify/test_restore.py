@@ -116,6 +116,7 @@ def a_team() -> None:
     vlo = make.user(Role.VLO, team=team, name="Vera Liaison", email="vera@probation.example")
     vlo.phone = "01632 960 123"
     vlo.email_reminders = True
+    vlo.reminder_emails_any_day = True  # the test runs on whatever day it really is
     make.user(Role.SPO, team=team, name="Sam Senior", email="sam@probation.example")
     db.session.commit()
 

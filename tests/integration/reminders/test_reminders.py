@@ -476,13 +476,74 @@ def test_a_user_chooses_email_reminders(team, web):
     browser = web(team["vlo"])
     page = browser.post("/account/notifications", {}, status=200).get_data(as_text=True)
     assert "Choose how you want to get reminders" in page
-    browser.post("/account/notifications", {"email": "yes"}, status=302)
+    assert "Choose when reminder emails can come" in page
+    browser.post("/account/notifications", {"email": "yes", "days": "working"}, status=302)
     db.session.expire_all()
     assert db.session.get(type(team["vlo"]), team["vlo"].id).email_reminders is True
     assert "checked" in browser.get("/account/notifications").split('value="yes"')[1][:40]
     assert db.session.scalar(
         select(AuditEvent.details).where(AuditEvent.action == "reminder_emails_chosen")
-    ) == {"email_reminders": True}
+    ) == {"email_reminders": True, "any_day": False}
+
+
+# -- emails on working days ------------------------------------------------------------------------
+
+
+def test_an_overdue_email_waits_for_the_next_working_day_after_christmas(
+    make, database, team, clock_today, fake_notify, app
+):
+    """A deadline due on Thursday 24 December 2026 is overdue on Christmas Day. The reminder is in
+    the service at once; its emails (to the VLO, and the SPO's escalation) wait through Christmas,
+    the weekend and the Boxing Day holiday on Monday 28th, and go once on Tuesday 29 December."""
+    vlo, spo = _wanting_email(team["vlo"]), _wanting_email(team["spo"])
+    clock_today.set(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
+    deadline = work(make, database, date(2026, 12, 24), vlo)
+
+    assert services.remind(deadline.id) == []
+    assert {(stage, recipient, reason) for stage, recipient, reason in reminders_of(deadline)} == {
+        ("overdue", vlo.id, "assigned"),
+        ("overdue", spo.id, "escalation"),
+    }
+    waiting = sorted(db.session.scalars(select(Reminder.id).where(Reminder.deadline_id == deadline.id)))
+    for day in (25, 26, 27, 28):  # the sweep every day, and a duplicate or late task
+        clock_today.set(datetime(2026, 12, day, 18, 0, tzinfo=UTC))
+        assert services.sweep().email_ids == []
+        assert {services.send_email(reminder_id).status for reminder_id in waiting} == {"waiting"}
+    assert fake_notify.sent_to(vlo.email) == [] and fake_notify.sent_to(spo.email) == []
+
+    clock_today.set(datetime(2026, 12, 29, 8, 0, tzinfo=UTC))
+    assert services.sweep().email_ids == waiting
+    assert [services.send_email(reminder_id).status for reminder_id in waiting] == ["sent", "sent"]
+    assert services.sweep().email_ids == []
+    assert len(fake_notify.sent_to(vlo.email)) == 1 and len(fake_notify.sent_to(spo.email)) == 1
+    [sent] = fake_notify.sent_to(spo.email)
+    assert "It was due on 24 December 2026" in sent["body"]
+
+
+def test_someone_who_chose_any_day_gets_the_email_on_a_bank_holiday(
+    make, database, team, clock_today, fake_notify, web
+):
+    vlo = team["vlo"]
+    web(vlo).post("/account/notifications", {"email": "yes", "days": "any"}, status=302)
+    db.session.expire_all()
+    clock_today.set(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))
+    deadline = work(make, database, date(2026, 12, 24), db.session.get(type(vlo), vlo.id))
+
+    [reminder_id] = services.remind(deadline.id)
+    assert services.send_email(reminder_id).status == "sent"
+    assert len(fake_notify.sent_to(vlo.email)) == 1
+
+
+def test_on_a_weekend_the_sweep_hands_back_only_the_emails_of_those_who_chose_any_day(
+    make, database, team, clock_today, app
+):
+    vlo = _wanting_email(team["vlo"])
+    [reminder_id] = services.remind(work(make, database, TODAY, vlo).id)
+    clock_today.set(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))  # Saturday
+    assert services.sweep().email_ids == []
+    vlo.reminder_emails_any_day = True
+    db.session.flush()
+    assert services.sweep().email_ids == [reminder_id]
 
 
 # -- the sweep's cost ----------------------------------------------------------------------------

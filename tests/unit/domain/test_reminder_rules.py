@@ -7,7 +7,15 @@ from datetime import date
 import pytest
 
 from victims.domain.calendar import WorkingDayCalendar
-from victims.domain.reminders import Reason, Recipient, Stage, horizon, recipients, stage_for
+from victims.domain.reminders import (
+    Reason,
+    Recipient,
+    Stage,
+    email_goes_today,
+    horizon,
+    recipients,
+    stage_for,
+)
 
 CALENDAR = WorkingDayCalendar.england(2024, 2028)
 
@@ -77,3 +85,19 @@ def test_with_nobody_in_the_team_the_managers_are_told_and_never_nobody():
     ]
     assert recipients(Stage.DUE, 7, [], [9]) == [Recipient(7, Reason.ASSIGNED)]
     assert recipients(Stage.DUE, None, [], []) == []
+
+
+@pytest.mark.parametrize(
+    ("today", "any_day", "goes"),
+    [
+        (date(2026, 12, 24), False, True),  # Thursday
+        (date(2026, 12, 25), False, False),  # Christmas Day
+        (date(2026, 12, 26), False, False),  # Saturday
+        (date(2026, 12, 28), False, False),  # Boxing Day's substitute bank holiday
+        (date(2026, 12, 29), False, True),
+        (date(2026, 12, 25), True, True),  # chosen: any day
+        (date(2026, 12, 27), True, True),
+    ],
+)
+def test_reminder_emails_go_on_working_days_unless_any_day_was_chosen(today, any_day, goes):
+    assert email_goes_today(today, CALENDAR, any_day) is goes
