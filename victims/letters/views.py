@@ -118,7 +118,9 @@ def _page(record, case, *, form=None, texts=None, errors=None, conflict=None, ch
         form.version.data = str(record.version)
     if texts is None:
         texts = {section.key: section.body for section in record.sections if not section.locked}
-    errors = errors or {}
+    errors = dict(errors or {})
+    for name, messages in form.errors.items():  # a print size or channel not chosen
+        errors.setdefault(name, messages[0])
     results = services.check_letter(record)
     page = render_template(
         "letters/letter.html",
