@@ -64,7 +64,7 @@ def letter(letter_id: int):
     elif form.validate_on_submit():
         try:
             if stale(form, record):
-                raise StaleDataError
+                raise StaleDataError  # answered as losing the race to the row is, below
             services.save_draft(
                 record,
                 texts,
@@ -153,7 +153,7 @@ def _run(letter_id: int, action, message, *, not_done: str | None, then=None):
     record, case = queries.letter_for(letter_id, current_user)
     try:
         if not_done and request.form.get("version", "") != str(record.version):
-            raise StaleDataError
+            raise StaleDataError  # answered as losing the race to the row is, below
         outcome = action(record)
     except Refused as refused:
         flash(refused.message)
