@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SubmitField
+from wtforms import HiddenField, RadioField, SubmitField
 from wtforms.validators import InputRequired
 
 from victims.domain.letters import LetterType
@@ -26,7 +26,10 @@ class NewLetterForm(FlaskForm):
 
 
 class OptionsForm(FlaskForm):
-    """The letter's print size and channel (the free sections come as section_<key> fields)."""
+    """The letter's print size and channel (the free sections come as section_<key> fields), and
+    the version of the letter the form was opened at (victims.web.conflicts)."""
+
+    version = HiddenField()
 
     large_print = RadioField(
         "Print size",

@@ -147,6 +147,11 @@ def start_draft(case: Case, person: Person, letter_type: LetterType, user: User)
     return letter
 
 
+def normalised_text(text: str) -> str:
+    """A free section as it is kept: line endings as the browser may send them, made plain."""
+    return text.replace("\r\n", "\n").strip()
+
+
 def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, channel: str, user: User) -> None:
     """Keep the VLO's words for the free sections. Locked sections are never taken from the
     form: a crafted request that sends one changes nothing."""
@@ -157,7 +162,7 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
     sections = []
     for section in letter.sections:
         if not section.locked and section.key in texts:
-            body = texts[section.key].replace("\r\n", "\n").strip()
+            body = normalised_text(texts[section.key])
             if len(body) > FREE_SECTION_MAX:
                 raise Refused(
                     f"“{section.heading}” must be {FREE_SECTION_MAX} characters or fewer", field=section.key

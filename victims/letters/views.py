@@ -13,6 +13,7 @@ from victims.letters.forms import NewLetterForm, OptionsForm
 from victims.people import queries as people_queries
 from victims.refusals import Refused
 from victims.web import reveals
+from victims.web.conflicts import ConflictRow, stale, take_current_version
 from victims.web.forms import options
 from victims.web.security import allowed
 
@@ -55,11 +56,15 @@ def letter(letter_id: int):
         for section in record.sections
         if not section.locked
     }
+    conflict = None
     if request.method == "GET":
         form.large_print.data = "yes" if record.large_print else "no"
         form.channel.data = record.channel
+        form.version.data = str(record.version)
     elif form.validate_on_submit():
         try:
+            if stale(form, record):
+                raise StaleDataError  # answered as losing the race to the row is, below
             services.save_draft(
                 record,
                 texts,
@@ -70,14 +75,54 @@ def letter(letter_id: int):
         except Refused as refused:
             errors[f"section_{refused.field}" if refused.field else "letter"] = refused.message
         except StaleDataError:
+            # Opened at an older version, or another save won the race to the row: keep what the
+            # user wrote in the form, show it beside the letter as now saved, and let the next
+            # save go on top of that.
             db.session.rollback()
-            flash("Someone else changed this letter at the same moment. Check it and try again.")
-            return redirect(url_for("letters.letter", letter_id=letter_id))
+            record, case = queries.letter_for(letter_id, current_user)
+            conflict = _conflict(record, texts, form)
+            take_current_version(form, record)
         else:
             flash("Draft saved", "success")
             return redirect(url_for("letters.letter", letter_id=letter_id, _anchor="checks"))
+    return _page(record, case, form=form, texts=texts, errors=errors, conflict=conflict)
+
+
+def _conflict(record, texts: dict[str, str], form: OptionsForm) -> list[ConflictRow]:
+    """The free sections, print size and channel where the letter as now saved differs from
+    what the user is trying to save."""
+    rows = []
+    for section in record.sections:
+        if section.locked or section.key not in texts:
+            continue
+        yours = services.normalised_text(texts[section.key])
+        if yours != section.body:
+            rows.append(ConflictRow(section.heading, section.body or "Not given", yours or "Not given"))
+    sizes = {True: "Large print", False: "Standard print"}
+    if form.large_print.data in ("yes", "no") and (form.large_print.data == "yes") != record.large_print:
+        rows.append(
+            ConflictRow("Print size", sizes[record.large_print], sizes[form.large_print.data == "yes"])
+        )
+    channels = {"post": "By post", "email": "By email"}
+    if form.channel.data in channels and form.channel.data != record.channel:
+        rows.append(ConflictRow("Send it", channels[record.channel], channels[form.channel.data]))
+    return rows
+
+
+def _page(record, case, *, form=None, texts=None, errors=None, conflict=None, changed=None):
+    """The letter page; a 409 when the user's form was for an older version of the letter."""
+    if form is None:
+        form = OptionsForm(formdata=None)
+        form.large_print.data = "yes" if record.large_print else "no"
+        form.channel.data = record.channel
+        form.version.data = str(record.version)
+    if texts is None:
+        texts = {section.key: section.body for section in record.sections if not section.locked}
+    errors = dict(errors or {})
+    for name, messages in form.errors.items():  # a print size or channel not chosen
+        errors.setdefault(name, messages[0])
     results = services.check_letter(record)
-    return render_template(
+    page = render_template(
         "letters/letter.html",
         letter=record,
         case=case,
@@ -86,6 +131,8 @@ def letter(letter_id: int):
         texts=texts,
         errors=errors,
         error_list=[{"text": message, "href": f"#{key}"} for key, message in errors.items()],
+        conflict=conflict,
+        changed=changed,
         template_version=queries.template_version(record),
         address_shown=reveals.revealed(record.person_id),
         results=results,
@@ -95,22 +142,31 @@ def letter(letter_id: int):
         and current_user.role == Role.SPO
         and current_user.id != record.created_by_id,
     )
+    return page, 409 if conflict is not None or changed else 200
 
 
-def _run(letter_id: int, action, message):
-    """Do `action` to the letter and say how it went; the letter, or None if it was refused."""
-    record, _case = queries.letter_for(letter_id, current_user)
+def _run(letter_id: int, action, message, *, not_done: str | None, then=None):
+    """Do `action` to the letter and say how it went, then go to `then(letter)` (the letter's page
+    by default). With `not_done`, the action is on the letter as the user saw it: the form must
+    carry the version shown, and a letter changed since is shown again (409), saying that it
+    was `not_done`, rather than acted on unread."""
+    record, case = queries.letter_for(letter_id, current_user)
     try:
+        if not_done and request.form.get("version", "") != str(record.version):
+            raise StaleDataError  # answered as losing the race to the row is, below
         outcome = action(record)
     except Refused as refused:
         flash(refused.message)
-        return None
+        return _to_letter(letter_id)
     except StaleDataError:
         db.session.rollback()
-        flash("Someone else changed this letter at the same moment. Check it and try again.")
-        return None
+        if not not_done:
+            flash("Someone else changed this letter at the same moment. Check it and try again.")
+            return _to_letter(letter_id)
+        record, case = queries.letter_for(letter_id, current_user)
+        return _page(record, case, changed=not_done)
     flash(message(outcome) if callable(message) else message, "success")
-    return record
+    return then(record) if then else _to_letter(letter_id)
 
 
 def _to_letter(letter_id: int):
@@ -120,10 +176,12 @@ def _to_letter(letter_id: int):
 @bp.route("/letters/<int:letter_id>/refresh", methods=["POST"])
 @allowed(*CASEWORK)
 def refresh(letter_id: int):
-    _run(
-        letter_id, lambda r: services.refresh(r, current_user), "The letter now uses the case record as it is"
+    return _run(
+        letter_id,
+        lambda r: services.refresh(r, current_user),
+        "The letter now uses the case record as it is",
+        not_done="It has not been refreshed",
     )
-    return _to_letter(letter_id)
 
 
 def _approved_message(approved: bool) -> str:
@@ -135,49 +193,73 @@ def _approved_message(approved: bool) -> str:
 @bp.route("/letters/<int:letter_id>/approve", methods=["POST"])
 @allowed(*CASEWORK)
 def approve(letter_id: int):
-    _run(letter_id, lambda r: services.approve(r, current_user), _approved_message)
-    return _to_letter(letter_id)
+    return _run(
+        letter_id,
+        lambda r: services.approve(r, current_user),
+        _approved_message,
+        not_done="Nothing has been approved or sent",
+    )
 
 
 @bp.route("/letters/<int:letter_id>/countersign", methods=["POST"])
 @allowed(Role.SPO)
 def countersign(letter_id: int):
-    _run(letter_id, lambda r: services.countersign(r, current_user), "Countersigned: it is being sent")
-    return _to_letter(letter_id)
+    return _run(
+        letter_id,
+        lambda r: services.countersign(r, current_user),
+        "Countersigned: it is being sent",
+        not_done="It has not been countersigned",
+    )
 
 
 @bp.route("/letters/<int:letter_id>/send-back", methods=["POST"])
 @allowed(Role.SPO)
 def send_back(letter_id: int):
-    if _run(letter_id, lambda r: services.send_back(r, current_user), "Returned to its writer as a draft"):
-        return redirect(url_for("work.team_work"))
-    return _to_letter(letter_id)
+    return _run(
+        letter_id,
+        lambda r: services.send_back(r, current_user),
+        "Returned to its writer as a draft",
+        not_done="It has not been returned",
+        then=lambda r: redirect(url_for("work.team_work")),
+    )
 
 
 @bp.route("/letters/<int:letter_id>/cancel", methods=["POST"])
 @allowed(*CASEWORK)
 def cancel(letter_id: int):
-    record = _run(letter_id, lambda r: services.cancel(r, current_user), "Letter cancelled")
-    if record is not None:
-        return redirect(url_for("cases.case", case_id=record.case_id, _anchor="letters"))
-    return _to_letter(letter_id)
+    return _run(
+        letter_id,
+        lambda r: services.cancel(r, current_user),
+        "Letter cancelled",
+        not_done="It has not been cancelled",
+        then=lambda r: redirect(url_for("cases.case", case_id=r.case_id, _anchor="letters")),
+    )
 
 
 RETURNED = "Recorded as returned: the victim is flagged “contact lost” and a task to find them has been made"
 
 
+# Returned mail and sending a held letter again act on where the letter went, not on its words
+# (which cannot change once it is approved), and Notify's delivery updates move a sent letter's
+# version on: they carry no version.
+
+
 @bp.route("/letters/<int:letter_id>/returned", methods=["POST"])
 @allowed(*CASEWORK)
 def returned(letter_id: int):
-    _run(letter_id, lambda r: sending.record_returned(r, current_user), RETURNED)
-    return _to_letter(letter_id)
+    return _run(letter_id, lambda r: sending.record_returned(r, current_user), RETURNED, not_done=None)
 
 
 @bp.route("/letters/<int:letter_id>/send-again", methods=["POST"])
 @allowed(Role.SPO)
 def send_again(letter_id: int):
     """A held letter (Team work): the SPO has checked with Notify that it did not go."""
-    _run(letter_id, lambda r: sending.send_again(r, current_user), "The letter will be sent again")
+    _run(
+        letter_id,
+        lambda r: sending.send_again(r, current_user),
+        "The letter will be sent again",
+        not_done=None,
+    )
     return redirect(url_for("work.team_work", _anchor="held"))
 
 

@@ -70,7 +70,12 @@ def test_approving_through_the_page_is_refused_not_a_server_error(team, today, l
     db.session.flush()
     browser = web(team["vlo"])
 
-    response = post_with_token(browser, f"/letters/{letter.id}/approve", from_page=f"/letters/{letter.id}")
+    response = post_with_token(
+        browser,
+        f"/letters/{letter.id}/approve",
+        {"version": str(letter.version)},
+        from_page=f"/letters/{letter.id}",
+    )
 
     assert response.status_code == 302
     db.session.expire_all()

@@ -4,6 +4,8 @@ page, then previewed as a PDF and approved: none of the three may cause a server
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -46,6 +48,7 @@ def test_no_generated_letter_causes_a_server_error(app, world):
     [form] = [form for form in forms_on(page, path) if form.action == path]
     sections = [name for name in form.fields if name.startswith("section_")]
     token = form.fields["csrf_token"].values[0]
+    version = form.fields["version"].values[0]
 
     @given(
         texts=st.fixed_dictionaries({}, optional={name: SECTION_TEXT for name in sections}),
@@ -56,12 +59,21 @@ def test_no_generated_letter_causes_a_server_error(app, world):
     def run(texts, large_print, channel):
         with rolled_back():
             browser = visitor.fresh()
-            data = {"csrf_token": token, "large_print": large_print, "channel": channel, **texts}
+            data = {
+                "csrf_token": token,
+                "version": version,
+                "large_print": large_print,
+                "channel": channel,
+                **texts,
+            }
             saved = browser._send("post", path, data=data)
             assert saved.status_code < 500, f"saving {str(data)[:2000]}"
             preview = browser._send("get", f"{path}/letter.pdf")
             assert preview.status_code < 500, f"previewing {str(data)[:2000]}"
-            approved = browser._send("post", f"{path}/approve", data={"csrf_token": token})
+            # Approved as the page now shows it (the save moved the version on).
+            shown = browser._send("get", path).get_data(as_text=True)
+            now = re.search(r'name="version" type="hidden" value="(\d+)"', shown).group(1)
+            approved = browser._send("post", f"{path}/approve", data={"csrf_token": token, "version": now})
             assert approved.status_code < 500, f"approving {str(data)[:2000]}"
 
     run()

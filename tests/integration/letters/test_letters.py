@@ -166,6 +166,7 @@ def test_a_crafted_post_cannot_change_or_empty_a_locked_section(team, today, web
             "section_opening": "Dear Jane, hello.",
             "large_print": "no",
             "channel": "post",
+            "version": str(letter.version),
         },
         status=302,
     )
@@ -480,15 +481,24 @@ def test_the_vlo_drafts_from_the_case_page_and_sees_each_check(team, today, web)
     assert "Approve and send" not in page
 
     letter_id = int(letter_path.rsplit("/", 1)[1])
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     browser.post(
         letter_path,
-        {"section_opening": "Dear Jane,\n\nHe is at HMP Testshire.", "large_print": "no", "channel": "post"},
+        {
+            "section_opening": "Dear Jane,\n\nHe is at HMP Testshire.",
+            "large_print": "no",
+            "channel": "post",
+            "version": version,
+        },
         status=302,
     )
     page = browser.get(letter_path)
     assert 'data-check="disclosure" data-passed="no"' in page
     assert "Approve and send" not in page
-    response = post_with_token(browser, f"/letters/{letter_id}/approve", from_page=letter_path)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = post_with_token(
+        browser, f"/letters/{letter_id}/approve", {"version": version}, from_page=letter_path
+    )
     assert response.status_code == 302
     assert db.session.get(Letter, letter_id).status == "draft"
 
