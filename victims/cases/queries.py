@@ -210,6 +210,14 @@ def find_offender_by_crn(crn: str) -> Offender | None:
     return db.session.scalar(select(Offender).where(Offender.crn == crn.upper()))
 
 
+def lock_offender_by_crn(crn: str) -> Offender | None:
+    """The offender recorded under the CRN, locked (SELECT ... FOR UPDATE) until the transaction
+    ends: referrals for one offender are received one at a time, so each sees the victims the
+    one before it added (docs/decisions.md, issue 11). SQLite has no row locks, but lets only
+    one transaction write at a time."""
+    return db.session.scalar(select(Offender).where(Offender.crn == crn.upper()).with_for_update())
+
+
 def open_case_for_offender(offender_id: int, region_id: int) -> Case | None:
     return db.session.scalar(
         select(Case).where(

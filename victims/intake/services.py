@@ -205,7 +205,10 @@ def receive(
     if refusals:
         raise refusals[0]
     offender, sentence = data["offender"], data["sentence"]
-    existing = case_queries.find_offender_by_crn(offender["crn"])
+    # Locked before the case's people are read, so two referrals cannot both find a victim
+    # missing and both add them. A new offender has no row to lock: the unique CRN lets only
+    # one of two referrals open the case, and the other is asked to send it again.
+    existing = case_queries.lock_offender_by_crn(offender["crn"])
     if existing is not None:
         try:
             cases.check_identity(existing, offender["last_name"], offender.get("date_of_birth"))
