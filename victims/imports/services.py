@@ -6,6 +6,7 @@ receives each referral exactly as it does one from the API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_
@@ -14,7 +15,7 @@ from victims import clock
 from victims.extensions import db
 from victims.imports import csv_format
 from victims.imports.csv_format import COLUMNS, Row
-from victims.imports.models import FORGET_AFTER, ReferralUpload
+from victims.imports.models import FORGET_AFTER, ImportStatus, ReferralUpload
 from victims.intake import services as intake
 from victims.intake.definitions import REFERRAL
 from victims.staff.models import User
@@ -140,13 +141,16 @@ def _check_eligibility(group: list[Row], data: dict, wrong: set[str]) -> None:
             row.reasons.append(why_not)
 
 
-def import_all(preview: Preview, user: User) -> intake.Received:
-    """Every referral of a file with no problems, or ImportFailed (the caller rolls back)."""
+def import_all(
+    preview: Preview, user: User, progress: Callable[[int], None] | None = None
+) -> intake.Received:
+    """Every referral of a file with no problems, or ImportFailed (the caller rolls back).
+    `progress` is told how many referrals are done as the import goes."""
     if not preview.ok or user.team_id is None:
         raise ImportFailed(0, "The file has problems")
     try:
         return intake.receive_all(
-            [referral.data for referral in preview.referrals], user, rows=len(preview.rows)
+            [referral.data for referral in preview.referrals], user, rows=len(preview.rows), progress=progress
         )
     except intake.ReferralRefused as refused:
         line = preview.referrals[refused.index].rows[0].line
@@ -154,10 +158,12 @@ def import_all(preview: Preview, user: User) -> intake.Received:
 
 
 def keep(text: str, preview: Preview, user: User) -> ReferralUpload:
-    """Keep a checked file until it is imported: encrypted, one per user, briefly."""
+    """Keep a checked file until it is imported: encrypted, one per user, briefly. Imports
+    that are waiting or running are kept whatever their age; the sweep forgets finished ones."""
     db.session.execute(
         delete(ReferralUpload).where(
-            or_(ReferralUpload.user_id == user.id, ReferralUpload.created_at < clock.utcnow() - FORGET_AFTER)
+            ReferralUpload.status == ImportStatus.CHECKED,
+            or_(ReferralUpload.user_id == user.id, ReferralUpload.created_at < clock.utcnow() - FORGET_AFTER),
         )
     )
     upload = ReferralUpload(
@@ -170,8 +176,3 @@ def keep(text: str, preview: Preview, user: User) -> ReferralUpload:
     db.session.add(upload)
     db.session.flush()
     return upload
-
-
-def discard(upload: ReferralUpload) -> None:
-    db.session.delete(upload)
-    db.session.flush()

@@ -15,6 +15,7 @@ pointer into the referral (Refused.field).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -295,10 +296,12 @@ class ReferralRefused(Refused):
         self.index = index
 
 
-def receive_all(referrals: list[dict], user: User, *, rows: int) -> Received:
+def receive_all(
+    referrals: list[dict], user: User, *, rows: int, progress: Callable[[int], None] | None = None
+) -> Received:
     """Every referral of an import into the user's team, or ReferralRefused for the first that
     cannot be (the caller rolls back, so nothing is half done). Recorded as one import of `rows`
-    rows."""
+    rows. `progress` is told how many referrals are done as it goes."""
     if user.team_id is None:
         raise Refused("Only a member of a team can import referrals")
     outcomes = []
@@ -308,6 +311,8 @@ def receive_all(referrals: list[dict], user: User, *, rows: int) -> Received:
         except Refused as refused:
             raise ReferralRefused(index, refused) from None
         outcomes.append(outcome)
+        if progress is not None:
+            progress(index + 1)
     result = Received(
         len(referrals),
         outcomes.count(Outcome.OPENED),
