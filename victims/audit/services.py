@@ -42,6 +42,5 @@ def record(
         details=details,
         flagged=flagged,
     )
-    db.session.add(event)
-    db.session.flush()
+    db.session.add(event)  # written with the next flush: nothing waits for its id
     return event
