@@ -42,5 +42,6 @@ def record(
         details=details,
         flagged=flagged,
     )
-    db.session.add(event)  # written with the next flush: nothing waits for its id
+    db.session.add(event)
+    db.session.flush()
     return event
