@@ -380,7 +380,8 @@ def receive_all(
         raise Refused("Only a member of a team can import referrals")
     outcomes = []
     known = Known.look_up([data["offender"]["crn"].upper() for data in referrals], user.region_id)
-    with work_queries.settings_fixed():  # one calendar and one rule set for the whole import
+    # One calendar and one rule set for the whole import; its events written with each flush.
+    with work_queries.settings_fixed(), audit.batched():
         for index, data in enumerate(referrals):
             try:
                 _case, outcome = receive(
