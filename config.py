@@ -158,6 +158,9 @@ class Config:
     # An email still waiting this long after its reminder is handed to a worker again by the sweep
     # (its first task was lost: the broker lost its data, or the worker died before sending).
     REMINDER_EMAIL_STALE_SECONDS = _env_int("REMINDER_EMAIL_STALE_SECONDS", 300)
+    # A CSV import whose worker has not written its progress for this long is handed out again
+    # (its worker died; the import's transaction died with it). A worker writes every second.
+    IMPORT_STALE_SECONDS = _env_int("IMPORT_STALE_SECONDS", 300)
     REMINDER_EMAIL_MAX_ATTEMPTS = _env_int("REMINDER_EMAIL_MAX_ATTEMPTS", 6)
     # Seconds before the first retry of an email; each later retry waits twice as long.
     REMINDER_EMAIL_RETRY_SECONDS = _env_int("REMINDER_EMAIL_RETRY_SECONDS", 30)
@@ -214,6 +217,10 @@ class Config:
             "send-waiting-letters": {
                 "task": "letters.sweep",
                 "schedule": float(_env_int("REMINDER_SWEEP_SECONDS", 600)),
+            },
+            "hand-out-stalled-imports": {
+                "task": "imports.sweep",
+                "schedule": float(_env_int("IMPORT_SWEEP_SECONDS", 120)),
             },
             "follow-letters": {
                 "task": "letters.follow_delivery",

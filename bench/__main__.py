@@ -135,6 +135,8 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    from bench import sweep
+    from bench import imports, sweep
 
     sweep.main()
+    print()
+    imports.main()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 from victims import clock
@@ -43,5 +46,21 @@ def record(
         flagged=flagged,
     )
     db.session.add(event)
-    db.session.flush()
+    if not _BATCHED.get():
+        db.session.flush()
     return event
+
+
+# Set while a batch of work (an import) writes many events that nobody reads back at once.
+_BATCHED: ContextVar[bool] = ContextVar("audit_batched", default=False)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, events are written with the next flush rather than each at once (an import of
+    thousands of referrals); the caller flushes before it reads an event's id."""
+    token = _BATCHED.set(True)
+    try:
+        yield
+    finally:
+        _BATCHED.reset(token)

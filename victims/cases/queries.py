@@ -210,6 +210,40 @@ def find_offender_by_crn(crn: str) -> Offender | None:
     return db.session.scalar(select(Offender).where(Offender.crn == crn.upper()))
 
 
+def lock_offender_by_crn(crn: str) -> Offender | None:
+    """The offender recorded under the CRN, locked (SELECT ... FOR UPDATE) until the transaction
+    ends: referrals for one offender are received one at a time, so each sees the victims the
+    one before it added (docs/decisions.md, issue 11). SQLite has no row locks, but lets only
+    one transaction write at a time."""
+    return db.session.scalar(select(Offender).where(Offender.crn == crn.upper()).with_for_update())
+
+
+def offenders_by_crn(crns: list[str], *, lock: bool) -> list[Offender]:
+    """The offenders recorded under many CRNs at once (an import's); with `lock`, locked as
+    lock_offender_by_crn locks one, in id order so that two imports never wait for each other's
+    locks in a circle."""
+    found: list[Offender] = []
+    wanted = sorted({crn.upper() for crn in crns})
+    for start in range(0, len(wanted), 1000):  # bounded lists of parameters
+        query = select(Offender).where(Offender.crn.in_(wanted[start : start + 1000])).order_by(Offender.id)
+        found += db.session.scalars(query.with_for_update() if lock else query)
+    return found
+
+
+def open_cases_for_offenders(offender_ids: list[int], region_id: int) -> list[Case]:
+    """The open cases in the region of these offenders (at most one each)."""
+    found: list[Case] = []
+    for start in range(0, len(offender_ids), 1000):
+        found += db.session.scalars(
+            select(Case).where(
+                Case.offender_id.in_(offender_ids[start : start + 1000]),
+                Case.region_id == region_id,
+                Case.status == CaseStatus.OPEN.value,
+            )
+        )
+    return found
+
+
 def open_case_for_offender(offender_id: int, region_id: int) -> Case | None:
     return db.session.scalar(
         select(Case).where(

@@ -55,6 +55,13 @@ class SentenceDetails:
     dates: dict[str, date | None]
 
 
+class NotLookedUp:
+    """The caller has not looked the offender up (open_case does)."""
+
+
+NOT_LOOKED_UP = NotLookedUp()
+
+
 def assess(offence_category: str, sentence_type: str, length_months: int | None) -> Eligibility:
     """The scheme worked out from the offence and sentence (victims.domain.eligibility)."""
     try:
@@ -111,18 +118,27 @@ def open_case(
     user: User | None,
     offer_scheme: str | None = None,
     offer_reason: str | None = None,
+    known_offender: Offender | NotLookedUp | None = NOT_LOOKED_UP,
 ) -> Case:
     """Open a case in the scheme worked out from the offence and sentence, or (an SPO only)
     in the scheme they chose with a reason, with its deadlines. Refused before anything is
     written. Its people are recorded by the caller (victims.intake.services).
 
-    `user` is None for a referral through the API: the case then waits in the team's queue."""
+    `user` is None for a referral through the API: the case then waits in the team's queue.
+    `known_offender` is the offender already found under the CRN (or None: nobody is), checked
+    by the caller to be the same person and to have no open case in the region (an import
+    looks up the whole file's offenders at once)."""
     decision = decide_at_intake(sentence, user, offer_scheme, offer_reason)
     scheme = decision.scheme
     assert scheme is not None  # decide_at_intake refuses "not eligible"
-    _check_countable(scheme, sentence.sentence_date, referral_received_on, sentence.dates)
-    record = queries.find_offender_by_crn(offender.crn)
-    if record is not None:
+    check_countable(scheme, sentence.sentence_date, referral_received_on, sentence.dates)
+    looked_up = not isinstance(known_offender, NotLookedUp)
+    record = (
+        known_offender
+        if not isinstance(known_offender, NotLookedUp)
+        else queries.find_offender_by_crn(offender.crn)
+    )
+    if record is not None and not looked_up:
         check_identity(record, offender.last_name, offender.date_of_birth)
     if record is None:
         record = Offender(
@@ -135,7 +151,7 @@ def open_case(
         )
         db.session.add(record)
         db.session.flush()
-    elif queries.open_case_for_offender(record.id, region_id) is not None:
+    elif not looked_up and queries.open_case_for_offender(record.id, region_id) is not None:
         raise Refused("This offender already has an open case in your region – find it by CRN", field="crn")
     sentence_record = Sentence(
         offender_id=record.id,
@@ -179,7 +195,7 @@ def open_case(
     return case
 
 
-def _check_countable(
+def check_countable(
     scheme: Scheme, sentence_date: date | None, referral_date: date | None, dates: dict[str, date | None]
 ) -> None:
     """Refuse, at its field, a date the case's deadlines could not be counted from."""
@@ -274,7 +290,7 @@ def change_sentence_dates(
     sentence: Sentence, new_dates: dict[str, date | None], source: str, user: User | None, case: Case
 ) -> list[SentenceDateChange]:
     """Set the release-related dates, keeping each change with its old value and source."""
-    _check_countable(
+    check_countable(
         Scheme(case.scheme),
         sentence.sentence_date,
         case.referral_received_on,

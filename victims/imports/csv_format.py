@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
+from victims.domain.text import text_problem
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     Channel,
@@ -208,6 +209,9 @@ class Row:
     line: int
     cells: dict[str, str]  # column name -> value as normalised (dates ISO, choices as codes)
     reasons: list[str] = field(default_factory=list)
+    # Columns already refused for their characters: the schema's own words about them would
+    # only repeat it.
+    refused: set[str] = field(default_factory=set)
 
     @property
     def crn(self) -> str:
@@ -245,11 +249,13 @@ def decode(raw: bytes) -> str:
         raise FileRefused("The selected file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(_ENCODING)
-    if b"\x00" in raw:
-        raise FileRefused("The selected file must be a CSV file")
     try:
-        return raw.decode("utf-8-sig")
+        # An encoded surrogate is read as the lone surrogate it is, so that its cell, not the
+        # whole file, is refused (victims.domain.text), as a NUL or a direction override is.
+        return raw.decode("utf-8-sig", errors="surrogatepass")
     except UnicodeDecodeError:
+        if b"\x00" in raw:  # a picture or a spreadsheet, not text
+            raise FileRefused("The selected file must be a CSV file") from None
         raise FileRefused(_ENCODING) from None
 
 
@@ -286,6 +292,11 @@ def read(text: str) -> list[Row]:
                     name: _normalise(BY_NAME[name], value) for name, value in zip(names, cells, strict=False)
                 },
             )
+            for name, value in zip(names, cells, strict=False):
+                problem = text_problem(value)  # the rule of every other way in
+                if problem:
+                    row.reasons.append(f"{name} {problem}")
+                    row.refused.add(name)
             for name in names[len(cells) :]:
                 row.cells[name] = ""
             if len(cells) > len(names):
@@ -364,7 +375,8 @@ def reason(pointer: str, detail: str) -> str:
             detail = "must be yes or no"
         elif column.kind is Kind.WHOLE and detail == "must be text":
             detail = "must be a whole number"
-        return f"{column.name} {detail}"
+        # The schema's details follow the name ("must be…"); a refusal's are sentences.
+        return f"{column.name}{': ' if detail[:1].isupper() else ' '}{detail}"
     if pointer in GROUP_POINTERS:
         return f"{GROUP_POINTERS[pointer]}: {detail}"
     return f"{pointer.strip('/') or 'The row'} {detail}"

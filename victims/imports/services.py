@@ -6,6 +6,7 @@ receives each referral exactly as it does one from the API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_
@@ -13,11 +14,13 @@ from sqlalchemy import delete, or_
 from victims import clock
 from victims.extensions import db
 from victims.imports import csv_format
+from victims.imports.csv_format import BY_NAME as COLUMNS_BY_NAME
 from victims.imports.csv_format import COLUMNS, Row
-from victims.imports.models import FORGET_AFTER, ReferralUpload
+from victims.imports.models import FORGET_AFTER, ImportStatus, ReferralUpload
 from victims.intake import services as intake
 from victims.intake.definitions import REFERRAL
 from victims.staff.models import User
+from victims.work import queries as work_queries
 
 MAX_VICTIMS = REFERRAL.fields["victims"].max_items  # type: ignore[attr-defined]
 
@@ -71,34 +74,57 @@ def check(text: str, region_id: int, team_id: int) -> Preview:
     rows = csv_format.read(text)
     validated: dict[int, dict] = {}
     pointers: dict[int, set[str]] = {}
+    refused_pointers = {name: COLUMNS_BY_NAME[name].pointer for name in COLUMNS_BY_NAME}
     for row in rows:
         data, problems = intake.check(row.referral())
-        row.reasons.extend(csv_format.reason(problem.pointer, problem.detail) for problem in problems)
+        already = {refused_pointers[name] for name in row.refused}
+        row.reasons.extend(
+            csv_format.reason(problem.pointer, problem.detail)
+            for problem in problems
+            if problem.pointer not in already
+        )
         validated[row.line] = data
-        pointers[row.line] = {problem.pointer for problem in problems}
+        pointers[row.line] = {problem.pointer for problem in problems} | already
 
     groups: dict[str, list[Row]] = {}
     for row in rows:
         groups.setdefault(row.crn or f"line {row.line}", []).append(row)
     preview = Preview(rows)
-    for crn, group in groups.items():
-        _check_group(group)
-        _check_eligibility(group, validated[group[0].line], pointers[group[0].line])
-        referral = Referral(crn=crn, rows=group)
-        first = validated[group[0].line]
-        if not pointers[group[0].line] & {"/offender/crn", "/offender/last_name", "/offender/date_of_birth"}:
-            mismatch = intake.identity_problem(first["offender"])
-            if mismatch:
-                for row in group:
-                    row.reasons.append(mismatch)
-            referral.existing_case = intake.has_open_case_in_team(crn, region_id, team_id)
-        if not any(row.reasons for row in group):
-            referral.data = {
-                **validated[group[0].line],
-                "victims": [validated[row.line]["victims"][0] for row in group],
-            }
-        preview.referrals.append(referral)
+    known = intake.Known.look_up(list(groups), region_id, lock=False)
+    with work_queries.settings_fixed():  # one calendar and one rule set for the whole file
+        for crn, group in groups.items():
+            preview.referrals.append(
+                _check_referral(crn, group, validated, pointers, known, region_id, team_id)
+            )
     return preview
+
+
+def _check_referral(
+    crn: str,
+    group: list[Row],
+    validated: dict[int, dict],
+    pointers: dict[int, set[str]],
+    known: intake.Known,
+    region_id: int,
+    team_id: int,
+) -> Referral:
+    """One referral's rows together: they agree, it is eligible, its dates can be counted, and
+    its CRN is its offender's."""
+    first, wrong = validated[group[0].line], pointers[group[0].line]
+    _check_group(group)
+    _check_eligibility(group, first, wrong)
+    if not any(row.reasons for row in group):
+        _check_countable(group, first)
+    referral = Referral(crn=crn, rows=group)
+    if not wrong & {"/offender/crn", "/offender/last_name", "/offender/date_of_birth"}:
+        mismatch = intake.identity_problem(first["offender"], known)
+        if mismatch:
+            for row in group:
+                row.reasons.append(mismatch)
+        referral.existing_case = intake.has_open_case_in_team(crn, region_id, team_id, known)
+    if not any(row.reasons for row in group):
+        referral.data = {**first, "victims": [validated[row.line]["victims"][0] for row in group]}
+    return referral
 
 
 def _check_group(group: list[Row]) -> None:
@@ -133,6 +159,15 @@ def _check_group(group: list[Row]) -> None:
             )
 
 
+def _check_countable(group: list[Row], data: dict) -> None:
+    """Dates the deadlines cannot be counted from (beyond the calendar's years) are refused
+    here, as the import would refuse them: a file that passes its preview imports."""
+    refused = intake.dates_problem(data)
+    if refused is not None:
+        for row in group:
+            row.reasons.append(csv_format.reason(refused.pointer, refused.detail))
+
+
 def _check_eligibility(group: list[Row], data: dict, wrong: set[str]) -> None:
     why_not = intake.not_eligible(data, wrong)
     if why_not:
@@ -140,13 +175,16 @@ def _check_eligibility(group: list[Row], data: dict, wrong: set[str]) -> None:
             row.reasons.append(why_not)
 
 
-def import_all(preview: Preview, user: User) -> intake.Received:
-    """Every referral of a file with no problems, or ImportFailed (the caller rolls back)."""
+def import_all(
+    preview: Preview, user: User, progress: Callable[[int], None] | None = None
+) -> intake.Received:
+    """Every referral of a file with no problems, or ImportFailed (the caller rolls back).
+    `progress` is told how many referrals are done as the import goes."""
     if not preview.ok or user.team_id is None:
         raise ImportFailed(0, "The file has problems")
     try:
         return intake.receive_all(
-            [referral.data for referral in preview.referrals], user, rows=len(preview.rows)
+            [referral.data for referral in preview.referrals], user, rows=len(preview.rows), progress=progress
         )
     except intake.ReferralRefused as refused:
         line = preview.referrals[refused.index].rows[0].line
@@ -154,10 +192,12 @@ def import_all(preview: Preview, user: User) -> intake.Received:
 
 
 def keep(text: str, preview: Preview, user: User) -> ReferralUpload:
-    """Keep a checked file until it is imported: encrypted, one per user, briefly."""
+    """Keep a checked file until it is imported: encrypted, one per user, briefly. Imports
+    that are waiting or running are kept whatever their age; the sweep forgets finished ones."""
     db.session.execute(
         delete(ReferralUpload).where(
-            or_(ReferralUpload.user_id == user.id, ReferralUpload.created_at < clock.utcnow() - FORGET_AFTER)
+            ReferralUpload.status == ImportStatus.CHECKED,
+            or_(ReferralUpload.user_id == user.id, ReferralUpload.created_at < clock.utcnow() - FORGET_AFTER),
         )
     )
     upload = ReferralUpload(
@@ -170,8 +210,3 @@ def keep(text: str, preview: Preview, user: User) -> ReferralUpload:
     db.session.add(upload)
     db.session.flush()
     return upload
-
-
-def discard(upload: ReferralUpload) -> None:
-    db.session.delete(upload)
-    db.session.flush()

@@ -4,15 +4,13 @@ SPOs only: the cases go to their team's queue (docs/decisions.md, "CSV import").
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from victims.domain.vocabulary import Role
-from victims.extensions import db
-from victims.imports import csv_format, queries, services
+from victims.imports import background, csv_format, queries, services
 from victims.imports.forms import ImportForm, UploadForm
-from victims.intake.services import Received
+from victims.imports.models import FINISHED
 from victims.web.security import allowed
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -63,6 +61,8 @@ def template():
 @bp.route("/referrals/<int:upload_id>", methods=["POST"])
 @allowed(Role.SPO)
 def import_referrals(upload_id: int):
+    """Queue the checked file for a worker, and show its progress. The worker checks the file
+    again, as things stand then, and imports it all or nothing (victims.imports.background)."""
     _team_required()
     form = ImportForm()
     if not form.validate_on_submit():
@@ -75,50 +75,30 @@ def import_referrals(upload_id: int):
             "been imported now. Upload the file again to check it.",
             404,
         )
-    # Checked again: the rules (and "today") are applied as they are now, not as at the preview.
-    try:
-        preview = services.check(upload.contents, current_user.region_id, current_user.team_id)
-    except csv_format.FileRefused as refused:
-        return _failed("The file could not be imported", f"{refused.message}. Nothing has been imported.")
-    if not preview.ok:
-        db.session.rollback()
-        page = render_template("imports/preview.html", preview=preview, upload=None, form=None)
-        return page, 422
-    try:
-        result = services.import_all(preview, current_user)
-    except services.ImportFailed as failed:
-        db.session.rollback()
-        return _failed(
-            "The referrals could not be imported",
-            f"Line {failed.line}: {failed.message}. Nothing has been imported. Correct the file "
-            "and upload it again.",
-        )
-    except IntegrityError:
-        db.session.rollback()
-        return _failed(
-            "The referrals could not be imported",
-            "A referral for one of these offenders arrived at the same moment. Nothing has been "
-            "imported. Upload the file again.",
-            409,
-        )
-    services.discard(upload)
-    flash(_done(result), "success")
-    return redirect(url_for("cases.team_cases", show="unallocated"))
+    background.queue(upload)
+    return redirect(url_for("imports.progress", upload_id=upload.id))
+
+
+REFRESH_SECONDS = 3
+
+
+@bp.route("/referrals/<int:upload_id>/progress")
+@allowed(Role.SPO)
+def progress(upload_id: int):
+    """How far the import has gone; the page refreshes itself until it has finished."""
+    _team_required()
+    upload = queries.import_for(current_user, upload_id)
+    if upload is None:
+        abort(404)
+    finished = upload.status in FINISHED
+    return render_template(
+        "imports/progress.html",
+        upload=upload,
+        finished=finished,
+        refresh_seconds=None if finished else REFRESH_SECONDS,
+        percent=100 if finished else int(100 * upload.rows_done / max(upload.row_count, 1)),
+    )
 
 
 def _failed(title: str, body: str, status: int = 422):
     return render_template("imports/failed.html", title=title, body=body), status
-
-
-def _done(result: Received) -> str:
-    text = f"{result.referrals} referral{'' if result.referrals == 1 else 's'} imported"
-    parts = []
-    if result.cases_opened:
-        parts.append(f"{result.cases_opened} case{'' if result.cases_opened == 1 else 's'} opened")
-    if result.cases_found:
-        parts.append(
-            f"{result.cases_found} added to {'an open case' if result.cases_found == 1 else 'open cases'}"
-        )
-    if result.passed_on:
-        parts.append(f"{result.passed_on} passed to the team that holds the case, to check")
-    return f"{text}: {' and '.join(parts)}" if parts else text

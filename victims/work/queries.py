@@ -6,6 +6,9 @@ victims.cases.queries.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -42,10 +45,30 @@ def _calendar(first_year: int, last_year: int, extra: frozenset[date]) -> Workin
     return WorkingDayCalendar.england(first_year, last_year, extra_non_working=extra)
 
 
+# Set for the length of a batch of work (an import of thousands of referrals): one calendar and
+# one rule set, read once, instead of a query (and, outside a request, a calendar) for each case.
+_FIXED: ContextVar[tuple[WorkingDayCalendar, rules.RuleSet] | None] = ContextVar(
+    "fixed_settings", default=None
+)
+
+
+@contextmanager
+def settings_fixed() -> Iterator[None]:
+    """Read the calendar and the rule numbers once, for everything done inside."""
+    token = _FIXED.set((working_calendar(), current_rules()))
+    try:
+        yield
+    finally:
+        _FIXED.reset(token)
+
+
 def working_calendar() -> WorkingDayCalendar:
     """England and Wales working days, with the days administrators have added.
 
     Read once per request (a page of 25 deadlines asks 25 times)."""
+    fixed = _FIXED.get()
+    if fixed is not None:
+        return fixed[0]
     if has_request_context() and "working_calendar" in g:
         return g.working_calendar
     extra = frozenset(db.session.scalars(select(NonWorkingDay.day)))
@@ -58,6 +81,9 @@ def working_calendar() -> WorkingDayCalendar:
 
 def current_rules() -> rules.RuleSet:
     """The numbers in force: each code's newest version, the default where none is stored."""
+    fixed = _FIXED.get()
+    if fixed is not None:
+        return fixed[1]
     newest = (
         select(RuleSettingRecord.code, func.max(RuleSettingRecord.version).label("version"))
         .group_by(RuleSettingRecord.code)

@@ -16,7 +16,7 @@ from tests.helpers import post_with_token, send, signed_in
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case
 from victims.domain.vocabulary import Role
-from victims.imports import services
+from victims.imports import background, services
 from victims.imports.csv_format import COLUMNS
 from victims.imports.models import ReferralUpload
 from victims.people.models import Person
@@ -85,6 +85,15 @@ def import_path(html: str) -> str:
     return match.group(1)
 
 
+def run_import(browser, worker, preview: str, outcome: str = "done") -> str:
+    """Press Import, let the worker run the import, and read the progress page it redirects to."""
+    response = browser.post(import_path(preview), form_path=UPLOAD)
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    assert re.fullmatch(r"/imports/referrals/\d+/progress", response.location)
+    assert worker.run() == [outcome]
+    return text_of(browser.get(response.location))
+
+
 def count(session, model, *where) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -104,6 +113,31 @@ def browser(app, spo):
     return signed_in(app, spo)
 
 
+class Worker:
+    """The Celery worker, in this process: what a request queued runs when `run()` is called."""
+
+    def __init__(self):
+        self.queued: list[tuple[str, list]] = []
+
+    def send_task(self, name: str, args: list):
+        self.queued.append((name, args))
+
+    def run(self) -> list[str]:
+        done = []
+        while self.queued:
+            name, args = self.queued.pop(0)
+            assert name == "imports.run" and all(isinstance(arg, int) for arg in args)  # ids only
+            done.append(background.run(*args).status)
+        return done
+
+
+@pytest.fixture()
+def worker(app, monkeypatch):
+    fake = Worker()
+    monkeypatch.setattr(app.extensions["celery"], "send_task", fake.send_task)
+    return fake
+
+
 def test_the_template_downloads_and_its_example_row_is_a_good_referral(browser, database, frozen_clock):
     response = send(browser, "get", f"{UPLOAD}/template.csv")
     assert response.status_code == 200
@@ -117,7 +151,9 @@ def test_the_template_downloads_and_its_example_row_is_a_good_referral(browser, 
     assert "Import 1 referral" in page
 
 
-def test_a_good_file_imports_every_referral_with_deadlines(browser, database, team, spo, frozen_clock):
+def test_a_good_file_imports_every_referral_with_deadlines(
+    browser, database, team, spo, worker, frozen_clock
+):
     rows = [
         row(),
         # Dates as a spreadsheet types them; the same offender, a second victim.
@@ -143,9 +179,10 @@ def test_a_good_file_imports_every_referral_with_deadlines(browser, database, te
     assert "Import 2 referrals" in words
     assert count(database.session, Case) == 0  # nothing yet
 
-    response = browser.post(import_path(preview), form_path=UPLOAD)
-    assert response.status_code == 302, text_of(response.get_data(as_text=True))
-    assert response.headers["Location"].startswith("/cases/team")
+    progress = run_import(browser, worker, preview)
+    assert "Referrals imported 2 referrals from 3 rows" in progress
+    assert "Outcome 2 cases opened" in progress
+    assert "Finished 25 November 2026 at 10:00am" in progress
     cases = database.session.scalars(select(Case).order_by(Case.id)).all()
     assert len(cases) == 2
     assert {case.team_id for case in cases} == {team.id}
@@ -170,10 +207,9 @@ def test_a_good_file_imports_every_referral_with_deadlines(browser, database, te
     ).one()
     assert event.user_id == spo.id and event.region_id == team.region_id
     assert event.details == {"rows": 3, "referrals": 2, "cases_opened": 2, "cases_found": 0, "passed_on": 0}
-    assert count(database.session, ReferralUpload) == 0  # forgotten once imported
-
-    team_page = browser.get("/cases/team")
-    assert "2 referrals imported: 2 cases opened" in text_of(team_page)
+    # The file is forgotten once imported; the outcome is kept for the progress page.
+    [kept] = database.session.scalars(select(ReferralUpload)).all()
+    assert (kept.contents, kept.rows_done, kept.row_count) == (None, 3, 3)
 
     # The same import again finds nothing to import.
     again = browser.post(import_path(preview), form_path=UPLOAD)
@@ -218,12 +254,15 @@ def test_a_bad_row_shows_every_reason_and_nothing_can_be_imported(browser, datab
     assert count(database.session, Case) == 0
 
 
-def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, spo, make, frozen_clock):
+def test_a_crafted_import_of_a_bad_file_stores_nothing(
+    app, browser, database, spo, make, worker, frozen_clock
+):
     text = csv_bytes([row(), row(offender_crn="X765432", sentence_date="2030-01-01")]).decode()
     stored = services.keep(text, services.check(text, spo.region_id, spo.team_id), spo)
-    response = browser.post(f"/imports/referrals/{stored.id}", form_path=UPLOAD)
-    assert response.status_code == 422
-    assert "sentence_date must be today or in the past" in text_of(response.get_data(as_text=True))
+    page = f'<form action="/imports/referrals/{stored.id}">'
+    progress = run_import(browser, worker, page, "failed")
+    assert "Nothing has been imported" in progress
+    assert "Line 3: sentence_date must be today or in the past" in progress
     assert count(database.session, Case) == 0
 
     # Another SPO's upload, or one that does not exist, is not found.
@@ -234,7 +273,7 @@ def test_a_crafted_import_of_a_bad_file_stores_nothing(app, browser, database, s
     assert count(database.session, Case) == 0
 
 
-def test_a_failure_during_the_import_stores_nothing(browser, database, monkeypatch, frozen_clock):
+def test_a_failure_during_the_import_stores_nothing(browser, database, monkeypatch, worker, frozen_clock):
     preview = upload(browser, csv_bytes([row(), row(offender_crn="X765432", victim_first_name="Wendy")]))
     from victims.intake import services as intake
     from victims.refusals import Refused
@@ -248,9 +287,7 @@ def test_a_failure_during_the_import_stores_nothing(browser, database, monkeypat
         return original(data, **kwargs)
 
     monkeypatch.setattr(intake, "receive", second_refused)
-    response = browser.post(import_path(preview), form_path=UPLOAD)
-    assert response.status_code == 422
-    words = text_of(response.get_data(as_text=True))
+    words = run_import(browser, worker, preview, "failed")
     assert "Line 3: offender_crn was refused for this test" in words
     assert "Nothing has been imported" in words
     assert count(database.session, Case) == 0
@@ -278,11 +315,11 @@ def test_a_victim_who_is_not_eligible_is_refused(browser, database, frozen_clock
     assert "Import" not in re.sub(r"Import referrals", "", text_of(page))
 
 
-def test_a_referral_for_an_open_case_adds_its_victims(browser, database, team, make, frozen_clock):
+def test_a_referral_for_an_open_case_adds_its_victims(browser, database, team, make, worker, frozen_clock):
     existing = make.case(team=team, crn="X654321", offender_last_name="Referred")
     preview = upload(browser, csv_bytes([row()]))
     assert "already has an open case in your team" in text_of(preview)
-    assert browser.post(import_path(preview), form_path=UPLOAD).status_code == 302
+    assert "Outcome 1 added to an open case" in run_import(browser, worker, preview)
     assert count(database.session, Case) == 1
     assert (
         "Vera"
@@ -356,16 +393,16 @@ def test_the_spo_sees_the_navigation_item(browser):
     assert "Import referrals" in browser.get("/", follow_redirects=True)
 
 
-def test_another_teams_case_is_passed_on_and_never_written_to(browser, database, team, make, frozen_clock):
+def test_another_teams_case_is_passed_on_and_never_written_to(
+    browser, database, team, make, worker, frozen_clock
+):
     """Intake adds no one to another team's case: that team gets a task to check the referral,
     which names no victim, and the preview does not say the other team has a case."""
     other_team = make.team(database.session.get(Region, team.region_id))
     theirs = make.case(team=other_team, crn="X654321", offender_last_name="Referred")
     preview = upload(browser, csv_bytes([row()]))
     assert "open case" not in text_of(preview)
-    response = browser.post(import_path(preview), form_path=UPLOAD)
-    assert response.status_code == 302
-    assert "1 passed to the team that holds the case, to check" in text_of(browser.get(response.location))
+    assert "1 passed to the team that holds the case, to check" in run_import(browser, worker, preview)
     names = database.session.scalars(select(Person.first_name).where(Person.case_id == theirs.id)).all()
     assert "Vera" not in names
     assert count(database.session, Case) == 1
@@ -384,7 +421,7 @@ def test_a_crn_recorded_for_another_offender_is_a_problem_in_the_preview(
     assert count(database.session, Case) == 1
 
 
-def test_another_region_is_unaffected(app, database, make, frozen_clock):
+def test_another_region_is_unaffected(app, database, make, worker, frozen_clock):
     east = make.case(
         team=make.team(make.region("east_of_england")), crn="X654321", offender_last_name="Referred"
     )
@@ -392,7 +429,7 @@ def test_another_region_is_unaffected(app, database, make, frozen_clock):
     london = signed_in(app, make.user(Role.SPO, london_team))
     preview = upload(london, csv_bytes([row()]))
     assert "already has an open case" not in text_of(preview)
-    assert london.post(import_path(preview), form_path=UPLOAD).status_code == 302
+    run_import(london, worker, preview)
     opened = database.session.scalars(select(Case).where(Case.id != east.id)).one()
     assert (opened.region_id, opened.team_id) == (london_team.region_id, london_team.id)
     east_people = database.session.scalars(select(Person.first_name).where(Person.case_id == east.id)).all()
