@@ -232,6 +232,11 @@ class Config:
         CELERY["redbeat_redis_url"] = CELERY["broker_url"]
         CELERY["redbeat_lock_timeout"] = _env_int("BEAT_LOCK_TIMEOUT_SECONDS", 300)
         CELERY["redbeat_redis_options"] = {"retry_period": _env_int("BEAT_REDIS_RETRY_SECONDS", 600)}
+        # While Redis is down beat skips its ticks, waiting longer each time up to the ceiling
+        # (tasks.beat.RedBeatScheduler, victims.domain.backoff): it notices Redis is back within
+        # that long, and never exits.
+        CELERY["vcs_beat_redis_backoff_first"] = _env_int("BEAT_REDIS_BACKOFF_FIRST_SECONDS", 1)
+        CELERY["vcs_beat_redis_backoff_longest"] = _env_int("BEAT_REDIS_BACKOFF_LONGEST_SECONDS", 30)
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -1,0 +1,225 @@
+"""Reminders survive outages: Redis down for 30 seconds and for 5 minutes, the database down for
+30 seconds. Real parts, as in test_reminder_faults: Celery worker and beat processes started by
+the real command line, a Redis server of the test's own, GOV.UK Notify faked on a local port;
+and here a PostgreSQL cluster of the test's own too (initdb and pg_ctl on a private port and
+folder), so it can be stopped without touching anyone else's database. The web service runs
+under gunicorn against it, to see what people and load balancers get during the outage.
+
+Each test ends with the check of the fault suite: every reminder that is due exists exactly
+once, and every email has gone to Notify exactly once; and beat is still running.
+
+Timings are shortened by configuration only: a sweep every 2 seconds, beat's wait for Redis at
+most 5 seconds, the tasks' wait for the database at most 8 seconds."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine
+
+from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
+from tests.helpers import make_work
+from tests.integration.reminders.test_reminder_faults import (
+    BIN,
+    ROOT,
+    Processes,
+    RedisServer,
+    _free_port,
+    _required,
+    all_done,
+    assert_exactly_once,
+    due_dates_around,
+    london_today,
+    wait_until,
+)
+
+pytestmark = pytest.mark.outage
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own, on a private port, in a folder of its own; run as
+    the postgres system user when the tests run as root (PostgreSQL refuses to run as root)."""
+
+    def __init__(self) -> None:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found and not shutil.which("initdb"):
+            _required("PostgreSQL's server programs", "initdb and pg_ctl not found")
+        self.bin = Path(found[-1]).parent if found else Path(shutil.which("initdb")).parent
+        self.port = _free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="vcs-outage-pg-"))
+        self.data = self.folder / "data"
+        self.as_postgres = os.geteuid() == 0
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/vcs_outages"
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    def create(self) -> None:
+        if self.as_postgres:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "vcs_outages")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder} "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        log = str(self.folder / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-w", "-o", options, "start")
+
+    def stop(self) -> None:
+        """Fast shutdown: every connection is cut, as when a database server goes away."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PrivatePostgres]:
+    cluster = PrivatePostgres()
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        _required("redis-server", "not installed (Debian package redis-server)")
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def notify() -> Iterator[RunningFake]:
+    with RunningFake() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def service_env(tmp_path_factory, postgres, redis_server, notify) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TEST_DATABASE_URL"}
+    }
+    env.update(
+        {
+            "VICTIMS_ENV": "development",
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+            "DATABASE_URL": postgres.url,
+            "CELERY_BROKER_URL": redis_server.url,
+            "SECRET_KEY": "outage-test-" + "s" * 40,
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "BLIND_INDEX_KEY": "outage-test-" + "b" * 40,
+            "NOTIFY_API_KEY": notify.fake.api_key,
+            "NOTIFY_BASE_URL": notify.url,
+            "NOTIFY_REMINDER_TEMPLATE_ID": REMINDER_TEMPLATE_ID,
+            "REMINDER_SWEEP_SECONDS": "2",
+            "REMINDER_EMAIL_LEASE_SECONDS": "4",
+            "REMINDER_EMAIL_STALE_SECONDS": "3",
+            "REMINDER_EMAIL_RETRY_SECONDS": "1",
+            "CELERY_VISIBILITY_TIMEOUT_SECONDS": "6",
+            "BEAT_LOCK_TIMEOUT_SECONDS": "10",
+            "BEAT_REDIS_BACKOFF_LONGEST_SECONDS": "5",
+            "TASK_RETRY_FIRST_SECONDS": "1",
+            "TASK_RETRY_LONGEST_SECONDS": "8",
+            "HOUSEKEEPING_INTERVAL_SECONDS": "3600",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    migrated = subprocess.run(
+        [str(BIN / "flask"), "--app", "victims", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    return env
+
+
+@pytest.fixture(scope="module")
+def engine(postgres, service_env):
+    engine = create_engine(postgres.url, pool_pre_ping=True)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def processes(service_env, tmp_path, redis_server, notify) -> Iterator[Processes]:
+    redis_server.client().flushall()
+    notify.fake.reset()
+    running = Processes(service_env, tmp_path)
+    yield running
+    running.stop_all()
+
+
+def _sleep_watching(seconds: float, processes: Processes, *watched: subprocess.Popen) -> None:
+    """Sleep, failing as soon as a watched process ends."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        for process in watched:
+            assert process.poll() is None, f"a process ended during the outage\n{processes.log_text()}"
+        time.sleep(1)
+
+
+# -- Redis down ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "outage_seconds",
+    [pytest.param(30, id="redis-down-30-seconds"), pytest.param(300, id="redis-down-5-minutes")],
+)
+def test_beat_rides_out_redis_down_and_sweeps_again(outage_seconds, engine, processes, redis_server, notify):
+    today = london_today()
+    before = make_work(engine, due_dates_around(today), emails=True)
+    beat, worker = processes.beat(), processes.worker()
+    wait_until(all_done(engine, before, [today]), processes, "the reminders due before the outage")
+
+    redis_server.stop()
+    # Made while Redis is down: only a sweep after the outage can find these.
+    during = make_work(engine, due_dates_around(today), emails=True)
+    started = time.monotonic()
+    _sleep_watching(outage_seconds, processes, beat, worker)
+    redis_server.start()  # without its data: the schedule, the lock and any waiting task are gone
+    came_back = time.monotonic()
+
+    wait_until(all_done(engine, during, [today]), processes, "the reminders made during the outage")
+    # The figures the fault suite reports (seen with -s).
+    print(f"Redis down {came_back - started:.0f} s; all sent {time.monotonic() - came_back:.0f} s after")
+    time.sleep(5)  # two more sweeps: nothing more may appear
+
+    assert_exactly_once(engine, notify, before, [today])
+    assert_exactly_once(engine, notify, during, [today])
+    assert beat.poll() is None, processes.log_text()
+    assert worker.poll() is None, processes.log_text()
+    log = processes.log_text()
+    assert "Redis unreachable" in log
+    assert "installing it again" in log
