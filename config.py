@@ -162,6 +162,13 @@ class Config:
     # Seconds before the first retry of an email; each later retry waits twice as long.
     REMINDER_EMAIL_RETRY_SECONDS = _env_int("REMINDER_EMAIL_RETRY_SECONDS", 30)
 
+    # A task that meets the database down tries again after a wait that doubles from the first
+    # to the longest (spread at random by up to a quarter: victims.domain.backoff), at most
+    # TASK_RETRY_MAX times (about 28 minutes in all); then its sweep hands the work out again.
+    TASK_RETRY_FIRST_SECONDS = _env_int("TASK_RETRY_FIRST_SECONDS", 2)
+    TASK_RETRY_LONGEST_SECONDS = _env_int("TASK_RETRY_LONGEST_SECONDS", 300)
+    TASK_RETRY_MAX = _env_int("TASK_RETRY_MAX", 12)
+
     # Exclusion zones (victims.domain.geometry): how far the victim's home must be from the edge,
     # and the smallest and largest zone, so the map cannot give the address away.
     ZONE_MIN_DISTANCE_M = _env_int("ZONE_MIN_DISTANCE_M", 250)
@@ -198,6 +205,10 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "timezone": "Europe/London",
+        # A worker that loses the broker keeps trying to reach it, for as long as it takes
+        # (kombu waits 2 s more each time, up to 30 s): an outage of minutes must not end it.
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
         # Every task goes to this queue unless told otherwise (tests give each run its own).
         "task_default_queue": os.environ.get("CELERY_DEFAULT_QUEUE", "celery"),
         "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
@@ -224,7 +235,9 @@ class Config:
     if CELERY["broker_url"].startswith("redis"):
         # A message a worker took but did not acknowledge (it died) comes back after this long.
         CELERY["broker_transport_options"] = {
-            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+            # An unreachable Redis host fails a connection attempt in seconds, not minutes.
+            "socket_connect_timeout": _env_int("REDIS_CONNECT_TIMEOUT_SECONDS", 5),
         }
         # One beat, however many instances run it: RedBeat keeps the schedule and a lock in
         # Redis (tasks.beat.RedBeatScheduler also puts them back if Redis lost its data).
