@@ -89,6 +89,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'victims.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL only: how long a connection attempt may take (libpq counts at least 2 s).
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3)
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")

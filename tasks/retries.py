@@ -16,15 +16,12 @@ import random
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from victims.domain.backoff import Backoff, wait_before
 from victims.extensions import db
+from victims.outages import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
-
-# What a database that is down, restarting or unreachable raises through SQLAlchemy.
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def retry_wait(retry: int) -> float:

@@ -39,5 +39,5 @@ def wait_before(retry: int, backoff: Backoff, draw: float) -> float:
     if not 0 <= draw < 1:
         raise ValueError("draw must be from 0 up to 1")
     doublings = min(retry - 1, _MOST_DOUBLINGS)
-    wait = min(backoff.first * 2**doublings, backoff.longest)
+    wait: float = min(backoff.first * 2.0**doublings, backoff.longest)
     return wait * (1 - backoff.spread * draw)
