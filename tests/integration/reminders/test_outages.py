@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +24,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from cryptography.fernet import Fernet
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import create_engine
 
 from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
@@ -223,3 +227,105 @@ def test_beat_rides_out_redis_down_and_sweeps_again(outage_seconds, engine, proc
     log = processes.log_text()
     assert "Redis unreachable" in log
     assert "installing it again" in log
+
+
+# -- the database down -----------------------------------------------------------------------------
+
+DATABASE_OUTAGE_SECONDS = 30
+WERKZEUG_BARE = "<title>500 Internal Server Error</title>"
+
+
+class Web:
+    """The web service under gunicorn, as production runs it, on a port of its own."""
+
+    def __init__(self, processes: Processes, env: dict[str, str]):
+        self.url = f"http://127.0.0.1:{_free_port()}"
+        with (processes.logs / "web.log").open("a") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "-b",
+                    self.url.removeprefix("http://"),
+                    "-w",
+                    "1",
+                    "victims:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        processes.started.append(("web", self.process))
+        # A signed-in person's cookie: the service must look its session up in the database.
+        signer = Flask("outage-test")
+        signer.secret_key = env["SECRET_KEY"]
+        serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
+        self.cookies = {"vcs_session": serializer.dumps({"sid": "a-session-of-someone-signed-in"})}
+        wait_until(self._answers, processes, "the web service to start")
+
+    def _answers(self) -> bool:
+        try:
+            requests.get(self.url + "/health", timeout=5)
+        except requests.ConnectionError:
+            return False
+        return True
+
+    def health(self) -> requests.Response:
+        return requests.get(self.url + "/health", timeout=10)
+
+    def page(self, path: str) -> requests.Response:
+        return requests.get(self.url + path, cookies=self.cookies, timeout=10, allow_redirects=False)
+
+
+def test_everything_rides_out_the_database_down_for_30_seconds(
+    engine, processes, redis_server, notify, postgres, service_env
+):
+    today = london_today()
+    web = Web(processes, service_env)
+    fine = web.health()
+    assert (fine.status_code, fine.json()["down"]) == (200, []), fine.text
+    work = make_work(engine, due_dates_around(today), emails=True)
+    # Notify takes each email 3 s before answering: the database goes while sends are in flight.
+    notify.fake.hold_seconds = 3
+    beat, worker = processes.beat(), processes.worker()
+    wait_until(lambda: len(notify.fake.notifications) >= 1, processes, "the first email to reach Notify")
+
+    engine.dispose()
+    postgres.stop()
+    started = time.monotonic()
+    during = web.health()
+    assert during.status_code == 503, during.text
+    assert during.json()["down"] == ["database"]
+    assert during.json()["checks"] == {"database": "down", "broker": "ok"}
+    page = web.page("/cases/mine")
+    html = page.text
+    assert page.status_code in {500, 503}, html
+    assert WERKZEUG_BARE not in html
+    assert 'class="govuk-header' in html and "Sorry, the service is unavailable" in html
+    _sleep_watching(DATABASE_OUTAGE_SECONDS - (time.monotonic() - started), processes, beat, worker)
+    postgres.start()
+    came_back = time.monotonic()
+    notify.fake.hold_seconds = 0
+
+    wait_until(all_done(engine, work, [today]), processes, "every reminder and email after the outage")
+    time.sleep(5)  # two more sweeps: nothing more may appear
+    assert_exactly_once(engine, notify, work, [today])
+    after = web.health()
+    assert (after.status_code, after.json()["down"]) == (200, []), after.text
+    assert web.page("/cases/mine").status_code == 302  # to sign in: the session is unknown, not an error
+    assert beat.poll() is None and worker.poll() is None, processes.log_text()
+
+    log = "\n".join(path.read_text() for path in processes.logs.glob("worker*.log"))
+    waits = [
+        float(wait) for wait in re.findall(r"the database is unreachable .*; retry \d+ in ([\d.]+) s", log)
+    ]
+    assert waits, log
+    assert min(waits) >= 0.75  # TASK_RETRY_FIRST_SECONDS=1, less at most a quarter: never 0 s
+    assert max(waits) <= 8  # TASK_RETRY_LONGEST_SECONDS
+    # The figures the fault suite reports (seen with -s).
+    print(
+        f"Database down {came_back - started:.0f} s; {len(notify.fake.notifications)} emails at Notify; "
+        f"{len(waits)} task retries, waits {min(waits):.1f}–{max(waits):.1f} s; "
+        f"all sent {time.monotonic() - came_back:.0f} s after"
+    )
