@@ -15,6 +15,7 @@ import redis
 from tests.helpers import keeping_default_celery_app
 from victims import create_app
 from victims.api.auth import TOKEN_PREFIX
+from victims.extensions import db
 
 WERKZEUG_BARE = "<title>500 Internal Server Error</title>"
 
@@ -37,28 +38,36 @@ def _redis_url() -> str:
     return url
 
 
-def _app(app, *, database: str | None = None, broker: str | None = None):
-    overrides = {"PROPAGATE_EXCEPTIONS": False}  # as in production: errors become pages
-    if database:
-        overrides["SQLALCHEMY_DATABASE_URI"] = database
-    if broker:
-        overrides["CELERY"] = {**app.config["CELERY"], "broker_url": broker}
-    with keeping_default_celery_app():
-        return create_app("testing", **overrides)
+@pytest.fixture()
+def make_app(app) -> Iterator:
+    """Applications of the test's own, their connections closed afterwards."""
+    made = []
+
+    def make(*, database: str, broker: str | None = None):
+        overrides = {"PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": database}  # as in production
+        if broker:
+            overrides["CELERY"] = {**app.config["CELERY"], "broker_url": broker}
+        with keeping_default_celery_app():
+            made.append(create_app("testing", **overrides))
+        return made[-1]
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        client = application.extensions.get("health_redis")
+        if client is not None:
+            client.close()
 
 
 @pytest.fixture()
-def database_down(app) -> Iterator:
-    down = _app(app, database=f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/gone")
-    yield down
-    with down.app_context():
-        from victims.extensions import db
-
-        db.engine.dispose()
+def database_down(make_app):
+    return make_app(database=f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/gone")
 
 
-def test_health_is_json_and_200_when_all_is_well(app):
-    fine = _app(app, database=app.config["SQLALCHEMY_DATABASE_URI"], broker=_redis_url())
+def test_health_is_json_and_200_when_all_is_well(app, make_app):
+    fine = make_app(database=app.config["SQLALCHEMY_DATABASE_URI"], broker=_redis_url())
     response = fine.test_client().get("/health")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}, "down": []}
@@ -74,9 +83,9 @@ def test_health_names_the_database_when_it_is_down(database_down):
     assert time.monotonic() - started < 5
 
 
-def test_health_names_the_broker_when_it_is_down(app):
-    down = _app(
-        app, database=app.config["SQLALCHEMY_DATABASE_URI"], broker=f"redis://127.0.0.1:{_closed_port()}/0"
+def test_health_names_the_broker_when_it_is_down(app, make_app):
+    down = make_app(
+        database=app.config["SQLALCHEMY_DATABASE_URI"], broker=f"redis://127.0.0.1:{_closed_port()}/0"
     )
     started = time.monotonic()
     response = down.test_client().get("/health")
