@@ -20,18 +20,22 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
-from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
-from tests.helpers import make_work
+from config import TestingConfig
+from tests.factories import Factory
+from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID, REMINDER_TEMPLATE_ID, RunningFake
+from tests.helpers import keeping_default_celery_app, make_work
 from tests.integration.reminders.test_reminder_faults import (
     BIN,
     ROOT,
@@ -45,6 +49,12 @@ from tests.integration.reminders.test_reminder_faults import (
     london_today,
     wait_until,
 )
+from victims import create_app
+from victims.domain.letters import LetterStatus, LetterType
+from victims.domain.vocabulary import Role
+from victims.extensions import db
+from victims.letters import services as letters
+from victims.letters.models import Letter
 
 pytestmark = pytest.mark.outage
 
@@ -139,11 +149,13 @@ def service_env(tmp_path_factory, postgres, redis_server, notify) -> dict[str, s
             "DATABASE_URL": postgres.url,
             "CELERY_BROKER_URL": redis_server.url,
             "SECRET_KEY": "outage-test-" + "s" * 40,
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "BLIND_INDEX_KEY": "outage-test-" + "b" * 40,
+            # The suite's own keys: the letters are made in this process (approved_letters).
+            "FIELD_ENCRYPTION_KEYS": ",".join(TestingConfig.FIELD_ENCRYPTION_KEYS),
+            "BLIND_INDEX_KEY": TestingConfig.BLIND_INDEX_KEY,
             "NOTIFY_API_KEY": notify.fake.api_key,
             "NOTIFY_BASE_URL": notify.url,
             "NOTIFY_REMINDER_TEMPLATE_ID": REMINDER_TEMPLATE_ID,
+            "NOTIFY_LETTER_EMAIL_TEMPLATE_ID": LETTER_EMAIL_TEMPLATE_ID,
             "REMINDER_SWEEP_SECONDS": "2",
             "REMINDER_EMAIL_LEASE_SECONDS": "4",
             "REMINDER_EMAIL_STALE_SECONDS": "3",
@@ -177,7 +189,12 @@ def engine(postgres, service_env):
 
 
 @pytest.fixture()
-def processes(service_env, tmp_path, redis_server, notify) -> Iterator[Processes]:
+def processes(service_env, tmp_path, redis_server, postgres, notify) -> Iterator[Processes]:
+    # Up again if a test before this one failed during its outage.
+    if redis_server.process is None or redis_server.process.poll() is not None:
+        redis_server.start()
+    if not (postgres.data / "postmaster.pid").exists():
+        postgres.start()
     redis_server.client().flushall()
     notify.fake.reset()
     running = Processes(service_env, tmp_path)
@@ -194,6 +211,57 @@ def _sleep_watching(seconds: float, processes: Processes, *watched: subprocess.P
         time.sleep(1)
 
 
+LETTERS = 4  # two by post, two by email
+
+
+def approved_letters(database_url: str, broker_url: str) -> list[int]:
+    """Letters approved as a VLO approves them, each queued for sending once approved (while
+    Redis is down that fails, is logged, and the letter sweep finds them afterwards)."""
+    celery = {**TestingConfig.CELERY, "broker_url": broker_url}
+    with keeping_default_celery_app():
+        service = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, CELERY=celery)
+    with service.app_context():
+        make = Factory(db.session)
+        team = make.team(name=f"Outage team {uuid.uuid4().hex[:8]}")
+        vlo = make.user(Role.VLO, team=team)
+        vlo.phone = "01632 960 123"  # the letter's "If the offender contacts you" section needs it
+        letter_ids = []
+        for channel in ["post", "email"] * (LETTERS // 2):
+            case = make.case(team=team, vlo=vlo, victims=0)
+            victim = make.person(case, channel=channel)
+            letter = letters.start_draft(case, victim, LetterType.INITIAL_CONTACT, vlo)
+            texts = {section.key: "Written by the VLO." for section in letter.sections if not section.locked}
+            letters.save_draft(letter, texts, large_print=False, channel=channel, user=vlo)
+            assert letters.approve(letter, vlo), letters.check_letter(letter)
+            letter_ids.append(letter.id)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return letter_ids
+
+
+def _letters(engine, letter_ids: list[int]) -> list[tuple[int, str, str]]:
+    with Session(engine) as session:
+        return list(
+            session.execute(
+                select(Letter.id, Letter.status, Letter.reference).where(Letter.id.in_(letter_ids))
+            )
+        )
+
+
+def letters_sent(engine, letter_ids: list[int]) -> Callable[[], bool]:
+    return lambda: all(status == LetterStatus.SENT for _, status, _ in _letters(engine, letter_ids))
+
+
+def assert_letters_sent_once(engine, notify: RunningFake, letter_ids: list[int]) -> None:
+    found = _letters(engine, letter_ids)
+    assert len(found) == len(letter_ids)
+    sent = Counter(notification["reference"] for notification in notify.fake.notifications)
+    for letter_id, status, reference in found:
+        assert status == LetterStatus.SENT, (letter_id, status)
+        assert sent[reference] == 1, (letter_id, sent[reference])
+
+
 # -- Redis down ------------------------------------------------------------------------------------
 
 
@@ -201,7 +269,9 @@ def _sleep_watching(seconds: float, processes: Processes, *watched: subprocess.P
     "outage_seconds",
     [pytest.param(30, id="redis-down-30-seconds"), pytest.param(300, id="redis-down-5-minutes")],
 )
-def test_beat_rides_out_redis_down_and_sweeps_again(outage_seconds, engine, processes, redis_server, notify):
+def test_beat_rides_out_redis_down_and_sweeps_again(
+    outage_seconds, engine, processes, redis_server, notify, postgres
+):
     today = london_today()
     before = make_work(engine, due_dates_around(today), emails=True)
     beat, worker = processes.beat(), processes.worker()
@@ -210,18 +280,24 @@ def test_beat_rides_out_redis_down_and_sweeps_again(outage_seconds, engine, proc
     redis_server.stop()
     # Made while Redis is down: only a sweep after the outage can find these.
     during = make_work(engine, due_dates_around(today), emails=True)
+    letter_ids = approved_letters(postgres.url, redis_server.url)
     started = time.monotonic()
     _sleep_watching(outage_seconds, processes, beat, worker)
     redis_server.start()  # without its data: the schedule, the lock and any waiting task are gone
     came_back = time.monotonic()
 
     wait_until(all_done(engine, during, [today]), processes, "the reminders made during the outage")
+    wait_until(letters_sent(engine, letter_ids), processes, "the letters approved during the outage")
     # The figures the fault suite reports (seen with -s).
-    print(f"Redis down {came_back - started:.0f} s; all sent {time.monotonic() - came_back:.0f} s after")
+    print(
+        f"Redis down {came_back - started:.0f} s; {len(notify.fake.notifications)} emails and letters "
+        f"at Notify; all sent {time.monotonic() - came_back:.0f} s after"
+    )
     time.sleep(5)  # two more sweeps: nothing more may appear
 
     assert_exactly_once(engine, notify, before, [today])
     assert_exactly_once(engine, notify, during, [today])
+    assert_letters_sent_once(engine, notify, letter_ids)
     assert beat.poll() is None, processes.log_text()
     assert worker.poll() is None, processes.log_text()
     log = processes.log_text()
@@ -286,6 +362,7 @@ def test_everything_rides_out_the_database_down_for_30_seconds(
     fine = web.health()
     assert (fine.status_code, fine.json()["down"]) == (200, []), fine.text
     work = make_work(engine, due_dates_around(today), emails=True)
+    letter_ids = approved_letters(postgres.url, redis_server.url)
     # Notify takes each email 3 s before answering: the database goes while sends are in flight.
     notify.fake.hold_seconds = 3
     beat, worker = processes.beat(), processes.worker()
@@ -309,8 +386,10 @@ def test_everything_rides_out_the_database_down_for_30_seconds(
     notify.fake.hold_seconds = 0
 
     wait_until(all_done(engine, work, [today]), processes, "every reminder and email after the outage")
+    wait_until(letters_sent(engine, letter_ids), processes, "every letter after the outage")
     time.sleep(5)  # two more sweeps: nothing more may appear
     assert_exactly_once(engine, notify, work, [today])
+    assert_letters_sent_once(engine, notify, letter_ids)
     after = web.health()
     assert (after.status_code, after.json()["down"]) == (200, []), after.text
     assert web.page("/cases/mine").status_code == 302  # to sign in: the session is unknown, not an error
@@ -325,7 +404,8 @@ def test_everything_rides_out_the_database_down_for_30_seconds(
     assert max(waits) <= 8  # TASK_RETRY_LONGEST_SECONDS
     # The figures the fault suite reports (seen with -s).
     print(
-        f"Database down {came_back - started:.0f} s; {len(notify.fake.notifications)} emails at Notify; "
+        f"Database down {came_back - started:.0f} s; "
+        f"{len(notify.fake.notifications)} emails and letters at Notify; "
         f"{len(waits)} task retries, waits {min(waits):.1f}–{max(waits):.1f} s; "
         f"all sent {time.monotonic() - came_back:.0f} s after"
     )
