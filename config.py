@@ -89,6 +89,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'victims.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # PostgreSQL only: how long a connection attempt may take (libpq counts at least 2 s).
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3)
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -165,6 +167,13 @@ class Config:
     # Seconds before the first retry of an email; each later retry waits twice as long.
     REMINDER_EMAIL_RETRY_SECONDS = _env_int("REMINDER_EMAIL_RETRY_SECONDS", 30)
 
+    # A task that meets the database down tries again after a wait that doubles from the first
+    # to the longest (spread at random by up to a quarter: victims.domain.backoff), at most
+    # TASK_RETRY_MAX times (about 28 minutes in all); then its sweep hands the work out again.
+    TASK_RETRY_FIRST_SECONDS = _env_int("TASK_RETRY_FIRST_SECONDS", 2)
+    TASK_RETRY_LONGEST_SECONDS = _env_int("TASK_RETRY_LONGEST_SECONDS", 300)
+    TASK_RETRY_MAX = _env_int("TASK_RETRY_MAX", 12)
+
     # Exclusion zones (victims.domain.geometry): how far the victim's home must be from the edge,
     # and the smallest and largest zone, so the map cannot give the address away.
     ZONE_MIN_DISTANCE_M = _env_int("ZONE_MIN_DISTANCE_M", 250)
@@ -201,6 +210,10 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "timezone": "Europe/London",
+        # A worker that loses the broker keeps trying to reach it, for as long as it takes
+        # (kombu waits 2 s more each time, up to 30 s): an outage of minutes must not end it.
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
         # Every task goes to this queue unless told otherwise (tests give each run its own).
         "task_default_queue": os.environ.get("CELERY_DEFAULT_QUEUE", "celery"),
         "beat_schedule_filename": str(INSTANCE_DIR / "celerybeat-schedule"),
@@ -231,7 +244,9 @@ class Config:
     if CELERY["broker_url"].startswith("redis"):
         # A message a worker took but did not acknowledge (it died) comes back after this long.
         CELERY["broker_transport_options"] = {
-            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+            "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600),
+            # An unreachable Redis host fails a connection attempt in seconds, not minutes.
+            "socket_connect_timeout": _env_int("REDIS_CONNECT_TIMEOUT_SECONDS", 5),
         }
         # One beat, however many instances run it: RedBeat keeps the schedule and a lock in
         # Redis (tasks.beat.RedBeatScheduler also puts them back if Redis lost its data).
@@ -239,6 +254,11 @@ class Config:
         CELERY["redbeat_redis_url"] = CELERY["broker_url"]
         CELERY["redbeat_lock_timeout"] = _env_int("BEAT_LOCK_TIMEOUT_SECONDS", 300)
         CELERY["redbeat_redis_options"] = {"retry_period": _env_int("BEAT_REDIS_RETRY_SECONDS", 600)}
+        # While Redis is down beat skips its ticks, waiting longer each time up to the ceiling
+        # (tasks.beat.RedBeatScheduler, victims.domain.backoff): it notices Redis is back within
+        # that long, and never exits.
+        CELERY["vcs_beat_redis_backoff_first"] = _env_int("BEAT_REDIS_BACKOFF_FIRST_SECONDS", 1)
+        CELERY["vcs_beat_redis_backoff_longest"] = _env_int("BEAT_REDIS_BACKOFF_LONGEST_SECONDS", 30)
 
     @classmethod
     def check(cls, config: dict) -> None:

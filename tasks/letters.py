@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tasks.retries import retried_while_database_down
 from tasks.sending import RELIABLE, SENDER, follow
 from victims.extensions import db
 from victims.letters import queries as letter_queries
@@ -11,6 +12,7 @@ from victims.letters import sending as letters
 
 
 @shared_task(name="letters.send", **SENDER)
+@retried_while_database_down
 def send(self, letter_id: int) -> str:
     return follow(self, letters.send(letter_id))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from sqlalchemy.exc import OperationalError
 
+from tasks.retries import retried_while_database_down
 from tasks.sending import RELIABLE, SENDER, follow
 from victims.extensions import db
 from victims.reminders import services as reminders
@@ -28,15 +28,9 @@ def sweep() -> dict[str, int]:
     return {"deadlines": len(found.deadline_ids), "emails": len(found.email_ids)}
 
 
-@shared_task(
-    name="reminders.remind",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-    **RELIABLE,
-)
-def remind(deadline_id: int) -> int:
+@shared_task(name="reminders.remind", bind=True, **RELIABLE)
+@retried_while_database_down
+def remind(self, deadline_id: int) -> int:
     to_email = reminders.remind(deadline_id)
     for reminder_id in to_email:
         send_email.delay(reminder_id)
@@ -44,5 +38,6 @@ def remind(deadline_id: int) -> int:
 
 
 @shared_task(name="reminders.email", **SENDER)
+@retried_while_database_down
 def send_email(self, reminder_id: int) -> str:
     return follow(self, reminders.send_email(reminder_id))

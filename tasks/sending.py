@@ -1,23 +1,14 @@
 """What every task that sends through GOV.UK Notify shares: it is never lost (acknowledged only
-when finished, put back if its worker dies), database errors are retried with a growing wait,
-and the sender's outcome says whether to try again (victims.reminders.services,
-victims.letters.services)."""
+when finished, put back if its worker dies), a database that is down is retried with a growing
+wait (tasks.retries), and the sender's outcome says whether to try again
+(victims.reminders.services, victims.letters.services)."""
 
 from __future__ import annotations
-
-from sqlalchemy.exc import OperationalError
 
 from victims.notify.sending import Outcome, SendOutcome
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
-SENDER = {
-    **RELIABLE,
-    "bind": True,
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-}
+SENDER = {**RELIABLE, "bind": True}
 # How often to look again at something another sender holds; after that the sweep has it.
 BUSY_LOOKS = 5
 

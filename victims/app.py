@@ -5,6 +5,7 @@ area; nothing in the package imports it (the import contracts in pyproject.toml)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from victims.letters.defaults import load_texts
 from victims.letters.views import bp as letters_bp
 from victims.main.views import bp as main_bp
 from victims.notify.views import bp as notify_bp
+from victims.outages import DATABASE_DOWN, is_database_down
 from victims.oversight.views import bp as oversight_bp
 from victims.people.views import bp as people_bp
 from victims.prerelease.views import bp as prerelease_bp
@@ -126,6 +128,15 @@ def _init_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if uri.startswith("postgresql"):
+        # A database that is down or unreachable fails a connection attempt in seconds, so pages
+        # get the "service unavailable" page and /health its answer quickly.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {
+            "connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
+            **options.get("connect_args", {}),
+        }
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("sqlite"):
         with app.app_context():
@@ -248,28 +259,61 @@ def _init_errors(app: Flask) -> None:
         413: ("The file is too large", "Choose a smaller file."),
         429: ("Too many requests", "Wait a few minutes and try again."),
         500: ("Sorry, there is a problem with the service", "Try again later."),
+        503: (
+            "Sorry, the service is unavailable",
+            "Try again in a few minutes. Anything you were saving has not been saved.",
+        ),
     }
 
-    def render_error(status: int):
+    def render_error(status: int, error: BaseException | None = None):
+        if is_database_down(error):
+            status = 503
         title, body = messages.get(status, messages[500])
         if request.path.startswith("/api/"):
             return problem(status, title, body)
+        if status != 503:
+            try:
+                return render_template("errors/error.html", title=title, body=body, status=status), status
+            except Exception as failure:
+                if not is_database_down(failure):
+                    raise
+                app.logger.warning("The error page could not reach the database; drawn without it")
+        return _error_page_without_database(title, body, status)
+
+    def _error_page_without_database(title: str, body: str, status: int):
+        """The page drawn as for someone signed out: the layout would otherwise load the user,
+        their session and their unread count from the database that is down, and the error
+        raised by the error page itself would leave only Werkzeug's bare text."""
+        with contextlib.suppress(*DATABASE_DOWN):
+            db.session.rollback()
+        login_manager._update_request_context_with_user()  # anonymous, without asking the database
+        g.navigation = []
+        g.pop("user_session", None)
         return render_template("errors/error.html", title=title, body=body, status=status), status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
-        db.session.rollback()
+        with contextlib.suppress(*DATABASE_DOWN):
+            db.session.rollback()
+        cause = getattr(error, "original_exception", None)  # what an InternalServerError wraps
         app.logger.info("HTTP %s on %s: %s", error.code, request.endpoint, error.description)
-        return render_error(error.code or 500)
+        return render_error(error.code or 500, cause)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
-        db.session.rollback()
-        # The traceback names no victim: models' reprs show ids only.
-        app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
-        return render_error(500)
+        with contextlib.suppress(*DATABASE_DOWN):
+            db.session.rollback()
+        if is_database_down(error):
+            # Expected during an outage: one line, not a traceback per request.
+            app.logger.warning(
+                "Database unreachable on %s %s (%s)", request.method, request.endpoint, type(error).__name__
+            )
+        else:
+            # The traceback names no victim: models' reprs show ids only.
+            app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
+        return render_error(500, error)
 
 
 def _init_celery(app: Flask) -> None:
