@@ -75,7 +75,7 @@ beat: $(STAMPS)/venv ## Start Celery beat
 	$(BIN)/celery -A tasks beat --loglevel=INFO
 
 test: lint static/.built $(STAMPS)/system ## Set up, lint (import contracts included) and run the whole test suite
-	$(BIN)/pytest
+	scripts/test-suite
 
 e2e: $(STAMPS)/venv static/.built $(STAMPS)/system ## Run only the end-to-end browser tests
 	$(BIN)/pytest tests/e2e
