@@ -50,7 +50,8 @@ def test_an_spo_sees_team_work_changes_a_scheme_and_opens_the_import(ui):
     ui.follow(page.get_by_role("link", name="Import referrals"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    # Overdue work in the team has been escalated to the SPO, who chose email reminders too.
+    # Overdue work in the team has been escalated to the SPO, who chose email reminders too, on
+    # any day (the test runs on whatever day it is; other people's emails wait for a working day).
     ui.follow(page.get_by_role("link", name="Notifications"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     expect(page.get_by_test_id("notifications")).to_contain_text("Escalated to you: overdue")
@@ -60,6 +61,7 @@ def test_an_spo_sees_team_work_changes_a_scheme_and_opens_the_import(ui):
     expect(page.locator(".app-unread")).to_have_count(unread - 1)
     ui.follow(page.get_by_role("link", name="Change how you get reminders"))
     expect(page.get_by_label("In the service and by email")).to_be_checked()
+    expect(page.get_by_label("On any day, including weekends and bank holidays")).to_be_checked()
     ui.goto("/dev/outbox")
     expect(page.get_by_test_id("outbox-email").first).to_contain_text("owen.spo@")
     ui.finish()

@@ -18,7 +18,15 @@ from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
 from victims.cases.services import refresh_deadlines
 from victims.demo.examples import add_examples
-from victims.demo.staff import EMAIL_REMINDERS, STAFF, TEAMS, demo_password, demo_totp_secret, email_of
+from victims.demo.staff import (
+    ANY_DAY_EMAILS,
+    EMAIL_REMINDERS,
+    STAFF,
+    TEAMS,
+    demo_password,
+    demo_totp_secret,
+    email_of,
+)
 from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
 from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
 from victims.domain.vocabulary import (
@@ -131,6 +139,7 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
             totp_secret=demo_totp_secret(email),
             totp_confirmed=True,
             email_reminders=first_name in EMAIL_REMINDERS,
+            reminder_emails_any_day=first_name in ANY_DAY_EMAILS,
             # Ofcom's numbers for drama: 01632 960000 to 960999 ring nobody.
             phone=f"01632 960 {100 + STAFF.index((role, first_name, team_index, skills)):03d}"
             if role in (Role.VLO, Role.SPO)

@@ -28,6 +28,9 @@ STAFF = [
 TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
 # Demo users who chose email reminders (the others get them in the service only).
 EMAIL_REMINDERS = {"Samira", "Owen", "Ben", "Erin"}
+# Of those, who let the emails come on weekends and bank holidays too (the others wait for a
+# working day).
+ANY_DAY_EMAILS = {"Owen"}
 
 
 def demo_password(email: str) -> str:

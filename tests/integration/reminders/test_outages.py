@@ -343,7 +343,7 @@ class Web:
     def _answers(self) -> bool:
         try:
             requests.get(self.url + "/health", timeout=5)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
             return False
         return True
 
