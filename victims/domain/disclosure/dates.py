@@ -100,6 +100,9 @@ def _ordinal_words() -> dict[tuple[str, ...], tuple[int, str]]:
 
 _ORDINALS = _ordinal_words()
 _LONGEST_ORDINAL = max(len(words) for words in _ORDINALS)
+_ORDINAL_FIRST = frozenset(words[0] for words in _ORDINALS)
+# Words a textual date can start with: anything else is skipped without parsing.
+_STARTERS = _ORDINAL_FIRST | _MONTHS_EN.keys() | _MONTHS_CY.keys() | _WEEKDAYS_EN.keys() | _DYDD | _BEFORE_DAY
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ class _Reader:
                     return None  # "52a", "31days": not a day
                 return int(token.text), i + 2, after.text not in {"st", "nd", "rd", "th"}
             return int(token.text), i + 1, False
+        if token.text not in _ORDINAL_FIRST:
+            return None
         for length in range(_LONGEST_ORDINAL, 0, -1):
             words = tuple(t.text for t in self.tokens[i : i + length])
             if len(words) == length and words in _ORDINALS:
@@ -295,6 +300,8 @@ def candidates(text: str) -> tuple[list[Token], list[Candidate]]:
     for i, token in enumerate(found):
         if token.is_number:
             dates.extend(reader.numeric(i))
+        elif token.text not in _STARTERS:
+            continue
         candidate = reader.textual(i)
         if candidate is not None:
             dates.append(candidate)

@@ -11,6 +11,7 @@ tokens below are only the words and the numbers; what lies between two tokens is
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -63,6 +64,7 @@ class Token:
         return self.text.isdigit()
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in _DASHES:
         return "-"
@@ -146,6 +148,7 @@ def quoted(original: str, start: int, end: int) -> str:
     return " ".join(original[start:end].split())
 
 
+@functools.lru_cache(maxsize=1024)
 def apart(gap: str) -> bool:
     """Whether two words are next to each other: only spacing and light punctuation between."""
     stripped = gap.replace(" ", "")

@@ -59,7 +59,8 @@ def test_a_finding_quotes_the_words_and_says_what_to_write() -> None:
     [finding] = find_dates(text, RELEASE)
     assert text[finding.start : finding.end] == "the 31st of August"
     assert finding.message == (
-        "“the 31st of August” is the offender’s release date (31 August 2027). Say the month only: “August 2027”."
+        "“the 31st of August” is the offender’s release date (31 August 2027). "
+        "Say the month only: “August 2027”."
     )
 
 
