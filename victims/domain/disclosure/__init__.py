@@ -8,7 +8,8 @@ the database. See docs/decisions.md, "One disclosure check (issue 12)".
 
 from __future__ import annotations
 
+from victims.domain.disclosure.contacts import Whereabouts, find_whereabouts
 from victims.domain.disclosure.dates import ProtectedDate, find_dates
 from victims.domain.disclosure.findings import Finding, Kind, Severity
 
-__all__ = ["Finding", "Kind", "ProtectedDate", "Severity", "find_dates"]
+__all__ = ["Finding", "Kind", "ProtectedDate", "Severity", "Whereabouts", "find_dates", "find_whereabouts"]
