@@ -112,6 +112,26 @@ def _phrases(found: Sequence[Token], needle: Sequence[str], loose: bool = False)
     return spans
 
 
+def _compact(found: Sequence[Token], needle: str) -> list[tuple[int, int]]:
+    """Where the text's letters and figures, spaced any way, are the needle's (a postcode:
+    "T13 0MS" is written "T130MS", whose figures are one token)."""
+    spans: list[tuple[int, int]] = []
+    if not needle:
+        return spans
+    for i in range(len(found)):
+        joined = ""
+        for j in range(i, len(found)):
+            if j > i and found[j].gap.strip(" -"):
+                break
+            joined += found[j].text
+            if not needle.startswith(joined):
+                break
+            if joined == needle:
+                spans.append((i, j))
+                break
+    return spans
+
+
 def _house_numbers(line: str) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
     """The line's house and flat numbers as (figures, letter), and its other words."""
     line_words = [token for token in tokens(fold(line))]
@@ -231,7 +251,7 @@ def _span(found: Sequence[Token], kind: Kind, first: int, last: int, what: str) 
 
 def _hits(text: str, found: Sequence[Token], who: Whereabouts) -> list[_Hit]:
     hits: list[_Hit] = []
-    for first, last in _phrases(found, words(who.postcode)):
+    for first, last in _compact(found, "".join(words(who.postcode))):
         hits.append(_span(found, Kind.POSTCODE, first, last, who.postcode))
     numbers: list[tuple[str, str, str]] = []
     for line in who.lines:

@@ -138,3 +138,68 @@ def protected_dates(seed: int, count: int) -> list[tuple[date, date]]:
                 break
         pairs.append((day, other))
     return pairs
+
+
+STREETS = ["Acacia", "Mill", "Church", "Station", "Victoria", "Chapel", "Orchard", "Meadow", "Kingfisher"]
+TYPES = {"Road": ["Road", "Rd", "rd."], "Street": ["Street", "St", "St."], "Avenue": ["Avenue", "Ave"],
+         "Lane": ["Lane", "Ln"], "Close": ["Close", "Cl"], "Crescent": ["Crescent", "Cres"]}  # fmt: skip
+LETTERS = "ABCDEFGHJKLMNPRSTUWY"
+
+
+def addresses(seed: int, count: int) -> list[dict[str, str]]:
+    chance = random.Random(seed)
+    made = []
+    for _ in range(count):
+        number = str(chance.randint(1, 250)) + chance.choice(["", "", "a", "b"])
+        kind = chance.choice(list(TYPES))
+        outward = (
+            chance.choice(LETTERS) + chance.choice(["", chance.choice(LETTERS)]) + str(chance.randint(1, 29))
+        )
+        inward = str(chance.randint(0, 9)) + chance.choice(LETTERS) + chance.choice(LETTERS)
+        made.append(
+            {
+                "number": number,
+                "street": f"{chance.choice(STREETS)} {chance.choice(STREETS[::-1])}",
+                "type": kind,
+                "abbreviation": chance.choice(TYPES[kind]),
+                "town": "".join(chance.choice(["Marsh", "Ald", "Brack", "Thorn", "Wel"]) for _ in range(2))
+                + "ton",
+                "postcode": f"{outward} {inward}",
+            }
+        )
+    return made
+
+
+ADDRESS_FORMS: dict[str, Callable[[dict[str, str]], str]] = {
+    "postcode": lambda a: a["postcode"],
+    "postcode, no space": lambda a: a["postcode"].replace(" ", ""),
+    "postcode, lower case": lambda a: a["postcode"].lower(),
+    "postcode, hyphen": lambda a: a["postcode"].replace(" ", "-"),
+    "number street type": lambda a: f"{a['number']} {a['street']} {a['type']}",
+    "street, abbreviated": lambda a: f"{a['street']} {a['abbreviation']}",
+    "STREET": lambda a: f"{a['street']} {a['type']}".upper(),
+    "no. N near postcode": lambda a: f"no. {a['number'].upper()} near {a['postcode'].replace(' ', '')}",
+    "flat N, street": lambda a: f"flat {a['number']}, {a['street']} {a['abbreviation']}",
+    "town and postcode": lambda a: f"{a['town']} {a['postcode']}",
+}
+
+
+def phones(seed: int, count: int) -> list[str]:
+    chance = random.Random(seed)
+    return [
+        chance.choice(["01", "02", "07"]) + "".join(str(chance.randrange(10)) for _ in range(9))
+        for _ in range(count)
+    ]
+
+
+PHONE_FORMS: dict[str, Callable[[str], str]] = {
+    "national": lambda p: p,
+    "national, spaced": lambda p: f"{p[:5]} {p[5:8]} {p[8:]}",
+    "national, hyphens": lambda p: f"{p[:5]}-{p[5:8]}-{p[8:]}",
+    "brackets": lambda p: f"({p[:5]}) {p[5:]}",
+    "+44": lambda p: f"+44{p[1:]}",
+    "+44 spaced": lambda p: f"+44 {p[1:5]} {p[5:]}",
+    "+44(0)": lambda p: f"+44(0){p[1:5]} {p[5:8]} {p[8:]}",
+    "0044": lambda p: f"0044 {p[1:]}",
+    "dots": lambda p: f"{p[:5]}.{p[5:8]}.{p[8:]}",
+}
