@@ -138,3 +138,7 @@ if __name__ == "__main__":
     from bench import sweep
 
     sweep.main()
+    print()
+    from bench import disclosure
+
+    disclosure.main()
