@@ -303,7 +303,8 @@ def test_pages_that_can_see_the_case_were_crawled(app, scene):
     pages += [
         f"/letters/{letter_id}{end}" for letter_id in scene.letters.values() for end in ("", "/letter.pdf")
     ]
-    pages += [f"/zones/{zone_id}{end}" for zone_id in scene.zones.values() for end in ("", "/map-preview.pdf")]
+    ends = ("", "/map-preview.pdf")
+    pages += [f"/zones/{zone_id}{end}" for zone_id in scene.zones.values() for end in ends]
     pages += [f"/zones/{scene.zones['countersigned']}/map.pdf", f"{case_page}/representations.pdf"]
     pages.append(f"{case_page}/representations-preview.pdf")
     for path in pages:
