@@ -90,7 +90,7 @@ format: $(STAMPS)/venv ## Format with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMPS)/venv ## Run the benchmarks and print figures
+bench: $(STAMPS)/venv ## Run the benchmarks and print figures (pages, reminder sweep, disclosure check)
 	$(BIN)/python -m bench
 
 clean: ## Remove what setup made (not the database in instance/)

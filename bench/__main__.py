@@ -135,8 +135,10 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    from bench import imports, sweep
+    from bench import disclosure, imports, sweep
 
     sweep.main()
     print()
     imports.main()
+    print()
+    disclosure.main()

@@ -329,10 +329,16 @@ class UI:
         self.page.goto(path)
         return self.check()
 
-    def submit(self, button_name: str) -> UI:
-        """Press a form's button, wait for the next page, check it."""
-        with self.page.expect_navigation():
+    def submit(self, button_name: str, *, refused: bool = False) -> UI:
+        """Press a form's button, wait for the next page, check it. `refused`: the page answers
+        400 with its GOV.UK errors (the browser logs that status as a console error: expected)."""
+        with self.page.expect_navigation() as navigation:
             self.page.get_by_role("button", name=button_name, exact=True).click()
+        if refused:
+            assert navigation.value.status == 400, f"{button_name}: answered {navigation.value.status}"
+            self.watched.console_errors = [
+                error for error in self.watched.console_errors if "status of 400" not in error
+            ]
         return self.check()
 
     def follow(self, locator) -> UI:

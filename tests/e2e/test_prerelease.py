@@ -7,6 +7,7 @@ Signs in as a demo user no other end-to-end test uses (hana.vlo, who has the map
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -53,11 +54,69 @@ def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf
 
     expect(page.locator('[data-check][data-passed="no"]')).to_have_count(0)
     expect(page.locator('[data-check][data-passed="yes"]').first).to_be_visible()
-    pdf_link = page.get_by_role("link", name="Open the map PDF (opens in a new tab)")
+    # Not countersigned: only the preview, marked draft; the map for issue is not offered.
+    expect(page.get_by_role("link", name="Open the map PDF for issue (opens in a new tab)")).to_have_count(0)
+    pdf_link = page.get_by_role("link", name="Preview the map PDF, marked draft (opens in a new tab)")
     pdf = page.request.get(pdf_link.get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
 
     ui.submit("Send the map to an SPO to check")
     expect(page.get_by_test_id("zone-status")).to_contain_text("Waiting for an SPO to check it")
+    ui.finish()
+
+
+MARSHALLBERG = (
+    "Not to enter Marshallberg, in particular the area around L7K9WN (the studio flat, no. 52A), "
+    "or call 01144960622"
+)
+
+
+def test_wording_that_gives_the_victims_address_is_refused_and_never_reaches_the_representations(ui):
+    """Issue 12's example, through the real screens: a victim at "Studio 52a, Marshallberg, L7K 9WN",
+    telephone "+44(0)114 496 0622", and wording that gives all of it away in other spellings.
+
+    Signs in as amelia.vlo, whom no other end-to-end test uses."""
+    page = ui.page
+    ui.sign_in("amelia.vlo")
+    ui.goto("/cases/mine")
+    ui.follow(page.get_by_test_id("caseload").locator("tbody tr").first.locator("a").first)
+    case_url = page.url
+
+    ui.follow(page.get_by_role("link", name="Add a victim or contact person"))
+    page.get_by_label("Victim", exact=True).check()
+    page.get_by_label("First name").fill("Robin")
+    page.get_by_label("Last name").fill("Marsh")
+    page.get_by_label("Address line 1").fill("Studio 52a")
+    page.get_by_label("Town or city").fill("Marshallberg")
+    page.get_by_label("Postcode").fill("L7K 9WN")
+    page.get_by_label("Telephone (optional)").fill("+44(0)114 496 0622")
+    ui.submit("Add person")
+
+    ui.follow(page.get_by_role("link", name="Add a licence-condition request"))
+    page.locator("input[name=person]").last.check()  # Robin Marsh, added last
+    page.get_by_label("Not to enter a named address, premises or road").check()
+    page.get_by_label("What they asked for, in their words").fill("Keep him away from my flat and my phone.")
+    ui.submit("Add the request")
+    expect(page.get_by_test_id("request-stage")).to_have_text("Requested")
+    request_url = page.url
+
+    page.get_by_label("Proposed wording for the licence").fill(MARSHALLBERG)
+    ui.submit("Save the wording", refused=True)
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("“L7K9WN” is the postcode of the victim’s address")
+    expect(summary).to_contain_text("“01144960622” is the victim’s telephone number")
+    expect(page.locator("#wording-error")).to_contain_text("“no. 52A” is the house or flat number")
+    expect(page.get_by_test_id("request-stage")).to_have_text("Requested")
+    expect(page.get_by_test_id("wording")).to_have_text("Not drafted yet")
+
+    # Nothing of it reaches the document for the probation practitioner, not even its preview.
+    ui.goto(request_url)
+    preview = page.request.get(case_url + "/representations-preview.pdf")
+    assert preview.status == 200 and preview.body().startswith(b"%PDF")
+    read = subprocess.run(["pdftotext", "-", "-"], input=preview.body(), capture_output=True, check=True)
+    text = read.stdout.decode()
+    assert "DRAFT – NOT FOR ISSUE" in text and "L7K9WN" not in text
     ui.finish()

@@ -56,9 +56,11 @@ ACTIONS: dict[str, str] = {
     "zone_submitted": "Sent an exclusion-zone map for checking",
     "zone_countersigned": "Countersigned an exclusion-zone map",
     "zone_returned": "Returned an exclusion-zone map to its maker",
-    "zone_pdf_made": "Made an exclusion-zone map PDF",
+    "zone_pdf_made": "Made an exclusion-zone map PDF for issue",
+    "zone_pdf_previewed": "Previewed an exclusion-zone map PDF (marked draft)",
     "zone_places_viewed": "Saw the places an exclusion zone is checked against",
-    "representations_made": "Made the representations document",
+    "representations_made": "Made the representations document for issue",
+    "representations_previewed": "Previewed the representations document (marked draft)",
     # Reminders
     "reminder_email_retried": "Sent a failed reminder email again",
     "reminder_email_held": "Held a reminder email: GOV.UK Notify had something else under its reference",

@@ -82,6 +82,8 @@ class StepInput:
     practitioner_team: str | None = None
     reason: str | None = None
     told_how: str | None = None
+    # Checking: the SPO has read a town named in the wording and accepts it (issue 12).
+    town_acknowledged: bool = False
 
 
 def next_stages(stage: Stage) -> tuple[Stage, ...]:

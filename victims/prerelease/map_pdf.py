@@ -88,6 +88,8 @@ class MapDocument:
     description: str  # the written boundary; paragraphs separated by blank lines; "- " lines are bullets
     prepared_by: str  # e.g. "Vera Liaison, Victim Liaison Officer"
     date_text: str  # e.g. "26 November 2026"
+    # "DRAFT – NOT FOR ISSUE" at the head of every page of a preview; None for the map as issued.
+    draft_mark: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,18 @@ document is checked for them before it is made.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from victims import clock
 from victims.audit import services as audit
 from victims.cases.models import Case, ContactLogEntry
 from victims.domain import deadlines as deadline_rules
+from victims.domain import disclosure
 from victims.domain import prerelease as rules
+from victims.domain.disclosure import Finding, Protected, Whereabouts, find_disclosures
 from victims.domain.prerelease import ConditionType, Stage, StepInput, ZoneStatus
-from victims.domain.vocabulary import ContactMethod, Direction, Role
+from victims.domain.vocabulary import ContactMethod, Direction, Relationship, Role
 from victims.extensions import db
 from victims.people import queries as people_queries
 from victims.people.models import Person
@@ -176,17 +179,30 @@ def step(
                 "The exclusion-zone map must pass its checks and be countersigned before the request "
                 "is checked"
             )
+        findings = findings_in(case, request.wording)
+        refused = refusal_message(findings)
+        if refused:
+            raise Refused(refused + " Send the wording back to be redrafted.", field="wording")
+        if disclosure.warnings(findings) and not given.town_acknowledged:
+            raise Refused(
+                "The wording names the town where a person on the case lives. Confirm that naming it "
+                "is needed and does not help locate them.",
+                field="town_acknowledged",
+            )
+        acknowledged = bool(disclosure.warnings(findings))
     if target is Stage.DRAFTED:
         wording = (given.wording or "").strip()
         if not wording:
             raise Refused("Enter the proposed wording of the condition", field="wording")
         if len(wording) > WORDS_MAX:
             raise Refused(f"The wording must be {WORDS_MAX} characters or fewer", field="wording")
-        problems = disclosure_problems(case, wording)
-        if problems:
-            raise Refused(problems[0], field="wording")
+        refused = refusal_message(findings_in(case, wording))
+        if refused:
+            raise Refused(refused, field="wording")
     now = clock.utcnow()
     today = on or clock.today()
+    if target is not Stage.CHECKED:
+        acknowledged = False
     if target is Stage.DRAFTED:
         request.wording = (given.wording or "").strip()
         request.drafted_at, request.drafted_by_id = now, user.id
@@ -206,13 +222,17 @@ def step(
     request.stage = target.value
     db.session.flush()
     _deadlines_after(case, target, today, user)
+    details: dict[str, object] = {"from": current.value, "to": target.value}
+    if target is Stage.CHECKED and acknowledged:
+        # That the SPO read and accepted a town named in the wording; never which town.
+        details["town_acknowledged"] = True
     audit.record(
         f"condition_request_{target.value}",
         "condition_request",
         request.id,
         case_id=case.id,
         region_id=case.region_id,
-        details={"from": current.value, "to": target.value},
+        details=details,
         user=user,
     )
 
@@ -252,30 +272,62 @@ def complete(case: Case, user: User) -> None:
 
 
 # -- what must never reach the practitioner --------------------------------------------------------
+#
+# One check (victims.domain.disclosure) for every word that goes to the offender's side: the
+# wording of a condition, a zone's title and description, the map PDF and the representation
+# document. It protects every person on the case: their address lines, town, postcode, telephone
+# number and email address, however they are written.
 
 
-def secrets_of(case: Case) -> list[str]:
-    """The victims' address lines, postcodes, telephone numbers and email addresses on the case."""
-    found = []
+_WHOSE = {
+    Relationship.VICTIM.value: "the victim",
+    Relationship.BEREAVED_RELATIVE.value: "the bereaved relative",
+    Relationship.PARENT_GUARDIAN.value: "the parent or guardian",
+}
+
+
+def protected_of(case: Case) -> Protected:
+    """Where the people on the case live and how to reach them: never for the offender's side."""
+    whereabouts = []
     for person in people_queries.people_of_case(case.id):
-        for value in (
-            person.address_line_1,
-            person.address_line_2,
-            person.address_postcode,
-            person.telephone,
-            person.email,
-        ):
-            if value and len(value.strip()) >= 4:
-                found.append(value.strip())
-    return found
+        whose = _WHOSE.get(person.relationship_, "the victim")
+        whereabouts.append(
+            Whereabouts(
+                whose=whose,
+                place="address",
+                lines=tuple(line for line in (person.address_line_1, person.address_line_2) if line),
+                town=person.address_town or "",
+                postcode=person.address_postcode or "",
+                phones=(person.telephone,) if person.telephone else (),
+                emails=(person.email,) if person.email else (),
+            )
+        )
+    return Protected(whereabouts=tuple(whereabouts))
 
 
-def disclosure_problems(case: Case, text: str) -> list[str]:
-    lowered = " ".join(text.lower().split())
-    for secret in secrets_of(case):
-        if " ".join(secret.lower().split()) in lowered:
-            return [
-                "The wording gives a victim’s address or contact details. Describe the place without them: "
-                "the probation practitioner and the offender will read this."
-            ]
-    return []
+def findings_in(case: Case, *texts: str | None) -> list[Finding]:
+    """What the texts, read together as one document, give away of the people on the case."""
+    text = "\n\n".join(t for t in texts if t and t.strip())
+    return find_disclosures(text, protected_of(case)) if text else []
+
+
+# The domain's message repeats the protected value it matched ("… of the victim’s address
+# (L7K 9WN)"); the screen gives only the writer's own words, so a person who has not revealed the
+# address learns nothing from the error but that their words must go.
+_ECHO = re.compile(r"(’s [a-z ]*address) \([^()]*\)")
+
+
+def shown(finding: Finding) -> str:
+    return _ECHO.sub(r"\1", finding.message)
+
+
+def refusal_message(findings: list[Finding]) -> str | None:
+    """The refused findings as one error message (None: nothing refused)."""
+    refused = disclosure.refusals(findings)
+    if not refused:
+        return None
+    return " ".join(shown(finding) for finding in refused)
+
+
+def warning_messages(findings: list[Finding]) -> list[str]:
+    return [shown(finding) for finding in disclosure.warnings(findings)]

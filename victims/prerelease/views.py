@@ -115,6 +115,10 @@ def _request_page(record: ConditionRequest, case: Case, errors: list | None = No
         form=TokenForm(),
         errors=errors or [],
         values=values or {},
+        # A town named on its own in the wording: the SPO acknowledges it when checking.
+        town_warnings=services.warning_messages(services.findings_in(case, record.wording))
+        if Stage.CHECKED in next_stages(record.stage_enum)
+        else [],
         Stage=Stage,
     )
 
@@ -136,6 +140,7 @@ def step(request_id: int, target: str):
         practitioner_team=request.form.get("practitioner_team"),
         reason=request.form.get("reason"),
         told_how=request.form.get("told_how"),
+        town_acknowledged=request.form.get("town_acknowledged") == "yes",
     )
     try:
         services.step(record, stage, given, current_user)
@@ -213,7 +218,9 @@ def zone(zone_id: int):
         form=form,
         values=values,
         problems=problems,
-        error_items=[{"text": problem, "href": "#zone"} for problem in problems],
+        error_items=[{"text": problem, "href": f"#{_field_of(problem)}"} for problem in problems],
+        field_errors={_field_of(p): str(p) for p in problems if _field_of(p) != "zone"},
+        town_warnings=zones.town_warnings(record) if record.status == ZoneStatus.SUBMITTED else [],
         results=results,
         passed=all(result.passed for result in results),
         point_kinds=POINT_KINDS,
@@ -224,6 +231,11 @@ def zone(zone_id: int):
         attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
         request_record=request_record,
     ), (400 if problems else 200)
+
+
+def _field_of(problem: str) -> str:
+    """The form field a zone problem is about: the zone itself unless the service said otherwise."""
+    return problem.field if isinstance(problem, zones.Problem) else "zone"
 
 
 @bp.route("/zones/<int:zone_id>/reveal", methods=["GET", "POST"])
@@ -263,7 +275,12 @@ def submit_zone(zone_id: int):
 @bp.route("/zones/<int:zone_id>/countersign", methods=["POST"])
 @allowed(Role.SPO)
 def countersign_zone(zone_id: int):
-    return _zone_action(zone_id, zones.countersign_zone, "Map checked and countersigned")
+    acknowledged = request.form.get("town_acknowledged") == "yes"
+    return _zone_action(
+        zone_id,
+        lambda record, user: zones.countersign_zone(record, user, town_acknowledged=acknowledged),
+        "Map checked and countersigned",
+    )
 
 
 @bp.route("/zones/<int:zone_id>/return", methods=["POST"])
@@ -278,30 +295,65 @@ def _pdf(content: bytes, name: str) -> Response:
     )
 
 
-@bp.route("/zones/<int:zone_id>/map.pdf")
-@allowed(*CASEWORK, Role.MANAGER)
-def zone_pdf(zone_id: int):
+def _not_made(refused: zones.DocumentRefused, case: Case, back: str):
+    """A document that was not made: why, on a page of its own (409), never flashed."""
+    return render_template("prerelease/not_made.html", refused=refused, case=case, back=back), 409
+
+
+def _zone_pdf(zone_id: int, *, issue: bool):
     record, case = queries.zone_for_change(zone_id, current_user)
     if not record.geojson:
         abort(404)
     try:
-        content = zones.zone_pdf_for(record, case, current_user)
+        content = zones.zone_pdf_for(record, case, current_user, issue=issue)
+    except zones.DocumentRefused as refused:
+        return _not_made(refused, case, url_for("prerelease.zone", zone_id=zone_id))
     except Refused as refused:
         flash(refused.message)
         return redirect(url_for("prerelease.zone", zone_id=zone_id))
-    return _pdf(content, f"exclusion-zone-{record.id}.pdf")
+    name = f"exclusion-zone-{record.id}.pdf" if issue else f"exclusion-zone-{record.id}-draft.pdf"
+    return _pdf(content, name)
+
+
+@bp.route("/zones/<int:zone_id>/map.pdf")
+@allowed(*CASEWORK, Role.MANAGER)
+def zone_pdf(zone_id: int):
+    """The map for issue: only a countersigned zone that passes every check."""
+    return _zone_pdf(zone_id, issue=True)
+
+
+@bp.route("/zones/<int:zone_id>/map-preview.pdf")
+@allowed(*CASEWORK, Role.MANAGER)
+def zone_pdf_preview(zone_id: int):
+    """The map as it stands, marked "DRAFT – NOT FOR ISSUE" on every page."""
+    return _zone_pdf(zone_id, issue=False)
+
+
+def _representations(case_id: int, *, issue: bool):
+    case = case_queries.case_for_change(case_id, current_user)
+    try:
+        content = zones.representation_pdf_for(case, current_user, issue=issue)
+    except zones.DocumentRefused as refused:
+        return _not_made(refused, case, url_for("cases.case", case_id=case_id, _anchor="prerelease"))
+    except Refused as refused:
+        flash(refused.message)
+        return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))
+    name = f"representations-case-{case.id}.pdf" if issue else f"representations-case-{case.id}-draft.pdf"
+    return _pdf(content, name)
 
 
 @bp.route("/cases/<int:case_id>/representations.pdf")
 @allowed(*CASEWORK)
 def representations(case_id: int):
-    case = case_queries.case_for_change(case_id, current_user)
-    try:
-        content = zones.representation_pdf_for(case, current_user)
-    except Refused as refused:
-        flash(refused.message)
-        return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))
-    return _pdf(content, f"representations-case-{case.id}.pdf")
+    """The representations for issue: only wording an SPO has checked, and countersigned maps."""
+    return _representations(case_id, issue=True)
+
+
+@bp.route("/cases/<int:case_id>/representations-preview.pdf")
+@allowed(*CASEWORK)
+def representations_preview(case_id: int):
+    """The representations as they stand, marked "DRAFT – NOT FOR ISSUE" on every page."""
+    return _representations(case_id, issue=False)
 
 
 @bp.route("/cases/<int:case_id>/prerelease/complete", methods=["POST"])

@@ -2,8 +2,11 @@
 map countersigned, the map PDF and the representation document for the probation practitioner.
 Flush, never commit.
 
-Both documents go to the probation practitioner and, in time, the offender: each is checked for
-the victims' addresses and contact details before it is made, and refused if it holds one.
+Both documents go to the probation practitioner and, in time, the offender: their words are read
+by the one disclosure check (victims.domain.disclosure, through services.findings_in) before they
+are made, and refused if they give away where anyone on the case lives or how to reach them. Each
+is made for issue only from what passed every check and was countersigned (the map) or checked
+by an SPO (the wording); before that, only a preview marked "DRAFT – NOT FOR ISSUE" on every page.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from sqlalchemy import select
 
 from victims import clock, printing
 from victims.audit import services as audit
-from victims.cases.models import Case
+from victims.cases.models import Case, Offender
 from victims.domain import deadlines as deadline_rules
 from victims.domain import geometry
 from victims.domain import prerelease as rules
@@ -28,12 +31,11 @@ from victims.prerelease import queries
 from victims.prerelease.map_pdf import (
     MapDocument,
     MapDoesNotFit,
-    render_map_html,
     render_map_pdf,
     render_map_svg,
 )
 from victims.prerelease.models import POINT_KINDS, ExclusionZone, ZonePoint
-from victims.prerelease.services import disclosure_problems, same_team, secrets_of
+from victims.prerelease.services import findings_in, refusal_message, same_team, warning_messages
 from victims.refusals import Refused
 from victims.staff.models import Team, User
 from victims.work import services as work
@@ -59,8 +61,32 @@ def _parse_point(text: str, label: str) -> tuple[float, float]:
     return lat, lon
 
 
+class DocumentRefused(Refused):
+    """A document that is not made: it is not ready for issue, or its words give away where
+    someone on the case lives. Shown on a page of its own, never flashed (the reasons may quote
+    the words that were refused, and a flashed message travels in the session)."""
+
+    def __init__(self, heading: str, reasons: list[str]):
+        super().__init__(heading)
+        self.reasons = reasons
+
+
+DRAFT_MARK = "DRAFT – NOT FOR ISSUE"
+
 TITLE_MAX = 200  # the column's length
 DESCRIPTION_MAX = 5000  # page 2 onward of the map: a boundary is a few streets and landmarks
+
+
+class Problem(str):
+    """A problem with the zone form that belongs to one of its fields (the GOV.UK error is shown
+    on that field). A str, so a list of problems still reads and compares as the messages."""
+
+    field: str
+
+    def __new__(cls, text: str, field: str) -> Problem:
+        problem = super().__new__(cls, text)
+        problem.field = field
+        return problem
 
 
 @dataclass(frozen=True)
@@ -101,8 +127,10 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
                 problems.append(refused.message)
             else:
                 points[kind] = f"{lat:.6f},{lon:.6f}"
-    for problem in disclosure_problems(case, form.description + " " + form.title):
-        problems.append(problem.replace("The wording", "The description"))
+    for field, text in (("title", form.title), ("description", form.description)):
+        refused = refusal_message(findings_in(case, text))
+        if refused:
+            problems.append(Problem(refused, field))
     if problems:
         return problems
     zone.title = form.title.strip() or "Exclusion zone"
@@ -181,6 +209,7 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
             else ("Give the victim’s home as latitude and longitude (it is never shown on the map).",),
         )
     )
+    results.append(words_check(zone))
     described = bool((zone.description or "").strip())
     results.append(
         geometry.ZoneCheck(
@@ -191,6 +220,25 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
         )
     )
     return results
+
+
+def words_check(zone: ExclusionZone) -> geometry.ZoneCheck:
+    """The zone's name and description give away nothing of where anyone on the case lives (read
+    again at every check: an address recorded after the zone was saved counts too)."""
+    case = db.session.get(Case, zone.case_id)
+    refused = refusal_message(findings_in(case, zone.title, zone.description))
+    return geometry.ZoneCheck(
+        "words",
+        "The name and description do not give anyone’s address or contact details",
+        refused is None,
+        () if refused is None else (refused,),
+    )
+
+
+def town_warnings(zone: ExclusionZone) -> list[str]:
+    """A town named on its own in the zone's words: the SPO must acknowledge it to countersign."""
+    case = db.session.get(Case, zone.case_id)
+    return warning_messages(findings_in(case, zone.title, zone.description))
 
 
 def submit_zone(zone: ExclusionZone, user: User) -> None:
@@ -212,8 +260,9 @@ def submit_zone(zone: ExclusionZone, user: User) -> None:
     )
 
 
-def countersign_zone(zone: ExclusionZone, user: User) -> None:
-    """The SPO checks and countersigns the map; the map task is done."""
+def countersign_zone(zone: ExclusionZone, user: User, *, town_acknowledged: bool = False) -> None:
+    """The SPO checks and countersigns the map; the map task is done. A town named on its own in
+    the zone's words must be acknowledged (recorded in the audit trail, never which town)."""
     case = db.session.get(Case, zone.case_id)
     if user.role != Role.SPO or user.team_id != case.team_id:
         raise Refused("Only a senior probation officer of the team can countersign a map")
@@ -224,12 +273,25 @@ def countersign_zone(zone: ExclusionZone, user: User) -> None:
     results = check_zone(zone)
     if not all(result.passed for result in results):
         raise Refused("The map no longer passes its checks: send it back to its maker")
+    warned = bool(town_warnings(zone))
+    if warned and not town_acknowledged:
+        raise Refused(
+            "The map’s name or description names the town where a person on the case lives. Confirm "
+            "that naming it is needed and does not help locate them, or return the map to its maker.",
+            field="town_acknowledged",
+        )
     zone.status = ZoneStatus.COUNTERSIGNED
     zone.countersigned_at, zone.countersigned_by_id = clock.utcnow(), user.id
     work.meet(case.id, deadline_rules.ZONE_MAP, clock.today(), user)
     db.session.flush()
     audit.record(
-        "zone_countersigned", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
+        "zone_countersigned",
+        "exclusion_zone",
+        zone.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"town_acknowledged": True} if warned else None,
+        user=user,
     )
 
 
@@ -247,7 +309,7 @@ def return_zone(zone: ExclusionZone, user: User) -> None:
 # -- documents -------------------------------------------------------------------------------------
 
 
-def map_document(zone: ExclusionZone) -> MapDocument:
+def map_document(zone: ExclusionZone, *, draft: bool = False) -> MapDocument:
     """The map PDF's content. The zone is projected and checked by the domain, which refuses (with
     GeometryError, a ValueError) a zone that is not a valid shape: the map shows what was checked."""
     request = queries.request_for_zone(zone)
@@ -266,30 +328,51 @@ def map_document(zone: ExclusionZone) -> MapDocument:
         description=zone.description or "",
         prepared_by=unit.name,
         date_text=govuk_date(clock.today()),
+        draft_mark=DRAFT_MARK if draft else None,
     )
 
 
-def _guard(case: Case, content: bytes | str) -> None:
-    """Refuse to hand out a document that contains a victim's address or contact details."""
-    text = content if isinstance(content, str) else content.decode("latin-1")
-    lowered = " ".join(text.lower().split())
-    for secret in secrets_of(case):
-        if " ".join(secret.lower().split()) in lowered:
-            raise Refused("The document would contain a victim’s address or contact details: it was not made")
+def _refuse_disclosure(case: Case, what: str, *texts: str | None) -> None:
+    """Refuse to make a document whose words give away where someone on the case lives."""
+    refused = refusal_message(findings_in(case, *texts))
+    if refused:
+        raise DocumentRefused(
+            f"The {what} was not made: it would give away where someone on the case lives or how to "
+            "reach them",
+            [refused],
+        )
 
 
-def zone_pdf(zone: ExclusionZone) -> bytes:
+def zone_not_for_issue(zone: ExclusionZone) -> list[str]:
+    """Why the map cannot be issued yet (none: it can): only a zone that passes every check,
+    read again now, and was countersigned."""
+    reasons = []
+    if zone.status != ZoneStatus.COUNTERSIGNED:
+        reasons.append("A senior probation officer has not countersigned the map.")
+    failed = [result.title for result in check_zone(zone) if not result.passed]
+    if failed:
+        reasons.append("The map has not passed its checks: " + "; ".join(failed) + ".")
+    return reasons
+
+
+def zone_pdf(zone: ExclusionZone, *, issue: bool = True) -> bytes:
+    """The map PDF: for issue (only a countersigned zone that passes every check), or a preview
+    marked "DRAFT – NOT FOR ISSUE" on every page."""
     case = db.session.get(Case, zone.case_id)
+    if issue:
+        reasons = zone_not_for_issue(zone)
+        if reasons:
+            raise DocumentRefused("The map is not ready to issue", reasons)
     if not (zone.description or "").strip():
         # Page 2 of the map is the boundary in words: the licence needs both.
         raise Refused("Describe the boundary in words before printing the map")
     try:
-        document = map_document(zone)
+        document = map_document(zone, draft=not issue)
     except geometry.GeometryError as error:
         raise Refused(
             "The map cannot be printed until the zone is a valid shape: " + " ".join(error.problems)
         ) from None
-    _guard(case, render_map_html(document))
+    _refuse_disclosure(case, "map", document.title, document.condition_text, document.description)
     try:
         return render_map_pdf(document)
     except MapDoesNotFit:
@@ -299,42 +382,85 @@ def zone_pdf(zone: ExclusionZone) -> bytes:
         ) from None
 
 
-def zone_pdf_for(zone: ExclusionZone, case: Case, user: User) -> bytes:
-    """The map PDF for a person to open, recorded."""
-    content = zone_pdf(zone)
+def zone_pdf_for(zone: ExclusionZone, case: Case, user: User, *, issue: bool = True) -> bytes:
+    """The map PDF for a person to open, recorded (a preview as a preview)."""
+    content = zone_pdf(zone, issue=issue)
     audit.record(
-        "zone_pdf_made", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
+        "zone_pdf_made" if issue else "zone_pdf_previewed",
+        "exclusion_zone",
+        zone.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        user=user,
     )
     return content
 
 
-def representation_html(case: Case) -> str:
-    """The representations for the probation practitioner: every checked request's wording and
-    its map. Never the victim's address or contact details."""
+def _representation_rows(case: Case, *, issue: bool) -> list[dict]:
+    """Each condition in the document with its own number, and its map. For issue: the requests
+    an SPO has checked, each map countersigned and passing every check; for a preview: every
+    request with its wording drafted."""
+    first = Stage.CHECKED if issue else Stage.DRAFTED
     rows = []
     for request in queries.requests_of_case(case.id):
-        if rules.ORDER[request.stage_enum] < rules.ORDER[Stage.CHECKED]:
+        if rules.ORDER[request.stage_enum] < rules.ORDER[first] or not request.wording:
             continue
         zone = queries.zone(request.zone_id)
+        if issue and zone is not None:
+            reasons = zone_not_for_issue(zone)
+            if reasons:
+                raise DocumentRefused(
+                    "The representations are not ready to issue",
+                    [f"The map for condition {len(rows) + 1} ({zone.title}): {reason}" for reason in reasons],
+                )
         svg = (
             render_map_svg(geometry.project_zone(geometry.parse_zone(zone.geojson)))
             if zone and zone.geojson
             else None
         )
-        rows.append({"request": request, "zone": zone, "svg": svg})
-    html = render_template("prerelease/representations_pdf.html", case=case, rows=rows, today=clock.today())
-    _guard(case, html)
-    return html
+        rows.append({"number": len(rows) + 1, "request": request, "zone": zone, "svg": svg})
+    if issue and not rows:
+        raise DocumentRefused(
+            "The representations are not ready to issue",
+            ["No request’s wording has been checked by a senior probation officer yet."],
+        )
+    return rows
 
 
-def representation_pdf(case: Case) -> bytes:
-    return printing.html_to_pdf(representation_html(case))
+def representation_html(case: Case, *, issue: bool = True) -> str:
+    """The representations for the probation practitioner: the offender (name, CRN, prison
+    number), each condition's wording under its own number, and each map numbered by its
+    condition. Never the victim's address or contact details."""
+    rows = _representation_rows(case, issue=issue)
+    texts = []
+    for row in rows:
+        texts.append(row["request"].wording)
+        if row["zone"] is not None:
+            texts += [row["zone"].title, row["zone"].description]
+    _refuse_disclosure(case, "representation document", *texts)
+    return render_template(
+        "prerelease/representations_pdf.html",
+        case=case,
+        offender=db.session.get(Offender, case.offender_id),
+        rows=rows,
+        today=clock.today(),
+        draft_mark=None if issue else DRAFT_MARK,
+    )
 
 
-def representation_pdf_for(case: Case, user: User) -> bytes:
-    """The representation document for a person to open, recorded."""
-    content = representation_pdf(case)
+def representation_pdf(case: Case, *, issue: bool = True) -> bytes:
+    return printing.html_to_pdf(representation_html(case, issue=issue))
+
+
+def representation_pdf_for(case: Case, user: User, *, issue: bool = True) -> bytes:
+    """The representation document for a person to open, recorded (a preview as a preview)."""
+    content = representation_pdf(case, issue=issue)
     audit.record(
-        "representations_made", "case", case.id, case_id=case.id, region_id=case.region_id, user=user
+        "representations_made" if issue else "representations_previewed",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        user=user,
     )
     return content

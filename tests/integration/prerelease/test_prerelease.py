@@ -167,7 +167,7 @@ def test_the_wording_may_not_give_the_victims_address(team, today):
     request = services.add_request(
         team["case"], victim, ConditionType.NAMED_PLACE, "Keep him off my road", team["vlo"]
     )
-    with pytest.raises(Refused, match="address or contact details"):
+    with pytest.raises(Refused, match="is the street of the victim’s address"):
         services.step(
             request, Stage.DRAFTED, StepInput(wording=f"Not to enter {victim.address_line_1}"), team["vlo"]
         )

@@ -75,7 +75,7 @@ def test_a_map_without_a_description_is_not_printed_and_the_page_says_why(web, t
     db.session.flush()
     browser = web(team["mapper"])
 
-    response = browser._send("get", f"/zones/{zone.id}/map.pdf")
+    response = browser._send("get", f"/zones/{zone.id}/map-preview.pdf")
 
     assert response.status_code == 302
     page = browser.get(f"/zones/{zone.id}")
@@ -94,7 +94,7 @@ def test_a_condition_too_long_for_the_map_is_not_printed_and_the_page_says_why(
     db.session.flush()
     browser = web(team["mapper"])
 
-    response = browser._send("get", f"/zones/{zone.id}/map.pdf")
+    response = browser._send("get", f"/zones/{zone.id}/map-preview.pdf")
 
     assert response.status_code == 302
     page = browser.get(f"/zones/{zone.id}")

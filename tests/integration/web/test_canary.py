@@ -303,10 +303,14 @@ def test_pages_that_can_see_the_case_were_crawled(app, scene):
     pages += [
         f"/letters/{letter_id}{end}" for letter_id in scene.letters.values() for end in ("", "/letter.pdf")
     ]
-    pages += [f"/zones/{zone_id}{end}" for zone_id in scene.zones.values() for end in ("", "/map.pdf")]
-    pages.append(f"{case_page}/representations.pdf")
+    ends = ("", "/map-preview.pdf")
+    pages += [f"/zones/{zone_id}{end}" for zone_id in scene.zones.values() for end in ends]
+    pages += [f"/zones/{scene.zones['countersigned']}/map.pdf", f"{case_page}/representations.pdf"]
+    pages.append(f"{case_page}/representations-preview.pdf")
     for path in pages:
         assert result.visited.get(path) == 200, (path, result.visited.get(path))
+    # A draft map is never printed for issue: the crawl meets the page that says why.
+    assert result.visited.get(f"/zones/{scene.zones['draft']}/map.pdf") in (None, 409)
     assert result.visited[f"{person}/details"] == 302  # sent to give a reason first
     assert "Songbird" in send(browser, "get", case_page).get_data(as_text=True)
     # The PDFs are read, not skipped: the letters' text and the maps' wording are found in them.
