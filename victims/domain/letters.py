@@ -137,6 +137,9 @@ class Section:
     heading: str
     body: str
     locked: bool = False
+    # What the writer is asked to do in the section ("Give the offence and the sentence."): shown
+    # beside the box as a hint, never part of the body, so it can never print or be sent.
+    guidance: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,16 @@ def missing_points(body: str, language: str) -> list[Point]:
         for point in UNWANTED_CONTACT_POINTS[language]
         if not all(any(normalised(word) in text for word in group) for group in point.groups)
     ]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def guidance_sentences(guidance: str) -> list[str]:
+    """A section's guidance as sentences of three words or more: any of them left in a letter
+    fails the check."""
+    sentences = (" ".join(part.split()) for part in _SENTENCE_END.split(guidance))
+    return [sentence for sentence in sentences if len(sentence.split()) >= 3]
 
 
 def placeholders_in(text: str) -> set[str]:

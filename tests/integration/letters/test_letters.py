@@ -282,9 +282,9 @@ def test_a_release_date_change_after_drafting_must_be_refreshed(team, today, dat
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("The offender will be released on 1 March 2027.", "exact release date"),
-        ("The offender will be released on 01/03/2027.", "exact release date"),
-        ("He is held at HMP Testshire.", "prison or release address"),
+        ("The offender will be released on 1 March 2027.", "conditional release date (1 March 2027)"),
+        ("The offender will be released on 01/03/2027.", "conditional release date (1 March 2027)"),
+        ("He is held at HMP Testshire.", "names the offender’s prison (HMP Testshire)"),
     ],
 )
 def test_nothing_the_victim_must_not_be_told(team, today, words, expected):
@@ -305,7 +305,7 @@ def test_another_victims_details_are_not_disclosed(team, today, make):
         channel="post",
         user=team["vlo"],
     )
-    assert "another person’s details" in failed_checks(letter)["disclosure"][0]
+    assert "“Olivia Other” is another person on the case" in failed_checks(letter)["disclosure"][0]
     assert other.id
 
 

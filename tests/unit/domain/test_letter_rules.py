@@ -11,6 +11,7 @@ import pytest
 
 from victims.domain import letter_check
 from victims.domain import letters as rules
+from victims.domain.disclosure import Protected, ProtectedDate, Whereabouts
 from victims.domain.letters import UNWANTED_CONTACT, LetterType, Section
 from victims.domain.vocabulary import ContactLevel, Relationship
 from victims.letters.defaults import default_sections
@@ -53,12 +54,29 @@ def facts(**changes) -> letter_check.LetterFacts:
         template_sections=sections,
         drafted_facts=FACTS,
         current_facts=FACTS,
-        filled_text="Dear Jane Doe, the offender will be released in March 2027.",
-        release_dates=[date(2027, 3, 1)],
-        secret_places=["HMP Testshire"],
-        other_people=["Olivia Other"],
+        printed=[("“Opening”", "Dear Jane Doe, the offender will be released in March 2027.")],
+        protected=PROTECTED,
+        other_names=["Olivia Other"],
     )
+    if "text" in changes:
+        changes["printed"] = [("“Opening”", changes.pop("text"))]
     return replace(base, **changes)
+
+
+PROTECTED = Protected(
+    dates=(ProtectedDate(date(2027, 3, 1), "the offender’s conditional release date"),),
+    prisons=("HMP Testshire",),
+    whereabouts=(
+        Whereabouts(
+            whose="Olivia Other",
+            lines=("52A Marsh Road",),
+            town="Marshallberg",
+            postcode="L7K 9WN",
+            phones=("+44(0)114 496 0622",),
+            emails=("olivia@example.com",),
+        ),
+    ),
+)
 
 
 def failed(result_facts) -> dict[str, tuple[str, ...]]:
@@ -133,17 +151,56 @@ def test_a_template_without_the_section_cannot_make_an_initial_contact_letter():
     ],
 )
 def test_an_exact_release_date_in_any_spelling_is_refused(text):
-    assert "exact release date" in failed(facts(filled_text=text))["disclosure"][0]
+    [problem] = failed(facts(text=text))["disclosure"]
+    assert problem.startswith("“Opening”: ")  # where
+    assert "conditional release date (1 March 2027)" in problem  # what
 
 
 def test_a_month_of_release_or_another_number_is_not_a_date():
-    assert "disclosure" not in failed(facts(filled_text="released in March 2027; call 101 or 0300 060 6699"))
-    assert "disclosure" not in failed(facts(filled_text="11 March 2027 is not the date"))
+    assert "disclosure" not in failed(facts(text="released in March 2027; call 101 or 0300 060 6699"))
+    assert "disclosure" not in failed(facts(text="11 March 2027 is not the date"))
 
 
 def test_the_prison_and_other_people_are_not_disclosed():
-    assert "prison" in failed(facts(filled_text="held at hmp testshire"))["disclosure"][0]
-    assert "another person" in failed(facts(filled_text="Olivia Other was told"))["disclosure"][0]
+    assert "offender’s prison" in failed(facts(text="held at hmp testshire"))["disclosure"][0]
+    assert "another person" in failed(facts(text="Olivia Other was told"))["disclosure"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("She lives at 52A Marsh Road.", "street of Olivia Other’s address"),
+        ("Near L7K9WN.", "postcode of Olivia Other’s address"),
+        ("Call her on 01144960622.", "Olivia Other’s telephone number"),
+        ("Email OLIVIA@example.com.", "Olivia Other’s email address"),
+        ("In Marshallberg, L7K 9WN.", "town of Olivia Other’s address"),
+    ],
+)
+def test_other_peoples_addresses_and_contact_details_are_refused(text, what):
+    assert any(what in problem for problem in failed(facts(text=text))["disclosure"])
+
+
+def test_a_town_on_its_own_is_a_warning_that_does_not_fail_the_check():
+    [result] = [
+        r for r in letter_check.check(facts(text="She moved to Marshallberg.")) if r.code == "disclosure"
+    ]
+    assert result.passed and result.problems == ()
+    [warning] = result.warnings
+    assert warning.startswith("“Opening”: “Marshallberg” is the town of Olivia Other’s address")
+
+
+def test_guidance_left_in_a_section_fails_the_check_however_it_is_spaced_or_cased():
+    template = [
+        replace(s, guidance="Give the offence and the sentence. Be brief.") if s.key == "opening" else s
+        for s in facts().sections
+    ]
+    letter = [
+        replace(s, body=s.body + "\n\ngive the  offence and the\nsentence") if s.key == "opening" else s
+        for s in template
+    ]
+    [problem] = failed(facts(sections=letter, template_sections=template))["finished"]
+    assert "still has the template’s guidance “Give the offence and the sentence.”" in problem
+    assert "finished" not in failed(facts(sections=template, template_sections=template))
 
 
 def test_case_changes_name_what_changed():

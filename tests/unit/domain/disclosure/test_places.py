@@ -96,9 +96,9 @@ def test_one_check_for_everything() -> None:
 def test_a_prison_not_on_the_list_is_found_by_its_name_with_a_prison_word():
     """The case's own spelling ("HMP Testshire") was looked for with its "HMP" as part of the
     name, so "HMP Testshire" was never found."""
-    assert [f.quoted for f in find_prisons("He is at HMP Testshire, not Testshire Road.", ["HMP Testshire"])] == [
-        "HMP Testshire"
-    ]
+    assert [
+        f.quoted for f in find_prisons("He is at HMP Testshire, not Testshire Road.", ["HMP Testshire"])
+    ] == ["HMP Testshire"]
     assert [f.quoted for f in find_prisons("Testshire prison", ["HMP Testshire"])] == ["Testshire prison"]
 
 
