@@ -448,6 +448,8 @@ def letter_template(letter_type: str, language: str):
                 request.form.get(f"heading_{section.key}", "").strip(),
                 request.form.get(f"body_{section.key}", "").replace("\r\n", "\n").strip(),
                 section.locked,
+                # Guidance for the writer is its own field: it is shown beside the box, never printed.
+                " ".join(request.form.get(f"guidance_{section.key}", "").split()),
             )
             for section in template.sections
         ]

@@ -163,6 +163,7 @@ def _finished(facts: LetterFacts) -> CheckResult:
     may be left, nor any sentence of a section's guidance, however it is spaced or cased."""
     problems = []
     guidance = {section.key: guidance_sentences(section.guidance) for section in facts.template_sections}
+    template = {section.key: section.body for section in facts.template_sections}
     for section in facts.sections:
         note = _NOTE.search(section.body)
         if note:
@@ -170,8 +171,13 @@ def _finished(facts: LetterFacts) -> CheckResult:
                 f"“{section.heading}” still has “{note.group(0)}”. "
                 "Replace it with what the victim needs to know."
             )
+        asked = guidance.get(section.key, ())
+        if not section.locked and asked and words(section.body) == words(template.get(section.key, "")):
+            # The guidance asks the writer for something the template cannot know.
+            empty = "is empty" if not section.body.strip() else "is as the template has it"
+            problems.append(f"“{section.heading}” {empty}. Write what its guidance asks: {' '.join(asked)}")
         body = words(section.body)
-        for sentence in guidance.get(section.key, ()):
+        for sentence in asked:
             if _within(body, words(sentence)):
                 problems.append(
                     f"“{section.heading}” still has the template’s guidance “{sentence}”. Guidance is for "

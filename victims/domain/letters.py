@@ -231,6 +231,11 @@ def missing_points(body: str, language: str) -> list[Point]:
     ]
 
 
+def _words(text: str) -> str:
+    """Text as words only, for comparing sentences however they are spaced, cased or punctuated."""
+    return " " + " ".join(re.findall(r"\w+", normalised(text))) + " "
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -280,6 +285,12 @@ def template_problems(
         if unknown:
             names = ", ".join(f"(({name}))" for name in sorted(unknown))
             problems.append(f"“{section.heading}” uses placeholders the service does not know: {names}")
+        body = _words(section.body)
+        if any(_words(sentence) in body for sentence in guidance_sentences(section.guidance)):
+            problems.append(
+                f"“{section.heading}” has its guidance in its text. Guidance is for the writer and is "
+                "never printed: keep it in the guidance box only"
+            )
         if "((release_date))" in section.body:
             problems.append("A letter may give the month of release, never the date")
     return problems

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -168,7 +169,7 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
                 raise Refused(
                     f"“{section.heading}” must be {FREE_SECTION_MAX} characters or fewer", field=section.key
                 )
-            section = Section(section.key, section.heading, body, section.locked)
+            section = replace(section, body=body)  # its guidance stays beside it, never in it
         sections.append(section)
     letter.sections = sections
     letter.large_print = large_print

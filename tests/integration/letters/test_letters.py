@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import SNAPSHOTS, post_with_token
+from tests.helpers import SNAPSHOTS, finish, post_with_token
 from victims.cases.models import ContactLogEntry, Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.letters import UNWANTED_CONTACT, LetterStatus, LetterType, Section
@@ -55,7 +55,7 @@ def draft(team, letter_type=LetterType.INITIAL_CONTACT, person=None, *, finished
     """A draft, with the template's [notes in square brackets] written over as a VLO would."""
     letter = services.start_draft(team["case"], person or team["victim"], letter_type, team["vlo"])
     if finished:
-        texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in letter.sections if not s.locked}
+        texts = {s.key: finish(s) for s in letter.sections if not s.locked}
         services.save_draft(
             letter, texts, large_print=letter.large_print, channel=letter.channel, user=team["vlo"]
         )

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from tests.helpers import finish
 from victims.domain import letter_check
 from victims.domain import letters as rules
 from victims.domain.disclosure import Protected, ProtectedDate, Whereabouts
@@ -28,7 +29,7 @@ NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
 
 
 def finished(sections: list[Section]) -> list[Section]:
-    return [Section(s.key, s.heading, NOTE.sub("Done.", s.body), s.locked) for s in sections]
+    return [Section(s.key, s.heading, finish(s, "Done."), s.locked) for s in sections]
 
 
 def facts(**changes) -> letter_check.LetterFacts:
@@ -84,9 +85,58 @@ def failed(result_facts) -> dict[str, tuple[str, ...]]:
 
 
 def test_notes_left_in_square_brackets_fail():
+    raw = default_sections(LetterType.PAROLE, "en")
+    problems = failed(facts(sections=raw, template_sections=raw))["finished"]
+    assert any("still has “[add the date]”" in problem for problem in problems)
+
+
+def test_the_built_in_guidance_is_never_in_a_sections_text():
+    """The template's instruction "Give the offence and the sentence." was in the opening's text,
+    and went out in a letter once its brackets were removed."""
+    raw = default_sections(LetterType.INITIAL_CONTACT, "en")
+    [opening] = [s for s in raw if s.key == "opening"]
+    assert opening.guidance == "Give the offence and the sentence."
+    assert "offence and the sentence" not in opening.body
+
+
+def test_a_pasted_guidance_sentence_fails_the_check():
+    raw = default_sections(LetterType.INITIAL_CONTACT, "en")
+    pasted = [
+        replace(s, body=s.body.replace("your family.", "your family. Give the offence and the sentence."))
+        if s.key == "opening"
+        else s
+        for s in raw
+    ]
+    [problem] = failed(facts(sections=pasted, template_sections=raw))["finished"]
+    assert "“Opening” still has the template’s guidance “Give the offence and the sentence.”" in problem
+
+
+def test_a_free_section_left_for_the_writer_fails_until_written():
+    raw = default_sections(LetterType.KEY_STAGE, "en")
+    problems = failed(facts(letter_type=LetterType.KEY_STAGE, sections=raw, template_sections=raw))[
+        "finished"
+    ]
+    assert "“What has happened” is empty. Write what its guidance asks: Say what has happened" in problems[0]
     raw = default_sections(LetterType.INITIAL_CONTACT, "en")
     [problem] = failed(facts(sections=raw, template_sections=raw))["finished"]
-    assert "[Give the offence and the sentence.]" in problem
+    assert problem == (
+        "“Opening” is as the template has it. "
+        "Write what its guidance asks: Give the offence and the sentence."
+    )
+
+
+def test_an_administrator_cannot_put_a_sections_guidance_in_its_text():
+    raw = default_sections(LetterType.INITIAL_CONTACT, "en")
+    pasted = [
+        replace(s, body=s.body + "\n\nGive the offence and the sentence.") if s.key == "opening" else s
+        for s in raw
+    ]
+    required = [s for s in raw if s.locked]
+    problems = rules.template_problems(LetterType.INITIAL_CONTACT, "en", pasted, required)
+    assert problems == [
+        "“Opening” has its guidance in its text. "
+        "Guidance is for the writer and is never printed: keep it in the guidance box only"
+    ]
 
 
 def test_a_good_letter_passes_every_check():
@@ -200,7 +250,8 @@ def test_guidance_left_in_a_section_fails_the_check_however_it_is_spaced_or_case
     ]
     [problem] = failed(facts(sections=letter, template_sections=template))["finished"]
     assert "still has the template’s guidance “Give the offence and the sentence.”" in problem
-    assert "finished" not in failed(facts(sections=template, template_sections=template))
+    written = [replace(s, body=s.body + " It was a burglary.") if s.key == "opening" else s for s in template]
+    assert "finished" not in failed(facts(sections=written, template_sections=template))
 
 
 def test_case_changes_name_what_changed():
