@@ -71,6 +71,9 @@ class LetterFacts:
     # its characters fit. Measuring is the PDF's business; the service passes the result in.
     address_lines: Sequence[str] = ()
     address_too_wide: Mapping[int, int] = field(default_factory=dict)
+    # What the unit's letterhead lacks ("postal address", "telephone number"): victims must be
+    # able to write to and call the Victim Contact Unit.
+    letterhead_missing: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,11 @@ def _mandatory_sections(facts: LetterFacts) -> CheckResult:
                     "The victim liaison officer has no direct telephone number, which "
                     f"“{section.heading}” must give. Add it under “Your details”, then refresh the letter."
                 )
+    if facts.letterhead_missing:
+        problems.append(
+            f"The letterhead has no {' or '.join(facts.letterhead_missing)} for the Victim Contact Unit. "
+            "Ask an administrator to add it under Administration, Teams."
+        )
     for section in facts.sections:
         unknown = placeholders_in(section.body) - PLACEHOLDERS.keys()
         if unknown:

@@ -157,6 +157,12 @@ _VLO_POINT = Point(
     "the VLO's name and direct contact details",
     (("((vlo_name))",), ("((vlo_phone))", "((vlo_email))")),
 )
+# A victim does not apply for a restraining order: a criminal court makes one when it sentences
+# the offender or acquits them. A victim can apply to a family court for a non-molestation order.
+ORDERS = (
+    "a criminal court can make a restraining order when it sentences or acquits the offender, and "
+    "they can apply to a family court for a non-molestation order"
+)
 UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
     "en": (
         Point("emergency", "call 999 in an emergency, otherwise the police on 101", (("999",), ("101",))),
@@ -177,8 +183,8 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         ),
         Point(
             "orders",
-            "they may be able to apply for a restraining order or a non-molestation order",
-            (("restraining order",), ("non-molestation order",)),
+            ORDERS,
+            (("restraining order",), ("criminal court",), ("non-molestation order",), ("family court",)),
         ),
     ),
     "cy": (
@@ -206,10 +212,12 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         ),
         Point(
             "orders",
-            "they may be able to apply for a restraining order or a non-molestation order",
+            ORDERS,
             (
                 ("gorchymyn atal", "orchymyn atal", "restraining order"),
+                ("llys troseddol", "lys troseddol", "criminal court"),
                 ("gorchymyn rhag molestu", "orchymyn rhag molestu", "non-molestation order"),
+                ("llys teulu", "lys teulu", "family court"),
             ),
         ),
     ),

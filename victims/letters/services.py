@@ -234,8 +234,18 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         other_names=[other.full_name for other in _others(person, everyone)],
         address_lines=address_lines,
         address_too_wide=lines_too_wide(address_lines),
+        letterhead_missing=_letterhead_missing(db.session.get(Team, case.team_id)),
     )
     return letter_check.check(facts)
+
+
+def _letterhead_missing(team: Team) -> tuple[str, ...]:
+    missing = []
+    if not team.address_lines:
+        missing.append("postal address")
+    if not team.telephone:
+        missing.append("telephone number")
+    return tuple(missing)
 
 
 def _others(person: Person, everyone) -> list[Person]:
@@ -435,7 +445,7 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
         language=letter.language,
         large_print=letter.large_print,
         address_lines=address[:7],
-        sender_lines=[team.name, "National Probation Service"],
+        sender_lines=letterhead(team, letter.language),
         date_text=letter.letter_date or rules.long_date(today, letter.language),
         reference=f"{'Case' if letter.language == 'en' else 'Achos'} {case.id} – {word} {letter.id}",
         title=letter.title,
@@ -444,6 +454,19 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
             for heading, body, section in filled_sections(letter, today)
         ],
     )
+
+
+def letterhead(team: Team, language: str) -> list[str]:
+    """The sender's column: the Probation Service (the National Probation Service was replaced in
+    2021), bilingual in a Welsh letter, Welsh first; then the unit's name, postal address and
+    telephone number as its administrators recorded them."""
+    service = ["Gwasanaeth Prawf", "Probation Service"] if language == "cy" else ["Probation Service"]
+    phone = []
+    if team.telephone:
+        phone = [
+            f"Ffôn / Telephone: {team.telephone}" if language == "cy" else f"Telephone: {team.telephone}"
+        ]
+    return [*service, team.name, *team.address_lines, *phone]
 
 
 def pdf_bytes(letter: Letter, *, address_hidden: bool = False) -> bytes:

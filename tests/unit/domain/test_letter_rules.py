@@ -161,6 +161,8 @@ def test_a_good_letter_passes_every_check():
         ("victim.helpline@justice.gov.uk", "Unwanted Prisoner Contact Service"),
         ("licence", "breach the licence"),
         ("non-molestation order", "non-molestation order"),
+        ("criminal court", "a criminal court can make a restraining order"),
+        ("family court", "apply to a family court"),
         ("((vlo_name))", "VLO's name"),
     ],
 )
@@ -312,9 +314,37 @@ def test_welsh_points_accept_mutated_words():
     body = (
         "Ffoniwch 999 neu 101. Gwasanaeth Cyswllt Digroeso gan Garcharorion 0300 060 6699 "
         "victim.helpline@justice.gov.uk. Ar ôl gadael, bydd ar drwydded a gellir ei alw’n ôl. "
-        "((vlo_name)) ((vlo_phone)). Gallwch wneud cais am orchymyn atal neu orchymyn rhag molestu."
+        "((vlo_name)) ((vlo_phone)). Gall lys troseddol wneud gorchymyn atal. Gallwch wneud cais i lys "
+        "teulu am orchymyn rhag molestu."
     )
     assert rules.missing_points(body, "cy") == []
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_unwanted_contact_section_states_restraining_orders_correctly(language):
+    """A victim cannot apply for a restraining order: a criminal court makes one when it sentences
+    or acquits. A victim can apply to a family court for a non-molestation order."""
+    [section] = [
+        s for s in default_sections(LetterType.INITIAL_CONTACT, language) if s.key == UNWANTED_CONTACT
+    ]
+    assert section.locked
+    text = rules.normalised(section.body)
+    if language == "en":
+        assert (
+            "a criminal court can make a restraining order when it sentences the offender, or when it finds"
+            in text
+        )
+        assert "apply to a family court for a non-molestation order" in text
+        assert "apply for a restraining order" not in text
+    else:
+        assert "gall llys troseddol wneud gorchymyn atal (restraining order) pan fydd yn dedfrydu" in text
+        assert "wneud cais i lys teulu am orchymyn rhag molestu" in text
+    # The old wording, that a victim may apply for either order, no longer makes the point.
+    old = {
+        "en": "You may be able to apply for a restraining order or a non-molestation order.",
+        "cy": "Gallwch wneud cais am orchymyn atal neu orchymyn rhag molestu.",
+    }[language]
+    assert [p.key for p in rules.missing_points(old, language)][-1] == "orders"
 
 
 def test_template_rules():

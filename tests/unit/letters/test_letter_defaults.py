@@ -148,7 +148,9 @@ def test_the_welsh_unwanted_contact_section_makes_its_points_in_welsh(letter_typ
         "trwydded",
         "adalw",
         "gorchymyn atal",
-        "gorchymyn rhag molestu",
+        "orchymyn rhag molestu",  # "am orchymyn": mutated after "am"
+        "llys troseddol",
+        "lys teulu",  # "i lys teulu": mutated after "i"
         "Gwasanaeth Cyswllt Digroeso gan Garcharorion",
         "heddlu",
         "Swyddog Cyswllt Dioddefwyr",
