@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from tests.helpers import post_with_token
 from victims.audit.models import AuditEvent
+from victims.cases.models import Offender, Sentence
 from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.letters import services
 from victims.letters.models import Letter
 from victims.people.models import Person
 
@@ -40,10 +40,7 @@ def casework(make, database, today):
     spo = make.user(Role.SPO, team=unit, name="Sam Senior")
     # Released on Tuesday 31 August 2027; eligible for parole on Sunday 2 July 2028.
     case = make.case(vlo=vlo, crd=date(2027, 8, 31), ped=date(2028, 7, 2), led=date(2029, 3, 1))
-    sentence = case.sentence_id
-    from victims.cases.models import Offender, Sentence
-
-    offender = database.session.get(Offender, database.session.get(Sentence, sentence).offender_id)
+    offender = database.session.get(Offender, database.session.get(Sentence, case.sentence_id).offender_id)
     offender.current_location = "HMP Chelmsford"
     database.session.flush()
     victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
@@ -170,4 +167,3 @@ def test_a_welsh_letter_is_refused_for_a_date_written_in_welsh(web, casework):
     assert 'data-check="disclosure" data-passed="no"' in page
     assert "“yr 31ain o Awst” is the offender’s conditional release date (31 August 2027)" in page
     assert "Say the month only: “Awst 2027”" in page
-    assert services  # the service is the one every path goes through
