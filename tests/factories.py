@@ -39,7 +39,14 @@ class Factory:
 
     def team(self, region: Region | None = None, name: str | None = None) -> Team:
         region = region or self.region()
-        return self._add(Team(region_id=region.id, name=name or f"Team {next(_numbers)}"))
+        return self._add(
+            Team(
+                region_id=region.id,
+                name=name or f"Team {next(_numbers)}",
+                postal_address="PO Box 1234\nBedford\nMK40 1AA",
+                telephone="0300 123 4567",
+            )
+        )
 
     def user(
         self,

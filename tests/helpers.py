@@ -264,3 +264,15 @@ def make_work(engine, due_dates: list[date], *, emails: bool) -> Work:
             deadline_ids.append(deadline.id)
             case_ids.append(case.id)
         return Work(deadline_ids, case_ids, people[Role.VLO].id, people[Role.SPO].id, emails)
+
+
+_NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
+
+
+def finish(section, words: str = "Written by the VLO.") -> str:
+    """A free section's text as a VLO finishes it: every [note in square brackets] written over,
+    and what its guidance asks for written (the guidance itself is never in the text)."""
+    body = _NOTE.sub(words, section.body)
+    if section.guidance and words not in body:
+        body = f"{body}\n\n{words}".strip()
+    return body

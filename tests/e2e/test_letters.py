@@ -52,15 +52,16 @@ def test_a_vlo_drafts_fails_a_check_fixes_it_approves_and_sees_it_sent(ui):
     ui.sign_in("grace.vlo")
     case_url = _start_a_letter_that_only_needs_writing(ui)
 
-    # The template's notes to the VLO fail the check; the letter cannot be approved yet.
+    # The template's guidance for the VLO is not done yet: the letter cannot be approved yet.
     expect(page.locator('[data-check="finished"]')).to_contain_text("Failed")
     expect(page.get_by_role("button", name="Approve and send")).to_have_count(0)
     expect(page.locator('[data-section="unwanted_contact"]')).to_contain_text("0300 060 6699")
 
+    # Each [note] written over, and what each section's guidance (the hint beside its box) asks.
+    written = "You were the victim of a serious assault in 2025."
     for area in page.locator("textarea").all():
-        text = area.input_value()
-        if NOTE.search(text):
-            area.fill(NOTE.sub("You were the victim of a serious assault in 2025.", text))
+        text = NOTE.sub(written, area.input_value())
+        area.fill(text if written in text else f"{text}\n\n{written}")
     ui.submit("Save draft and check again")
     expect(page.locator('[data-check][data-passed="no"]')).to_have_count(0)
 

@@ -353,3 +353,37 @@ class NonWorkingDayForm(FlaskForm):
         ],
     )
     submit = SubmitField("Add non-working day", widget=GovSubmitInput())
+
+
+class TeamLetterheadForm(FlaskForm):
+    """What a Victim Contact Unit's letters print at the top: its postal address and telephone."""
+
+    postal_address = TextAreaField(
+        "Postal address",
+        description="Where victims can write to the unit. Put each line of the address on its own line.",
+        widget=GovCharacterCount(),
+        validators=[
+            Required(message="Enter the unit’s postal address"),
+            Length(max=300, message="The postal address must be 300 characters or fewer"),
+        ],
+    )
+    telephone = StringField(
+        "Telephone number",
+        description="The number victims call, for example 0300 047 1234.",
+        widget=GovTextInput(),
+        validators=[
+            Required(message="Enter the unit’s telephone number"),
+            Length(max=30, message="The telephone number must be 30 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save letterhead", widget=GovSubmitInput())
+
+    def validate_postal_address(self, field) -> None:
+        lines = [line for line in (field.data or "").splitlines() if line.strip()]
+        if len(lines) > 6:
+            raise ValidationError("The postal address must be 6 lines or fewer")
+
+    def validate_telephone(self, field) -> None:
+        digits = [char for char in field.data or "" if char.isdigit()]
+        if len(digits) < 10 or any(not (char.isdigit() or char in " +()-") for char in field.data):
+            raise ValidationError("Enter a telephone number, like 0300 047 1234")

@@ -367,3 +367,12 @@ def cancel_request(request: AccountRequest, admin: User) -> None:
         details={"change": request.change.value, "request_id": request.id},
         user=admin,
     )
+
+
+def set_team_letterhead(team: Team, postal_address: str, telephone: str, admin: User) -> None:
+    """The unit's postal address and telephone number, as its letters print them."""
+    lines = [" ".join(line.split()) for line in postal_address.splitlines() if line.strip()]
+    team.postal_address = "\n".join(lines)
+    team.telephone = " ".join(telephone.split())
+    db.session.flush()
+    audit.record("team_letterhead_changed", "team", team.id, region_id=team.region_id, user=admin)

@@ -19,6 +19,7 @@ from victims.admin.forms import (
     NewUserForm,
     NonWorkingDayForm,
     RuleNumberForm,
+    TeamLetterheadForm,
 )
 from victims.domain.accounts import AccountChange, RequestStatus
 from victims.domain.letters import LetterType, Section
@@ -448,6 +449,8 @@ def letter_template(letter_type: str, language: str):
                 request.form.get(f"heading_{section.key}", "").strip(),
                 request.form.get(f"body_{section.key}", "").replace("\r\n", "\n").strip(),
                 section.locked,
+                # Guidance for the writer is its own field: it is shown beside the box, never printed.
+                " ".join(request.form.get(f"guidance_{section.key}", "").split()),
             )
             for section in template.sections
         ]
@@ -474,3 +477,28 @@ def letter_template(letter_type: str, language: str):
         error_items=[{"text": error} for error in errors],
         form=ConfirmForm(),
     )
+
+
+# -- teams: the letterhead of each Victim Contact Unit (an administrator's own region; all if national) --
+
+
+@bp.route("/teams")
+@allowed(Role.ADMIN)
+def teams():
+    regions = queries.regions_for(current_user)
+    return render_template("admin/teams.html", teams=queries.teams_in([region.id for region in regions]))
+
+
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+@allowed(Role.ADMIN)
+def team(team_id: int):
+    regions = queries.regions_for(current_user)
+    record = next((t for t in queries.teams_in([region.id for region in regions]) if t.id == team_id), None)
+    if record is None:
+        abort(404)  # another region's team, as if it did not exist
+    form = TeamLetterheadForm(obj=record if request.method == "GET" else None)
+    if form.validate_on_submit():
+        services.set_team_letterhead(record, form.postal_address.data, form.telephone.data, current_user)
+        flash(f"{record.name}: letterhead saved. Letters drafted from now on print it.", "success")
+        return redirect(url_for("admin.teams"))
+    return render_template("admin/team.html", team=record, form=form)

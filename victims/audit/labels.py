@@ -38,6 +38,8 @@ ACTIONS: dict[str, str] = {
     "letter_pdf_viewed": "Opened a letter’s PDF",
     "letter_address_viewed": "Saw the address on a letter’s PDF",
     "letter_template_changed": "Changed a letter template",
+    "letter_warnings_acknowledged": "Confirmed the words under “Check before approving” in a letter",
+    "team_letterhead_changed": "Changed a team’s letterhead",
     "contact_lost_flagged": "Flagged contact lost",
     "countersigning_required": "Required countersigning of letters",
     "countersigning_stopped": "Stopped requiring countersigning",

@@ -119,7 +119,16 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
     fake = Faker("en_GB")
     Faker.seed(seed)
     rnd = random.Random(seed)
-    teams = [Team(region_id=region.id, name=name) for name in TEAMS]
+    # Letterheads: made-up PO boxes, and Ofcom's drama numbers (01632 960xxx), never a real line.
+    teams = [
+        Team(
+            region_id=region.id,
+            name=name,
+            postal_address=f"PO Box {9000 + index}\n{name.split()[0]}\nZZ9 {index}ZZ",
+            telephone=f"01632 960 9{index}0",
+        )
+        for index, name in enumerate(TEAMS)
+    ]
     db.session.add_all(teams)
     db.session.flush()
     vlos_by_team: dict[int, list[User]] = {team.id: [] for team in teams}

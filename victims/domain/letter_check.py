@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
+from victims.domain.disclosure import Finding, Kind, Protected, Severity, find_disclosures
+from victims.domain.disclosure.normalise import apart, fold, quoted, tokens, words
 from victims.domain.letters import (
     ALLOWED_LEVELS,
-    MONTHS,
     NEEDS_UNWANTED_CONTACT,
     PLACEHOLDERS,
     UNWANTED_CONTACT,
     LetterType,
     Section,
-    long_date,
+    guidance_sentences,
     missing_points,
     normalised,
     placeholders_in,
@@ -58,17 +58,22 @@ class LetterFacts:
     template_sections: Sequence[Section]  # the template version the letter was drafted from
     drafted_facts: Mapping[str, str]  # the case as it was when drafted or last refreshed
     current_facts: Mapping[str, str]  # the case as it is now
-    filled_text: str  # every section, filled, as it will be printed
-    # Things the victim must not be told: exact release dates, the prison, the release address,
-    # and other people's names and addresses on the case.
-    release_dates: Iterable[date] = ()
-    secret_places: Iterable[str] = ()
-    other_people: Iterable[str] = ()
+    # What will be printed or sent, filled: (where, text) for the title and each section, e.g.
+    # ("“Opening”", "Dear Jane, ..."). The disclosure check reads each and says where it found what.
+    printed: Sequence[tuple[str, str]]
+    # What the victim must not be told (victims.domain.disclosure): the exact release dates, the
+    # offender's prison, the release address and other people's addresses and contact details.
+    protected: Protected = field(default_factory=Protected)
+    # Other people on the case, by name: each victim is told only about their own contact.
+    other_names: Iterable[str] = ()
     # The address block as it will print (the recipient's name first), and for each line too
     # wide for the envelope window even in the smallest print, its index and about how many of
     # its characters fit. Measuring is the PDF's business; the service passes the result in.
     address_lines: Sequence[str] = ()
     address_too_wide: Mapping[int, int] = field(default_factory=dict)
+    # What the unit's letterhead lacks ("postal address", "telephone number"): victims must be
+    # able to write to and call the Victim Contact Unit.
+    letterhead_missing: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class CheckResult:
     title: str
     passed: bool
     problems: tuple[str, ...] = field(default_factory=tuple)  # what is wrong, and how to fix it
+    # What the approver must read and acknowledge before the letter goes (a town named on its own).
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 FACT_LABELS: Mapping[str, str] = {
@@ -91,31 +98,6 @@ FACT_LABELS: Mapping[str, str] = {
     "vlo_email": "the victim liaison officer’s email address",
     "unit_name": "the unit’s name",
 }
-
-
-def date_spellings(day: date) -> list[str]:
-    """The ways a date may be written in a letter, in English or Welsh."""
-    spellings = [
-        day.isoformat(),
-        f"{day.day:02d}/{day.month:02d}/{day.year}",
-        f"{day.day}/{day.month}/{day.year}",
-        f"{day.day:02d}.{day.month:02d}.{day.year}",
-        f"{day.day}-{day.month}-{day.year}",
-    ]
-    for names in MONTHS.values():
-        month = names[day.month - 1]
-        spellings += [f"{day.day} {month}", f"{day.day:02d} {month}", f"{month} {day.day}"]
-    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
-    spellings.append(f"{day.day}{suffix} {MONTHS['en'][day.month - 1]}")
-    return spellings
-
-
-def _contains(text: str, needle: str) -> bool:
-    """Whether `needle` appears in `text` as a whole (not inside a longer word or number)."""
-    needle = normalised(needle).strip()
-    if not needle:
-        return False
-    return re.search(r"(?<![\w/.-])" + re.escape(needle) + r"(?![\w/])", text) is not None
 
 
 def check(facts: LetterFacts) -> list[CheckResult]:
@@ -167,6 +149,11 @@ def _mandatory_sections(facts: LetterFacts) -> CheckResult:
                     "The victim liaison officer has no direct telephone number, which "
                     f"“{section.heading}” must give. Add it under “Your details”, then refresh the letter."
                 )
+    if facts.letterhead_missing:
+        problems.append(
+            f"The letterhead has no {' or '.join(facts.letterhead_missing)} for the Victim Contact Unit. "
+            "Ask an administrator to add it under Administration, Teams."
+        )
     for section in facts.sections:
         unknown = placeholders_in(section.body) - PLACEHOLDERS.keys()
         if unknown:
@@ -180,8 +167,11 @@ _NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
 
 
 def _finished(facts: LetterFacts) -> CheckResult:
-    """The template's [notes in square brackets] are for the writer: none may be left."""
+    """The template's guidance is for the writer and never prints: no [note in square brackets]
+    may be left, nor any sentence of a section's guidance, however it is spaced or cased."""
     problems = []
+    guidance = {section.key: guidance_sentences(section.guidance) for section in facts.template_sections}
+    template = {section.key: section.body for section in facts.template_sections}
     for section in facts.sections:
         note = _NOTE.search(section.body)
         if note:
@@ -189,7 +179,25 @@ def _finished(facts: LetterFacts) -> CheckResult:
                 f"“{section.heading}” still has “{note.group(0)}”. "
                 "Replace it with what the victim needs to know."
             )
-    return _result("finished", "Every note in square brackets has been replaced", problems)
+        asked = guidance.get(section.key, ())
+        if not section.locked and asked and words(section.body) == words(template.get(section.key, "")):
+            # The guidance asks the writer for something the template cannot know.
+            empty = "is empty" if not section.body.strip() else "is as the template has it"
+            problems.append(f"“{section.heading}” {empty}. Write what its guidance asks: {' '.join(asked)}")
+        body = words(section.body)
+        for sentence in asked:
+            if _within(body, words(sentence)):
+                problems.append(
+                    f"“{section.heading}” still has the template’s guidance “{sentence}”. Guidance is for "
+                    "you, not the victim: replace it with what it asks for."
+                )
+                break
+    return _result("finished", "The template’s guidance and [notes] have been replaced", problems)
+
+
+def _within(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1))
 
 
 def _matches_case(facts: LetterFacts) -> CheckResult:
@@ -209,30 +217,50 @@ def _matches_case(facts: LetterFacts) -> CheckResult:
 
 
 def _no_disclosure(facts: LetterFacts) -> CheckResult:
-    text = normalised(facts.filled_text)
-    problems = []
-    for day in facts.release_dates:
-        if any(_contains(text, spelling) for spelling in date_spellings(day)):
-            problems.append(
-                f"The letter gives an exact release date ({long_date(day, 'en')}). Give the month only: "
-                "use ((release_month))."
-            )
-            break
-    for place in facts.secret_places:
-        if _contains(text, place):
-            problems.append(
-                "The letter names the offender’s prison or release address. Remove it: victims are not "
-                "told where the offender is held or will live."
-            )
-            break
-    for other in facts.other_people:
-        if _contains(text, other):
-            problems.append(
-                "The letter gives another person’s details from the case. Remove them: each victim is "
-                "told only about their own contact."
-            )
-            break
-    return _result("disclosure", "Nothing is disclosed that the victim must not be told", problems)
+    """One disclosure check (victims.domain.disclosure) over the title and each section as they
+    will print: every refusal fails the check; a warning (a town named on its own) is listed for
+    the approver to acknowledge."""
+    problems: list[str] = []
+    warned: list[str] = []
+    names = [name for name in facts.other_names if words(name)]
+    for where, text in facts.printed:
+        for finding in find_disclosures(text, facts.protected) + _names(text, names):
+            (problems if finding.refused else warned).append(f"{where}: {finding.message}")
+    return CheckResult(
+        "disclosure",
+        "Nothing is disclosed that the victim must not be told",
+        not problems,
+        tuple(problems),
+        tuple(warned),
+    )
+
+
+def _names(text: str, names: Iterable[str]) -> list[Finding]:
+    """Another person on the case named in full (folded as the disclosure check folds text)."""
+    found = tokens(fold(text))
+    findings = []
+    for name in names:
+        needle = words(name)
+        n = len(needle)
+        for i in range(len(found) - n + 1):
+            if all(
+                found[i + k].text == word and (k == 0 or apart(found[i + k].gap))
+                for k, word in enumerate(needle)
+            ):
+                start, end = found[i].start, found[i + n - 1].end
+                said = quoted(text, start, end)
+                findings.append(
+                    Finding(
+                        Kind.NAME,
+                        Severity.REFUSAL,
+                        said,
+                        start,
+                        end,
+                        f"“{said}” is another person on the case. Remove it: each victim is told only "
+                        "about their own contact.",
+                    )
+                )
+    return findings
 
 
 def _respects_choices(facts: LetterFacts) -> CheckResult:

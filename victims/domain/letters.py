@@ -137,6 +137,9 @@ class Section:
     heading: str
     body: str
     locked: bool = False
+    # What the writer is asked to do in the section ("Give the offence and the sentence."): shown
+    # beside the box as a hint, never part of the body, so it can never print or be sent.
+    guidance: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,12 @@ _VLO_POINT = Point(
     "vlo",
     "the VLO's name and direct contact details",
     (("((vlo_name))",), ("((vlo_phone))", "((vlo_email))")),
+)
+# A victim does not apply for a restraining order: a criminal court makes one when it sentences
+# the offender or acquits them. A victim can apply to a family court for a non-molestation order.
+ORDERS = (
+    "a criminal court can make a restraining order when it sentences or acquits the offender, and "
+    "they can apply to a family court for a non-molestation order"
 )
 UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
     "en": (
@@ -174,8 +183,8 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         ),
         Point(
             "orders",
-            "they may be able to apply for a restraining order or a non-molestation order",
-            (("restraining order",), ("non-molestation order",)),
+            ORDERS,
+            (("restraining order",), ("criminal court",), ("non-molestation order",), ("family court",)),
         ),
     ),
     "cy": (
@@ -203,10 +212,12 @@ UNWANTED_CONTACT_POINTS: Mapping[str, tuple[Point, ...]] = {
         ),
         Point(
             "orders",
-            "they may be able to apply for a restraining order or a non-molestation order",
+            ORDERS,
             (
                 ("gorchymyn atal", "orchymyn atal", "restraining order"),
+                ("llys troseddol", "lys troseddol", "criminal court"),
                 ("gorchymyn rhag molestu", "orchymyn rhag molestu", "non-molestation order"),
+                ("llys teulu", "lys teulu", "family court"),
             ),
         ),
     ),
@@ -226,6 +237,21 @@ def missing_points(body: str, language: str) -> list[Point]:
         for point in UNWANTED_CONTACT_POINTS[language]
         if not all(any(normalised(word) in text for word in group) for group in point.groups)
     ]
+
+
+def _words(text: str) -> str:
+    """Text as words only, for comparing sentences however they are spaced, cased or punctuated."""
+    return " " + " ".join(re.findall(r"\w+", normalised(text))) + " "
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def guidance_sentences(guidance: str) -> list[str]:
+    """A section's guidance as sentences of three words or more: any of them left in a letter
+    fails the check."""
+    sentences = (" ".join(part.split()) for part in _SENTENCE_END.split(guidance))
+    return [sentence for sentence in sentences if len(sentence.split()) >= 3]
 
 
 def placeholders_in(text: str) -> set[str]:
@@ -267,6 +293,12 @@ def template_problems(
         if unknown:
             names = ", ".join(f"(({name}))" for name in sorted(unknown))
             problems.append(f"“{section.heading}” uses placeholders the service does not know: {names}")
+        body = _words(section.body)
+        if any(_words(sentence) in body for sentence in guidance_sentences(section.guidance)):
+            problems.append(
+                f"“{section.heading}” has its guidance in its text. Guidance is for the writer and is "
+                "never printed: keep it in the guidance box only"
+            )
         if "((release_date))" in section.body:
             problems.append("A letter may give the month of release, never the date")
     return problems

@@ -47,8 +47,8 @@ SHARED = "shared"  # the table of sections written once and included in several 
 OPENING = "opening"
 LAST_SECTIONS = ("your_information", "sign_off")  # locked, and the last two of every letter
 
-_SECTION_FIELDS = frozenset({"key", "heading", "body", "locked"})
-_SHARED_FIELDS = frozenset({"heading", "body", "locked"})
+_SECTION_FIELDS = frozenset({"key", "heading", "body", "locked", "guidance"})
+_SHARED_FIELDS = frozenset({"heading", "body", "locked", "guidance"})
 _LETTER_FIELDS = frozenset({"title", "sections"})
 _KEY = re.compile(r"[a-z][a-z_]*")
 _GOOD_PLACEHOLDER = re.compile(r"\(\([a-z_]+\)\)")
@@ -326,15 +326,29 @@ def _section(
     if not isinstance(heading, str) or not heading.strip() or "\n" in heading:
         file.problem(f'{where} needs a heading: heading = "...", on one line', letter_type)
         ok = False
-    if not isinstance(body, str) or not body.strip():
+    # A free section may be left for the writer, when its guidance says what to write there.
+    may_be_empty = not locked and isinstance(fields.get("guidance"), str) and fields["guidance"].strip()
+    if not isinstance(body, str) or (not body.strip() and not may_be_empty):
         file.problem(f'{where} needs a body: body = """ ... """', letter_type)
         ok = False
     if not isinstance(locked, bool):
         file.problem(f"{where}: locked must be true or false", letter_type)
         ok = False
+    guidance = fields.get("guidance", "")
+    if not isinstance(guidance, str) or "\n" in guidance.strip() or "[" in guidance or "((" in guidance:
+        file.problem(
+            f'{where}: guidance is one line of plain words for the writer: guidance = "..."', letter_type
+        )
+        ok = False
     if not ok:
         return None
-    return Section(key=key, heading=_text(heading).strip(), body=_body(_text(body)), locked=locked)
+    return Section(
+        key=key,
+        heading=_text(heading).strip(),
+        body=_body(_text(body)),
+        locked=locked,
+        guidance=" ".join(_text(guidance).split()),
+    )
 
 
 # -- checking ---------------------------------------------------------------------------------------

@@ -15,11 +15,22 @@ from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
 
 def sections_to_json(sections: list[Section]) -> list[dict]:
-    return [{"key": s.key, "heading": s.heading, "body": s.body, "locked": s.locked} for s in sections]
+    """Sections as kept in JSON. A section's guidance (for the writer, never printed) is a key of
+    its own, so adding it changed no table: older sections simply have none."""
+    return [
+        {"key": s.key, "heading": s.heading, "body": s.body, "locked": s.locked}
+        | ({"guidance": s.guidance} if s.guidance else {})
+        for s in sections
+    ]
 
 
 def sections_from_json(data: list[dict]) -> list[Section]:
-    return [Section(item["key"], item["heading"], item["body"], bool(item.get("locked"))) for item in data]
+    return [
+        Section(
+            item["key"], item["heading"], item["body"], bool(item.get("locked")), item.get("guidance") or ""
+        )
+        for item in data
+    ]
 
 
 class LetterTemplate(db.Model):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -21,14 +22,15 @@ from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case, Offender, Sentence
 from victims.domain import deadlines as deadline_rules
-from victims.domain import letter_check
+from victims.domain import disclosure, letter_check
 from victims.domain import letters as rules
+from victims.domain.disclosure.normalise import words as disclosure_words
 from victims.domain.letters import (
     LetterStatus,
     LetterType,
     Section,
 )
-from victims.domain.vocabulary import ContactLevel, Relationship, Role
+from victims.domain.vocabulary import SENTENCE_DATES, ContactLevel, Relationship, Role
 from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
@@ -167,7 +169,7 @@ def save_draft(letter: Letter, texts: dict[str, str], *, large_print: bool, chan
                 raise Refused(
                     f"“{section.heading}” must be {FREE_SECTION_MAX} characters or fewer", field=section.key
                 )
-            section = Section(section.key, section.heading, body, section.locked)
+            section = replace(section, body=body)  # its guidance stays beside it, never in it
         sections.append(section)
     letter.sections = sections
     letter.large_print = large_print
@@ -200,12 +202,9 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
     drafter = db.session.get(User, letter.created_by_id)
     template = db.session.get(LetterTemplate, letter.template_id)
     everyone = db.session.scalars(select(Person).where(Person.case_id == case.id)).all()
-    related = {person.id, person.acting_for_id} | {p.id for p in everyone if p.acting_for_id == person.id}
-    others = []
-    for other in everyone:
-        if other.id not in related:
-            others += [other.full_name, other.address_line_1 or "", other.address_postcode or ""]
-    filled = "\n\n".join(f"{heading}\n{body}" for heading, body, _ in filled_sections(letter, today))
+    printed = [("The title", letter.title)] + [
+        (f"“{heading}”", body) for heading, body, _ in filled_sections(letter, today)
+    ]
     # The address block exactly as approval prints it (`_approve`), measured for the window.
     address_lines = [line.strip() for line in printable(letter, today).address_lines]
     facts = letter_check.LetterFacts(
@@ -230,14 +229,61 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         template_sections=template.sections,
         drafted_facts=letter.facts,
         current_facts=current_facts(letter, letter_vlo(case, drafter)),
-        filled_text=letter.title + "\n" + filled,
-        release_dates=[day for field in RELEASE_DATE_FIELDS if (day := getattr(sentence, field))],
-        secret_places=[place for place in (offender.current_location,) if place],
-        other_people=[value for value in others if value.strip()],
+        printed=printed,
+        protected=protected_from_victim(sentence, offender, person, everyone),
+        other_names=[other.full_name for other in _others(person, everyone)],
         address_lines=address_lines,
         address_too_wide=lines_too_wide(address_lines),
+        letterhead_missing=_letterhead_missing(db.session.get(Team, case.team_id)),
     )
     return letter_check.check(facts)
+
+
+def _letterhead_missing(team: Team) -> tuple[str, ...]:
+    missing = []
+    if not team.address_lines:
+        missing.append("postal address")
+    if not team.telephone:
+        missing.append("telephone number")
+    return tuple(missing)
+
+
+def _others(person: Person, everyone) -> list[Person]:
+    """The people on the case a letter to `person` must say nothing about: everyone but the
+    recipient, whoever they act for, and whoever acts for them."""
+    related = {person.id, person.acting_for_id} | {p.id for p in everyone if p.acting_for_id == person.id}
+    return [other for other in everyone if other.id not in related]
+
+
+def protected_from_victim(
+    sentence: Sentence, offender: Offender, person: Person, everyone
+) -> disclosure.Protected:
+    """What a letter to `person` must not give away, as structured facts for the one disclosure
+    check: the exact release dates, the offender's prison (or office), and the addresses and
+    contact details of the other people on the case. The recipient's own town and postcode are
+    not protected from them (a neighbour on the case shares them). The service records no
+    release address as text (only a zone's point), so there is none to pass yet."""
+    own = {disclosure_words(person.address_town or ""), disclosure_words(person.address_postcode or "")}
+    dates = tuple(
+        disclosure.ProtectedDate(day, f"the offender’s {SENTENCE_DATES[field].split(' (')[0].lower()}")
+        for field in RELEASE_DATE_FIELDS
+        if (day := getattr(sentence, field))
+    )
+    whereabouts = tuple(
+        disclosure.Whereabouts(
+            whose=other.full_name,
+            lines=tuple(line for line in (other.address_line_1, other.address_line_2) if line),
+            town="" if disclosure_words(other.address_town or "") in own else (other.address_town or ""),
+            postcode=""
+            if disclosure_words(other.address_postcode or "") in own
+            else (other.address_postcode or ""),
+            phones=tuple(phone for phone in (other.telephone,) if phone),
+            emails=tuple(email for email in (other.email,) if email),
+        )
+        for other in _others(person, everyone)
+    )
+    prisons = tuple(place for place in (offender.current_location,) if place)
+    return disclosure.Protected(dates=dates, prisons=prisons, whereabouts=whereabouts)
 
 
 def passes(results: list[letter_check.CheckResult]) -> bool:
@@ -250,19 +296,53 @@ def passes(results: list[letter_check.CheckResult]) -> bool:
 def _require_passing(letter: Letter) -> list[letter_check.CheckResult]:
     results = check_letter(letter)
     if not passes(results):
-        failed = [result.title for result in results if not result.passed]
-        raise Refused("The letter has not passed the quality check: " + "; ".join(failed))
+        # What is wrong, in the check's own words (each says what and where), so the answer to a
+        # refused approval is something the writer can act on.
+        problems = [problem for result in results if not result.passed for problem in result.problems]
+        raise Refused("The letter has not passed the quality check. " + " ".join(problems))
     return results
 
 
-def approve(letter: Letter, user: User) -> bool:
+def warnings_in(results: list[letter_check.CheckResult]) -> list[str]:
+    """What the approver must read and acknowledge before the letter goes ("Check before approving")."""
+    return [warning for result in results for warning in result.warnings]
+
+
+def _acknowledge(letter: Letter, case: Case, warned: list[str], acknowledged: bool, user: User) -> None:
+    """A senior probation officer confirms the words under "Check before approving" may go."""
+    if not warned:
+        return
+    if not acknowledged:
+        raise Refused(
+            "Confirm you have checked the words listed under “Check before approving” and that the "
+            "letter may say them"
+        )
+    audit.record(
+        "letter_warnings_acknowledged",
+        "letter",
+        letter.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"warnings": len(warned)},  # how many, never the words (they locate someone)
+        user=user,
+    )
+
+
+def needs_senior(letter_results: list[letter_check.CheckResult], user: User) -> bool:
+    """Whether the user's approval sends the letter to a senior probation officer: they must have
+    letters countersigned, or the check has warnings only an SPO may acknowledge."""
+    return user.requires_countersign or (bool(warnings_in(letter_results)) and user.role != Role.SPO)
+
+
+def approve(letter: Letter, user: User, *, acknowledged: bool = False) -> bool:
     """The writer approves the letter. True when it is approved for sending; False when it now
-    waits for countersigning (the writer must have a second person approve their letters)."""
+    waits for countersigning (the writer must have a second person approve their letters, or the
+    check has warnings that a senior probation officer must acknowledge)."""
     if not letter.editable:
         raise Refused("This letter has already been approved")
-    _require_passing(letter)
+    results = _require_passing(letter)
     case = db.session.get(Case, letter.case_id)
-    if user.requires_countersign:
+    if needs_senior(results, user):
         letter.status = LetterStatus.AWAITING_COUNTERSIGN
         letter.submitted_at = clock.utcnow()
         db.session.flush()
@@ -270,11 +350,12 @@ def approve(letter: Letter, user: User) -> bool:
             "letter_submitted", "letter", letter.id, case_id=case.id, region_id=case.region_id, user=user
         )
         return False
+    _acknowledge(letter, case, warnings_in(results), acknowledged, user)
     _approve(letter, case, user)
     return True
 
 
-def countersign(letter: Letter, user: User) -> None:
+def countersign(letter: Letter, user: User, *, acknowledged: bool = False) -> None:
     """A second person — an SPO of the team, never the writer — approves the letter."""
     if letter.status != LetterStatus.AWAITING_COUNTERSIGN:
         raise Refused("This letter is not waiting for countersigning")
@@ -283,7 +364,8 @@ def countersign(letter: Letter, user: User) -> None:
         raise Refused("Only a senior probation officer of the team can countersign")
     if user.id == letter.created_by_id:
         raise Refused("Someone other than the letter’s writer must countersign it")
-    _require_passing(letter)
+    results = _require_passing(letter)
+    _acknowledge(letter, case, warnings_in(results), acknowledged, user)
     letter.countersigned_by_id = user.id
     letter.countersigned_at = clock.utcnow()
     _approve(letter, case, user)
@@ -363,7 +445,7 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
         language=letter.language,
         large_print=letter.large_print,
         address_lines=address[:7],
-        sender_lines=[team.name, "National Probation Service"],
+        sender_lines=letterhead(team, letter.language),
         date_text=letter.letter_date or rules.long_date(today, letter.language),
         reference=f"{'Case' if letter.language == 'en' else 'Achos'} {case.id} – {word} {letter.id}",
         title=letter.title,
@@ -372,6 +454,19 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
             for heading, body, section in filled_sections(letter, today)
         ],
     )
+
+
+def letterhead(team: Team, language: str) -> list[str]:
+    """The sender's column: the Probation Service (the National Probation Service was replaced in
+    2021), bilingual in a Welsh letter, Welsh first; then the unit's name, postal address and
+    telephone number as its administrators recorded them."""
+    service = ["Gwasanaeth Prawf", "Probation Service"] if language == "cy" else ["Probation Service"]
+    phone = []
+    if team.telephone:
+        phone = [
+            f"Ffôn / Telephone: {team.telephone}" if language == "cy" else f"Telephone: {team.telephone}"
+        ]
+    return [*service, team.name, *team.address_lines, *phone]
 
 
 def pdf_bytes(letter: Letter, *, address_hidden: bool = False) -> bytes:

@@ -137,6 +137,8 @@ def _page(record, case, *, form=None, texts=None, errors=None, conflict=None, ch
         address_shown=reveals.revealed(record.person_id),
         results=results,
         passed=services.passes(results),
+        warnings=services.warnings_in(results),
+        to_senior=services.needs_senior(results, current_user),
         max_length=services.FREE_SECTION_MAX,
         can_countersign=record.status == LetterStatus.AWAITING_COUNTERSIGN
         and current_user.role == Role.SPO
@@ -184,6 +186,11 @@ def refresh(letter_id: int):
     )
 
 
+def _acknowledged() -> bool:
+    """The approver ticked that they have read what is under "Check before approving"."""
+    return request.form.get("acknowledged") == "yes"
+
+
 def _approved_message(approved: bool) -> str:
     if approved:
         return "Letter approved: it is being sent"
@@ -195,7 +202,7 @@ def _approved_message(approved: bool) -> str:
 def approve(letter_id: int):
     return _run(
         letter_id,
-        lambda r: services.approve(r, current_user),
+        lambda r: services.approve(r, current_user, acknowledged=_acknowledged()),
         _approved_message,
         not_done="Nothing has been approved or sent",
     )
@@ -206,7 +213,7 @@ def approve(letter_id: int):
 def countersign(letter_id: int):
     return _run(
         letter_id,
-        lambda r: services.countersign(r, current_user),
+        lambda r: services.countersign(r, current_user, acknowledged=_acknowledged()),
         "Countersigned: it is being sent",
         not_done="It has not been countersigned",
     )

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
@@ -33,11 +33,18 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The letterhead: where victims write to and the number they call (recorded by administrators).
+    postal_address: Mapped[str | None] = mapped_column(Text)
+    telephone: Mapped[str | None] = mapped_column(String(30))
 
     region: Mapped[Region] = relationship(lazy="raise")
 
     def __repr__(self) -> str:
         return f"<Team {self.id}>"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in (self.postal_address or "").splitlines() if line.strip()]
 
 
 class User(UserMixin, Versioned, db.Model):

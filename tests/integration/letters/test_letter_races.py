@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.helpers import keeping_default_celery_app, signed_in, throwaway_postgres_database
+from tests.helpers import finish, keeping_default_celery_app, signed_in, throwaway_postgres_database
 from victims import create_app
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
@@ -79,7 +79,7 @@ def letter(service, frozen_clock) -> dict:
         refresh_deadlines(case, db.session.get(Sentence, case.sentence_id), "test")
         victim = db.session.scalars(select(Person).where(Person.case_id == case.id)).one()
         record = services.start_draft(case, victim, LetterType.INITIAL_CONTACT, vlo)
-        texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in record.sections if not s.locked}
+        texts = {s.key: finish(s) for s in record.sections if not s.locked}
         services.save_draft(record, texts, large_print=False, channel="post", user=vlo)
         browsers = [signed_in(service, vlo), signed_in(service, colleague)]
         db.session.commit()

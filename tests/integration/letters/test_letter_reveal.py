@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.helpers import finish
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
@@ -59,7 +60,7 @@ def team(make, database):
 
 def _draft(team, writer="vlo"):
     letter = services.start_draft(team["case"], team["victim"], LetterType.INITIAL_CONTACT, team[writer])
-    texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in letter.sections if not s.locked}
+    texts = {s.key: finish(s) for s in letter.sections if not s.locked}
     services.save_draft(letter, texts, large_print=False, channel=letter.channel, user=team[writer])
     db.session.flush()
     return letter

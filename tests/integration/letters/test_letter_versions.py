@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import signed_in
+from tests.helpers import finish, signed_in
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
@@ -52,7 +52,7 @@ def team(make, database, today):
 def finished_draft(team) -> Letter:
     """A draft that passes the check: the template's [notes] written over, as a VLO would."""
     letter = services.start_draft(team["case"], team["victim"], LetterType.INITIAL_CONTACT, team["vlo"])
-    texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in letter.sections if not s.locked}
+    texts = {s.key: finish(s) for s in letter.sections if not s.locked}
     services.save_draft(letter, texts, large_print=False, channel="post", user=team["vlo"])
     return letter
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import SNAPSHOTS, post_with_token
+from tests.helpers import SNAPSHOTS, finish, post_with_token
 from victims.cases.models import ContactLogEntry, Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.letters import UNWANTED_CONTACT, LetterStatus, LetterType, Section
@@ -55,7 +55,7 @@ def draft(team, letter_type=LetterType.INITIAL_CONTACT, person=None, *, finished
     """A draft, with the template's [notes in square brackets] written over as a VLO would."""
     letter = services.start_draft(team["case"], person or team["victim"], letter_type, team["vlo"])
     if finished:
-        texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in letter.sections if not s.locked}
+        texts = {s.key: finish(s) for s in letter.sections if not s.locked}
         services.save_draft(
             letter, texts, large_print=letter.large_print, channel=letter.channel, user=team["vlo"]
         )
@@ -282,9 +282,9 @@ def test_a_release_date_change_after_drafting_must_be_refreshed(team, today, dat
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("The offender will be released on 1 March 2027.", "exact release date"),
-        ("The offender will be released on 01/03/2027.", "exact release date"),
-        ("He is held at HMP Testshire.", "prison or release address"),
+        ("The offender will be released on 1 March 2027.", "conditional release date (1 March 2027)"),
+        ("The offender will be released on 01/03/2027.", "conditional release date (1 March 2027)"),
+        ("He is held at HMP Testshire.", "names the offender’s prison (HMP Testshire)"),
     ],
 )
 def test_nothing_the_victim_must_not_be_told(team, today, words, expected):
@@ -305,7 +305,7 @@ def test_another_victims_details_are_not_disclosed(team, today, make):
         channel="post",
         user=team["vlo"],
     )
-    assert "another person’s details" in failed_checks(letter)["disclosure"][0]
+    assert "“Olivia Other” is another person on the case" in failed_checks(letter)["disclosure"][0]
     assert other.id
 
 

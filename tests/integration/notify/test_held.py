@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from tests.helpers import post_with_token
+from tests.helpers import finish, post_with_token
 from victims.audit.models import AuditEvent
 from victims.cases.models import ContactLogEntry, Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
@@ -63,7 +63,7 @@ def approved(team, person=None, case=None) -> Letter:
     letter = services.start_draft(
         case or team["case"], person or team["victim"], LetterType.INITIAL_CONTACT, team["vlo"]
     )
-    texts = {s.key: NOTE.sub("Written by the VLO.", s.body) for s in letter.sections if not s.locked}
+    texts = {s.key: finish(s) for s in letter.sections if not s.locked}
     services.save_draft(letter, texts, large_print=False, channel=letter.channel, user=team["vlo"])
     assert services.approve(letter, team["vlo"])
     db.session.flush()

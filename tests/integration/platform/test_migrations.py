@@ -257,3 +257,49 @@ def test_the_test_database_is_built_from_the_migrations(app):
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
         assert version == script.get_current_head()
+
+
+def test_0016_adds_a_version_with_restraining_orders_stated_correctly(migrated_app):
+    """A stored built-in template from before issue 12 said a victim may "apply for a restraining
+    order"; the migration adds the next version with the corrected sentence, and takes it away
+    again on a downgrade. The unit's letterhead columns come and go with it."""
+    import json
+
+    upgrade(revision="0014")
+    old = (
+        "- You may be able to apply for a restraining order or a non-molestation order. These are court "
+        "orders that ban the offender from contacting you. Breaking one is a crime. The police, a solicitor "
+        "or a domestic abuse service can help you apply. For example, call the helpline."
+    )
+    sections = [
+        {"key": "unwanted_contact", "heading": "If the offender contacts you", "body": old, "locked": True}
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO letter_templates"
+                " (letter_type, language, version, title, sections, note, created_at)"
+                " VALUES ('initial_contact', 'en', 1, 'Information', :sections, 'Built-in template', :now)"
+            ),
+            {"sections": json.dumps(sections), "now": "2026-11-25 10:00:00"},
+        )
+    upgrade(revision="0016")
+    with db.engine.begin() as connection:
+        rows = connection.execute(
+            text("SELECT version, sections, note FROM letter_templates ORDER BY version")
+        ).all()
+        connection.execute(text("UPDATE teams SET postal_address = 'PO Box 1', telephone = '0300 123 4567'"))
+    assert [(row.version, row.note) for row in rows] == [
+        (1, "Built-in template"),
+        (2, "Restraining orders stated correctly (issue 12)"),
+    ]
+    body = (json.loads(rows[1].sections) if isinstance(rows[1].sections, str) else rows[1].sections)[0][
+        "body"
+    ]
+    assert "A criminal court can make a restraining order when it sentences the offender" in body
+    assert "apply to a family court for a non-molestation order" in body
+    assert body.endswith("For example, call the helpline.")
+    downgrade(revision="0014")
+    with db.engine.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM letter_templates")).scalar() == 1
+    upgrade()

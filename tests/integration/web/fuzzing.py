@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from sqlalchemy import BigInteger, Integer, event, select, text
 from sqlalchemy.orm import Session
 
 from tests.conftest import Browser
-from tests.helpers import signed_in
+from tests.helpers import finish, signed_in
 from victims.admin import services as admin_services
 from victims.auth import services as auth
 from victims.cases.models import Sentence
@@ -91,11 +90,7 @@ def build_world(make, database) -> World:
     victim = session.scalars(select(Person).where(Person.case_id == case.id)).one()
 
     letter = letters.start_draft(case, victim, LetterType.INITIAL_CONTACT, vlo)
-    finished = {
-        section.key: re.sub(r"\[[^\[\]\n]{2,}\]", "Written.", section.body)
-        for section in letter.sections
-        if not section.locked
-    }
+    finished = {section.key: finish(section, "Written.") for section in letter.sections if not section.locked}
     letters.save_draft(letter, finished, large_print=False, channel="post", user=vlo)
     waiting = letters.start_draft(case, victim, LetterType.INITIAL_CONTACT, colleague)
     letters.save_draft(waiting, finished, large_print=False, channel="post", user=colleague)

@@ -97,6 +97,7 @@ PAGES = {
         "/admin/letter-templates",
         "/admin/letter-templates/initial_contact/en",
         "/admin/non-working-days",
+        "/admin/teams",
         "/admin/account-requests",
         "/admin/account-requests/{account_request}",
         "/account/details",

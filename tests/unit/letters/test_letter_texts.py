@@ -143,10 +143,21 @@ def test_a_badly_written_placeholder(texts):
 
 
 def test_an_unclosed_note_for_the_vlo(texts):
-    edit(texts, "cy.toml", "[Nodwch beth sydd wedi digwydd,", "Nodwch beth sydd wedi digwydd,")
+    edit(texts, "cy.toml", "erbyn [ychwanegwch y dyddiad] os", "erbyn [ychwanegwch y dyddiad os")
+    found = problems(texts)
+    assert has(found, "cy.toml", "Parole letter (parole)", "Welsh (cy)", "a [note] that is not closed")
+
+
+def test_guidance_is_plain_words_on_one_line(texts):
+    edit(
+        texts,
+        "en.toml",
+        'guidance = "Give the offence and the sentence."',
+        'guidance = "[Give the offence.]"',
+    )
     found = problems(texts)
     assert has(
-        found, "cy.toml", "Key-stage update letter (key_stage)", "Welsh (cy)", "a [note] that is not closed"
+        found, "en.toml", "Initial contact letter (initial_contact)", "guidance is one line of plain words"
     )
 
 

@@ -24,6 +24,7 @@ class Kind(enum.Enum):
     TOWN = "town"
     PHONE = "phone"
     EMAIL = "email"
+    NAME = "name"  # another person on a case, named in full (the letter check's own finding)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ class Prison:
 
     @property
     def title(self) -> str:
+        if not self.type:
+            return self.name
         return f"HMP {self.name}" if self.type != "HMYOI" else f"HMYOI {self.name}"
 
 
@@ -88,11 +90,19 @@ _PREFIXES = frozenset({"hmp", "hmyoi", "hm", "yoi", "prison", "carchar", "ef"})
 def prison_named(name: str, prisons: Mapping[tuple[str, ...], Prison] = PRISONS) -> Prison:
     """The prison a case names ("HMP Chelmsford", "Chelmsford", "HMP/YOI Parc"); one not on the
     list is taken as it is written, its bare name not a finding."""
-    named = list(words(name))
-    while named and named[0] in _PREFIXES:
-        named.pop(0)
-    key = tuple(named)
-    return prisons.get(key) or Prison(" ".join(name.split()), "HMP")
+    found = tokens(fold(name))
+    first = 0
+    while first < len(found) and found[first].text in _PREFIXES:
+        first += 1
+    key = tuple(token.text for token in found[first:])
+    if key in prisons:
+        return prisons[key]
+    if first == 0:
+        # Not a prison we know, named without a prison word ("Bedford probation office"): the
+        # words as the case has them are the finding.
+        return Prison(" ".join(name.split()), "", bare_name=True)
+    # "HMP Testshire": found with a prison word, as a prison on the list would be.
+    return Prison(" ".join(name[found[first].start :].split()) if first < len(found) else name, "HMP")
 
 
 def _ends_with(found: Sequence[Token], end: int, phrase: tuple[str, ...]) -> int | None:

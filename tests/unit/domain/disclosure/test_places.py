@@ -91,3 +91,17 @@ def test_one_check_for_everything() -> None:
     findings = find_disclosures(text, protected)
     assert [f.kind for f in findings] == [Kind.PRISON, Kind.DATE, Kind.TOWN]
     assert len(refusals(findings)) == 2 and len(warnings(findings)) == 1
+
+
+def test_a_prison_not_on_the_list_is_found_by_its_name_with_a_prison_word():
+    """The case's own spelling ("HMP Testshire") was looked for with its "HMP" as part of the
+    name, so "HMP Testshire" was never found."""
+    assert [
+        f.quoted for f in find_prisons("He is at HMP Testshire, not Testshire Road.", ["HMP Testshire"])
+    ] == ["HMP Testshire"]
+    assert [f.quoted for f in find_prisons("Testshire prison", ["HMP Testshire"])] == ["Testshire prison"]
+
+
+def test_a_place_not_on_the_list_named_without_a_prison_word_is_found_as_written():
+    [finding] = find_prisons("Report to Bedford Probation Office.", ["Bedford probation office"])
+    assert finding.quoted == "Bedford Probation Office"
