@@ -43,6 +43,10 @@ PDF_VARIANT = "pdf/ua-1"
 
 _render_lock = threading.Lock()
 
+# The top margin of every page of a document printed before it passed its checks and was approved
+# (a letter) or countersigned (a map, the representations): no page of it can pass for one issued.
+DRAFT_MARK = "DRAFT – NOT FOR ISSUE"
+
 
 # Templates -----------------------------------------------------------------------------------------
 

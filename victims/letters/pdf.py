@@ -100,6 +100,8 @@ class PrintableLetter:
     # (heading or None, body). Body is plain text: paragraphs separated by a blank line; a line
     # starting "- " is a bullet item; single newlines inside a paragraph are line breaks.
     sections: list[tuple[str | None, str]]
+    # "DRAFT – NOT FOR ISSUE" in the top margin of every page of a letter not yet approved.
+    draft_mark: str | None = None
 
 
 @functools.cache

@@ -37,6 +37,7 @@ from victims.letters.models import Letter, LetterTemplate
 from victims.letters.pdf import AddressTooLong, PrintableLetter, lines_too_wide, render_pdf, split_to_fit
 from victims.people import services as people
 from victims.people.models import Person
+from victims.printing import DRAFT_MARK
 from victims.refusals import Refused
 from victims.staff.models import Team, User
 
@@ -420,7 +421,9 @@ ADDRESS_HIDDEN = ["Address hidden: show the", "address to see it"]
 EMAIL_HIDDEN = ["Sent by email: the address", "is hidden until you show it"]
 
 
-def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = False) -> PrintableLetter:
+def printable(
+    letter: Letter, on: date | None = None, *, address_hidden: bool = False, draft: bool = False
+) -> PrintableLetter:
     today = on or clock.today()
     facts = letter.facts
     case = db.session.get(Case, letter.case_id)
@@ -453,6 +456,7 @@ def printable(letter: Letter, on: date | None = None, *, address_hidden: bool = 
             (None if section.key in NO_HEADING else heading, body)
             for heading, body, section in filled_sections(letter, today)
         ],
+        draft_mark=DRAFT_MARK if draft else None,
     )
 
 
@@ -470,17 +474,19 @@ def letterhead(team: Team, language: str) -> list[str]:
 
 
 def pdf_bytes(letter: Letter, *, address_hidden: bool = False) -> bytes:
-    """The exact PDF approved (and sent), or for a draft a preview as it would print today.
+    """The exact PDF approved (and sent), or for a letter not yet approved a preview as it would
+    print today, marked "DRAFT – NOT FOR ISSUE" on every page: its text has not passed the checks.
 
     With the address hidden, a copy made from the same facts (on the day it was approved, for an
     approved letter), with the envelope window saying the address is hidden."""
     if letter.pdf_base64 and not address_hidden:
         return base64.b64decode(letter.pdf_base64)
     approved_on = clock.london_date(letter.approved_at) if letter.approved_at else None
+    draft = letter.approved_at is None
     try:
         if address_hidden:
-            return render_pdf(printable(letter, approved_on, address_hidden=True))
-        return render_pdf(printable(letter))
+            return render_pdf(printable(letter, approved_on, address_hidden=True, draft=draft))
+        return render_pdf(printable(letter, draft=draft))
     except AddressTooLong:
         # A draft's preview: the quality check on the letter's page says what to shorten.
         raise Refused(
@@ -502,7 +508,7 @@ def pdf_for(letter: Letter, case: Case, user: User, *, address_shown: bool) -> b
             letter.id,
             case_id=case.id,
             region_id=case.region_id,
-            details={"address": "hidden"},
+            details={"address": "hidden", **({"preview": True} if letter.approved_at is None else {})},
             user=user,
         )
         return content
@@ -513,7 +519,7 @@ def pdf_for(letter: Letter, case: Case, user: User, *, address_shown: bool) -> b
         letter.id,
         case_id=case.id,
         region_id=case.region_id,
-        details={"person_id": letter.person_id},
+        details={"person_id": letter.person_id, **({"preview": True} if letter.approved_at is None else {})},
         flagged=not people.is_allocated_to(case, user),
         user=user,
     )

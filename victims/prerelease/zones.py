@@ -71,7 +71,7 @@ class DocumentRefused(Refused):
         self.reasons = reasons
 
 
-DRAFT_MARK = "DRAFT – NOT FOR ISSUE"
+DRAFT_MARK = printing.DRAFT_MARK
 
 TITLE_MAX = 200  # the column's length
 DESCRIPTION_MAX = 5000  # page 2 onward of the map: a boundary is a few streets and landmarks

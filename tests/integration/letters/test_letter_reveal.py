@@ -104,8 +104,9 @@ def test_a_colleagues_preview_hides_the_address_until_they_give_a_reason(team, t
     assert "Address hidden" in hidden
     assert team["victim"].full_name in hidden  # who it is to is not hidden
     assert "If the offender contacts you" in hidden  # the rest of the letter is all there
+    # A draft: its PDF is a preview, and audited as one.
     [viewed] = _events("letter_pdf_viewed")
-    assert viewed.flagged is False and viewed.details == {"address": "hidden"}
+    assert viewed.flagged is False and viewed.details == {"address": "hidden", "preview": True}
 
     _reveal(browser, letter.id)
     [revealed] = _events("contact_details_revealed")
