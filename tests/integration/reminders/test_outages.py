@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from config import TestingConfig
 from tests.factories import Factory
-from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID, REMINDER_TEMPLATE_ID, RunningFake
+from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID, RunningFake
 from tests.helpers import keeping_default_celery_app, make_work
 from tests.integration.reminders.test_reminder_faults import (
     BIN,
@@ -47,6 +47,7 @@ from tests.integration.reminders.test_reminder_faults import (
     assert_exactly_once,
     due_dates_around,
     london_today,
+    service_environment,
     wait_until,
 )
 from victims import create_app
@@ -137,48 +138,19 @@ def notify() -> Iterator[RunningFake]:
 
 @pytest.fixture(scope="module")
 def service_env(tmp_path_factory, postgres, redis_server, notify) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TEST_DATABASE_URL"}
-    }
-    env.update(
-        {
-            "VICTIMS_ENV": "development",
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-            "DATABASE_URL": postgres.url,
-            "CELERY_BROKER_URL": redis_server.url,
-            "SECRET_KEY": "outage-test-" + "s" * 40,
-            # The suite's own keys: the letters are made in this process (approved_letters).
-            "FIELD_ENCRYPTION_KEYS": ",".join(TestingConfig.FIELD_ENCRYPTION_KEYS),
-            "BLIND_INDEX_KEY": TestingConfig.BLIND_INDEX_KEY,
-            "NOTIFY_API_KEY": notify.fake.api_key,
-            "NOTIFY_BASE_URL": notify.url,
-            "NOTIFY_REMINDER_TEMPLATE_ID": REMINDER_TEMPLATE_ID,
-            "NOTIFY_LETTER_EMAIL_TEMPLATE_ID": LETTER_EMAIL_TEMPLATE_ID,
-            "REMINDER_SWEEP_SECONDS": "2",
-            "REMINDER_EMAIL_LEASE_SECONDS": "4",
-            "REMINDER_EMAIL_STALE_SECONDS": "3",
-            "REMINDER_EMAIL_RETRY_SECONDS": "1",
-            "CELERY_VISIBILITY_TIMEOUT_SECONDS": "6",
-            "BEAT_LOCK_TIMEOUT_SECONDS": "10",
-            "BEAT_REDIS_BACKOFF_LONGEST_SECONDS": "5",
-            "TASK_RETRY_FIRST_SECONDS": "1",
-            "TASK_RETRY_LONGEST_SECONDS": "8",
-            "HOUSEKEEPING_INTERVAL_SECONDS": "3600",
-            "PYTHONPATH": str(ROOT),
-        }
+    return service_environment(
+        tmp_path_factory.mktemp("instance"),
+        postgres.url,
+        redis_server.url,
+        notify,
+        # The suite's own keys: the letters are made in this process (approved_letters).
+        FIELD_ENCRYPTION_KEYS=",".join(TestingConfig.FIELD_ENCRYPTION_KEYS),
+        BLIND_INDEX_KEY=TestingConfig.BLIND_INDEX_KEY,
+        NOTIFY_LETTER_EMAIL_TEMPLATE_ID=LETTER_EMAIL_TEMPLATE_ID,
+        BEAT_REDIS_BACKOFF_LONGEST_SECONDS="5",
+        TASK_RETRY_FIRST_SECONDS="1",
+        TASK_RETRY_LONGEST_SECONDS="8",
     )
-    migrated = subprocess.run(
-        [str(BIN / "flask"), "--app", "victims", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    return env
 
 
 @pytest.fixture(scope="module")

@@ -135,8 +135,10 @@ def notify() -> Iterator[RunningFake]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[str, str]:
+def service_environment(instance: Path, database_url: str, broker_url: str, notify, **settings: str) -> dict:
+    """The environment the service's processes start with, on this database and broker and the
+    fake Notify, with the fault tests' short timings (and `settings` on top); the database
+    migrated by the real command."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -145,9 +147,9 @@ def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[st
     env.update(
         {
             "VICTIMS_ENV": "development",
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+            "INSTANCE_PATH": str(instance),
             "DATABASE_URL": database_url,
-            "CELERY_BROKER_URL": redis_server.url,
+            "CELERY_BROKER_URL": broker_url,
             "SECRET_KEY": "fault-test-" + "s" * 40,
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "BLIND_INDEX_KEY": "fault-test-" + "b" * 40,
@@ -162,6 +164,7 @@ def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[st
             "BEAT_LOCK_TIMEOUT_SECONDS": "10",
             "HOUSEKEEPING_INTERVAL_SECONDS": "3600",
             "PYTHONPATH": str(ROOT),
+            **settings,
         }
     )
     migrated = subprocess.run(
@@ -174,6 +177,11 @@ def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[st
     )
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     return env
+
+
+@pytest.fixture(scope="module")
+def service_env(tmp_path_factory, database_url, redis_server, notify) -> dict[str, str]:
+    return service_environment(tmp_path_factory.mktemp("instance"), database_url, redis_server.url, notify)
 
 
 @pytest.fixture(scope="module")
