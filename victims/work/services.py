@@ -389,14 +389,13 @@ def mark_done(task: Task, user: User) -> None:
     by an SPO with a reason (`meet_by_hand`)."""
     if task.status != TaskStatus.OPEN:
         raise Refused("This task is already closed")
-    code = queries.task_code(task)
-    if met_by_evidence(code):
-        raise Refused(f"{what_meets(code)}: it cannot be marked as done")
     if user.id != task.assigned_to_id and (
         user.role not in (Role.VLO, Role.SPO) or user.team_id != task.team_id
     ):
         raise Refused("Only the task’s team can mark it as done")
     deadline = db.session.get(CaseDeadline, task.deadline_id)
+    if deadline.status == DeadlineStatus.OPEN and met_by_evidence(deadline.code):
+        raise Refused(f"{what_meets(deadline.code)}: it cannot be marked as done")
     if deadline.status == DeadlineStatus.OPEN:
         meet_deadline(deadline, clock.today(), user, Evidence(EvidenceKind.MANUAL))
     else:  # the deadline closed without its task (data from before tasks closed with deadlines)
