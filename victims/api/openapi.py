@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from victims.domain.deadlines import Urgency
+from victims.domain.evidence import EvidenceKind
 from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus
 from victims.intake.definitions import EVENT, REFERRAL
@@ -54,6 +55,24 @@ CASE = {
                         + [DeadlineStatus.MET.value, DeadlineStatus.CANCELLED.value],
                     },
                     "rule_version": {"type": "integer"},
+                    "state": {
+                        "type": "string",
+                        "description": "Open, overdue (open and past its due date), met, or otherwise closed",
+                        "enum": [status.value for status in DeadlineStatus] + ["overdue"],
+                    },
+                    "met_on": {**NULLABLE_DATE, "description": "The day it was met"},
+                    "days_late": {
+                        "type": ["integer", "null"],
+                        "minimum": 0,
+                        "description": "Working days after the due date it was met: 0 is on time; null if "
+                        "not met, or met before the service kept lateness and not worked out since",
+                    },
+                    "met_how": {
+                        "type": ["string", "null"],
+                        "enum": [kind.value for kind in EvidenceKind] + [None],
+                        "description": "The evidence that met it: a letter, a contact, a documented attempt, "
+                        "a senior probation officer by hand (manual)…",
+                    },
                 },
             },
         },

@@ -8,6 +8,7 @@ import json
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
+from victims import clock
 from victims.api import auth, idempotency
 from victims.api.models import IdempotencyRecord
 from victims.api.openapi import document
@@ -90,6 +91,14 @@ def case_body(case: Case) -> dict:
                 if row.status != DeadlineStatus.OPEN
                 else work_queries.urgency(row.due_on).value,
                 "rule_version": row.rule_version,
+                # The same states the case page shows (issue 13): open, overdue, met or cancelled;
+                # for a met one, the day, how many working days late (0: on time) and how.
+                "state": "overdue"
+                if row.status == DeadlineStatus.OPEN and row.due_on < clock.today()
+                else row.status.value,
+                "met_on": row.met_on.isoformat() if row.met_on else None,
+                "days_late": row.days_late,
+                "met_how": row.met_how.value if row.met_how else None,
             }
             for row in deadlines
         ],

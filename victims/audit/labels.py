@@ -26,6 +26,8 @@ ACTIONS: dict[str, str] = {
     "offender_event_recorded": "Recorded offender event",
     "task_done": "Marked task as done",
     "task_assigned": "Assigned task",
+    "deadline_met_by_hand": "Marked a deadline as met by hand",
+    "deadline_reopened": "Reopened a deadline: what met it came back",
     # Letters
     "letter_drafted": "Started a letter",
     "letter_submitted": "Sent a letter for countersigning",
@@ -41,6 +43,7 @@ ACTIONS: dict[str, str] = {
     "letter_warnings_acknowledged": "Confirmed the words under “Check before approving” in a letter",
     "team_letterhead_changed": "Changed a team’s letterhead",
     "contact_lost_flagged": "Flagged contact lost",
+    "contact_regained": "Recorded contact regained",
     "countersigning_required": "Required countersigning of letters",
     "countersigning_stopped": "Stopped requiring countersigning",
     "own_details_changed": "Changed their own details",

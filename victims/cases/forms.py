@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from victims.clock import LONDON
 from victims.domain.eligibility import Eligibility, decide_eligibility
+from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     ContactMethod,
@@ -324,6 +325,15 @@ class ContactForm(FlaskForm):
         choices=options(Direction),
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose who made the contact")],
+    )
+    # An attempt with no answer is documented too: it meets the initial-contact deadline
+    # (victims.domain.evidence). Left out of a post, it means contact was made.
+    outcome = RadioField(
+        "Was contact made?",
+        choices=options([(outcome.value, outcome.label) for outcome in RECORDED_OUTCOMES]),
+        default=ContactOutcome.MADE.value,
+        widget=GovRadioInput(),
+        validators=[Optional()],
     )
     summary = TextAreaField(
         "Summary",

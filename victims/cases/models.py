@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
+from victims.domain.evidence import ContactOutcome
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
@@ -177,6 +178,10 @@ class ContactLogEntry(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     method: Mapped[str] = mapped_column(String(20))
     direction: Mapped[str] = mapped_column(String(10))
+    # Made, attempted (no answer), or a letter or email that came back (victims.domain.evidence).
+    outcome: Mapped[ContactOutcome] = mapped_column(
+        enum_column(ContactOutcome, "outcome", 20), default=ContactOutcome.MADE
+    )
     # What was said may identify the victim: encrypted at rest.
     summary: Mapped[str] = mapped_column(EncryptedText())
 
@@ -190,3 +195,7 @@ class ContactLogEntry(db.Model):
     @property
     def direction_label(self) -> str:
         return Direction(self.direction).label
+
+    @property
+    def outcome_label(self) -> str:
+        return ContactOutcome(self.outcome).label

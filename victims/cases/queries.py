@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from victims import clock
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.domain.evidence import what_meets
 from victims.domain.vocabulary import CaseStatus, Role, Scheme
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
@@ -267,10 +268,17 @@ class TaskRow:
     offender_name: str
     crn: str
     assigned_to_name: str | None = None
+    deadline_id: int | None = None
+    code: str | None = None
 
     @property
     def status_label(self) -> str:
         return TaskStatus(self.status).label
+
+    @property
+    def what_meets(self) -> str | None:
+        """What meets the task's deadline; None when "Mark as done" does (victims.domain.evidence)."""
+        return what_meets(self.code) if self.code else None
 
 
 def _task_rows(user: User) -> Select:
@@ -283,6 +291,8 @@ def _task_rows(user: User) -> Select:
             Task.title,
             Task.status,
             CaseDeadline.due_on,
+            CaseDeadline.id.label("deadline_id"),
+            CaseDeadline.code,
             Case.id.label("case_id"),
             Offender.first_name,
             Offender.last_name,
@@ -308,6 +318,8 @@ def _task_row(row) -> TaskRow:
         offender_name=f"{row.first_name} {row.last_name}",
         crn=row.crn,
         assigned_to_name=row.assigned_to_name,
+        deadline_id=row.deadline_id,
+        code=row.code,
     )
 
 

@@ -14,8 +14,9 @@ from victims.cases import queries
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.clock import london_date
 from victims.domain import eligibility
-from victims.domain.deadlines import DeadlineInputs
+from victims.domain.deadlines import CONTACT_LOST, DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
+from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome, Evidence, EvidenceKind
 from victims.domain.identity import same_offender
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
@@ -27,8 +28,10 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
+from victims.people import services as people_services
+from victims.people.models import CONTACT_DETAIL_FIELDS, Person
+from victims.people.services import PersonDetails
 from victims.refusals import Refused
 from victims.staff.models import User
 from victims.work import services as work
@@ -362,11 +365,20 @@ def add_contact(
     summary: str,
     person_id: int | None,
     user: User,
+    outcome: str = ContactOutcome.MADE,
 ) -> ContactLogEntry:
+    """Log a contact. A contact with a person is evidence (victims.domain.evidence): made or
+    attempted by us, it meets the initial contact and the tasks of events before it; made either
+    way, it regains a lost contact with that person."""
     if person_id is not None and person_id not in {person.id for person in case.people}:
         raise Refused("Choose a person on this case", field="person")
     if occurred_at > clock.utcnow():
         raise Refused("The date of the contact must be today or in the past", field="occurred_on")
+    outcome = ContactOutcome(outcome)
+    if outcome not in RECORDED_OUTCOMES:
+        raise Refused("Choose whether contact was made", field="outcome")
+    if outcome is ContactOutcome.ATTEMPTED and direction != Direction.OUTBOUND:
+        raise Refused("Only an attempt to contact the victim can go unanswered", field="outcome")
     entry = ContactLogEntry(
         case_id=case.id,
         person_id=person_id,
@@ -375,21 +387,49 @@ def add_contact(
         user_id=user.id,
         method=method,
         direction=direction,
+        outcome=outcome,
         summary=summary,
     )
     db.session.add(entry)
     db.session.flush()
-    if direction == Direction.OUTBOUND and person_id is not None:
-        # The first contact made with a victim meets the initial-contact deadline.
-        for code in INITIAL_CONTACT_CODES:
-            work.meet(case.id, code, london_date(occurred_at), user)
+    on = london_date(occurred_at)
+    if person_id is not None:
+        kind = EvidenceKind.CONTACT if outcome is ContactOutcome.MADE else EvidenceKind.ATTEMPT
+        if direction == Direction.OUTBOUND:
+            work.meet_with(case.id, Evidence(kind, entry.id), on, user, person_id=person_id)
+        if outcome is ContactOutcome.MADE:
+            person = next(person for person in case.people if person.id == person_id)
+            contact_regained(case, person, Evidence(EvidenceKind.CONTACT, entry.id), on, user)
     audit.record(
         "contact_added",
         "contact_log_entry",
         entry.id,
         case_id=case.id,
         region_id=case.region_id,
-        details={"method": method, "direction": direction, "person_id": person_id},
+        details={"method": method, "direction": direction, "person_id": person_id, "outcome": outcome.value},
         user=user,
     )
     return entry
+
+
+def contact_regained(case: Case, person: Person, evidence: Evidence, on: date, user: User) -> bool:
+    """A person whose contact was lost can be reached again: the flag clears (with the day kept
+    and audited) and the case's task to find them is met by this evidence. False if contact was
+    not lost."""
+    how = "new_details" if evidence.kind is EvidenceKind.NEW_DETAILS else "contact"
+    if not people_services.regain_contact(case, person, how, on, user):
+        return False
+    while work.meet(case.id, CONTACT_LOST, on, user, evidence, person_id=person.id):
+        pass  # each letter that came back opened its own task
+    return True
+
+
+def change_person_details(
+    case: Case, person: Person, details: PersonDetails, reason: str | None, user: User
+) -> list[str]:
+    """Change a person's details (victims.people.services.change_details: the reveal rule and a
+    reason are the caller's). New contact details regain a lost contact."""
+    changed = people_services.change_details(case, person, details, reason, user)
+    if any(name in CONTACT_DETAIL_FIELDS for name in changed):
+        contact_regained(case, person, Evidence(EvidenceKind.NEW_DETAILS, person.id), clock.today(), user)
+    return changed

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from victims import clock
 from victims.cases import queries, services
 from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SchemeForm, SentenceDatesForm
+from victims.domain.evidence import ContactOutcome
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role, Scheme
 from victims.extensions import db
 from victims.intake import services as intake
@@ -277,6 +278,7 @@ def add_contact(case_id: int):
                 occurred_at=form.occurred_at(),
                 method=form.method.data,
                 direction=form.direction.data,
+                outcome=form.outcome.data or ContactOutcome.MADE,
                 summary=form.summary.data.strip(),
                 person_id=int(form.person.data) if form.person.data else None,
                 user=current_user,

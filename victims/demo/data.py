@@ -29,6 +29,7 @@ from victims.demo.staff import (
 )
 from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
 from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
+from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.vocabulary import (
     Channel,
     ContactLevel,
@@ -41,7 +42,7 @@ from victims.domain.vocabulary import (
     Scheme,
     SentenceType,
 )
-from victims.domain.work import INITIAL_CONTACT_CODES
+from victims.domain.work import INITIAL_CONTACT_CODES, DeadlineStatus
 from victims.extensions import db
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Region, Team, User, UserSkill
@@ -317,17 +318,30 @@ def _make_case(
                 )
             )
         db.session.add_all(contacts)
-        outbound = sorted(c.occurred_at for c in contacts if c.direction == Direction.OUTBOUND)
+        db.session.flush()
+        # The first contact to a victim is the evidence that meets initial contact: late when the
+        # case's first letter never went and the first call came months on.
+        outbound = sorted((c.occurred_at, c.id) for c in contacts if c.direction == Direction.OUTBOUND)
         if outbound:
+            first_at, first_id = outbound[0]
             for code in INITIAL_CONTACT_CODES:
-                work.meet(case.id, code, outbound[0].date(), owner)
-        # Pre-release work whose date passed more than a month ago was done at the time.
+                work.meet(case.id, code, first_at.date(), owner, Evidence(EvidenceKind.CONTACT, first_id))
+        # Pre-release work whose date passed more than a month ago was done at the time, on paper
+        # before the service (an SPO's meeting by hand, with that reason); one in six a few
+        # working days late, so the compliance figures have something to show.
         for code in (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS):
-            due = db.session.scalar(
-                select(CaseDeadline.due_on).where(CaseDeadline.case_id == case.id, CaseDeadline.code == code)
+            row = db.session.scalar(
+                select(CaseDeadline).where(
+                    CaseDeadline.case_id == case.id,
+                    CaseDeadline.code == code,
+                    CaseDeadline.status == DeadlineStatus.OPEN,
+                )
             )
-            if due is not None and (today - due).days > 30:
-                work.meet(case.id, code, due, owner)
+            if row is not None and (today - row.due_on).days > 30:
+                met_on = row.due_on + timedelta(days=rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0)
+                work.meet_deadline(
+                    row, met_on, spo, Evidence(EvidenceKind.MANUAL), "Recorded on paper before this service"
+                )
 
 
 _first_user_by_team: dict[int, int] = {}

@@ -8,15 +8,19 @@ import re
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from victims import clock
+from victims.cases import services as case_services
 from victims.cases.models import Case
 from victims.demo.staff import STAFF, TEAMS, email_of
-from victims.domain.letters import LetterType
+from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import CaseStatus, Role, Skill
 from victims.extensions import db
 from victims.letters import sending as letter_sending
 from victims.letters import services as letters
+from victims.letters.models import Letter
 from victims.people.models import Person
 from victims.prerelease import services as prerelease
 from victims.prerelease import zones as prerelease_zones
@@ -51,6 +55,39 @@ def _writable_victim(case_id: int):
         ):
             return person
     return None
+
+
+def _contact_lost_and_regained(case: Case, person: Person, vlo: User, note) -> None:
+    """An initial-contact letter sent and returned (contact lost, initial contact open again),
+    then the victim reached by telephone: contact regained, and that call meets initial contact."""
+    letter = letters.start_draft(case, person, LetterType.INITIAL_CONTACT, vlo)
+    # A free section with guidance is written as its guidance asks, not left as the template has it.
+    offence = "You were the victim of a serious offence, and the offender was sentenced to prison for it."
+    texts = {
+        s.key: offence if s.guidance else note.sub("You were the victim of a serious offence.", s.body)
+        for s in letter.sections
+        if not s.locked
+    }
+    letters.save_draft(letter, texts, large_print=letter.large_print, channel="post", user=vlo)
+    letters.approve(letter, vlo)
+    db.session.commit()
+    letter_sending.send(letter.id)
+    letter = db.session.get(Letter, letter.id)
+    if letter.status != LetterStatus.SENT:
+        return
+    letter_sending.record_returned(letter, vlo)
+    db.session.commit()
+    case_services.add_contact(
+        db.session.scalars(select(Case).where(Case.id == case.id).options(selectinload(Case.people))).one(),
+        occurred_at=clock.utcnow(),
+        method="telephone",
+        direction="outbound",
+        outcome="made",
+        summary="Reached her by telephone: she has moved, and will send her new address in writing.",
+        person_id=person.id,
+        user=vlo,
+    )
+    db.session.commit()
 
 
 def add_examples(echo) -> None:
@@ -128,3 +165,15 @@ def add_examples(echo) -> None:
         except Refused as refused:
             db.session.rollback()
             echo(f"Demo example skipped in {team_name}: {refused}")
+        # A victim written to by post on a case the examples above leave alone.
+        by_post = [
+            (case, person)
+            for case in cases[len(usable) :]
+            if (person := _writable_victim(case.id)) is not None and person.channel == "post"
+        ]
+        if index == 0 and by_post:
+            try:
+                _contact_lost_and_regained(*by_post[0], vlo, note)
+            except Refused as refused:
+                db.session.rollback()
+                echo(f"Demo example of contact lost and regained skipped: {refused}")

@@ -21,9 +21,9 @@ from victims.domain import already_sent
 from victims.domain import deadlines as deadline_rules
 from victims.domain import letters as rules
 from victims.domain.already_sent import EmailToSend, LetterToSend, Match
+from victims.domain.evidence import ContactOutcome, Evidence, EvidenceKind
 from victims.domain.letters import CONTACT_LOST_DELIVERY, DeliveryStatus, LetterStatus, LetterType
 from victims.domain.vocabulary import Direction
-from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
 from victims.letters.models import Letter
 from victims.letters.services import NO_HEADING, check_letter, fill_values, passes, pdf_bytes, printable
@@ -225,9 +225,12 @@ def _sent(letter: Letter, person: Person, notification_id: str) -> None:
             summary=f"{letter.type_enum.label} letter sent {how}{language}{size} (letter {letter.id}).",
         )
     )
-    if letter.type_enum is LetterType.INITIAL_CONTACT:
-        for code in INITIAL_CONTACT_CODES:
-            work.meet(case.id, code, clock.london_date(now), None)
+    # The letter is the evidence for what it meets: an initial-contact letter the initial contact,
+    # any letter the tasks of events it came after (victims.domain.evidence).
+    kind = (
+        EvidenceKind.INITIAL_LETTER if letter.type_enum is LetterType.INITIAL_CONTACT else EvidenceKind.LETTER
+    )
+    work.meet_with(case.id, Evidence(kind, letter.id), clock.london_date(now), None, person_id=person.id)
     db.session.flush()
     audit.record(
         "letter_sent",
@@ -266,6 +269,7 @@ def follow_delivery(letter_id: int) -> str | None:
                 else "The letter was not delivered"
             )
             _contact_lost(letter, f"{what} (GOV.UK Notify: {status}).", None)
+            db.session.flush()
     letter.delivery_checked_at = clock.utcnow()
     db.session.commit()
     return status
@@ -282,11 +286,34 @@ def record_returned(letter: Letter, user: User) -> None:
 
 
 def _contact_lost(letter: Letter, why: str, user: User | None) -> None:
+    """The letter or email came back: the person is flagged "contact lost" with a task to find
+    them again, it goes in the contact log as returned mail or a bounced email, and whatever the
+    letter met (the initial contact, an event's task) is open again, its meeting kept in history."""
     person = db.session.get(Person, letter.person_id)
     case = db.session.get(Case, letter.case_id)
+    actor = user or db.session.get(User, letter.approved_by_id or letter.created_by_id)
+    today = clock.today()
     letter.problem = why[:300]
-    person.contact_lost = True
-    work.open_work(case, deadline_rules.CONTACT_LOST, clock.today())
+    person.contact_lost, person.contact_lost_on, person.contact_regained_on = True, today, None
+    email = letter.channel == "email"
+    what = "email" if email else "letter"
+    db.session.add(
+        ContactLogEntry(
+            case_id=case.id,
+            person_id=person.id,
+            occurred_at=clock.utcnow(),
+            recorded_at=clock.utcnow(),
+            user_id=actor.id,
+            method="email" if email else "letter",
+            direction=Direction.INBOUND.value,
+            outcome=ContactOutcome.BOUNCED_EMAIL if email else ContactOutcome.RETURNED_MAIL,
+            summary=f"{letter.type_enum.label} {what} came back (letter {letter.id}). {why}",
+        )
+    )
+    kinds = (EvidenceKind.INITIAL_LETTER, EvidenceKind.LETTER)
+    reopen_why = f"Reopened: letter {letter.id} came back ({'bounced email' if email else 'returned mail'})"
+    work.reopen_met_by(case, kinds, letter.id, reopen_why, user)
+    work.open_work(case, deadline_rules.CONTACT_LOST, today, person_id=person.id)
     audit.record(
         "contact_lost_flagged",
         "person",
@@ -294,5 +321,5 @@ def _contact_lost(letter: Letter, why: str, user: User | None) -> None:
         case_id=case.id,
         region_id=case.region_id,
         details={"letter_id": letter.id, "why": why},
-        user=user or db.session.get(User, letter.approved_by_id or letter.created_by_id),
+        user=actor,
     )

@@ -55,6 +55,10 @@ class Person(Versioned, db.Model):
     language: Mapped[str] = mapped_column(String(2), default=Language.ENGLISH.value)
     large_print: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_lost: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When contact was last lost (a letter or email came back) and, after that, regained (new
+    # contact details, or a contact made). Every loss and regain is in the audit trail.
+    contact_lost_on: Mapped[date | None] = mapped_column(Date)
+    contact_regained_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
 
     # Case (victims.cases.models) is named, not imported: the cases area builds on this one.

@@ -169,6 +169,29 @@ def change_details(
     return changed
 
 
+def regain_contact(case: Case, person: Person, how: str, on: date, user: User) -> bool:
+    """The person can be reached again (`how`: "new_details" or "contact"): "contact lost" clears
+    and the day is kept beside the day it was lost. False if contact was not lost. The case's task
+    to find them is met by its caller (victims.cases.services.contact_regained)."""
+    if not person.contact_lost:
+        return False
+    person.contact_lost, person.contact_regained_on = False, on
+    db.session.flush()
+    audit.record(
+        "contact_regained",
+        "person",
+        person.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={
+            "how": how,
+            "lost_on": person.contact_lost_on.isoformat() if person.contact_lost_on else None,
+        },
+        user=user,
+    )
+    return True
+
+
 def change_preferences(
     case: Case, person: Person, prefs: Preferences, user: User, reason: str | None = None
 ) -> list[str]:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims.cases import queries as case_queries
+from victims.cases import services as case_services
 from victims.domain.vocabulary import CaseStatus, Relationship, Role
 from victims.extensions import db
 from victims.people import queries, services
@@ -99,7 +100,8 @@ def change_details(case_id: int, person_id: int):
             take_current_version(form, person)
         else:
             try:
-                changed = services.change_details(
+                # Through the case: new contact details regain a lost contact and meet its task.
+                changed = case_services.change_person_details(
                     case, person, person_details_from(form), form.reason.data.strip(), current_user
                 )
             except StaleDataError:

@@ -18,6 +18,7 @@ from victims.domain import deadlines as deadline_rules
 from victims.domain import disclosure
 from victims.domain import prerelease as rules
 from victims.domain.disclosure import Finding, Protected, Whereabouts, find_disclosures
+from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.prerelease import ConditionType, Stage, StepInput, ZoneStatus
 from victims.domain.vocabulary import ContactMethod, Direction, Relationship, Role
 from victims.extensions import db
@@ -86,8 +87,14 @@ def record_contact(
             summary=_summary(method, asks, said),
         )
     )
-    work.meet(case.id, deadline_rules.PRE_RELEASE_WINDOW, contacted_on, user)
     db.session.flush()
+    work.meet(
+        case.id,
+        deadline_rules.PRE_RELEASE_WINDOW,
+        contacted_on,
+        user,
+        Evidence(EvidenceKind.PRE_RELEASE_CONTACT, contact.id),
+    )
     audit.record(
         "prerelease_contact_recorded",
         "prerelease_contact",
@@ -221,7 +228,7 @@ def step(
         request.told_how = (given.told_how or "").strip()
     request.stage = target.value
     db.session.flush()
-    _deadlines_after(case, target, today, user)
+    _deadlines_after(case, request, target, today, user)
     details: dict[str, object] = {"from": current.value, "to": target.value}
     if target is Stage.CHECKED and acknowledged:
         # That the SPO read and accepted a town named in the wording; never which town.
@@ -237,12 +244,14 @@ def step(
     )
 
 
-def _deadlines_after(case: Case, target: Stage, today: date, user: User) -> None:
+def _deadlines_after(case: Case, request: ConditionRequest, target: Stage, today: date, user: User) -> None:
     """Representations are sent when every request has gone; the outcome deadline starts with the
-    first outcome and is met when the victim has been told every outcome."""
+    first outcome and is met when the victim has been told every outcome. The evidence is the
+    request whose step completed them."""
     requests = queries.requests_of_case(case.id)
     if target is Stage.SENT and all(rules.ORDER[r.stage_enum] >= rules.ORDER[Stage.SENT] for r in requests):
-        work.meet(case.id, deadline_rules.LICENCE_REPRESENTATIONS, today, user)
+        evidence = Evidence(EvidenceKind.REPRESENTATIONS_SENT, request.id)
+        work.meet(case.id, deadline_rules.LICENCE_REPRESENTATIONS, today, user, evidence)
     if (
         target in (Stage.INCLUDED, Stage.NOT_INCLUDED)
         and work_queries.open_deadline(case.id, deadline_rules.LICENCE_OUTCOME) is None
@@ -250,7 +259,13 @@ def _deadlines_after(case: Case, target: Stage, today: date, user: User) -> None
         work.open_work(case, deadline_rules.LICENCE_OUTCOME, today)
     everyone_told = all(r.stage_enum is Stage.TOLD for r in requests)
     if target is Stage.TOLD and everyone_told:
-        work.meet(case.id, deadline_rules.LICENCE_OUTCOME, today, user)
+        work.meet(
+            case.id,
+            deadline_rules.LICENCE_OUTCOME,
+            today,
+            user,
+            Evidence(EvidenceKind.OUTCOME_TOLD, request.id),
+        )
 
 
 def complete(case: Case, user: User) -> None:

@@ -22,6 +22,7 @@ from victims.cases.models import Case, Offender
 from victims.domain import deadlines as deadline_rules
 from victims.domain import geometry
 from victims.domain import prerelease as rules
+from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.prerelease import Stage, ZoneStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
@@ -282,7 +283,9 @@ def countersign_zone(zone: ExclusionZone, user: User, *, town_acknowledged: bool
         )
     zone.status = ZoneStatus.COUNTERSIGNED
     zone.countersigned_at, zone.countersigned_by_id = clock.utcnow(), user.id
-    work.meet(case.id, deadline_rules.ZONE_MAP, clock.today(), user)
+    work.meet(
+        case.id, deadline_rules.ZONE_MAP, clock.today(), user, Evidence(EvidenceKind.MAP_SIGNED, zone.id)
+    )
     db.session.flush()
     audit.record(
         "zone_countersigned",

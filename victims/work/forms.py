@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from victims.domain.deadlines import OffenderEvent
 from victims.web import validators
 from victims.web.forms import GovDateField, RequiredDate, options
+from victims.web.validators import Required
 
 NOTES_MAX = 2000
 
@@ -46,3 +47,29 @@ class AssignTaskForm(FlaskForm):
         validators=[InputRequired(message="Choose a victim liaison officer")],
     )
     submit = SubmitField("Assign task", widget=GovSubmitInput())
+
+
+REASON_MAX = 1000
+
+
+class MeetDeadlineForm(FlaskForm):
+    """An SPO marks a deadline met by hand: when, and why the service did not see the evidence."""
+
+    met_on = GovDateField(
+        "Date it was met",
+        description="The day the work was done, for example 27 3 2026",
+        validators=[RequiredDate("Enter the date it was met")],
+    )
+    reason = TextAreaField(
+        "Why are you marking it as met?",
+        description="Say what was done and why it is not in the contact log or the letters",
+        widget=GovCharacterCount(),
+        validators=[
+            Required(message="Enter why you are marking it as met"),
+            Length(max=REASON_MAX, message=f"Reason must be {REASON_MAX:,} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Mark as met", widget=GovSubmitInput())
+
+    def validate_met_on(self, field):
+        validators.not_in_future(self, field)

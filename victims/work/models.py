@@ -10,6 +10,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.domain.deadlines import RULES_BY_CODE, OffenderEvent
+from victims.domain.evidence import EvidenceKind, met_words, what_meets
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.staff.models import User
@@ -69,8 +70,19 @@ class CaseDeadline(Versioned, db.Model):
         enum_column(DeadlineStatus, "status", 10), default=DeadlineStatus.OPEN
     )
     met_on: Mapped[date | None] = mapped_column(Date)
+    # How it was met (victims.domain.evidence): the kind of evidence, the id of the record that
+    # is the evidence (a letter, a contact…), who, an SPO's reason when met by hand, and how many
+    # working days after its due date (0: on time). All cleared when the deadline reopens.
+    met_how: Mapped[EvidenceKind | None] = mapped_column(enum_column(EvidenceKind, "met_how", 20))
+    met_evidence_id: Mapped[int | None] = mapped_column(Integer)
+    met_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    met_reason: Mapped[str | None] = mapped_column(Text)
+    days_late: Mapped[int | None] = mapped_column(Integer)
+    # For work about one person (a victim to find again): who.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = created_at_column()
 
+    met_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[met_by_id])
     changes: Mapped[list[DeadlineChange]] = relationship(
         lazy="raise", order_by="DeadlineChange.changed_at.desc()"
     )
@@ -79,9 +91,22 @@ class CaseDeadline(Versioned, db.Model):
     def name(self) -> str:
         return RULES_BY_CODE[self.code].name
 
+    @property
+    def met_words(self) -> str:
+        return met_words(self.days_late)
+
+    @property
+    def met_how_label(self) -> str | None:
+        return EvidenceKind(self.met_how).label if self.met_how else None
+
+    @property
+    def what_meets(self) -> str | None:
+        return what_meets(self.code)
+
 
 class DeadlineChange(db.Model):
-    """A deadline's due date before and after a recomputation, and why it moved."""
+    """A deadline's due date before and after a recomputation, and why it moved; or a meeting
+    undone (a letter came back), which keeps what had met it in the `was_met_*` columns."""
 
     __tablename__ = "deadline_changes"
 
@@ -94,8 +119,24 @@ class DeadlineChange(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[datetime] = created_at_column()
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    was_met_on: Mapped[date | None] = mapped_column(Date)
+    was_met_how: Mapped[EvidenceKind | None] = mapped_column(enum_column(EvidenceKind, "was_met_how", 20))
+    was_met_evidence_id: Mapped[int | None] = mapped_column(Integer)
+    was_days_late: Mapped[int | None] = mapped_column(Integer)
 
     changed_by: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def reopened(self) -> bool:
+        return self.was_met_on is not None
+
+    @property
+    def was_met_words(self) -> str:
+        return met_words(self.was_days_late)
+
+    @property
+    def was_met_how_label(self) -> str | None:
+        return EvidenceKind(self.was_met_how).label if self.was_met_how else None
 
 
 class OffenderEventRecord(db.Model):

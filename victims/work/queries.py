@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from victims import clock
 from victims.domain import deadlines as rules
 from victims.domain.calendar import WorkingDayCalendar
+from victims.domain.evidence import EvidenceKind, what_meets
 from victims.domain.vocabulary import Role
 from victims.domain.work import DeadlineStatus, StoredDeadline, TaskStatus
 from victims.extensions import db
@@ -119,7 +120,10 @@ def deadlines_for_case(case_id: int) -> list[CaseDeadline]:
         db.session.scalars(
             select(CaseDeadline)
             .where(CaseDeadline.case_id == case_id)
-            .options(selectinload(CaseDeadline.changes).joinedload(DeadlineChange.changed_by))
+            .options(
+                selectinload(CaseDeadline.changes).joinedload(DeadlineChange.changed_by),
+                joinedload(CaseDeadline.met_by),
+            )
             .order_by(STATUS_ORDER, CaseDeadline.due_on)
         )
     )
@@ -143,18 +147,49 @@ def stored_deadlines(case_id: int) -> list[StoredDeadline]:
     ]
 
 
-def open_deadline(case_id: int, code: str) -> CaseDeadline | None:
-    """The case's open deadline of a rule that falls due first."""
-    return db.session.scalar(
-        select(CaseDeadline)
-        .where(
-            CaseDeadline.case_id == case_id,
-            CaseDeadline.code == code,
-            CaseDeadline.status == DeadlineStatus.OPEN,
-        )
-        .order_by(CaseDeadline.due_on, CaseDeadline.id)
-        .limit(1)
+def open_deadline(case_id: int, code: str, *, person_id: int | None = None) -> CaseDeadline | None:
+    """The case's open deadline of a rule that falls due first; with `person_id`, one about that
+    person or about nobody in particular."""
+    statement = select(CaseDeadline).where(
+        CaseDeadline.case_id == case_id,
+        CaseDeadline.code == code,
+        CaseDeadline.status == DeadlineStatus.OPEN,
     )
+    if person_id is not None:
+        statement = statement.where((CaseDeadline.person_id == person_id) | CaseDeadline.person_id.is_(None))
+    return db.session.scalar(statement.order_by(CaseDeadline.due_on, CaseDeadline.id).limit(1))
+
+
+def open_deadlines(case_id: int) -> list[CaseDeadline]:
+    """The case's open deadlines, soonest first."""
+    return list(
+        db.session.scalars(
+            select(CaseDeadline)
+            .where(CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.OPEN)
+            .order_by(CaseDeadline.due_on, CaseDeadline.id)
+        )
+    )
+
+
+def met_by(case_id: int, kinds: tuple[EvidenceKind, ...], evidence_id: int) -> list[CaseDeadline]:
+    """The case's met deadlines that this record (of one of these kinds) met."""
+    return list(
+        db.session.scalars(
+            select(CaseDeadline)
+            .where(
+                CaseDeadline.case_id == case_id,
+                CaseDeadline.status == DeadlineStatus.MET,
+                CaseDeadline.met_how.in_(kinds),
+                CaseDeadline.met_evidence_id == evidence_id,
+            )
+            .order_by(CaseDeadline.id)
+        )
+    )
+
+
+def deadline(deadline_id: int) -> CaseDeadline | None:
+    """One deadline, for a caller that then scopes its case to the user."""
+    return db.session.get(CaseDeadline, deadline_id)
 
 
 def first_due(case_id: int, codes: tuple[str, ...]) -> dict[str, date]:
@@ -189,6 +224,12 @@ def task_code(task: Task) -> str:
 class CaseTask:
     task: Task
     due_on: date
+    code: str = ""
+
+    @property
+    def what_meets(self) -> str | None:
+        """What meets the task's deadline; None when "Mark as done" does (victims.domain.evidence)."""
+        return what_meets(self.code)
 
     @property
     def status_label(self) -> str:
@@ -205,7 +246,7 @@ def work_for_case(case_id: int) -> CaseWork:
     """A case's tasks (open ones first, by due date) and its offender events (newest first),
     with the people named on them: two queries. The caller has already scoped the case."""
     tasks = db.session.execute(
-        select(Task, CaseDeadline.due_on)
+        select(Task, CaseDeadline.due_on, CaseDeadline.code)
         .join(CaseDeadline, Task.deadline_id == CaseDeadline.id)
         .where(Task.case_id == case_id)
         .options(joinedload(Task.assigned_to), joinedload(Task.done_by))
@@ -217,4 +258,4 @@ def work_for_case(case_id: int) -> CaseWork:
         .options(joinedload(OffenderEventRecord.recorded_by))
         .order_by(OffenderEventRecord.recorded_at.desc(), OffenderEventRecord.id.desc())
     ).all()
-    return CaseWork(tasks=[CaseTask(task, due_on) for task, due_on in tasks], events=list(events))
+    return CaseWork(tasks=[CaseTask(task, due_on, code) for task, due_on, code in tasks], events=list(events))

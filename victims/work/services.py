@@ -7,7 +7,9 @@ Other areas change work only through this API:
   planner (victims.domain.work.plan_case_deadlines) decides which deadlines open, move or are
   cancelled, and this applies it, keeping each old date in history;
 - `open_deadline`: work that is not the scheme's (a victim to find again, a map to draw);
-- `meet` / `meet_deadline`: the work was done (a first contact, a letter sent, a map signed);
+- `meet` / `meet_with` / `meet_deadline`: the work was done, and this is the evidence (a first
+  contact, a letter sent, a map signed: victims.domain.evidence); `meet_by_hand`: an SPO's
+  meeting, with a reason; `reopen_met_by`: the evidence failed (a letter came back);
 - `record_event`: something happened to the offender;
 - `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks.
 
@@ -26,6 +28,14 @@ from victims import clock
 from victims.audit import services as audit
 from victims.domain import deadlines as rules
 from victims.domain.deadlines import Deadline, DeadlineInputs, OffenderEvent
+from victims.domain.evidence import (
+    Evidence,
+    EvidenceKind,
+    meets,
+    met_by_evidence,
+    what_meets,
+    working_days_late,
+)
 from victims.domain.vocabulary import CaseStatus, Role, Scheme, Skill
 from victims.domain.work import (
     CODES_BY_SCHEME,
@@ -64,11 +74,14 @@ def open_deadline(
     event_id: int | None = None,
     met_on: date | None = None,
     to_queue: bool = False,
+    person_id: int | None = None,
 ) -> CaseDeadline:
     """Add a deadline to the case, with its task when its rule carries work: for the case's VLO,
     or for the team's queue (its SPOs) when nobody is allocated or `to_queue` says so. A deadline
     met as it opens (`met_on`) opens no task."""
-    return _open_deadlines(case, [(deadline, met_on)], event_id=event_id, to_queue=to_queue)[0]
+    return _open_deadlines(
+        case, [(deadline, met_on)], event_id=event_id, to_queue=to_queue, person_id=person_id
+    )[0]
 
 
 def _open_deadlines(
@@ -77,6 +90,7 @@ def _open_deadlines(
     *,
     event_id: int | None = None,
     to_queue: bool = False,
+    person_id: int | None = None,
 ) -> list[CaseDeadline]:
     """open_deadline for several deadlines of one case, written together: two flushes, not two
     for each (a case opens with four or five)."""
@@ -92,6 +106,12 @@ def _open_deadlines(
             rule_number=deadline.number,
             status=DeadlineStatus.OPEN if met_on is None else DeadlineStatus.MET,
             met_on=met_on,
+            # Met as it opens: only the referral deadline, met by the referral arriving.
+            met_how=None if met_on is None else EvidenceKind.REFERRAL,
+            days_late=None
+            if met_on is None
+            else working_days_late(deadline.due, met_on, queries.working_calendar()),
+            person_id=person_id,
         )
         for deadline, met_on in openings
     ]
@@ -176,22 +196,115 @@ def refresh_case_deadlines(
     return list(plan.changes)
 
 
-def meet(case_id: int, code: str, on: date, user: User | None) -> bool:
-    """Meet the case's open deadline of a rule (the one due first), and so its task; True if
-    there was one to meet. `user` is who did the work (None: the service, e.g. a letter sent)."""
-    row = queries.open_deadline(case_id, code)
-    if row is None:
+def meet(
+    case_id: int, code: str, on: date, user: User | None, evidence: Evidence, *, person_id: int | None = None
+) -> bool:
+    """Meet the case's open deadline of a rule (the one due first) with the evidence that meets
+    it, and so its task; True if there was one it meets. `user` is who did the work (None: the
+    service, e.g. a letter sent). For work about one person (contact lost), only theirs."""
+    row = queries.open_deadline(case_id, code, person_id=person_id)
+    if row is None or not meets(code, evidence.kind, on, row.counted_from):
         return False
-    meet_deadline(row, on, user)
+    meet_deadline(row, on, user, evidence)
     return True
 
 
-def meet_deadline(row: CaseDeadline, on: date, user: User | None) -> None:
-    """Meet one open deadline on a day; its task is done."""
+def meet_with(
+    case_id: int, evidence: Evidence, on: date, user: User | None, *, person_id: int | None = None
+) -> list[CaseDeadline]:
+    """Meet every open deadline of the case that this evidence meets (a letter sent meets the
+    initial contact and the tasks of events it came after). Work about one person is met only by
+    evidence about them (`person_id`); work about nobody in particular by evidence about anyone."""
+    met = []
+    for row in queries.open_deadlines(case_id):
+        if row.person_id is not None and row.person_id != person_id:
+            continue
+        if meets(row.code, evidence.kind, on, row.counted_from):
+            meet_deadline(row, on, user, evidence)
+            met.append(row)
+    return met
+
+
+def meet_deadline(
+    row: CaseDeadline, on: date, user: User | None, evidence: Evidence, reason: str | None = None
+) -> None:
+    """Meet one open deadline on a day, keeping how and how late; its task is done."""
     if row.status != DeadlineStatus.OPEN:
         return
     _close(row, DeadlineStatus.MET, on, user)
+    row.met_how, row.met_evidence_id = evidence.kind, evidence.id
+    row.met_by_id = user.id if user is not None else None
+    row.met_reason = reason
+    row.days_late = working_days_late(row.due_on, on, queries.working_calendar())
     db.session.flush()
+
+
+def meet_by_hand(case: CaseForWork, row: CaseDeadline, on: date, reason: str, user: User) -> None:
+    """A senior probation officer of the case's team meets a deadline, with a reason: for work
+    done where the service cannot see it. The day it was met may be in the past, not the future."""
+    if row.case_id != case.id:
+        raise ValueError("the deadline is not the case's")
+    if user.role != Role.SPO or user.team_id != case.team_id:
+        raise Refused("Only a senior probation officer of the team can mark a deadline as met")
+    if row.status != DeadlineStatus.OPEN:
+        raise Refused("This deadline is no longer open", field="met_on")
+    if on > clock.today():
+        raise Refused("The date it was met must be today or in the past", field="met_on")
+    if not reason.strip():
+        raise Refused("Enter why you are marking it as met", field="reason")
+    meet_deadline(row, on, user, Evidence(EvidenceKind.MANUAL), reason.strip())
+    audit.record(
+        "deadline_met_by_hand",
+        "deadline",
+        row.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=reason.strip(),
+        details={"code": row.code, "met_on": on.isoformat(), "days_late": row.days_late},
+        user=user,
+    )
+
+
+def reopen_met_by(
+    case: CaseForWork, kinds: tuple[EvidenceKind, ...], evidence_id: int, why: str, user: User | None
+) -> list[CaseDeadline]:
+    """The evidence failed (a letter came back): every deadline of the case it met opens again,
+    with its task, and the meeting is kept in the deadline's history. Returns those reopened."""
+    rows = queries.met_by(case.id, kinds, evidence_id)
+    for row in rows:
+        db.session.add(
+            DeadlineChange(
+                deadline_id=row.id,
+                old_due_on=row.due_on,
+                new_due_on=row.due_on,
+                old_rule_version=row.rule_version,
+                new_rule_version=row.rule_version,
+                reason=why,
+                changed_at=clock.utcnow(),
+                changed_by_id=user.id if user else None,
+                was_met_on=row.met_on,
+                was_met_how=row.met_how,
+                was_met_evidence_id=row.met_evidence_id,
+                was_days_late=row.days_late,
+            )
+        )
+        row.status, row.met_on = DeadlineStatus.OPEN, None
+        row.met_how = row.met_evidence_id = row.met_by_id = row.met_reason = row.days_late = None
+        task = queries.task_for_deadline(row.id)
+        if task is not None and task.status == TaskStatus.DONE:
+            task.status, task.done_at, task.done_by_id = TaskStatus.OPEN, None, None
+    db.session.flush()
+    for row in rows:
+        audit.record(
+            "deadline_reopened",
+            "deadline",
+            row.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            details={"code": row.code, "evidence_id": evidence_id},
+            user=user,
+        )
+    return rows
 
 
 def _close(row: CaseDeadline, status: DeadlineStatus, met_on: date | None, user: User | None) -> None:
@@ -271,7 +384,9 @@ def record_event(
 
 def mark_done(task: Task, user: User) -> None:
     """The task is done, which meets its deadline today. Its assignee or any VLO or SPO of the
-    team may do it (the caller has already scoped the task to the user's team)."""
+    team may do it (the caller has already scoped the task to the user's team). Only for work no
+    evidence meets: the rest is done by doing it (a letter sent, a contact logged), or met by hand
+    by an SPO with a reason (`meet_by_hand`)."""
     if task.status != TaskStatus.OPEN:
         raise Refused("This task is already closed")
     if user.id != task.assigned_to_id and (
@@ -279,8 +394,10 @@ def mark_done(task: Task, user: User) -> None:
     ):
         raise Refused("Only the task’s team can mark it as done")
     deadline = db.session.get(CaseDeadline, task.deadline_id)
+    if deadline.status == DeadlineStatus.OPEN and met_by_evidence(deadline.code):
+        raise Refused(f"{what_meets(deadline.code)}: it cannot be marked as done")
     if deadline.status == DeadlineStatus.OPEN:
-        _close(deadline, DeadlineStatus.MET, clock.today(), user)
+        meet_deadline(deadline, clock.today(), user, Evidence(EvidenceKind.MANUAL))
     else:  # the deadline closed without its task (data from before tasks closed with deadlines)
         task.status, task.done_at, task.done_by_id = TaskStatus.DONE, clock.utcnow(), user.id
     db.session.flush()  # raises StaleDataError if someone else closed it first
@@ -352,8 +469,11 @@ def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
     return row
 
 
-def open_work(case: CaseForWork, code: str, on: date, *, to_queue: bool = False) -> CaseDeadline:
+def open_work(
+    case: CaseForWork, code: str, on: date, *, to_queue: bool = False, person_id: int | None = None
+) -> CaseDeadline:
     """Work counted from a day that is not an offender event (a victim to find again, the
-    outcome of licence-condition requests to tell, a referral to check): its deadline and task."""
+    outcome of licence-condition requests to tell, a referral to check): its deadline and task.
+    `person_id`: the person the work is about (a victim to find again)."""
     deadline = rules.compute(code, on, queries.current_rules(), queries.working_calendar())
-    return open_deadline(case, deadline, to_queue=to_queue)
+    return open_deadline(case, deadline, to_queue=to_queue, person_id=person_id)

@@ -4,9 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from victims import clock
 from victims.cases import queries as case_queries
 from victims.domain.vocabulary import CaseStatus, Role
-from victims.domain.work import TaskStatus
+from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.letters import queries as letter_queries
 from victims.prerelease import queries as prerelease_queries
@@ -17,7 +18,7 @@ from victims.web.forms import options
 from victims.web.paging import page_number
 from victims.web.security import allowed
 from victims.work import queries, services
-from victims.work.forms import NOTES_MAX, AssignTaskForm, EventForm
+from victims.work.forms import NOTES_MAX, AssignTaskForm, EventForm, MeetDeadlineForm
 
 bp = Blueprint("work", __name__)
 
@@ -74,6 +75,35 @@ def mark_done(task_id: int):
     else:
         flash(f"Task done: {task.title}", "success")
     return redirect(back)
+
+
+@bp.route("/deadlines/<int:deadline_id>/meet", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def meet_by_hand(deadline_id: int):
+    """An SPO of the case's team marks an open deadline met, with the day and a reason. Another
+    team's deadline is not found; a closed one has nothing to meet."""
+    row = queries.deadline(deadline_id)
+    if row is None:
+        abort(404)
+    case = case_queries.case_for_change(row.case_id, current_user)
+    if case.team_id != current_user.team_id or row.status != DeadlineStatus.OPEN:
+        abort(404)
+    form = MeetDeadlineForm()
+    if request.method == "GET":
+        form.met_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            services.meet_by_hand(case, row, form.met_on.data, form.reason.data, current_user)
+        except Refused as refused:
+            refused.show_on(form, "reason")
+        except StaleDataError:
+            db.session.rollback()
+            flash("Someone else changed this deadline at the same moment. Check it and try again.")
+            return redirect(url_for("cases.case", case_id=case.id, _anchor="deadlines"))
+        else:
+            flash(f"{row.name}: {row.met_words.lower()}", "success")
+            return redirect(url_for("cases.case", case_id=case.id, _anchor="deadlines"))
+    return render_template("work/meet_deadline.html", form=form, case=case, deadline=row)
 
 
 @bp.route("/tasks/<int:task_id>/assign", methods=["GET", "POST"])

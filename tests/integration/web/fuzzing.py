@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Browser
 from tests.helpers import finish, signed_in
+from victims import clock
 from victims.admin import services as admin_services
 from victims.auth import services as auth
 from victims.cases.models import Sentence
@@ -41,6 +42,7 @@ from victims.prerelease import zones
 from victims.prerelease.models import ExclusionZone
 from victims.reminders import services as reminders
 from victims.reminders.models import Reminder
+from victims.work import services as work
 from victims.work import settings as work_settings
 from victims.work.models import Task
 
@@ -86,6 +88,8 @@ def build_world(make, database) -> World:
     admin = make.user(Role.ADMIN, region=make.region(), national=True)
     case = make.case(vlo=vlo, crd=date(2027, 3, 1), led=date(2029, 3, 1), sed=date(2029, 3, 1))
     refresh_deadlines(case, session.get(Sentence, case.sentence_id), "test")
+    # Work no evidence meets, so its task keeps "Mark as done" (issue 13): a referral to check.
+    work.open_work(case, "referral_passed_on", clock.today())
     session.flush()
     victim = session.scalars(select(Person).where(Person.case_id == case.id)).one()
 

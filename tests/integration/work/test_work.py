@@ -16,6 +16,7 @@ from tests.integration.cases.test_cases import _dates_form, _valid_case
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
+from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.vocabulary import Role
 from victims.people.models import Person
 from victims.refusals import Refused
@@ -242,20 +243,27 @@ def test_events_cannot_be_recorded_on_a_closed_case_or_by_a_manager(app, make, d
 # Tasks done --------------------------------------------------------------------------------
 
 
+def _checking_task(database, case) -> Task:
+    """Work no evidence meets (a referral passed on to check), which "Mark as done" meets."""
+    work.open_work(case, "referral_passed_on", TODAY)
+    return _tasks(database.session, case.id)["referral_passed_on"]
+
+
 def test_marking_a_task_done_meets_its_deadline(app, make, database, frozen_clock):
     vlo = make.user(Role.VLO)
     case = _case_with_deadlines(make, database, vlo=vlo, crd=date(2027, 3, 1))
-    task = _tasks(database.session, case.id)["licence_representations"]
+    task = _checking_task(database, case)
     browser = signed_in(app, vlo)
     assert _task_row(browser.get("/tasks/mine"), task.id) is not None
 
     response = browser.post(f"/tasks/{task.id}/done", {"back": "mine"}, status=302, form_path="/tasks/mine")
     assert response.headers["Location"].endswith("/tasks/mine")
 
-    task = _tasks(database.session, case.id)["licence_representations"]
+    task = _tasks(database.session, case.id)["referral_passed_on"]
     assert (task.status, task.done_by_id) == ("done", vlo.id)
     deadline = database.session.get(CaseDeadline, task.deadline_id)
     assert (deadline.status, deadline.met_on) == ("met", TODAY)
+    assert (deadline.met_how, deadline.met_by_id, deadline.days_late) == ("manual", vlo.id, 0)
     assert _task_row(browser.get("/tasks/mine"), task.id) is None
     audit = database.session.scalar(select(AuditEvent).where(AuditEvent.action == "task_done"))
     assert (audit.record_id, audit.case_id, audit.user_id) == (task.id, case.id, vlo.id)
@@ -266,7 +274,8 @@ def test_the_day_is_london_time(app, make, database, frozen_clock):
     frozen_clock.set(datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
     vlo = make.user(Role.VLO)
     case = _case_with_deadlines(make, database, vlo=vlo, crd=date(2027, 3, 1))
-    task = _tasks(database.session, case.id)["initial_contact"]
+    task = _checking_task(database, case)
+    frozen_clock.set(datetime(2026, 7, 1, 22, 30, tzinfo=UTC))  # 23:30 on 1 July in London
     work.mark_done(task, vlo)
     assert database.session.get(CaseDeadline, task.deadline_id).met_on == date(2026, 7, 1)
 
@@ -277,28 +286,33 @@ def test_a_colleague_or_the_spo_can_mark_a_task_done_from_the_case_page(app, mak
     colleague = make.user(Role.VLO, team=team)
     spo = make.user(Role.SPO, team=team)
     case = _case_with_deadlines(make, database, vlo=vlo, crd=date(2027, 3, 1))
-    tasks = _tasks(database.session, case.id)
-    for user, code in ((colleague, "initial_contact"), (spo, "pre_release_window")):
+    first, second = _checking_task(database, case), _checking_task(database, case)
+    for user, task in ((colleague, first), (spo, second)):
         browser = signed_in(app, user)
         response = browser.post(
-            f"/tasks/{tasks[code].id}/done", {"back": "case"}, status=302, form_path=f"/cases/{case.id}"
+            f"/tasks/{task.id}/done", {"back": "case"}, status=302, form_path=f"/cases/{case.id}"
         )
         assert response.headers["Location"].endswith(f"/cases/{case.id}#tasks")
-    tasks = _tasks(database.session, case.id)
-    assert (tasks["initial_contact"].status, tasks["initial_contact"].done_by_id) == ("done", colleague.id)
-    assert (tasks["pre_release_window"].status, tasks["pre_release_window"].done_by_id) == ("done", spo.id)
+    database.session.expire_all()
+    assert (database.session.get(Task, first.id).status, database.session.get(Task, first.id).done_by_id) == (
+        "done",
+        colleague.id,
+    )
+    assert database.session.get(Task, second.id).done_by_id == spo.id
     page = signed_in(app, vlo).get(f"/cases/{case.id}")
     table = page.split('data-testid="tasks"', 1)[1].split("</table>", 1)[0]
     rows = [row for row in table.split("<tr")[2:]]
-    # Open first, then the done ones.
-    assert "Send licence-condition representations" in rows[0] and "Mark as done" in rows[0]
-    assert all("Done" in row for row in rows[1:])
+    # Open first, then the done ones. Work that evidence meets says what meets it, with no button.
+    assert "Make initial contact with the victims" in rows[0] and "Mark as done" not in rows[0]
+    assert "Done when an initial-contact letter is sent" in rows[0]
+    assert all("Done" in row for row in rows[-2:])
 
 
 def test_marking_a_closed_task_done_again_changes_nothing(app, make, database, frozen_clock):
     vlo = make.user(Role.VLO)
     case = _case_with_deadlines(make, database, vlo=vlo, crd=date(2027, 3, 1))
-    task = _tasks(database.session, case.id)["initial_contact"]
+    task = _checking_task(database, case)
+    _checking_task(database, case)  # another, so My tasks still has a form to take a token from
     browser = signed_in(app, vlo)
     browser.post(f"/tasks/{task.id}/done", status=302, form_path="/tasks/mine")
     browser.post(f"/tasks/{task.id}/done", status=302, form_path="/tasks/mine")
@@ -454,8 +468,7 @@ def test_reallocating_a_case_moves_its_open_tasks(app, make, database, frozen_cl
     team = database.session.get(Team, vlo.team_id)
     other = make.user(Role.VLO, team=team)
     case = _case_with_deadlines(make, database, vlo=vlo, crd=date(2027, 3, 1))
-    done = _tasks(database.session, case.id)["initial_contact"]
-    work.mark_done(done, vlo)
+    work.meet(case.id, "initial_contact", TODAY, vlo, Evidence(EvidenceKind.CONTACT, 1))
     assert work.reassign_open_tasks(case, other) == 2
     tasks = _tasks(database.session, case.id)
     assert tasks["pre_release_window"].assigned_to_id == other.id
@@ -476,7 +489,7 @@ def test_my_tasks_queries_do_not_grow_with_the_tasks(app, make, database, frozen
         browser.get("/tasks/mine")  # warm the calendar cache
         with count_queries() as counter:
             page = browser.get("/tasks/mine")
-        assert page.count("Mark as done") == min(tasks, 25)
+        assert page.count('data-testid="what-meets"') == min(tasks, 25)
         assert f"{tasks} open tasks" in page
         return counter.count
 
