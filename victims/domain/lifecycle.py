@@ -84,11 +84,13 @@ def due_for_closure(cases: Iterable[CaseForClosure], today: date) -> list[tuple[
     return due
 
 
+_REASONS = {reason.value: reason for reason in ClosureReason}
+
+
 def check_closure(reason: str, details: str) -> str | None:
     """What is wrong with a closure, or None. "Other" needs details."""
-    try:
-        chosen = ClosureReason(reason)
-    except ValueError:
+    chosen = _REASONS.get(reason)
+    if chosen is None:
         return "Choose why the case is closing"
     if chosen is ClosureReason.OTHER and not details.strip():
         return "Enter why the case is closing"
