@@ -30,6 +30,13 @@ class ClosureGround(Labelled):
     ALL_OPTED_OUT = "all_opted_out", "every victim has opted out"
 
 
+class TransferStatus(Labelled):
+    PENDING = "pending", "Waiting to be accepted"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 # The closure reason a proposal suggests.
 SUGGESTED_REASON: Mapping[ClosureGround, ClosureReason] = {
     ClosureGround.SENTENCE_ENDED: ClosureReason.SENTENCE_ENDED,
