@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from victims.cases import queries as case_queries
+from victims.cases import services as case_services
 from victims.domain.vocabulary import CaseStatus, Relationship, Role
 from victims.extensions import db
 from victims.people import queries, services
@@ -180,6 +181,8 @@ def opt_out(case_id: int, person_id: int):
             flash(refused.message)
         else:
             flash(f"{person.full_name} has opted out", "success")
+            if case_services.propose_closure_if_due(case):  # the last one: the case may close
+                flash("Everyone on the case has now opted out: a task to review it for closure is open")
         return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
     return render_template("people/opt_out.html", form=form, case=case, person=person)
 
