@@ -220,7 +220,12 @@ def check_countable(
 
 
 def refresh_deadlines(case: Case, sentence: Sentence, reason: str, user: User | None = None):
-    """The case's deadlines after a change of its scheme or dates (victims.work.services)."""
+    """The case's deadlines after a change of its scheme or dates (victims.work.services).
+
+    A closed case has no open work: its dates may still change, and its deadlines are worked
+    out again when it reopens."""
+    if case.status != CaseStatus.OPEN:
+        return []
     inputs = DeadlineInputs(
         sentence_date=sentence.sentence_date,
         referral_date=case.referral_received_on,

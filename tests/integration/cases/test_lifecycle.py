@@ -194,6 +194,12 @@ def test_a_closed_case_refuses_new_work(app, make, database, frozen_clock):
         status=200,
     )
     assert "The case is closed: reopen it before allocating it" in page.get_data(as_text=True)
+    # Dates may still change (a prison's record), but open no work on a closed case.
+    before = len(_deadlines(database.session, case.id))
+    sentence = database.session.get(Sentence, case.sentence_id)
+    services.change_sentence_dates(sentence, {"crd": date(2027, 3, 1)}, "prison", None, case)
+    deadlines = _deadlines(database.session, case.id)
+    assert len(deadlines) == before and all(row.status != "open" for row in deadlines.values())
     try:
         work.record_event(case, "recall", TODAY, None, vlo)
     except Refused as refused:
