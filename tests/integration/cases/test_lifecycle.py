@@ -208,6 +208,37 @@ def test_a_closed_case_refuses_new_work(app, make, database, frozen_clock):
         raise AssertionError("an event was recorded on a closed case")
 
 
+def test_work_started_before_closing_cannot_go_on_after_it(app, make, database, frozen_clock):
+    """A letter drafted, or a licence-condition request made, before the case closed cannot be
+    approved or moved on after it: the service says why."""
+    from victims.domain.letters import LetterType
+    from victims.domain.prerelease import ConditionType, Stage, StepInput
+    from victims.letters import services as letters
+    from victims.prerelease import services as prerelease
+
+    vlo = make.user(Role.VLO)
+    case = _case_with_work(make, database, vlo=vlo)
+    victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
+    letter = letters.start_draft(case, victim, LetterType.INITIAL_CONTACT, vlo)
+    request = prerelease.add_request(case, victim, ConditionType.NO_CONTACT_VICTIM, "No contact", vlo)
+    services.close_case(case, "victim_declined", "", vlo)
+
+    attempts = {
+        "approve": lambda: letters.approve(letter, vlo),
+        "step": lambda: prerelease.step(
+            request, Stage.DRAFTED, StepInput(wording="Not to contact her."), vlo
+        ),
+        "add": lambda: prerelease.add_request(case, victim, ConditionType.NO_CONTACT_VICTIM, "Again", vlo),
+    }
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+        except Refused as refused:
+            assert refused.message.startswith("The case is closed: reopen it before"), name
+        else:
+            raise AssertionError(f"{name} went ahead on a closed case")
+
+
 # Reopening --------------------------------------------------------------------------------------
 
 
