@@ -26,8 +26,8 @@ from tests.conftest import Browser
 from tests.helpers import finish, signed_in
 from victims.admin import services as admin_services
 from victims.auth import services as auth
-from victims.cases.models import Sentence
 from victims.cases import services as case_services
+from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
 from victims.domain.accounts import AccountChange
 from victims.domain.letters import LetterStatus, LetterType
