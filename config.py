@@ -239,6 +239,11 @@ class Config:
                 "task": "letters.follow_delivery",
                 "schedule": float(_env_int("LETTER_DELIVERY_CHECK_SECONDS", 3600)),
             },
+            # Daily: a sentence ends on a day, and the sweep opens each review once.
+            "propose-closures": {
+                "task": "lifecycle.propose_closures",
+                "schedule": float(_env_int("CLOSURE_SWEEP_SECONDS", 86400)),
+            },
         },
     }
     if CELERY["broker_url"].startswith("redis"):

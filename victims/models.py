@@ -4,7 +4,15 @@ from victims.admin.models import AccountRequest
 from victims.api.models import ApiClient, IdempotencyRecord
 from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
-from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.cases.models import (
+    Case,
+    CaseStatusChange,
+    CaseTransfer,
+    ContactLogEntry,
+    Offender,
+    Sentence,
+    SentenceDateChange,
+)
 from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
 from victims.notify.models import OutboxEmail, OutboxLetter
@@ -27,6 +35,8 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseDeadline",
+    "CaseStatusChange",
+    "CaseTransfer",
     "ConditionRequest",
     "ContactLevelChange",
     "ContactLogEntry",

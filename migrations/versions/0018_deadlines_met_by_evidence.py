@@ -20,7 +20,7 @@ lost are dated by the newest "contact_lost_flagged" audit event about them.
 The values and the calendar are written here, not imported, so this migration stays what it was.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-11-29
 """
 
@@ -32,7 +32,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -52,7 +52,7 @@ CASE = {
                         "type": "string",
                         # An open deadline says how close it is; a closed one, how it closed.
                         "enum": [urgency.value for urgency in Urgency]
-                        + [DeadlineStatus.MET.value, DeadlineStatus.CANCELLED.value],
+                        + [status.value for status in DeadlineStatus if status is not DeadlineStatus.OPEN],
                     },
                     "rule_version": {"type": "integer"},
                     "state": {

@@ -25,6 +25,7 @@ from victims.domain.eligibility import Eligibility, decide_eligibility
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
+    ClosureReason,
     ContactMethod,
     DateSource,
     Direction,
@@ -364,3 +365,57 @@ def _clock_time(text: str | None) -> time | None:
         return None
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
+
+
+def _why(label: str, required: str | None, hint: str | None = None) -> TextAreaField:
+    checks = [Required(message=required)] if required else [Optional()]
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        description=hint or "",
+        validators=[*checks, Length(max=1000, message=f"{label} must be 1,000 characters or fewer")],
+    )
+
+
+class CloseCaseForm(FlaskForm):
+    reason = RadioField(
+        "Why is the case closing?",
+        choices=options(ClosureReason),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose why the case is closing")],
+    )
+    # Required for "Other" (victims.domain.lifecycle.check_closure).
+    details = _why("Details", None, "Needed if you chose “Other”. Do not name a victim.")
+    version = HiddenField()
+    submit = SubmitField("Close case", widget=GovSubmitInput())
+
+
+class ReopenCaseForm(FlaskForm):
+    reason = _why("Why is the case reopening?", "Enter why the case is reopening")
+    version = HiddenField()
+    submit = SubmitField("Reopen case", widget=GovSubmitInput())
+
+
+class TransferForm(FlaskForm):
+    team = SelectField(
+        "Team to take the case",
+        widget=GovSelect(),
+        validators=[InputRequired(message="Choose another team to take the case")],
+    )
+    reason = _why(
+        "Why should the case move?",
+        "Enter why the case should move",
+        "The receiving team reads this before they decide. Do not name a victim.",
+    )
+    submit = SubmitField("Ask the team to take the case", widget=GovSubmitInput())
+
+
+class TransferDecisionForm(FlaskForm):
+    decision = RadioField(
+        "Will your team take the case?",
+        choices=options([("accept", "Yes, accept the case"), ("decline", "No, decline it")]),
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Choose whether your team will take the case")],
+    )
+    reason = _why("Reason for declining", None, "Needed if you decline. The sending team will read it.")
+    submit = SubmitField("Save decision", widget=GovSubmitInput())

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
 from victims.domain.evidence import ContactOutcome
+from victims.domain.lifecycle import TransferStatus
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
@@ -164,6 +165,69 @@ class Case(Versioned, db.Model):
     @property
     def closed_reason_label(self) -> str | None:
         return ClosureReason(self.closed_reason).label if self.closed_reason else None
+
+
+class CaseStatusChange(db.Model):
+    """A case closed (with its reason) or reopened: the case keeps only its current state."""
+
+    __tablename__ = "case_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus, "status", 10))
+    closed_reason: Mapped[str | None] = mapped_column(String(30))  # ClosureReason, when closed
+    # Why, in the words of whoever did it ("other" details, or why it reopened). It may name
+    # people: encrypted at rest.
+    details: Mapped[str | None] = mapped_column(EncryptedText())
+    at: Mapped[datetime] = created_at_column()
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def closed_reason_label(self) -> str | None:
+        return ClosureReason(self.closed_reason).label if self.closed_reason else None
+
+
+class CaseTransfer(db.Model):
+    """An SPO's request to hand a case to another team (in any region), until that team's SPO
+    accepts or declines it or the sender withdraws it. One pending request per case."""
+
+    __tablename__ = "case_transfers"
+    __table_args__ = (
+        Index(
+            "uq_case_transfers_case_id_pending",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_case_transfers_to_team_id_status", "to_team_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    from_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    to_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[TransferStatus] = mapped_column(
+        enum_column(TransferStatus, "status", 10), default=TransferStatus.PENDING
+    )
+    # Why, as the SPOs wrote it: read by the other team, so it should name no victim.
+    reason: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = created_at_column()
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    from_team: Mapped[Team] = relationship(lazy="raise", foreign_keys=[from_team_id])
+    to_team: Mapped[Team] = relationship(lazy="raise", foreign_keys=[to_team_id])
+    requested_by: Mapped[User] = relationship(lazy="raise", foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return TransferStatus(self.status).label
 
 
 class ContactLogEntry(db.Model):

@@ -14,14 +14,24 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from victims import clock
-from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.cases.models import (
+    Case,
+    CaseStatusChange,
+    CaseTransfer,
+    ContactLogEntry,
+    Offender,
+    Sentence,
+    SentenceDateChange,
+)
+from victims.domain import deadlines as rules
 from victims.domain.evidence import what_meets
+from victims.domain.lifecycle import CaseForClosure, TransferStatus
 from victims.domain.vocabulary import CaseStatus, Role, Scheme
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.lists import Page, contains, paginate
 from victims.people.models import ContactLevelChange, Person
-from victims.staff.models import Team, User
+from victims.staff.models import Region, Team, User
 from victims.work.models import CaseDeadline, Task
 
 
@@ -166,6 +176,7 @@ def list_cases(
     allocated_to: int | None = None,
     unallocated_first: bool = False,
     unallocated_only: bool = False,
+    closure_due_only: bool = False,
     team_id: int | None = None,
     search: str | None = None,
     status: str | None = CaseStatus.OPEN.value,
@@ -180,6 +191,8 @@ def list_cases(
         statement = statement.where(Case.allocated_vlo_id == allocated_to)
     if unallocated_only:
         statement = statement.where(Case.allocated_vlo_id.is_(None))
+    if closure_due_only:
+        statement = statement.where(_closure_review_open())
     if team_id is not None:
         statement = statement.where(Case.team_id == team_id)
     order = []
@@ -331,14 +344,19 @@ def _task_page(statement: Select, page: int, per_page: int) -> Page[TaskRow]:
 
 def my_tasks(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
     """The user's open tasks."""
-    statement = _task_rows(user).where(Task.assigned_to_id == user.id, Task.status == TaskStatus.OPEN)
+    statement = _task_rows(user).where(
+        Task.assigned_to_id == user.id, Task.status == TaskStatus.OPEN, Case.status == CaseStatus.OPEN
+    )
     return _task_page(statement, page, per_page)
 
 
 def team_overdue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
     """The team's open tasks past their due date, whoever has them (the queue's too)."""
     statement = _task_rows(user).where(
-        Task.team_id == user.team_id, Task.status == TaskStatus.OPEN, CaseDeadline.due_on < clock.today()
+        Task.team_id == user.team_id,
+        Task.status == TaskStatus.OPEN,
+        Case.status == CaseStatus.OPEN,
+        CaseDeadline.due_on < clock.today(),
     )
     return _task_page(statement, page, per_page)
 
@@ -346,7 +364,10 @@ def team_overdue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskR
 def team_queue(user: User, *, page: int = 1, per_page: int = 25) -> Page[TaskRow]:
     """The team's open tasks that nobody has yet."""
     statement = _task_rows(user).where(
-        Task.team_id == user.team_id, Task.status == TaskStatus.OPEN, Task.assigned_to_id.is_(None)
+        Task.team_id == user.team_id,
+        Task.status == TaskStatus.OPEN,
+        Case.status == CaseStatus.OPEN,
+        Task.assigned_to_id.is_(None),
     )
     return _task_page(statement, page, per_page)
 
@@ -356,3 +377,228 @@ def task_row(task_id: int, user: User) -> TaskRow:
     if row is None:
         abort(404)
     return _task_row(row)
+
+
+# -- the case's life ----------------------------------------------------------------------------------
+
+
+def _closure_review_open():
+    """Whether a case (correlated) has an open closure review."""
+    return (
+        select(CaseDeadline.id)
+        .where(
+            CaseDeadline.case_id == Case.id,
+            CaseDeadline.code == rules.CLOSURE_DUE,
+            CaseDeadline.status == DeadlineStatus.OPEN,
+        )
+        .exists()
+    )
+
+
+def closure_due_count(user: User) -> int:
+    """How many open cases the user may see wait for a closure review."""
+    statement = scope(
+        select(func.count(Case.id)).where(Case.status == CaseStatus.OPEN, _closure_review_open()), user
+    )
+    return db.session.scalar(statement) or 0
+
+
+def status_history(case_id: int) -> list[CaseStatusChange]:
+    """The case's closures and reopenings, newest first, with who did each."""
+    return list(
+        db.session.scalars(
+            select(CaseStatusChange)
+            .where(CaseStatusChange.case_id == case_id)
+            .options(joinedload(CaseStatusChange.user))
+            .order_by(CaseStatusChange.at.desc(), CaseStatusChange.id.desc())
+        )
+    )
+
+
+def pending_transfer(case_id: int) -> CaseTransfer | None:
+    """The case's transfer waiting to be decided, with the team (and region) it would go to."""
+    transfer = latest_transfer(case_id)
+    return transfer if transfer is not None and transfer.status == TransferStatus.PENDING else None
+
+
+def latest_transfer(case_id: int) -> CaseTransfer | None:
+    """The case's transfer waiting to be decided, else the one most recently declined (for the
+    sending team to see why), with the team and region it was for: one query."""
+    return db.session.scalar(
+        select(CaseTransfer)
+        .where(
+            CaseTransfer.case_id == case_id,
+            CaseTransfer.status.in_([TransferStatus.PENDING, TransferStatus.DECLINED]),
+        )
+        .options(
+            joinedload(CaseTransfer.to_team).joinedload(Team.region), joinedload(CaseTransfer.requested_by)
+        )
+        .order_by(
+            (CaseTransfer.status != TransferStatus.PENDING),
+            CaseTransfer.decided_at.desc(),
+            CaseTransfer.id.desc(),
+        )
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    """What a receiving SPO sees of a case before accepting it: the offender and sentence, how
+    many victims, where it comes from and why. No victim's details."""
+
+    transfer: CaseTransfer
+    offender_name: str
+    crn: str
+    scheme_label: str
+    offence: str
+    sentence_label: str
+    release_dates: dict[str, date | None]
+    victims: int
+    open_tasks: int
+    from_team: str
+    from_region: str
+
+
+def _transfer_rows(statement: Select) -> list[TransferRow]:
+    from_team, from_region = aliased(Team), aliased(Region)
+    victims = select(func.count(Person.id)).where(Person.case_id == Case.id).correlate(Case).scalar_subquery()
+    tasks = (
+        select(func.count(Task.id))
+        .where(Task.case_id == Case.id, Task.status == TaskStatus.OPEN)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        statement.add_columns(
+            Offender.first_name,
+            Offender.last_name,
+            Offender.crn,
+            Case.scheme,
+            Sentence,
+            victims.label("victims"),
+            tasks.label("open_tasks"),
+            from_team.name.label("from_team"),
+            from_region.name.label("from_region"),
+        )
+        .join(Case, CaseTransfer.case_id == Case.id)
+        .join(Offender, Case.offender_id == Offender.id)
+        .join(Sentence, Case.sentence_id == Sentence.id)
+        .join(from_team, CaseTransfer.from_team_id == from_team.id)
+        .join(from_region, from_team.region_id == from_region.id)
+        .options(joinedload(CaseTransfer.requested_by))
+        .order_by(CaseTransfer.requested_at, CaseTransfer.id)
+    ).all()
+    return [
+        TransferRow(
+            transfer=row[0],
+            offender_name=f"{row.first_name} {row.last_name}",
+            crn=row.crn,
+            scheme_label=Scheme(row.scheme).label,
+            offence=row.Sentence.offence,
+            sentence_label=row.Sentence.type_label
+            + (f", {row.Sentence.length_months} months" if row.Sentence.length_months else ""),
+            release_dates=row.Sentence.dates(),
+            victims=row.victims,
+            open_tasks=row.open_tasks,
+            from_team=row.from_team,
+            from_region=row.from_region,
+        )
+        for row in rows
+    ]
+
+
+def transfers_waiting_for(user: User) -> list[TransferRow]:
+    """Transfers waiting for the user's team (an SPO's) to accept or decline, oldest first."""
+    if user.role != Role.SPO or user.team_id is None:
+        return []
+    return _transfer_rows(
+        select(CaseTransfer).where(
+            CaseTransfer.to_team_id == user.team_id, CaseTransfer.status == TransferStatus.PENDING
+        )
+    )
+
+
+def transfer_for_receiver(transfer_id: int, user: User) -> TransferRow:
+    """A pending transfer to the user's team; any other is not found (404)."""
+    if user.role != Role.SPO or user.team_id is None:
+        abort(404)
+    rows = _transfer_rows(
+        select(CaseTransfer).where(
+            CaseTransfer.id == transfer_id,
+            CaseTransfer.to_team_id == user.team_id,
+            CaseTransfer.status == TransferStatus.PENDING,
+        )
+    )
+    if not rows:
+        abort(404)
+    return rows[0]
+
+
+def transfer_of_case(transfer_id: int, case_id: int) -> CaseTransfer:
+    """A transfer of a case the caller has already scoped; 404 otherwise."""
+    transfer = db.session.get(CaseTransfer, transfer_id)
+    if transfer is None or transfer.case_id != case_id:
+        abort(404)
+    return transfer
+
+
+def case_for_transfer(case_id: int) -> Case:
+    """The case a transfer is about, unscoped: only for the receiving SPO's decision, after
+    transfer_for_receiver found the transfer addressed to their team."""
+    return db.session.scalars(select(Case).where(Case.id == case_id).options(joinedload(Case.sentence))).one()
+
+
+def teams_to_transfer_to(user: User) -> list[tuple[Team, str]]:
+    """Every other team, with its region's name, by region then team."""
+    return [
+        (team, region_name)
+        for team, region_name in db.session.execute(
+            select(Team, Region.name)
+            .join(Region, Team.region_id == Region.id)
+            .where(Team.id != user.team_id)
+            .order_by(Region.name, Team.name)
+        )
+    ]
+
+
+def cases_for_closure(after_id: int, limit: int) -> list[CaseForClosure]:
+    """The next open cases after `after_id`, as the closure sweep reads them: three queries a
+    batch (cases with their end dates, their people's levels, their open reviews)."""
+    rows = db.session.execute(
+        select(Case.id, Sentence.led, Sentence.sed, Sentence.tused)
+        .join(Sentence, Case.sentence_id == Sentence.id)
+        .where(Case.status == CaseStatus.OPEN, Case.id > after_id)
+        .order_by(Case.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return []
+    ids = [row.id for row in rows]
+    levels: dict[int, list[str]] = {}
+    for case_id, level in db.session.execute(
+        select(Person.case_id, Person.contact_level).where(Person.case_id.in_(ids))
+    ):
+        levels.setdefault(case_id, []).append(level)
+    reviewed = set(
+        db.session.scalars(
+            select(CaseDeadline.case_id).where(
+                CaseDeadline.case_id.in_(ids),
+                CaseDeadline.code == rules.CLOSURE_DUE,
+                CaseDeadline.status == DeadlineStatus.OPEN,
+            )
+        )
+    )
+    return [
+        CaseForClosure(
+            row.id,
+            {"led": row.led, "sed": row.sed, "tused": row.tused},
+            tuple(levels.get(row.id, ())),
+            row.id in reviewed,
+        )
+        for row in rows
+    ]
+
+
+def cases_by_id(ids: list[int]) -> list[Case]:
+    return list(db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)))

@@ -11,16 +11,26 @@ from datetime import date, datetime
 from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries
-from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
+from victims.cases.models import (
+    Case,
+    CaseStatusChange,
+    CaseTransfer,
+    ContactLogEntry,
+    Offender,
+    Sentence,
+    SentenceDateChange,
+)
 from victims.clock import london_date
-from victims.domain import eligibility
+from victims.domain import eligibility, lifecycle
 from victims.domain.deadlines import CONTACT_LOST, DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome, Evidence, EvidenceKind
 from victims.domain.identity import same_offender
+from victims.domain.lifecycle import ClosureGround, TransferStatus
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
+    ClosureReason,
     DateSource,
     Direction,
     OffenceCategory,
@@ -33,8 +43,9 @@ from victims.people import services as people_services
 from victims.people.models import CONTACT_DETAIL_FIELDS, Person
 from victims.people.services import PersonDetails
 from victims.refusals import Refused
-from victims.staff.models import User
+from victims.staff.models import Team, User
 from victims.work import services as work
+from victims.work.queries import settings_fixed as work_settings_fixed
 
 
 @dataclass
@@ -212,7 +223,12 @@ def check_countable(
 
 
 def refresh_deadlines(case: Case, sentence: Sentence, reason: str, user: User | None = None):
-    """The case's deadlines after a change of its scheme or dates (victims.work.services)."""
+    """The case's deadlines after a change of its scheme or dates (victims.work.services).
+
+    A closed case has no open work: its dates may still change, and its deadlines are worked
+    out again when it reopens."""
+    if case.status != CaseStatus.OPEN:
+        return []
     inputs = DeadlineInputs(
         sentence_date=sentence.sentence_date,
         referral_date=case.referral_received_on,
@@ -336,6 +352,7 @@ def change_sentence_dates(
 
 
 def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
+    _refuse_if_closed(case, "allocating it", field="vlo")
     if vlo.role != Role.VLO or vlo.team_id != case.team_id or not vlo.active:
         raise Refused("Choose a victim liaison officer in this team", field="vlo")
     if case.allocated_vlo_id == vlo.id:
@@ -433,3 +450,268 @@ def change_person_details(
     if any(name in CONTACT_DETAIL_FIELDS for name in changed):
         contact_regained(case, person, Evidence(EvidenceKind.NEW_DETAILS, person.id), clock.today(), user)
     return changed
+
+
+# -- the case's life: closing, reopening, transfer, closure proposed ---------------------------------
+
+
+def _refuse_if_closed(case: Case, doing: str, field: str | None = None) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise Refused(f"The case is closed: reopen it before {doing}", field=field)
+
+
+def can_close(case: Case, user: User) -> bool:
+    """The case's VLO or an SPO of its team may close it (the caller scoped it to the team)."""
+    if user.role == Role.SPO:
+        return user.team_id == case.team_id
+    return user.role == Role.VLO and case.allocated_vlo_id == user.id
+
+
+def close_case(case: Case, reason: str, details: str, user: User) -> None:
+    """Close the case with a reason ("other" needs details). Its open deadlines and tasks close
+    with it as "case closed" (victims.work.services.close_case_work)."""
+    if case.status != CaseStatus.OPEN:
+        raise Refused("The case is already closed", field="reason")
+    if not can_close(case, user):
+        raise Refused(
+            "Only the case’s victim liaison officer or an SPO of its team can close it", field="reason"
+        )
+    details = details.strip()
+    problem = lifecycle.check_closure(reason, details)
+    if problem is not None:
+        raise Refused(problem, field="details" if reason == ClosureReason.OTHER else "reason")
+    if queries.pending_transfer(case.id) is not None:
+        raise Refused("The case is waiting to be transferred: withdraw the transfer first", field="reason")
+    now = clock.utcnow()
+    case.status, case.closed_reason, case.closed_at = CaseStatus.CLOSED, reason, now
+    db.session.flush()  # raises StaleDataError if someone else saved first
+    db.session.add(
+        CaseStatusChange(
+            case_id=case.id,
+            status=CaseStatus.CLOSED,
+            closed_reason=reason,
+            details=details or None,
+            at=now,
+            user_id=user.id,
+        )
+    )
+    closed = work.close_case_work(case, user)
+    audit.record(
+        "case_closed",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=details or None,
+        details={"reason": reason, "deadlines_closed": closed},
+        user=user,
+    )
+
+
+def reopen_case(case: Case, reason: str, user: User) -> None:
+    """An SPO of the team reopens the case with a reason. The scheme's deadlines come back
+    (worked out again from today's dates); an offender event's closed with the case stay closed."""
+    if case.status != CaseStatus.CLOSED:
+        raise Refused("The case is open", field="reason")
+    if user.role != Role.SPO or user.team_id != case.team_id:
+        raise Refused("Only an SPO of the case’s team can reopen it", field="reason")
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Enter why the case is reopening", field="reason")
+    previous = case.closed_reason
+    case.status, case.closed_reason, case.closed_at = CaseStatus.OPEN, None, None
+    db.session.flush()  # raises StaleDataError if someone else saved first
+    db.session.add(
+        CaseStatusChange(
+            case_id=case.id, status=CaseStatus.OPEN, details=reason, at=clock.utcnow(), user_id=user.id
+        )
+    )
+    audit.record(
+        "case_reopened",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=reason,
+        details={"was_closed_for": previous},
+        user=user,
+    )
+    refresh_deadlines(case, case.sentence, "Case reopened", user)
+
+
+def request_transfer(case: Case, to_team: Team | None, reason: str, user: User) -> CaseTransfer:
+    """An SPO asks another team (in any region) to take the case; that team's SPO decides."""
+    _refuse_if_closed(case, "transferring it", field="team")
+    if user.role != Role.SPO or user.team_id != case.team_id:
+        raise Refused("Only an SPO of the case’s team can transfer it", field="team")
+    if to_team is None or to_team.id == case.team_id:
+        raise Refused("Choose another team to take the case", field="team")
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Enter why the case should move", field="reason")
+    if queries.pending_transfer(case.id) is not None:
+        raise Refused("The case is already waiting to be transferred", field="team")
+    transfer = CaseTransfer(
+        case_id=case.id,
+        from_team_id=case.team_id,
+        to_team_id=to_team.id,
+        status=TransferStatus.PENDING,
+        reason=reason,
+        requested_at=clock.utcnow(),
+        requested_by_id=user.id,
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    audit.record(
+        "case_transfer_requested",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        reason=reason,
+        details={"transfer_id": transfer.id, "to_team_id": to_team.id, "to_region_id": to_team.region_id},
+        user=user,
+    )
+    return transfer
+
+
+def _decide(transfer: CaseTransfer, status: TransferStatus, reason: str | None, user: User) -> None:
+    transfer.status = status
+    transfer.decided_at, transfer.decided_by_id, transfer.decision_reason = clock.utcnow(), user.id, reason
+
+
+def withdraw_transfer(transfer: CaseTransfer, case: Case, user: User) -> None:
+    """The sending team's SPO takes the request back before it is decided."""
+    if transfer.status != TransferStatus.PENDING:
+        raise Refused("The transfer has already been decided")
+    if user.role != Role.SPO or user.team_id != transfer.from_team_id:
+        raise Refused("Only an SPO of the sending team can withdraw the transfer")
+    _decide(transfer, TransferStatus.WITHDRAWN, None, user)
+    db.session.flush()
+    audit.record(
+        "case_transfer_withdrawn",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details={"transfer_id": transfer.id},
+        user=user,
+    )
+
+
+def decline_transfer(transfer: CaseTransfer, case: Case, reason: str, user: User) -> None:
+    """The receiving team's SPO says no, with a reason; the case stays where it is."""
+    _check_receiver(transfer, user)
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Enter why your team cannot take the case", field="reason")
+    _decide(transfer, TransferStatus.DECLINED, reason, user)
+    db.session.flush()
+    # The receiving side's record, in its own region; the sending team sees the decision on the case.
+    audit.record(
+        "case_transfer_declined",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=user.region_id,
+        reason=reason,
+        details={"transfer_id": transfer.id, "from_team_id": transfer.from_team_id},
+        user=user,
+    )
+
+
+def accept_transfer(transfer: CaseTransfer, case: Case, user: User) -> None:
+    """The receiving team's SPO takes the case: it moves to their team and region, unallocated,
+    and its open tasks go to their queue."""
+    _check_receiver(transfer, user)
+    if case.status != CaseStatus.OPEN:
+        raise Refused("The case has closed since the transfer was asked for")
+    to_team = db.session.get(Team, transfer.to_team_id)
+    if to_team.region_id != case.region_id and queries.open_case_for_offender(
+        case.offender_id, to_team.region_id
+    ):
+        raise Refused(
+            "Your region already has an open case for this offender: ask the sending team to close theirs"
+        )
+    from_team_id, from_region_id = case.team_id, case.region_id
+    case.team_id, case.region_id, case.allocated_vlo_id = to_team.id, to_team.region_id, None
+    _decide(transfer, TransferStatus.ACCEPTED, None, user)
+    db.session.flush()  # raises StaleDataError if someone else saved first
+    moved = work.hand_open_work_to_team(case, to_team.id)
+    details = {
+        "transfer_id": transfer.id,
+        "from_team_id": from_team_id,
+        "from_region_id": from_region_id,
+        "to_team_id": to_team.id,
+        "to_region_id": to_team.region_id,
+        "tasks_moved": moved,
+    }
+    # Both sides' trails: the receiving region's, and the sending region's when it differs.
+    audit.record(
+        "case_transfer_accepted",
+        "case",
+        case.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details=details,
+        user=user,
+    )
+    if from_region_id != case.region_id:
+        audit.record(
+            "case_transferred_away",
+            "case",
+            case.id,
+            case_id=case.id,
+            region_id=from_region_id,
+            details=details,
+            user=user,
+        )
+
+
+def _check_receiver(transfer: CaseTransfer, user: User) -> None:
+    if transfer.status != TransferStatus.PENDING:
+        raise Refused("The transfer has already been decided or withdrawn")
+    if user.role != Role.SPO or user.team_id != transfer.to_team_id:
+        raise Refused("Only an SPO of the receiving team can decide")
+
+
+def propose_closure_if_due(case: Case) -> bool:
+    """Open a closure review for the case if it is due now (a victim opted out, the last one):
+    the case, its sentence and its people loaded. True when a review opened."""
+    if case.status != CaseStatus.OPEN:
+        return False
+    ground = lifecycle.closure_ground(
+        case.sentence.dates(), [person.contact_level for person in case.people], clock.today()
+    )
+    return ground is not None and _propose(case, ground)
+
+
+def _propose(case: Case, ground: ClosureGround) -> bool:
+    opened = work.open_closure_review(case, lifecycle.review_title(ground), clock.today())
+    if opened is not None:
+        audit.record(
+            "case_closure_proposed",
+            "case",
+            case.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            details={"ground": ground.value},
+            user=None,
+        )
+    return opened is not None
+
+
+def propose_closures(after_id: int, limit: int) -> tuple[int | None, int]:
+    """One batch of the daily sweep: the next `limit` open cases after `after_id`, each given a
+    closure review if it is due and has none open. Returns the last case id read (None when
+    there were none: the sweep is over) and how many reviews opened. Idempotent."""
+    batch = queries.cases_for_closure(after_id, limit)
+    if not batch:
+        return None, 0
+    due = dict(lifecycle.due_for_closure(batch, clock.today()))
+    opened = 0
+    if due:
+        with work_settings_fixed():
+            for case in queries.cases_by_id(list(due)):
+                opened += _propose(case, due[case.id])
+    return batch[-1].id, opened

@@ -6,9 +6,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
 from victims.cases import queries, services
-from victims.cases.forms import AllocateForm, ContactForm, NewCaseForm, SchemeForm, SentenceDatesForm
+from victims.cases.forms import (
+    AllocateForm,
+    CloseCaseForm,
+    ContactForm,
+    NewCaseForm,
+    ReopenCaseForm,
+    SchemeForm,
+    SentenceDatesForm,
+    TransferDecisionForm,
+    TransferForm,
+)
 from victims.domain.evidence import ContactOutcome
-from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Role, Scheme
+from victims.domain.lifecycle import TransferStatus
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, ClosureReason, Role, Scheme
 from victims.extensions import db
 from victims.intake import services as intake
 from victims.letters import queries as letter_queries
@@ -28,12 +39,21 @@ CASEWORK = (Role.VLO, Role.SPO)
 READERS = (Role.VLO, Role.SPO, Role.MANAGER)
 
 
+# A list shows open cases unless asked otherwise; a search finds closed ones too.
+STATUS_FILTERS = {"open": CaseStatus.OPEN.value, "closed": CaseStatus.CLOSED.value, "all": None}
+
+
 def _list_args() -> dict:
     sort = request.args.get("sort", "offender")
     if sort not in queries.SORTS:
         sort = "offender"
+    search = (request.args.get("q") or "").strip()[:100] or None
+    shown = request.args.get("status")
+    if shown not in STATUS_FILTERS:
+        shown = "all" if search else "open"
     return {
-        "search": (request.args.get("q") or "").strip()[:100] or None,
+        "search": search,
+        "status": STATUS_FILTERS[shown],
         "sort": sort,
         "descending": request.args.get("order") == "desc",
         "page": page_number(),
@@ -41,12 +61,18 @@ def _list_args() -> dict:
     }
 
 
+def _kept(args: dict) -> dict:
+    """The status filter for a list's sort and page links, when it is not the default."""
+    shown = next(key for key, value in STATUS_FILTERS.items() if value == args["status"])
+    return {} if shown == ("all" if args["search"] else "open") else {"status": shown}
+
+
 @bp.route("/mine")
 @allowed(Role.VLO)
 def caseload():
     args = _list_args()
     result = queries.list_cases(current_user, allocated_to=current_user.id, **args)
-    return render_template("cases/caseload.html", result=result, args=args)
+    return render_template("cases/caseload.html", result=result, args=args, kept=_kept(args))
 
 
 @bp.route("/team")
@@ -54,11 +80,21 @@ def caseload():
 def team_cases():
     args = _list_args()
     unallocated_only = request.args.get("show") == "unallocated"
+    closure_due_only = request.args.get("show") == "closure_due"
     result = queries.list_cases(
-        current_user, unallocated_first=True, unallocated_only=unallocated_only, **args
+        current_user,
+        unallocated_first=True,
+        unallocated_only=unallocated_only,
+        closure_due_only=closure_due_only,
+        **args,
     )
     return render_template(
-        "cases/team_cases.html", result=result, args=args, unallocated_only=unallocated_only
+        "cases/team_cases.html",
+        result=result,
+        args=args,
+        unallocated_only=unallocated_only,
+        closure_due_only=closure_due_only,
+        kept=_kept(args),
     )
 
 
@@ -67,7 +103,7 @@ def team_cases():
 def region_cases():
     args = _list_args()
     result = queries.list_cases(current_user, **args)
-    return render_template("cases/region_cases.html", result=result, args=args)
+    return render_template("cases/region_cases.html", result=result, args=args, kept=_kept(args))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -134,6 +170,7 @@ def case(case_id: int):
         sentence_dates=SENTENCE_DATES,
         today=clock.today(),
         can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
+        lifecycle=_lifecycle(record),
     )
 
 
@@ -289,3 +326,149 @@ def add_contact(case_id: int):
             flash("Contact added", "success")
             return redirect(url_for("cases.case", case_id=record.id, _anchor="contacts"))
     return render_template("cases/add_contact.html", form=form, case=record)
+
+
+# -- the case's life: close, reopen, transfer --------------------------------------------------------
+
+
+def _lifecycle(record) -> dict:
+    """What templates/cases/_lifecycle.html shows: the actions the user may take, a transfer
+    waiting, the last one declined, and the closures and reopenings."""
+    spo = current_user.role == Role.SPO and current_user.team_id == record.team_id
+    is_open = record.status == CaseStatus.OPEN
+    transfer = queries.latest_transfer(record.id) if is_open else None
+    pending = transfer is not None and transfer.status == TransferStatus.PENDING
+    return {
+        "can_close": is_open and services.can_close(record, current_user),
+        "can_reopen": not is_open and spo,
+        "can_transfer": is_open and spo,
+        "pending": transfer if pending else None,
+        "declined": transfer if transfer is not None and not pending and spo else None,
+        "history": queries.status_history(record.id),
+    }
+
+
+@bp.route("/<int:case_id>/close", methods=["GET", "POST"])
+@allowed(*CASEWORK)
+def close(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    if record.status != CaseStatus.OPEN or not services.can_close(record, current_user):
+        abort(404)
+    form = CloseCaseForm()
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            db.session.refresh(record)
+            conflict = [ConflictRow("Status", record.status_label, "Closed")]
+            take_current_version(form, record)
+        else:
+            try:
+                services.close_case(record, form.reason.data, form.details.data or "", current_user)
+            except Refused as refused:
+                refused.show_on(form, "reason")
+            except StaleDataError:
+                db.session.rollback()
+                return _raced("cases.close", case_id)
+            else:
+                flash(f"Case closed: {ClosureReason(record.closed_reason).label}", "success")
+                return redirect(url_for("cases.case", case_id=record.id))
+    status = 409 if conflict else 200
+    return render_template("cases/close.html", form=form, case=record, conflict=conflict), status
+
+
+@bp.route("/<int:case_id>/reopen", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def reopen(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    if record.status != CaseStatus.CLOSED:
+        abort(404)
+    form = ReopenCaseForm()
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            db.session.refresh(record)
+            conflict = [ConflictRow("Status", record.status_label, "Open")]
+            take_current_version(form, record)
+        else:
+            try:
+                services.reopen_case(record, form.reason.data, current_user)
+            except Refused as refused:
+                refused.show_on(form, "reason")
+            except StaleDataError:
+                db.session.rollback()
+                return _raced("cases.reopen", case_id)
+            else:
+                flash("Case reopened", "success")
+                return redirect(url_for("cases.case", case_id=record.id))
+    status = 409 if conflict else 200
+    return render_template("cases/reopen.html", form=form, case=record, conflict=conflict), status
+
+
+@bp.route("/<int:case_id>/transfer", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def transfer(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    if record.status != CaseStatus.OPEN:
+        abort(404)
+    teams = queries.teams_to_transfer_to(current_user)
+    form = TransferForm()
+    form.team.choices = options(
+        [(str(team.id), f"{team.name} ({region})") for team, region in teams], "Choose a team"
+    )
+    if form.validate_on_submit():
+        chosen = next((team for team, _region in teams if str(team.id) == form.team.data), None)
+        try:
+            services.request_transfer(record, chosen, form.reason.data, current_user)
+        except Refused as refused:
+            refused.show_on(form, "team")
+        else:
+            flash(f"Transfer asked for: {chosen.name} will accept or decline it", "success")
+            return redirect(url_for("cases.case", case_id=record.id))
+    return render_template("cases/transfer.html", form=form, case=record)
+
+
+@bp.route("/<int:case_id>/transfers/<int:transfer_id>/withdraw", methods=["POST"])
+@allowed(Role.SPO)
+def withdraw_transfer(case_id: int, transfer_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    request_ = queries.transfer_of_case(transfer_id, record.id)
+    try:
+        services.withdraw_transfer(request_, record, current_user)
+    except Refused as refused:
+        flash(refused.message)
+    else:
+        flash("Transfer withdrawn", "success")
+    return redirect(url_for("cases.case", case_id=record.id))
+
+
+@bp.route("/transfers/<int:transfer_id>", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def decide_transfer(transfer_id: int):
+    row = queries.transfer_for_receiver(transfer_id, current_user)
+    form = TransferDecisionForm()
+    if form.validate_on_submit():
+        record = queries.case_for_transfer(row.transfer.case_id)
+        try:
+            if form.decision.data == "accept":
+                services.accept_transfer(row.transfer, record, current_user)
+            else:
+                services.decline_transfer(row.transfer, record, form.reason.data or "", current_user)
+        except Refused as refused:
+            refused.show_on(form, "reason" if form.decision.data == "decline" else "decision")
+        except StaleDataError:
+            db.session.rollback()
+            flash("Someone else changed this case at the same moment. Check it and try again.")
+            return redirect(url_for("work.team_work"))
+        else:
+            if row.transfer.status == TransferStatus.ACCEPTED:
+                flash(
+                    f"Case accepted: {row.offender_name} is now in your team’s unallocated cases", "success"
+                )
+                return redirect(url_for("cases.case", case_id=record.id))
+            flash("Transfer declined", "success")
+            return redirect(url_for("work.team_work"))
+    return render_template("cases/decide_transfer.html", form=form, row=row, sentence_dates=SENTENCE_DATES)

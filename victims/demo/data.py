@@ -18,6 +18,7 @@ from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
 from victims.cases.services import refresh_deadlines
 from victims.demo.examples import add_examples
+from victims.demo.lifecycle import add_lifecycle_examples
 from victims.demo.staff import (
     ANY_DAY_EMAILS,
     EMAIL_REMINDERS,
@@ -101,6 +102,8 @@ def load_demo(
         _create(region, cases_per_vlo, seed)
         db.session.commit()
         add_examples(echo)
+        db.session.commit()
+        add_lifecycle_examples(echo)
         db.session.commit()
         echo("Demo data loaded.")
     else:

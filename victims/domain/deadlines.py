@@ -244,6 +244,9 @@ ZONE_MAP = "zone_map"
 # A referral for an offender whose case another team holds: that team checks it (intake adds no
 # victims to another team's case).
 REFERRAL_PASSED_ON = "referral_passed_on"
+# The sentence and licence have ended, or every victim has opted out: the case may close
+# (victims.domain.lifecycle decides when).
+CLOSURE_DUE = "closure_due"
 WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CONTACT_LOST,
@@ -265,6 +268,14 @@ WORK_RULES: tuple[DeadlineRule, ...] = (
         REFERRAL_PASSED_ON,
         "Check a referral another team or system sent for a case of the team",
         5,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+    DeadlineRule(
+        CLOSURE_DUE,
+        "Review a case for closure when the sentence has ended or every victim has opted out",
+        10,
         Unit.WORKING_DAYS,
         Side.AFTER,
         Anchor.EVENT_DATE,

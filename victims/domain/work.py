@@ -25,12 +25,16 @@ class DeadlineStatus(Labelled):
     OPEN = "open", "Open"
     MET = "met", "Met"
     CANCELLED = "cancelled", "Cancelled"
+    # Closed because the case closed: neither met nor cancelled (the status column holds 10
+    # characters). Reopening the case brings the scheme's deadlines back (plan_case_deadlines).
+    CASE_CLOSED = "closed", "Case closed"
 
 
 class TaskStatus(Labelled):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "No longer needed"
+    CASE_CLOSED = "closed", "Case closed"
 
 
 # Which rules of SPEC §5 apply to a case, by scheme. The annual letter (per victim, on the annual
@@ -62,6 +66,8 @@ TASK_TITLES: Mapping[str, str] = {
     rules.CONTACT_LOST: "Find a new way to reach the victim: a letter or email came back",
     rules.ZONE_MAP: "Make the exclusion-zone map (needs the mapping skill)",
     rules.LICENCE_OUTCOME: "Tell the victim the outcome of their licence-condition requests",
+    # The title says why: victims.domain.lifecycle.review_title.
+    rules.CLOSURE_DUE: "Review the case for closure",
     rules.REFERRAL_PASSED_ON: (
         "A referral for this case arrived from outside the team: ask whoever sent it for the victims' details"
     ),
@@ -76,9 +82,12 @@ def task_title(code: str) -> str | None:
 
 
 def task_status_when_closed(deadline: DeadlineStatus) -> TaskStatus:
-    """A task closes with its deadline: done when it is met, no longer needed when cancelled."""
+    """A task closes with its deadline: done when it is met, no longer needed when cancelled,
+    "case closed" when the case closed."""
     if deadline is DeadlineStatus.OPEN:
         raise ValueError("an open deadline does not close its task")
+    if deadline is DeadlineStatus.CASE_CLOSED:
+        return TaskStatus.CASE_CLOSED
     return TaskStatus.DONE if deadline is DeadlineStatus.MET else TaskStatus.CANCELLED
 
 
@@ -124,6 +133,10 @@ class WorkPlan:
     changes: tuple[DeadlineChange, ...] = ()  # for people: (code, old due, new due)
 
 
+# A deadline no longer in force: the planner opens its rule again when the dates allow.
+_GONE = (DeadlineStatus.CANCELLED, DeadlineStatus.CASE_CLOSED)
+
+
 def plan_case_deadlines(
     scheme: Scheme,
     inputs: DeadlineInputs,
@@ -133,8 +146,9 @@ def plan_case_deadlines(
 ) -> WorkPlan:
     """The deadlines of the case's scheme worked out from its dates, against those it holds.
 
-    - A deadline the case does not hold (or holds only cancelled) is opened once its date can be
-      counted; the referral deadline opens met on the day the referral was received.
+    - A deadline the case does not hold (or holds only cancelled, or closed with the case, which
+      has since reopened) is opened once its date can be counted; the referral deadline opens
+      met on the day the referral was received.
     - An open deadline whose date or rule version changed moves; met deadlines are left alone,
       and a date moved into the past is simply overdue.
     - An open deadline whose date can no longer be counted (a release date removed), or whose rule
@@ -160,7 +174,7 @@ def plan_case_deadlines(
             changes.append(DeadlineChange(code, row.due, None))
     for code in codes:
         deadline, held = computed.get(code), latest.get(code)
-        if (held is None or held.status == DeadlineStatus.CANCELLED) and deadline is not None:
+        if (held is None or held.status in _GONE) and deadline is not None:
             met_on = inputs.referral_date if code == rules.REFERRAL else None
             opened.append(Opening(deadline, met_on))
             changes.append(DeadlineChange(code, None, deadline.due))

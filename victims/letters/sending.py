@@ -23,7 +23,7 @@ from victims.domain import letters as rules
 from victims.domain.already_sent import EmailToSend, LetterToSend, Match
 from victims.domain.evidence import ContactOutcome, Evidence, EvidenceKind
 from victims.domain.letters import CONTACT_LOST_DELIVERY, DeliveryStatus, LetterStatus, LetterType
-from victims.domain.vocabulary import Direction
+from victims.domain.vocabulary import CaseStatus, Direction
 from victims.extensions import db
 from victims.letters.models import Letter
 from victims.letters.services import NO_HEADING, check_letter, fill_values, passes, pdf_bytes, printable
@@ -312,8 +312,11 @@ def _contact_lost(letter: Letter, why: str, user: User | None) -> None:
     )
     kinds = (EvidenceKind.INITIAL_LETTER, EvidenceKind.LETTER)
     reopen_why = f"Reopened: letter {letter.id} came back ({'bounced email' if email else 'returned mail'})"
-    work.reopen_met_by(case, kinds, letter.id, reopen_why, user)
-    work.open_work(case, deadline_rules.CONTACT_LOST, today, person_id=person.id)
+    # A closed case has no work to reopen or open: the flag and the log entry are what a
+    # reopening of the case would need.
+    if case.status == CaseStatus.OPEN:
+        work.reopen_met_by(case, kinds, letter.id, reopen_why, user)
+        work.open_work(case, deadline_rules.CONTACT_LOST, today, person_id=person.id)
     audit.record(
         "contact_lost_flagged",
         "person",

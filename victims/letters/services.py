@@ -30,7 +30,7 @@ from victims.domain.letters import (
     LetterType,
     Section,
 )
-from victims.domain.vocabulary import SENTENCE_DATES, ContactLevel, Relationship, Role
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, ContactLevel, Relationship, Role
 from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
@@ -341,8 +341,9 @@ def approve(letter: Letter, user: User, *, acknowledged: bool = False) -> bool:
     check has warnings that a senior probation officer must acknowledge)."""
     if not letter.editable:
         raise Refused("This letter has already been approved")
-    results = _require_passing(letter)
     case = db.session.get(Case, letter.case_id)
+    _refuse_if_case_closed(case)
+    results = _require_passing(letter)
     if needs_senior(results, user):
         letter.status = LetterStatus.AWAITING_COUNTERSIGN
         letter.submitted_at = clock.utcnow()
@@ -356,11 +357,18 @@ def approve(letter: Letter, user: User, *, acknowledged: bool = False) -> bool:
     return True
 
 
+def _refuse_if_case_closed(case: Case) -> None:
+    """A closed case sends nothing new (a closure letter goes before the case closes)."""
+    if case.status != CaseStatus.OPEN:
+        raise Refused("The case is closed: reopen it before approving a letter")
+
+
 def countersign(letter: Letter, user: User, *, acknowledged: bool = False) -> None:
     """A second person — an SPO of the team, never the writer — approves the letter."""
     if letter.status != LetterStatus.AWAITING_COUNTERSIGN:
         raise Refused("This letter is not waiting for countersigning")
     case = db.session.get(Case, letter.case_id)
+    _refuse_if_case_closed(case)
     if user.role != Role.SPO or user.team_id != case.team_id:
         raise Refused("Only a senior probation officer of the team can countersign")
     if user.id == letter.created_by_id:

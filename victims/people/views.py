@@ -182,6 +182,8 @@ def opt_out(case_id: int, person_id: int):
             flash(refused.message)
         else:
             flash(f"{person.full_name} has opted out", "success")
+            if case_services.propose_closure_if_due(case):  # the last one: the case may close
+                flash("Everyone on the case has now opted out: a task to review it for closure is open")
         return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
     return render_template("people/opt_out.html", form=form, case=case, person=person)
 

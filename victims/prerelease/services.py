@@ -20,7 +20,7 @@ from victims.domain import prerelease as rules
 from victims.domain.disclosure import Finding, Protected, Whereabouts, find_disclosures
 from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.prerelease import ConditionType, Stage, StepInput, ZoneStatus
-from victims.domain.vocabulary import ContactMethod, Direction, Relationship, Role
+from victims.domain.vocabulary import CaseStatus, ContactMethod, Direction, Relationship, Role
 from victims.extensions import db
 from victims.people import queries as people_queries
 from victims.people.models import Person
@@ -39,8 +39,11 @@ WORDS_MAX = 2000
 
 
 def same_team(case: Case, user: User) -> None:
+    """Pre-release work is done by the case's team, on an open case."""
     if user.role not in (Role.VLO, Role.SPO) or user.team_id != case.team_id:
         raise Refused("Only the case’s team can do this")
+    if case.status != CaseStatus.OPEN:
+        raise Refused("The case is closed: reopen it before changing its pre-release work")
 
 
 # -- pre-release contact --------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ Other areas change work only through this API:
   contact, a letter sent, a map signed: victims.domain.evidence); `meet_by_hand`: an SPO's
   meeting, with a reason; `reopen_met_by`: the evidence failed (a letter came back);
 - `record_event`: something happened to the offender;
-- `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks.
+- `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks;
+- `close_case_work`, `open_closure_review`, `hand_open_work_to_team`: the case closed, may
+  close, or moved to another team (victims.cases.services owns the case's life).
 
 A deadline and its task always change together, here: a deadline opened opens its task, met
 closes it as done, cancelled closes it as no longer needed.
@@ -91,6 +93,7 @@ def _open_deadlines(
     event_id: int | None = None,
     to_queue: bool = False,
     person_id: int | None = None,
+    title: str | None = None,
 ) -> list[CaseDeadline]:
     """open_deadline for several deadlines of one case, written together: two flushes, not two
     for each (a case opens with four or five)."""
@@ -123,13 +126,13 @@ def _open_deadlines(
             team_id=case.team_id,
             deadline_id=row.id,
             event_id=event_id,
-            title=title,
+            title=title or rule_title,
             assigned_to_id=None if to_queue else case.allocated_vlo_id,
             status=TaskStatus.OPEN,
             created_at=clock.utcnow(),
         )
         for row in rows
-        if (title := task_title(row.code)) is not None and row.met_on is None
+        if (rule_title := task_title(row.code)) is not None and row.met_on is None
     ]
     if tasks:
         db.session.add_all(tasks)
@@ -470,10 +473,61 @@ def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
 
 
 def open_work(
-    case: CaseForWork, code: str, on: date, *, to_queue: bool = False, person_id: int | None = None
+    case: CaseForWork,
+    code: str,
+    on: date,
+    *,
+    to_queue: bool = False,
+    person_id: int | None = None,
+    title: str | None = None,
 ) -> CaseDeadline:
     """Work counted from a day that is not an offender event (a victim to find again, the
-    outcome of licence-condition requests to tell, a referral to check): its deadline and task.
-    `person_id`: the person the work is about (a victim to find again)."""
+    outcome of licence-condition requests to tell, a referral to check): its deadline and task,
+    titled by its rule unless `title` says more. `person_id`: the person the work is about (a
+    victim to find again)."""
     deadline = rules.compute(code, on, queries.current_rules(), queries.working_calendar())
-    return open_deadline(case, deadline, to_queue=to_queue, person_id=person_id)
+    return _open_deadlines(case, [(deadline, None)], to_queue=to_queue, person_id=person_id, title=title)[0]
+
+
+# -- the case's life ---------------------------------------------------------------------------------
+
+
+def close_case_work(case: CaseForWork, user: User | None) -> int:
+    """The case has closed: every open deadline closes as "case closed" (neither met nor
+    cancelled), with a history row saying so, and every open task with it. Returns how many
+    deadlines closed. Reopening the case brings the scheme's deadlines back through
+    `refresh_case_deadlines`; an offender event's or other work's stays closed."""
+    deadlines = db.session.scalars(
+        select(CaseDeadline)
+        .where(CaseDeadline.case_id == case.id, CaseDeadline.status == DeadlineStatus.OPEN)
+        .order_by(CaseDeadline.id)
+    ).all()
+    for row in deadlines:
+        _keep_history(row, None, None, "Case closed", user)
+        row.status = DeadlineStatus.CASE_CLOSED
+    # Every open task of the case, including one whose deadline closed without it.
+    for task in db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN)
+    ):
+        task.status = TaskStatus.CASE_CLOSED
+    db.session.flush()
+    return len(deadlines)
+
+
+def open_closure_review(case: CaseForWork, title: str, on: date) -> CaseDeadline | None:
+    """Ask the case's VLO (or the team's queue) to review the case for closure, unless a review
+    is already open: at most one open per case. None when one was open already."""
+    if case.status != CaseStatus.OPEN or queries.open_deadline(case.id, rules.CLOSURE_DUE) is not None:
+        return None
+    return open_work(case, rules.CLOSURE_DUE, on, title=title)
+
+
+def hand_open_work_to_team(case: CaseForWork, team_id: int) -> int:
+    """The case moved to another team: its open tasks go to that team's queue."""
+    tasks = db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN).order_by(Task.id)
+    ).all()
+    for task in tasks:
+        task.team_id, task.assigned_to_id = team_id, None
+    db.session.flush()
+    return len(tasks)

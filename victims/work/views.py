@@ -49,6 +49,8 @@ def team_work():
         waiting_letters=letter_queries.awaiting_countersign(current_user),
         held_letters=letter_queries.held_for_team(current_user),
         held_emails=reminder_queries.held_for_team(current_user),
+        transfers=case_queries.transfers_waiting_for(current_user),
+        closure_due=case_queries.closure_due_count(current_user),
     )
 
 

@@ -20,8 +20,9 @@ from victims.work import services as work
 # region and VLOs, then its people, contact log, date history and contact-level history; the
 # audit event for the view; deadlines and their history; tasks; events; letters; the pre-release
 # dates, contacts, zones, last contacts and requests; the unread count; the extra non-working
-# days. Any of these repeated per row would make the large case read more than the small one.
-MOST_STATEMENTS = 19
+# days; the case's transfer waiting (or last declined) and its closures and reopenings. Any of
+# these repeated per row would make the large case read more than the small one.
+MOST_STATEMENTS = 21
 
 
 def _statements(app, make, database, count_queries, size: int) -> int:

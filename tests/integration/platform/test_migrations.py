@@ -22,6 +22,8 @@ TABLES = {
     "api_clients",
     "audit_events",
     "cases",
+    "case_status_changes",
+    "case_transfers",
     "contact_level_changes",
     "condition_requests",
     "contact_log_entries",

@@ -27,6 +27,7 @@ from tests.helpers import finish, signed_in
 from victims import clock
 from victims.admin import services as admin_services
 from victims.auth import services as auth
+from victims.cases import services as case_services
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
 from victims.domain.accounts import AccountChange
@@ -137,6 +138,15 @@ def build_world(make, database) -> World:
     account_request = admin_services.request_change(
         colleague, AccountChange.SECOND_FACTOR_RESET, "Lost their phone", asker
     )
+    # A case's life: one closed (reopen), one waiting to move to another region's team (withdraw),
+    # and one that team asks the world's team to take (accept or decline, from Team work).
+    closed_case = make.case(vlo=vlo)
+    case_services.close_case(closed_case, "sentence_ended", "", spo)
+    elsewhere = make.team(make.region("wales"))
+    moving_case = make.case(vlo=vlo)
+    case_services.request_transfer(moving_case, elsewhere, "Moved to Wales", spo)
+    incoming = make.case(team=elsewhere)
+    case_services.request_transfer(incoming, team, "Moved here", make.user(Role.SPO, team=elsewhere))
     session.flush()
     return World(
         users={"vlo": vlo, "spo": spo, "manager": manager, "admin": admin, "colleague": colleague},
@@ -153,6 +163,8 @@ def build_world(make, database) -> World:
             "task": task.id,
             "colleague": colleague.id,
             "account_request": account_request.id,
+            "closed_case": closed_case.id,
+            "moving_case": moving_case.id,
         },
     )
 

@@ -685,7 +685,11 @@ def test_task_title(code: str, title: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("deadline", "task"),
-    [(DeadlineStatus.MET, TaskStatus.DONE), (DeadlineStatus.CANCELLED, TaskStatus.CANCELLED)],
+    [
+        (DeadlineStatus.MET, TaskStatus.DONE),
+        (DeadlineStatus.CANCELLED, TaskStatus.CANCELLED),
+        (DeadlineStatus.CASE_CLOSED, TaskStatus.CASE_CLOSED),
+    ],
 )
 def test_a_task_closes_with_its_deadline(deadline: DeadlineStatus, task: TaskStatus) -> None:
     assert task_status_when_closed(deadline) is task
@@ -697,5 +701,39 @@ def test_an_open_deadline_does_not_close_its_task() -> None:
 
 
 def test_the_words_for_statuses() -> None:
-    assert dict(DeadlineStatus.choices()) == {"open": "Open", "met": "Met", "cancelled": "Cancelled"}
-    assert dict(TaskStatus.choices()) == {"open": "Open", "done": "Done", "cancelled": "No longer needed"}
+    assert dict(DeadlineStatus.choices()) == {
+        "open": "Open",
+        "met": "Met",
+        "cancelled": "Cancelled",
+        "closed": "Case closed",
+    }
+    assert dict(TaskStatus.choices()) == {
+        "open": "Open",
+        "done": "Done",
+        "cancelled": "No longer needed",
+        "closed": "Case closed",
+    }
+    # The status columns hold 10 characters.
+    assert all(len(status.value) <= 10 for status in (*DeadlineStatus, *TaskStatus))
+
+
+def test_a_reopened_case_gets_its_scheme_deadlines_back_but_not_those_met() -> None:
+    """Deadlines closed with the case are treated like cancelled ones: when the case reopens
+    (the planner runs again), the scheme's deadlines open again; those met stay met, and an
+    offender event's deadline closed with the case stays closed."""
+    closed = DeadlineStatus.CASE_CLOSED
+    stored = (
+        held(1, "referral", REFERRAL_DUE, MET),
+        held(2, "initial_contact", CONTACT_DUE, MET),
+        held(3, "pre_release_window", WINDOW_AT_50, closed),
+        held(4, "licence_representations", REPS_AT_50, closed),
+        held(5, "event_recall", D(2025, 1, 6), closed, event_id=9),
+    )
+    plan = plan_case_deadlines(Scheme.STATUTORY, AT_50, stored, RULES, CAL)
+    assert outline(plan) == Plan(
+        opened=(("pre_release_window", WINDOW_AT_50, None), ("licence_representations", REPS_AT_50, None)),
+        changes=(
+            change("pre_release_window", None, WINDOW_AT_50),
+            change("licence_representations", None, REPS_AT_50),
+        ),
+    )
