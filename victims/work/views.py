@@ -55,7 +55,7 @@ def team_work():
 _BACK = {
     "mine": lambda task: url_for("work.my_tasks"),
     "team": lambda task: url_for("work.team_work"),
-    "case": lambda task: url_for("cases.case", case_id=task.case_id, _anchor="tasks"),
+    "case": lambda task: url_for("cases.deadlines", case_id=task.case_id, _anchor="tasks"),
 }
 
 
@@ -124,5 +124,5 @@ def record_event(case_id: int):
             refused.show_on(form, "kind")
         else:
             flash(f"Event recorded: {record.kind_label}", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="events"))
+            return redirect(url_for("cases.deadlines", case_id=case.id, _anchor="events"))
     return render_template("work/record_event.html", form=form, case=case, notes_max=NOTES_MAX)
