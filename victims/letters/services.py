@@ -30,7 +30,7 @@ from victims.domain.letters import (
     LetterType,
     Section,
 )
-from victims.domain.vocabulary import SENTENCE_DATES, ContactLevel, Relationship, Role
+from victims.domain.vocabulary import SENTENCE_DATES, ContactLevel, Relationship, Role, letter_channel
 from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
@@ -122,7 +122,7 @@ def start_draft(case: Case, person: Person, letter_type: LetterType, user: User)
         letter_type=letter_type.value,
         language=person.language,
         large_print=person.large_print,
-        channel=person.channel,
+        channel=letter_channel(person.channel),  # telephone: letters go by post
         template_id=template.id,
         title=template.title,
         status=LetterStatus.DRAFT,

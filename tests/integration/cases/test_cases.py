@@ -155,7 +155,7 @@ REQUIRED = [
     ("first_name", "first_name", "Enter the first name"),
     ("last_name", "last_name", "Enter the last name"),
     ("contact_level", "contact_level", "Choose how often they want to hear from us"),
-    ("channel", "channel", "Choose post or email"),
+    ("channel", "channel", "Choose post, email or telephone"),
     ("language", "language", "Choose English or Welsh"),
     ("address_line_1", "address_line_1", "Enter address line 1, typically the building and street"),
     ("address_town", "address_town", "Enter the town or city"),
