@@ -41,6 +41,7 @@ ACTIONS: dict[str, str] = {
     "letter_warnings_acknowledged": "Confirmed the words under “Check before approving” in a letter",
     "team_letterhead_changed": "Changed a team’s letterhead",
     "contact_lost_flagged": "Flagged contact lost",
+    "child_victim_turned_18": "Opened the task for a child victim who has turned 18",
     "countersigning_required": "Required countersigning of letters",
     "countersigning_stopped": "Stopped requiring countersigning",
     "own_details_changed": "Changed their own details",

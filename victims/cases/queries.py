@@ -18,8 +18,9 @@ from victims.audit.labels import action_label, record_type_label
 from victims.audit.models import AuditEvent
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.clock import LONDON
+from victims.domain import coming_of_age
 from victims.domain.deadlines import RULES_BY_CODE
-from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.domain.vocabulary import CaseStatus, Relationship, Role, Scheme
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.lists import Page, contains, paginate
@@ -485,3 +486,29 @@ def case_history(case_id: int, *, page: int = 1, per_page: int = 50) -> Page[His
         order_by=(AuditEvent.at.desc(), AuditEvent.id.desc()),
         row=lambda row: HistoryRow(**row._mapping),
     )
+
+
+def victims_maybe_turning_18(today: date) -> list[tuple[int, date]]:
+    """Child victims on open cases, not yet alerted, born in the window around 18 years before
+    `today` (victims.domain.coming_of_age.births_to_look_at): (person id, date of birth)."""
+    first, last = coming_of_age.births_to_look_at(today)
+    rows = db.session.execute(
+        select(Person.id, Person.date_of_birth)
+        .join(Case, Case.id == Person.case_id)
+        .where(
+            Person.relationship_ == Relationship.VICTIM.value,
+            Person.date_of_birth.between(first, last),
+            Person.turned_18_alerted_on.is_(None),
+            Case.status == CaseStatus.OPEN,
+        )
+        .order_by(Person.id)
+    ).all()
+    return [(person_id, born) for person_id, born in rows]
+
+
+def cases_of_people(person_ids: list[int]) -> dict[int, Case]:
+    """Each person's case, by person id: one statement."""
+    rows = db.session.execute(
+        select(Person.id, Case).join(Case, Case.id == Person.case_id).where(Person.id.in_(person_ids))
+    ).all()
+    return {person_id: case for person_id, case in rows}

@@ -244,6 +244,8 @@ ZONE_MAP = "zone_map"
 # A referral for an offender whose case another team holds: that team checks it (intake adds no
 # victims to another team's case).
 REFERRAL_PASSED_ON = "referral_passed_on"
+# A child victim's 18th birthday (victims.domain.coming_of_age): letters go to them from now on.
+TURNED_18 = "turned_18"
 WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CONTACT_LOST,
@@ -265,6 +267,14 @@ WORK_RULES: tuple[DeadlineRule, ...] = (
         REFERRAL_PASSED_ON,
         "Check a referral another team or system sent for a case of the team",
         5,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+    DeadlineRule(
+        TURNED_18,
+        "Write directly to a child victim who has turned 18 and ask their preferences again",
+        10,
         Unit.WORKING_DAYS,
         Side.AFTER,
         Anchor.EVENT_DATE,

@@ -43,6 +43,9 @@ class Recipient:
     has_email: bool
     # For a victim: whether they are under 18 today (their letters go to a parent or guardian).
     is_child: bool = False
+    # For a parent or guardian: the name of the victim they act for when that victim has turned
+    # 18 (victims.domain.coming_of_age), whose letters now go to them directly.
+    acts_for_adult: str | None = None
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,12 @@ def _right_recipient(facts: LetterFacts) -> CheckResult:
         problems.append(
             f"{facts.recipient.name} is under 18. Letters about a child victim go to their parent or "
             "guardian: add one to the case and write to them."
+        )
+    if facts.recipient.relationship == Relationship.PARENT_GUARDIAN and facts.recipient.acts_for_adult:
+        adult = facts.recipient.acts_for_adult
+        problems.append(
+            f"{adult} has turned 18: write to them directly, not to {facts.recipient.name}, and ask "
+            f"{adult} their preferences again."
         )
     return _result("recipient", "A child victim’s letter goes to their parent or guardian", problems)
 
