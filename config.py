@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -243,6 +244,12 @@ class Config:
             "propose-closures": {
                 "task": "lifecycle.propose_closures",
                 "schedule": float(_env_int("CLOSURE_SWEEP_SECONDS", 86400)),
+            },
+            # Daily, early: a child victim who turns 18 today is on their VLO's list by the morning.
+            # Missed days are caught up (victims.domain.coming_of_age.CATCH_UP_DAYS).
+            "child-victims-turning-18": {
+                "task": "people.turning_18",
+                "schedule": crontab(hour=_env_int("TURNING_18_HOUR", 6), minute=0),
             },
         },
     }

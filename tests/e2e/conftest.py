@@ -346,6 +346,13 @@ class UI:
             locator.click()
         return self.check()
 
+    def section(self, name: str) -> UI:
+        """Open a section of the case page from its sub-navigation ("People", "Letters" …)."""
+        sections = self.page.get_by_role("navigation", name="Case sections")
+        self.follow(sections.get_by_role("link", name=name, exact=True))
+        expect(sections.locator("[aria-current=page]")).to_have_text(name)
+        return self
+
     # -- the checks -------------------------------------------------------
 
     def check(self) -> UI:

@@ -42,17 +42,25 @@ def test_a_vlo_opens_a_case_from_my_caseload(ui):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(name)
     expect(heading).to_contain_text(f"({crn})")
+    # The summary first: what needs doing next and the key facts.
+    expect(page.get_by_role("heading", name="What needs doing next")).to_be_visible()
+    expect(page.get_by_role("heading", name="Key facts")).to_be_visible()
+    page.screenshot(path=CASE_SCREENSHOT, full_page=True)
+    ui.section("People")
+    expect(page).to_have_url(re.compile(r"/cases/\d+/people$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"({crn})")  # the header on every section
     expect(page.get_by_role("heading", name="Victims and contact persons")).to_be_visible()
-    expect(page.get_by_role("heading", name="Contact log")).to_be_visible()
     # Addresses stay hidden until asked for.
     expect(page.locator(".app-address-hidden").first).to_have_text("Hidden")
-    page.screenshot(path=CASE_SCREENSHOT, full_page=True)
+    ui.section("Contact log")
+    expect(page.get_by_role("heading", name="Contact log", level=2)).to_be_visible()
 
 
 def test_an_address_is_shown_only_after_giving_a_reason(ui):
     page = ui.page
     ui.sign_in("chloe.vlo")
     _open_first_case(ui)
+    ui.section("People")
     case_url = page.url
     person = page.locator(".govuk-summary-card[id^='person-']").first
     person_name = person.locator(".govuk-summary-card__title").inner_text().strip()
@@ -92,6 +100,7 @@ def test_a_contact_added_appears_in_the_contact_log(ui):
     page = ui.page
     ui.sign_in("daniel.vlo")
     _open_first_case(ui)
+    ui.section("Contact log")
     case_url = page.url
     timeline_items = page.locator(".moj-timeline__item")
     before = timeline_items.count()
@@ -111,7 +120,7 @@ def test_a_contact_added_appears_in_the_contact_log(ui):
     page.get_by_label("Summary").fill(summary)
     ui.submit("Add contact")
 
-    expect(page).to_have_url(re.compile(re.escape(case_url) + "#contacts$"))
+    expect(page).to_have_url(re.compile(re.escape(case_url) + "$"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Contact added")
     expect(timeline_items).to_have_count(before + 1)
     entry = timeline_items.filter(has_text=summary)

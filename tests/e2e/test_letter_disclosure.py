@@ -31,6 +31,7 @@ def test_a_vlo_who_writes_the_release_date_cannot_approve_the_letter(ui):
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
     ui.goto(case_url)
+    ui.section("Letters")
     ui.follow(page.get_by_role("link", name="Write a letter"))
     page.get_by_label("Key-stage update").check()
     page.locator("input[name=person]").first.check()

@@ -35,7 +35,9 @@ def _start_a_letter_that_only_needs_writing(ui) -> str:
         ui.goto("/cases/mine")
         ui.follow(page.get_by_test_id("caseload").locator("tbody tr").nth(case_index).locator("a").first)
         case_url = page.url
+        ui.section("People")
         people = page.locator("[id^=person-]").count()
+        ui.section("Letters")
         for person_index in range(people):
             ui.follow(page.get_by_role("link", name="Write a letter"))
             page.get_by_label("Initial contact").check()
@@ -75,7 +77,9 @@ def test_a_vlo_drafts_fails_a_check_fixes_it_approves_and_sees_it_sent(ui):
     expect(page.get_by_role("link", name=re.compile("Open the PDF as sent"))).to_be_visible()
 
     ui.goto(case_url)
+    ui.section("Contact log")
     sent = re.compile(r"Initial contact letter sent by (post|email)")
     expect(page.locator(".moj-timeline__item").filter(has_text=sent)).to_have_count(1)
+    ui.section("Letters")
     expect(page.get_by_test_id("letters")).to_contain_text("Sent")
     ui.finish()

@@ -20,6 +20,7 @@ def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf
     ui.sign_in("hana.vlo")
     ui.goto("/cases/mine")
     ui.follow(page.get_by_test_id("caseload").locator("tbody tr").first.locator("a").first)
+    ui.section("Pre-release")
     ui.follow(page.get_by_role("link", name="Add a licence-condition request"))
     ui.submit("Add the request")  # nothing chosen: GOV.UK errors
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -83,6 +84,7 @@ def test_wording_that_gives_the_victims_address_is_refused_and_never_reaches_the
     ui.follow(page.get_by_test_id("caseload").locator("tbody tr").first.locator("a").first)
     case_url = page.url
 
+    ui.section("People")
     ui.follow(page.get_by_role("link", name="Add a victim or contact person"))
     page.get_by_label("Victim", exact=True).check()
     page.get_by_label("First name").fill("Robin")
@@ -93,6 +95,7 @@ def test_wording_that_gives_the_victims_address_is_refused_and_never_reaches_the
     page.get_by_label("Telephone (optional)").fill("+44(0)114 496 0622")
     ui.submit("Add person")
 
+    ui.section("Pre-release")
     ui.follow(page.get_by_role("link", name="Add a licence-condition request"))
     page.locator("input[name=person]").last.check()  # Robin Marsh, added last
     page.get_by_label("Not to enter a named address, premises or road").check()

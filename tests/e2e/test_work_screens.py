@@ -22,6 +22,8 @@ def test_a_vlo_records_a_recall_and_sees_the_task(ui):
     ui.follow(page.get_by_role("link", name="My caseload"))
     first_case = page.get_by_test_id("caseload").locator("tbody tr").first.locator("a").first
     ui.follow(first_case)
+    expect(page.get_by_role("heading", name="What needs doing next")).to_be_visible()
+    ui.section("Dates and deadlines")
     expect(page.get_by_test_id("deadlines")).to_be_visible()
     ui.follow(page.get_by_role("button", name="Record an offender event"))
     ui.submit("Record event")  # nothing chosen: GOV.UK errors, checked by axe too

@@ -52,6 +52,7 @@ ACTIONS: dict[str, str] = {
     "team_letterhead_changed": "Changed a team’s letterhead",
     "contact_lost_flagged": "Flagged contact lost",
     "contact_regained": "Recorded contact regained",
+    "child_victim_turned_18": "Opened the task for a child victim who has turned 18",
     "countersigning_required": "Required countersigning of letters",
     "countersigning_stopped": "Stopped requiring countersigning",
     "own_details_changed": "Changed their own details",

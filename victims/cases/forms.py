@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from victims.cases.queries import ContactFilters
 from victims.clock import LONDON
 from victims.domain.eligibility import Eligibility, decide_eligibility
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome
@@ -419,3 +420,43 @@ class TransferDecisionForm(FlaskForm):
     )
     reason = _why("Reason for declining", None, "Needed if you decline. The sending team will read it.")
     submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+
+class ContactFilterForm(FlaskForm):
+    """The contact log's filters: a GET form, so no CSRF token (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    # Choices are checked below, with messages in the service's words.
+    method = SelectField("Type", widget=GovSelect(), validate_choice=False)
+    person = SelectField("Person", widget=GovSelect(), validate_choice=False)
+    # No Optional(): GovDateField already treats three empty boxes as "no date".
+    date_from = GovDateField("Date from")
+    date_to = GovDateField("Date to")
+
+    def __init__(self, formdata, people: list[tuple[int, str]], **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.method.choices = options(ContactMethod, "Any type")
+        self.person.choices = options([(str(person_id), name) for person_id, name in people], "Anyone")
+
+    def validate_method(self, field):
+        if field.data and field.data not in dict(ContactMethod.choices()):
+            raise ValidationError("Choose a type of contact from the list")
+
+    def validate_person(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a person from the list")
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("Date to must be the same as or after date from")
+
+    def filters(self) -> ContactFilters:
+        """The filters to apply; call only after validate() has passed."""
+        return ContactFilters(
+            method=self.method.data or None,
+            person_id=int(self.person.data) if self.person.data else None,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+        )

@@ -7,13 +7,15 @@ Another team's or region's case is simply not found (404), never "forbidden".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort
 from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from victims import clock
+from victims.audit.labels import action_label, record_type_label
+from victims.audit.models import AuditEvent
 from victims.cases.models import (
     Case,
     CaseStatusChange,
@@ -23,10 +25,13 @@ from victims.cases.models import (
     Sentence,
     SentenceDateChange,
 )
+from victims.clock import LONDON
+from victims.domain import coming_of_age
 from victims.domain import deadlines as rules
+from victims.domain.deadlines import RULES_BY_CODE
 from victims.domain.evidence import what_meets
 from victims.domain.lifecycle import CaseForClosure, TransferStatus
-from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.domain.vocabulary import CaseStatus, Relationship, Role, Scheme
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.lists import Page, contains, paginate
@@ -46,25 +51,116 @@ def scope(statement: Select, user: User) -> Select:
     return statement.where(false())  # administrators do not read casework
 
 
-def case_for_page(case_id: int, user: User) -> Case:
-    statement = scope(select(Case).where(Case.id == case_id), user).options(
-        joinedload(Case.offender),
+# What every section of the case page shows in its header (cases/_case_header.html).
+HEADER = (
+    joinedload(Case.offender),
+    joinedload(Case.team),
+    joinedload(Case.allocated_vlo),
+)
+
+# What each section adds to the header: each section page loads only what it shows.
+SECTIONS = {
+    "summary": (
+        joinedload(Case.sentence),
+        joinedload(Case.region),
+        joinedload(Case.scheme_overridden_by),
+        selectinload(Case.people),
+    ),
+    "people": (
+        selectinload(Case.people).selectinload(Person.level_changes).joinedload(ContactLevelChange.user),
+        selectinload(Case.people).joinedload(Person.acting_for),
+    ),
+    "deadlines": (
         joinedload(Case.sentence)
         .selectinload(Sentence.date_changes)
         .joinedload(SentenceDateChange.changed_by),
-        joinedload(Case.team),
-        joinedload(Case.region),
-        joinedload(Case.allocated_vlo),
-        joinedload(Case.scheme_overridden_by),
-        selectinload(Case.people).selectinload(Person.level_changes).joinedload(ContactLevelChange.user),
-        selectinload(Case.people).joinedload(Person.acting_for),
-        selectinload(Case.contacts).joinedload(ContactLogEntry.user),
-        selectinload(Case.contacts).joinedload(ContactLogEntry.person),
-    )
+    ),
+    "contacts": (selectinload(Case.people),),
+    "letters": (),
+    "prerelease": (selectinload(Case.people),),
+    "history": (),
+}
+
+
+def case_for_page(case_id: int, user: User, section: str = "summary") -> Case:
+    """The case for one section of the case page, with what that section shows."""
+    statement = scope(select(Case).where(Case.id == case_id), user).options(*HEADER, *SECTIONS[section])
     case = db.session.scalars(statement).unique().one_or_none()
     if case is None:
         abort(404)
     return case
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """One open deadline on the case summary, with its task if it has one."""
+
+    deadline_id: int
+    code: str
+    due_on: date
+    task_title: str | None
+    assigned_to: str | None
+
+    @property
+    def name(self) -> str:
+        return RULES_BY_CODE[self.code].name
+
+
+def next_to_do(case_id: int, *, limit: int = 5) -> tuple[list[NextItem], int]:
+    """The case's open deadlines nearest due (overdue ones first, as they are the earliest), with
+    their open task, and how many open deadlines there are in all: two statements."""
+    open_deadlines = (CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.OPEN)
+    rows = db.session.execute(
+        select(CaseDeadline.id, CaseDeadline.code, CaseDeadline.due_on, Task.title, User.name)
+        .outerjoin(Task, (Task.deadline_id == CaseDeadline.id) & (Task.status == TaskStatus.OPEN))
+        .outerjoin(User, User.id == Task.assigned_to_id)
+        .where(*open_deadlines)
+        .order_by(CaseDeadline.due_on, CaseDeadline.id)
+        .limit(limit)
+    ).all()
+    total = db.session.scalar(select(func.count()).select_from(CaseDeadline).where(*open_deadlines)) or 0
+    return [NextItem(*row) for row in rows], total
+
+
+def london_midnight(day: date) -> datetime:
+    """The moment a day starts in London, in UTC (as occurred_at is stored)."""
+    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """The contact log's filters (GET parameters), already checked by the form."""
+
+    method: str | None = None
+    person_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.method, self.person_id, self.date_from, self.date_to))
+
+
+def contact_log(case_id: int, filters: ContactFilters) -> list[ContactLogEntry]:
+    """The case's contact log, newest first, filtered on its columns (the summary is encrypted,
+    so it cannot be searched), with who recorded each entry and whom it was about."""
+    statement = (
+        select(ContactLogEntry)
+        .where(ContactLogEntry.case_id == case_id)
+        .options(joinedload(ContactLogEntry.user), joinedload(ContactLogEntry.person))
+        .order_by(ContactLogEntry.occurred_at.desc(), ContactLogEntry.id.desc())
+    )
+    if filters.method:
+        statement = statement.where(ContactLogEntry.method == filters.method)
+    if filters.person_id is not None:
+        statement = statement.where(ContactLogEntry.person_id == filters.person_id)
+    if filters.date_from is not None:
+        statement = statement.where(ContactLogEntry.occurred_at >= london_midnight(filters.date_from))
+    if filters.date_to is not None:
+        statement = statement.where(
+            ContactLogEntry.occurred_at < london_midnight(filters.date_to + timedelta(days=1))
+        )
+    return list(db.session.scalars(statement))
 
 
 def case_for_change(case_id: int, user: User) -> Case:
@@ -602,3 +698,75 @@ def cases_for_closure(after_id: int, limit: int) -> list[CaseForClosure]:
 
 def cases_by_id(ids: list[int]) -> list[Case]:
     return list(db.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id)))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    user_name: str | None
+    action: str
+    record_type: str
+    record_id: int | None
+    reason: str | None
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def record_label(self) -> str:
+        return record_type_label(self.record_type)
+
+
+# Opening a section of the case is recorded for the oversight trail, not told as the case's story.
+NOT_HISTORY = ("case_viewed",)
+
+
+def case_history(case_id: int, *, page: int = 1, per_page: int = 50) -> Page[HistoryRow]:
+    """What people (and the service) did on the case, newest first, from the audit trail:
+    a count and a page of rows with the user's name joined in."""
+    statement = (
+        select(
+            AuditEvent.at,
+            User.name.label("user_name"),
+            AuditEvent.action,
+            AuditEvent.record_type,
+            AuditEvent.record_id,
+            AuditEvent.reason,
+        )
+        .outerjoin(User, AuditEvent.user_id == User.id)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action.not_in(NOT_HISTORY))
+    )
+    return paginate(
+        statement,
+        page=page,
+        per_page=per_page,
+        order_by=(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        row=lambda row: HistoryRow(**row._mapping),
+    )
+
+
+def victims_maybe_turning_18(today: date) -> list[tuple[int, date]]:
+    """Child victims on open cases, not yet alerted, born in the window around 18 years before
+    `today` (victims.domain.coming_of_age.births_to_look_at): (person id, date of birth)."""
+    first, last = coming_of_age.births_to_look_at(today)
+    rows = db.session.execute(
+        select(Person.id, Person.date_of_birth)
+        .join(Case, Case.id == Person.case_id)
+        .where(
+            Person.relationship_ == Relationship.VICTIM.value,
+            Person.date_of_birth.between(first, last),
+            Person.turned_18_alerted_on.is_(None),
+            Case.status == CaseStatus.OPEN,
+        )
+        .order_by(Person.id)
+    ).all()
+    return [(person_id, born) for person_id, born in rows]
+
+
+def cases_of_people(person_ids: list[int]) -> dict[int, Case]:
+    """Each person's case, by person id: one statement."""
+    rows = db.session.execute(
+        select(Person.id, Case).join(Case, Case.id == Person.case_id).where(Person.id.in_(person_ids))
+    ).all()
+    return {person_id: case for person_id, case in rows}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update
+
 from victims import clock
 from victims.audit import services as audit
 from victims.cases import queries
@@ -21,8 +23,8 @@ from victims.cases.models import (
     SentenceDateChange,
 )
 from victims.clock import london_date
-from victims.domain import eligibility, lifecycle
-from victims.domain.deadlines import CONTACT_LOST, DeadlineInputs
+from victims.domain import coming_of_age, eligibility, lifecycle
+from victims.domain.deadlines import CONTACT_LOST, TURNED_18, DeadlineInputs
 from victims.domain.eligibility import Eligibility, EligibilityDecision
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome, Evidence, EvidenceKind
 from victims.domain.identity import same_offender
@@ -715,3 +717,43 @@ def propose_closures(after_id: int, limit: int) -> tuple[int | None, int]:
             for case in queries.cases_by_id(list(due)):
                 opened += _propose(case, due[case.id])
     return batch[-1].id, opened
+
+
+# -- a child victim turning 18 -------------------------------------------------------------
+
+
+def alert_victims_turning_18(today: date) -> list[int]:
+    """For each child victim on an open case whose 18th birthday is today (or was within the
+    catch-up window, for a sweep that did not run), open the "has turned 18" task for the case's
+    VLO (or the team's queue), counted from the birthday. Each person is claimed first (an
+    UPDATE only where nobody has claimed them), so two sweeps, or one run twice, open one task
+    per person. Returns the ids of the people alerted now."""
+    candidates = queries.victims_maybe_turning_18(today)
+    due = coming_of_age.turning_18(candidates, today)
+    if not due:
+        return []
+    born = dict(candidates)
+    cases = queries.cases_of_people(due)
+    alerted = []
+    for person_id in due:
+        claimed = db.session.execute(
+            update(Person)
+            .where(Person.id == person_id, Person.turned_18_alerted_on.is_(None))
+            .values(turned_18_alerted_on=today)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        case = cases[person_id]
+        birthday = coming_of_age.eighteenth_birthday(born[person_id])
+        work.open_work(case, TURNED_18, birthday, person_id=person_id)
+        audit.record(
+            "child_victim_turned_18",
+            "person",
+            person_id,
+            case_id=case.id,
+            region_id=case.region_id,
+            user=None,  # the service did it; no date of birth in the trail
+        )
+        alerted.append(person_id)
+    return alerted

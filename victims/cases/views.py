@@ -9,6 +9,7 @@ from victims.cases import queries, services
 from victims.cases.forms import (
     AllocateForm,
     CloseCaseForm,
+    ContactFilterForm,
     ContactForm,
     NewCaseForm,
     ReopenCaseForm,
@@ -152,25 +153,107 @@ def new_case():
     return render_template("cases/new_case.html", form=form)
 
 
+def _section(case_id: int, section: str):
+    """The case for one section of the case page, its view audited (every section names people)."""
+    record = queries.case_for_page(case_id, current_user, section)
+    services.record_viewed(record, current_user)
+    return record
+
+
+def _render_section(template: str, record, **context):
+    return render_template(
+        template,
+        case=record,
+        today=clock.today(),
+        can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
+        **context,
+    )
+
+
 @bp.route("/<int:case_id>")
 @allowed(*READERS)
 def case(case_id: int):
-    record = queries.case_for_page(case_id, current_user)
-    services.record_viewed(record, current_user)
-    return render_template(
-        "cases/case.html",
-        case=record,
+    """The summary: what needs doing next and the key facts."""
+    record = _section(case_id, "summary")
+    next_items, open_count = queries.next_to_do(record.id)
+    return _render_section(
+        "cases/summary.html",
+        record,
         computed_scheme_label=Scheme(record.computed_scheme).label
         if record.computed_scheme
         else "Not eligible",
+        next_items=next_items,
+        open_count=open_count,
+        sentence_dates=SENTENCE_DATES,
+        lifecycle=_lifecycle(record),
+    )
+
+
+@bp.route("/<int:case_id>/people")
+@allowed(*READERS)
+def people(case_id: int):
+    return _render_section("cases/people.html", _section(case_id, "people"))
+
+
+@bp.route("/<int:case_id>/deadlines")
+@allowed(*READERS)
+def deadlines(case_id: int):
+    record = _section(case_id, "deadlines")
+    return _render_section(
+        "cases/deadlines.html",
+        record,
         deadlines=work_queries.deadlines_for_case(record.id),
         work=work_queries.work_for_case(record.id),
-        letters=letter_queries.for_case(record.id),
-        prerelease=prerelease_queries.for_case_page(record),
         sentence_dates=SENTENCE_DATES,
-        today=clock.today(),
-        can_edit=current_user.role in CASEWORK and record.status == CaseStatus.OPEN,
-        lifecycle=_lifecycle(record),
+    )
+
+
+@bp.route("/<int:case_id>/contacts")
+@allowed(*READERS)
+def contacts(case_id: int):
+    record = _section(case_id, "contacts")
+    form = ContactFilterForm(request.args, people=[(person.id, person.full_name) for person in record.people])
+    form.validate()
+    entries = None if form.errors else queries.contact_log(record.id, form.filters())
+    return _render_section(
+        "cases/contacts.html",
+        record,
+        form=form,
+        entries=entries,
+        filtered=any(value.strip() for value in request.args.values()),
+    )
+
+
+@bp.route("/<int:case_id>/letters")
+@allowed(*READERS)
+def letters(case_id: int):
+    record = _section(case_id, "letters")
+    return _render_section("cases/letters.html", record, letters=letter_queries.for_case(record.id))
+
+
+@bp.route("/<int:case_id>/pre-release")
+@allowed(*READERS)
+def prerelease(case_id: int):
+    record = _section(case_id, "prerelease")
+    return _render_section(
+        "cases/prerelease.html", record, prerelease=prerelease_queries.for_case_page(record)
+    )
+
+
+@bp.route("/<int:case_id>/prerelease")
+@allowed(*READERS)
+def prerelease_old(case_id: int):
+    return redirect(url_for("cases.prerelease", case_id=case_id), 301)
+
+
+@bp.route("/<int:case_id>/history")
+@allowed(*READERS)
+def history(case_id: int):
+    record = _section(case_id, "history")
+    return _render_section(
+        "cases/history.html",
+        record,
+        events=queries.case_history(record.id, page=page_number()),
     )
 
 
@@ -204,7 +287,7 @@ def sentence_dates(case_id: int):
                 else "No dates changed",
                 "success",
             )
-            return redirect(url_for("cases.case", case_id=record.id, _anchor="sentence"))
+            return redirect(url_for("cases.deadlines", case_id=record.id, _anchor="sentence"))
     status = 409 if conflict else 200
     return render_template("cases/sentence_dates.html", form=form, case=record, conflict=conflict), status
 
@@ -324,7 +407,7 @@ def add_contact(case_id: int):
             refused.show_on(form, "summary")
         else:
             flash("Contact added", "success")
-            return redirect(url_for("cases.case", case_id=record.id, _anchor="contacts"))
+            return redirect(url_for("cases.contacts", case_id=record.id))
     return render_template("cases/add_contact.html", form=form, case=record)
 
 

@@ -28,6 +28,7 @@ from victims.demo.staff import (
     demo_totp_secret,
     email_of,
 )
+from victims.domain import coming_of_age
 from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
 from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
 from victims.domain.evidence import Evidence, EvidenceKind
@@ -173,6 +174,28 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
         offers = [OFFERS_PER_TEAM]
         for owner in owners:
             _make_case(fake, rnd, region, team, owner, next(crn_numbers), today, spo_by_team[team.id], offers)
+    _child_about_to_turn_18(today)
+
+
+# One child victim turns 18 this many days after the demo is loaded (issue 13): the People section
+# says when, and on the day the daily sweep (people.turning_18) opens their VLO's task.
+TURNS_18_IN_DAYS = 6
+
+
+def _child_about_to_turn_18(today: date) -> None:
+    """The first child victim (one with a parent or guardian) on an allocated case turns 18 soon."""
+    guarded = select(Person.acting_for_id).where(Person.acting_for_id.is_not(None))
+    child = db.session.scalar(
+        select(Person)
+        .join(Case, Case.id == Person.case_id)
+        .where(Person.id.in_(guarded), Case.allocated_vlo_id.is_not(None))
+        .order_by(Case.id, Person.id)
+        .limit(1)
+    )
+    if child is not None:
+        birthday = today + timedelta(days=TURNS_18_IN_DAYS)
+        child.date_of_birth = coming_of_age.birthday_in(birthday.year - coming_of_age.ADULT_AGE, birthday)
+        db.session.flush()
 
 
 def _make_case(

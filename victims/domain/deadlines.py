@@ -247,6 +247,8 @@ REFERRAL_PASSED_ON = "referral_passed_on"
 # The sentence and licence have ended, or every victim has opted out: the case may close
 # (victims.domain.lifecycle decides when).
 CLOSURE_DUE = "closure_due"
+# A child victim's 18th birthday (victims.domain.coming_of_age): letters go to them from now on.
+TURNED_18 = "turned_18"
 WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CONTACT_LOST,
@@ -275,6 +277,14 @@ WORK_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         CLOSURE_DUE,
         "Review a case for closure when the sentence has ended or every victim has opted out",
+        10,
+        Unit.WORKING_DAYS,
+        Side.AFTER,
+        Anchor.EVENT_DATE,
+    ),
+    DeadlineRule(
+        TURNED_18,
+        "Write directly to a child victim who has turned 18 and ask their preferences again",
         10,
         Unit.WORKING_DAYS,
         Side.AFTER,

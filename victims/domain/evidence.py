@@ -77,11 +77,13 @@ MET_BY: Mapping[str, frozenset[EvidenceKind]] = {
     rules.CONTACT_LOST: frozenset({EvidenceKind.NEW_DETAILS, EvidenceKind.CONTACT}),
     rules.ZONE_MAP: frozenset({EvidenceKind.MAP_SIGNED}),
     **{rule.code: _AFTER_EVENT for rule in rules.EVENT_RULES},
+    # Writing to a victim who has turned 18, or speaking to them, on or after the birthday.
+    rules.TURNED_18: _AFTER_EVENT,
 }
 
 # Rules whose evidence must come on or after the day the deadline counts from (the day the unit
-# learnt of the event): a letter sent before it cannot have told the victim of it.
-_ONLY_AFTER = frozenset(rule.code for rule in rules.EVENT_RULES)
+# learnt of the event, or the birthday): a letter sent before it cannot have told the victim of it.
+_ONLY_AFTER = frozenset(rule.code for rule in rules.EVENT_RULES) | {rules.TURNED_18}
 
 # What a VLO reads on a task that evidence meets, instead of a "Mark as done" button.
 _WHAT_MEETS: Mapping[frozenset[EvidenceKind], str] = {

@@ -24,7 +24,7 @@ from victims.domain.letters import (
     normalised,
     placeholders_in,
 )
-from victims.domain.vocabulary import ContactLevel, Relationship
+from victims.domain.vocabulary import Channel, ContactLevel, Relationship
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Recipient:
     name: str
     relationship: Relationship
     contact_level: ContactLevel
-    channel: str  # "post" or "email"
+    channel: str  # what they chose: "post", "email" or "telephone" (letters then go by post)
     language: str
     large_print: bool
     contact_lost: bool
@@ -43,6 +43,9 @@ class Recipient:
     has_email: bool
     # For a victim: whether they are under 18 today (their letters go to a parent or guardian).
     is_child: bool = False
+    # For a parent or guardian: the name of the victim they act for when that victim has turned
+    # 18 (victims.domain.coming_of_age), whose letters now go to them directly.
+    acts_for_adult: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class CheckResult:
     problems: tuple[str, ...] = field(default_factory=tuple)  # what is wrong, and how to fix it
     # What the approver must read and acknowledge before the letter goes (a town named on its own).
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # What the writer should know, with nothing wrong and nothing to acknowledge (a person who
+    # prefers telephone gets this letter by post).
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 FACT_LABELS: Mapping[str, str] = {
@@ -272,7 +278,19 @@ def _respects_choices(facts: LetterFacts) -> CheckResult:
     if facts.large_print != recipient.large_print:
         wanted = "large print" if recipient.large_print else "standard print"
         problems.append(f"{recipient.name} asked for {wanted}. Change the print size.")
-    if facts.channel != recipient.channel:
+    notes = []
+    if recipient.channel == Channel.TELEPHONE:
+        if facts.channel == Channel.POST:
+            notes.append(
+                f"{recipient.name} prefers telephone: this letter goes by post to their postal address. "
+                "Consider calling them as well."
+            )
+        else:
+            problems.append(
+                f"{recipient.name} prefers telephone, and their letters go by post. Change how the "
+                "letter is sent."
+            )
+    elif facts.channel != recipient.channel:
         wanted = "by email" if recipient.channel == "email" else "by post"
         problems.append(f"{recipient.name} asked for letters {wanted}. Change how the letter is sent.")
     if recipient.contact_level not in ALLOWED_LEVELS[facts.letter_type]:
@@ -286,6 +304,7 @@ def _respects_choices(facts: LetterFacts) -> CheckResult:
         "The victim’s language, print size, channel and contact level are respected",
         not problems,
         tuple(problems),
+        notes=tuple(notes),
     )
 
 
@@ -295,6 +314,12 @@ def _right_recipient(facts: LetterFacts) -> CheckResult:
         problems.append(
             f"{facts.recipient.name} is under 18. Letters about a child victim go to their parent or "
             "guardian: add one to the case and write to them."
+        )
+    if facts.recipient.relationship == Relationship.PARENT_GUARDIAN and facts.recipient.acts_for_adult:
+        adult = facts.recipient.acts_for_adult
+        problems.append(
+            f"{adult} has turned 18: write to them directly, not to {facts.recipient.name}, and ask "
+            f"{adult} their preferences again."
         )
     return _result("recipient", "A child victim’s letter goes to their parent or guardian", problems)
 

@@ -98,8 +98,18 @@ class ContactLevel(Labelled):
 
 
 class Channel(Labelled):
+    """How a person chose to be contacted. Letters go by post or email; a person who chose
+    telephone is called, and their letters go by post (`letter_channel`)."""
+
     POST = "post", "Post"
     EMAIL = "email", "Email"
+    TELEPHONE = "telephone", "Telephone"
+
+
+def letter_channel(chosen: str) -> str:
+    """How a letter to someone goes, from the channel they chose: telephone has no letters of
+    its own, so their letters go by post."""
+    return Channel.POST.value if chosen == Channel.TELEPHONE else chosen
 
 
 class Language(Labelled):

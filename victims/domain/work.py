@@ -68,6 +68,10 @@ TASK_TITLES: Mapping[str, str] = {
     rules.LICENCE_OUTCOME: "Tell the victim the outcome of their licence-condition requests",
     # The title says why: victims.domain.lifecycle.review_title.
     rules.CLOSURE_DUE: "Review the case for closure",
+    # Task titles are shown outside the case (My tasks, Team work, reminder emails): no name.
+    rules.TURNED_18: (
+        "A child victim has turned 18: write to them directly from now on and ask their preferences again"
+    ),
     rules.REFERRAL_PASSED_ON: (
         "A referral for this case arrived from outside the team: ask whoever sent it for the victims' details"
     ),

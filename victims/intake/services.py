@@ -190,9 +190,12 @@ def victim_refusals(victims_or_referral: list[dict] | dict) -> list[Refused]:
     refusals = []
     for index, victim in enumerate(victims):
         _details, prefs = _person(victim)
-        if prefs.channel == "post" and not victim.get("address"):
+        if prefs.channel in ("post", "telephone") and not victim.get("address"):
+            how = "by post" if prefs.channel == "post" else "by telephone (their letters go by post)"
+            refusals.append(Refused(f"is required to contact this victim {how}", f"/victims/{index}/address"))
+        if prefs.channel == "telephone" and not victim.get("telephone"):
             refusals.append(
-                Refused("is required to contact this victim by post", f"/victims/{index}/address")
+                Refused("is required to contact this victim by telephone", f"/victims/{index}/telephone")
             )
         if prefs.channel == "email" and not victim.get("email"):
             refusals.append(Refused("is required to contact this victim by email", f"/victims/{index}/email"))

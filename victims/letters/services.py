@@ -21,8 +21,8 @@ from sqlalchemy import select
 from victims import clock, jobs
 from victims.audit import services as audit
 from victims.cases.models import Case, Offender, Sentence
+from victims.domain import coming_of_age, disclosure, letter_check
 from victims.domain import deadlines as deadline_rules
-from victims.domain import disclosure, letter_check
 from victims.domain import letters as rules
 from victims.domain.disclosure.normalise import words as disclosure_words
 from victims.domain.letters import (
@@ -30,7 +30,14 @@ from victims.domain.letters import (
     LetterType,
     Section,
 )
-from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, ContactLevel, Relationship, Role
+from victims.domain.vocabulary import (
+    SENTENCE_DATES,
+    CaseStatus,
+    ContactLevel,
+    Relationship,
+    Role,
+    letter_channel,
+)
 from victims.extensions import db
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
@@ -105,10 +112,17 @@ def filled_sections(letter: Letter, on: date | None = None) -> list[tuple[str, s
 
 
 def _is_child(person: Person, on: date) -> bool:
-    born = person.date_of_birth
-    if born is None:
-        return False
-    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < 18
+    return coming_of_age.is_child(person.date_of_birth, on)
+
+
+def _acts_for_adult(person: Person, everyone, on: date) -> str | None:
+    """For a parent or guardian, the name of the victim they act for if that victim is now 18."""
+    if person.relationship_ != Relationship.PARENT_GUARDIAN or person.acting_for_id is None:
+        return None
+    victim = next((other for other in everyone if other.id == person.acting_for_id), None)
+    if victim is None or victim.date_of_birth is None or _is_child(victim, on):
+        return None
+    return victim.full_name
 
 
 def start_draft(case: Case, person: Person, letter_type: LetterType, user: User) -> Letter:
@@ -122,7 +136,7 @@ def start_draft(case: Case, person: Person, letter_type: LetterType, user: User)
         letter_type=letter_type.value,
         language=person.language,
         large_print=person.large_print,
-        channel=person.channel,
+        channel=letter_channel(person.channel),  # telephone: letters go by post
         template_id=template.id,
         title=template.title,
         status=LetterStatus.DRAFT,
@@ -225,6 +239,7 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
             has_postal_address=bool(person.address_line_1 and person.address_postcode),
             has_email=bool(person.email),
             is_child=_is_child(person, today),
+            acts_for_adult=_acts_for_adult(person, everyone, today),
         ),
         sections=letter.sections,
         template_sections=template.sections,

@@ -239,7 +239,7 @@ def cancel(letter_id: int):
         lambda r: services.cancel(r, current_user),
         "Letter cancelled",
         not_done="It has not been cancelled",
-        then=lambda r: redirect(url_for("cases.case", case_id=r.case_id, _anchor="letters")),
+        then=lambda r: redirect(url_for("cases.letters", case_id=r.case_id)),
     )
 
 

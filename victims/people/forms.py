@@ -51,12 +51,13 @@ class ContactDetailsMixin:
     )
 
     def check_contact_details(self, channel: str | None) -> None:
-        """Post needs a whole address; email needs an email address."""
+        """Post needs a whole address; email needs an email address; telephone needs a telephone
+        number and a whole address (their letters go by post)."""
         address_given = any(
             (getattr(self, name).data or "").strip()
             for name in ("address_line_1", "address_line_2", "address_town", "address_postcode")
         )
-        if channel == Channel.POST or address_given:
+        if channel in (Channel.POST, Channel.TELEPHONE) or address_given:
             for name, message in (
                 ("address_line_1", "Enter address line 1, typically the building and street"),
                 ("address_town", "Enter the town or city"),
@@ -67,6 +68,14 @@ class ContactDetailsMixin:
                     field.errors = list(field.errors) + [message]
         if channel == Channel.EMAIL and not (self.email.data or "").strip() and not self.email.errors:
             self.email.errors = list(self.email.errors) + ["Enter an email address, or choose post"]
+        if (
+            channel == Channel.TELEPHONE
+            and not (self.telephone.data or "").strip()
+            and not self.telephone.errors
+        ):
+            self.telephone.errors = list(self.telephone.errors) + [
+                "Enter a telephone number, or choose post or email"
+            ]
 
     def cleaned_postcode(self) -> str | None:
         value = (self.address_postcode.data or "").strip().upper()
@@ -111,7 +120,7 @@ class PreferencesFieldsMixin:
         "How should we contact them?",
         choices=options(Channel),
         widget=GovRadioInput(),
-        validators=[InputRequired(message="Choose post or email")],
+        validators=[InputRequired(message="Choose post, email or telephone")],
     )
     language = RadioField(
         "Language for letters",

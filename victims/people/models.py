@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
+from victims.domain import coming_of_age
 from victims.domain.vocabulary import Channel, ContactLevel, Language, Relationship
 from victims.extensions import db
 from victims.staff.models import User
@@ -59,6 +60,8 @@ class Person(Versioned, db.Model):
     # contact details, or a contact made). Every loss and regain is in the audit trail.
     contact_lost_on: Mapped[date | None] = mapped_column(Date)
     contact_regained_on: Mapped[date | None] = mapped_column(Date)
+    # The day the "has turned 18" task was opened for this child victim (at most once).
+    turned_18_alerted_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
 
     # Case (victims.cases.models) is named, not imported: the cases area builds on this one.
@@ -91,6 +94,10 @@ class Person(Versioned, db.Model):
     @property
     def opted_out(self) -> bool:
         return self.contact_level == ContactLevel.OPTED_OUT
+
+    @property
+    def eighteenth_birthday(self) -> date | None:
+        return coming_of_age.eighteenth_birthday(self.date_of_birth) if self.date_of_birth else None
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:

@@ -61,7 +61,7 @@ def add_person(case_id: int):
             refused.show_on(form, "first_name")
         else:
             flash("Person added", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="people"))
+            return redirect(url_for("cases.people", case_id=case.id))
     return render_template("people/add_person.html", form=form, case=case)
 
 
@@ -69,7 +69,7 @@ def add_person(case_id: int):
 @allowed(*CASEWORK)
 def reveal(case_id: int, person_id: int):
     case, person = _load(case_id, person_id)
-    back = url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}")
+    back = url_for("cases.people", case_id=case.id, _anchor=f"person-{person.id}")
     showing = reveals.Showing("Show address and contact details", "Show address", back)
     # Shown in the response to the POST, so the details never sit behind a GET link.
     return reveals.reveal_page(
@@ -109,7 +109,7 @@ def change_details(case_id: int, person_id: int):
                 flash("Someone else saved a change at the same moment. Check the details and try again.")
                 return redirect(url_for("people.change_details", case_id=case_id, person_id=person_id))
             flash("Details saved" if changed else "Nothing changed", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+            return redirect(url_for("cases.people", case_id=case.id, _anchor=f"person-{person.id}"))
     status = 409 if conflict else 200
     return render_template(
         "people/change_details.html", form=form, case=case, person=person, conflict=conflict
@@ -147,7 +147,7 @@ def preferences(case_id: int, person_id: int):
                 flash("Someone else saved a change at the same moment. Check the preferences and try again.")
                 return redirect(url_for("people.preferences", case_id=case_id, person_id=person_id))
             flash("Preferences saved" if changed else "Nothing changed", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+            return redirect(url_for("cases.people", case_id=case.id, _anchor=f"person-{person.id}"))
     status = 409 if conflict else 200
     return render_template(
         "people/preferences.html",
@@ -184,7 +184,7 @@ def opt_out(case_id: int, person_id: int):
             flash(f"{person.full_name} has opted out", "success")
             if case_services.propose_closure_if_due(case):  # the last one: the case may close
                 flash("Everyone on the case has now opted out: a task to review it for closure is open")
-        return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+        return redirect(url_for("cases.people", case_id=case.id, _anchor=f"person-{person.id}"))
     return render_template("people/opt_out.html", form=form, case=case, person=person)
 
 
@@ -203,5 +203,5 @@ def opt_in(case_id: int, person_id: int):
             flash(refused.message)
         else:
             flash(f"{person.full_name} has opted back in", "success")
-        return redirect(url_for("cases.case", case_id=case.id, _anchor=f"person-{person.id}"))
+        return redirect(url_for("cases.people", case_id=case.id, _anchor=f"person-{person.id}"))
     return render_template("people/opt_in.html", form=form, case=case, person=person)

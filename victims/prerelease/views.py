@@ -72,7 +72,7 @@ def record_contact(case_id: int):
             refused.show_on(form, "said")
         else:
             flash("Pre-release contact recorded", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="prerelease"))
+            return redirect(url_for("cases.prerelease", case_id=case.id))
     return render_template("prerelease/contact.html", form=form, case=case)
 
 
@@ -334,10 +334,10 @@ def _representations(case_id: int, *, issue: bool):
     try:
         content = zones.representation_pdf_for(case, current_user, issue=issue)
     except zones.DocumentRefused as refused:
-        return _not_made(refused, case, url_for("cases.case", case_id=case_id, _anchor="prerelease"))
+        return _not_made(refused, case, url_for("cases.prerelease", case_id=case.id))
     except Refused as refused:
         flash(refused.message)
-        return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))
+        return redirect(url_for("cases.prerelease", case_id=case.id))
     name = f"representations-case-{case.id}.pdf" if issue else f"representations-case-{case.id}-draft.pdf"
     return _pdf(content, name)
 
@@ -368,4 +368,4 @@ def complete(case_id: int):
         flash(refused.message)
     else:
         flash("Pre-release work marked complete", "success")
-    return redirect(url_for("cases.case", case_id=case_id, _anchor="prerelease"))
+    return redirect(url_for("cases.prerelease", case_id=case.id))

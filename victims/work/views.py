@@ -58,7 +58,7 @@ def team_work():
 _BACK = {
     "mine": lambda task: url_for("work.my_tasks"),
     "team": lambda task: url_for("work.team_work"),
-    "case": lambda task: url_for("cases.case", case_id=task.case_id, _anchor="tasks"),
+    "case": lambda task: url_for("cases.deadlines", case_id=task.case_id, _anchor="tasks"),
 }
 
 
@@ -101,10 +101,10 @@ def meet_by_hand(deadline_id: int):
         except StaleDataError:
             db.session.rollback()
             flash("Someone else changed this deadline at the same moment. Check it and try again.")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="deadlines"))
+            return redirect(url_for("cases.deadlines", case_id=case.id))
         else:
             flash(f"{row.name}: {row.met_words.lower()}", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="deadlines"))
+            return redirect(url_for("cases.deadlines", case_id=case.id))
     return render_template("work/meet_deadline.html", form=form, case=case, deadline=row)
 
 
@@ -156,5 +156,5 @@ def record_event(case_id: int):
             refused.show_on(form, "kind")
         else:
             flash(f"Event recorded: {record.kind_label}", "success")
-            return redirect(url_for("cases.case", case_id=case.id, _anchor="events"))
+            return redirect(url_for("cases.deadlines", case_id=case.id, _anchor="events"))
     return render_template("work/record_event.html", form=form, case=case, notes_max=NOTES_MAX)

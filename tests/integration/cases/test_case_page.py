@@ -1,11 +1,15 @@
-"""The case page shows the case, its people, deadlines, tasks, events, letters and pre-release
-work: a fixed number of statements however much of each the case has."""
+"""The case page, in sections (summary, people, dates and deadlines, contact log, letters,
+pre-release, history): each shows the case header and its own part, in a fixed number of
+statements however much of each the case has, and only to those who may see the case."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
-from tests.helpers import signed_in
+import pytest
+
+from tests.helpers import date_parts, signed_in
 from victims.cases import queries as case_queries
 from victims.cases import services as cases
 from victims.cases.models import Sentence
@@ -16,16 +20,23 @@ from victims.letters import services as letters
 from victims.prerelease import services as prerelease
 from victims.work import services as work
 
-# Measured: the user's session (read, then touched); the case with its offender, sentence, team,
-# region and VLOs, then its people, contact log, date history and contact-level history; the
-# audit event for the view; deadlines and their history; tasks; events; letters; the pre-release
-# dates, contacts, zones, last contacts and requests; the unread count; the extra non-working
-# days; the case's transfer waiting (or last declined) and its closures and reopenings. Any of
-# these repeated per row would make the large case read more than the small one.
-MOST_STATEMENTS = 21
+# Measured, for each section: the user's session, the case with its header (offender, team, VLO)
+# and what the section shows of it, the audit event for the view, then the section's own reads.
+# Any of these repeated per row would make the large case read more than the small one.
+MOST_STATEMENTS = {
+    "": 8,  # summary: + its sentence, region and people; the next deadlines and how many are open
+    "/people": 6,  # + people, their contact-level history and whom they act for
+    "/deadlines": 10,  # + sentence and its date history; deadlines and their history; tasks; events
+    "/contacts": 6,  # + people (for the filter); the contact log with who and whom
+    "/letters": 5,  # + letters with their recipients
+    "/pre-release": 10,  # + people; the pre-release dates, contacts, zones, last contacts, requests
+    "/history": 6,  # + a count and a page of the audit trail
+}
+SECTIONS = tuple(MOST_STATEMENTS)
 
 
-def _statements(app, make, database, count_queries, size: int) -> int:
+def _busy_case(make, database, size: int):
+    """A case with `size` of everything each section lists."""
     vlo = make.user(Role.VLO)
     case = make.case(vlo=vlo, victims=size, crd=date(2027, 3, 1))
     cases.refresh_deadlines(case, database.session.get(Sentence, case.sentence_id), "Case opened", vlo)
@@ -45,16 +56,78 @@ def _statements(app, make, database, count_queries, size: int) -> int:
         work.record_event(case, "parole_review_listed", date(2026, 11, 20), None, vlo)
         letters.start_draft(case, person, LetterType.KEY_STAGE, vlo)
         prerelease.add_request(case, person, ConditionType.NO_CONTACT_VICTIM, "No contact, please.", vlo)
-    browser = signed_in(app, vlo)
-    browser.get(f"/cases/{case.id}")
+    return case, vlo
+
+
+def _statements(app, browser, case, section: str, count_queries) -> tuple[int, str]:
+    browser.get(f"/cases/{case.id}{section}")
     with count_queries() as counter:
-        page = browser.get(f"/cases/{case.id}")
+        page = browser.get(f"/cases/{case.id}{section}")
     assert page.count("No contact, please.") == 0  # the victim's words stay on the request's own page
-    return counter.count
+    return counter.count, page
 
 
-def test_the_case_page_reads_a_fixed_number_of_statements(app, make, database, frozen_clock, count_queries):
-    small = _statements(app, make, database, count_queries, 1)
-    large = _statements(app, make, database, count_queries, 8)
+@pytest.mark.parametrize("section", SECTIONS)
+def test_each_section_reads_a_fixed_number_of_statements(
+    app, make, database, frozen_clock, count_queries, section
+):
+    small_case, vlo = _busy_case(make, database, 1)
+    large_case, other = _busy_case(make, database, 8)
+    small, _ = _statements(app, signed_in(app, vlo), small_case, section, count_queries)
+    large, page = _statements(app, signed_in(app, other), large_case, section, count_queries)
     assert small == large
-    assert large <= MOST_STATEMENTS, large
+    assert large <= MOST_STATEMENTS[section], large
+    # The header and the sections on every page, the current one marked.
+    assert large_case.offender.crn in page
+    assert page.count('class="moj-sub-navigation__link"') == len(SECTIONS)
+    assert re.search(rf'aria-current="page" href="/cases/{large_case.id}{section}"', page)
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_another_regions_or_teams_case_is_not_found_in_any_section(app, make, database, section):
+    case = make.case()
+    elsewhere = make.region("london")
+    for outsider in (make.user(Role.VLO), make.user(Role.SPO), make.user(Role.MANAGER, region=elsewhere)):
+        signed_in(app, outsider).get(f"/cases/{case.id}{section}", status=404)
+    signed_in(app, make.user(Role.ADMIN)).get(f"/cases/{case.id}{section}", status=403)
+
+
+def test_the_summary_puts_what_needs_doing_next_first_overdue_first(app, make, database, frozen_clock):
+    vlo = make.user(Role.VLO)
+    case = make.case(vlo=vlo, crd=date(2027, 3, 1))
+    cases.refresh_deadlines(case, database.session.get(Sentence, case.sentence_id), "Case opened", vlo)
+    page = signed_in(app, vlo).get(f"/cases/{case.id}")
+    table = page.split('data-testid="next"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody", 1)[1].split("<tr")[1:]
+    dues = [re.search(r"(\d+ \w+ \d{4})", row).group(1) for row in rows]
+    assert dues == sorted(dues, key=lambda text: datetime.strptime(text, "%d %B %Y"))
+    # The initial contact (due from the referral, already overdue on the frozen day) comes first,
+    # and every row links to its deadline on the dates and deadlines section.
+    assert "Overdue" in rows[0]
+    assert all(f'href="/cases/{case.id}/deadlines#deadline-' in row for row in rows)
+    assert "Key facts" in page and "Wounding with intent" in page
+
+
+def test_the_old_pre_release_address_and_the_history_section(app, make, database, frozen_clock):
+    vlo = make.user(Role.VLO)
+    case = make.case(vlo=vlo)
+    browser = signed_in(app, vlo)
+    response = browser._send("get", f"/cases/{case.id}/prerelease")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/cases/{case.id}/pre-release")
+    browser.post(
+        f"/cases/{case.id}/contacts/new",
+        {
+            "person": "",
+            "occurred_on": date_parts(date(2026, 11, 20)),
+            "method": "letter",
+            "direction": "outbound",
+            "summary": "Sent the initial letter.",
+        },
+        status=302,
+    )
+    page = browser.get(f"/cases/{case.id}/history")
+    history = page.split('data-testid="history"', 1)[1].split("</table>", 1)[0]
+    assert vlo.name in history and "Added contact to log" in history
+    assert "Sent the initial letter." not in history  # what was said stays in the contact log
+    assert "viewed" not in history.lower()  # opening the case is for the oversight trail

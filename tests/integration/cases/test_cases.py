@@ -155,7 +155,7 @@ REQUIRED = [
     ("first_name", "first_name", "Enter the first name"),
     ("last_name", "last_name", "Enter the last name"),
     ("contact_level", "contact_level", "Choose how often they want to hear from us"),
-    ("channel", "channel", "Choose post or email"),
+    ("channel", "channel", "Choose post, email or telephone"),
     ("language", "language", "Choose English or Welsh"),
     ("address_line_1", "address_line_1", "Enter address line 1, typically the building and street"),
     ("address_town", "address_town", "Enter the town or city"),
@@ -350,7 +350,7 @@ def test_changing_sentence_dates_keeps_old_new_and_source(app, make, database, f
         _dates_form(crd=date(2025, 11, 3), led=date(2028, 3, 1), sed=date(2028, 3, 1), ped=date(2025, 6, 1)),
         status=302,
     )
-    assert response.headers["Location"].endswith(f"/cases/{case.id}#sentence")
+    assert response.headers["Location"].endswith(f"/cases/{case.id}/deadlines#sentence")
     changes = database.session.scalars(
         select(SentenceDateChange)
         .where(SentenceDateChange.sentence_id == case.sentence_id)
@@ -368,7 +368,7 @@ def test_changing_sentence_dates_keeps_old_new_and_source(app, make, database, f
     ).one()
     assert event.details == {"fields": ["crd", "ped"], "source": "prison"}
 
-    page = browser.get(f"/cases/{case.id}")
+    page = browser.get(f"/cases/{case.id}/deadlines")
     assert "2 dates changed" in page
     assert "History of date changes (2)" in page
     assert "1 February 2026" in page and "3 November 2025" in page  # the old and the new CRD
@@ -384,7 +384,7 @@ def test_saving_the_same_dates_changes_nothing(app, make, database, frozen_clock
         status=302,
     )
     assert _count(database.session, SentenceDateChange) == 0
-    assert "No dates changed" in browser.get(f"/cases/{case.id}")
+    assert "No dates changed" in browser.get(f"/cases/{case.id}/deadlines")
 
 
 def test_a_stale_save_of_dates_shows_what_changed_and_saves_nothing(app, make, database, frozen_clock):
@@ -429,7 +429,10 @@ def test_a_stale_save_of_dates_shows_what_changed_and_saves_nothing(app, make, d
 def test_a_closed_case_cannot_have_its_dates_changed_from_the_page(app, make, database):
     vlo = make.user(Role.VLO)
     case = make.case(vlo=vlo, status="closed")
-    assert "Change dates" not in signed_in(app, vlo).get(f"/cases/{case.id}")
+    browser = signed_in(app, vlo)
+    for section in ("", "/deadlines"):  # the sentence card is on the summary and with the deadlines
+        page = browser.get(f"/cases/{case.id}{section}")
+        assert "Sentence date" in page and "Change dates" not in page
 
 
 # -- allocation --------------------------------------------------------------------------
@@ -539,8 +542,8 @@ def test_contacts_appear_in_the_timeline_newest_first(app, make, database, froze
             },
         )
         assert response.status_code == 302
-        assert response.headers["Location"].endswith("#contacts")
-    page = browser.get(f"/cases/{case.id}")
+        assert response.headers["Location"].endswith(f"/cases/{case.id}/contacts")
+    page = browser.get(f"/cases/{case.id}/contacts")
     timeline = re.search(r'<div class="moj-timeline">.*', page, re.S).group(0)
     assert timeline.index("Victim rang back") < timeline.index("Sent the initial letter")
     assert f"Telephone from the victim – {person.full_name}" in timeline

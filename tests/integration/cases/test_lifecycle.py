@@ -82,7 +82,9 @@ def test_the_vlo_closes_a_case_and_its_open_work_closes_as_case_closed(app, make
     vlo = make.user(Role.VLO)
     case = _case_with_work(make, database, vlo=vlo)
     first_contact = _deadlines(database.session, case.id)["initial_contact"]
-    work.meet_deadline(first_contact, TODAY, vlo, Evidence(EvidenceKind.CONTACT))  # met before closing: stays met
+    work.meet_deadline(
+        first_contact, TODAY, vlo, Evidence(EvidenceKind.CONTACT)
+    )  # met before closing: stays met
     browser = signed_in(app, vlo)
     assert "Close case" in browser.get(f"/cases/{case.id}")
 

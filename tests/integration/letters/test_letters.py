@@ -465,7 +465,7 @@ def test_returned_mail_is_recorded_from_the_letter_page(team, today, fake_notify
 def test_the_vlo_drafts_from_the_case_page_and_sees_each_check(team, today, web):
     browser = web(team["vlo"])
     case_id = team["case"].id
-    assert "Write a letter" in browser.get(f"/cases/{case_id}")
+    assert "Write a letter" in browser.get(f"/cases/{case_id}/letters")
     page = browser.post(f"/cases/{case_id}/letters/new", {}, status=200).get_data(as_text=True)
     assert "Choose the type of letter" in page and "Choose who the letter is to" in page
     response = browser.post(

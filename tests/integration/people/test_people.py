@@ -97,7 +97,7 @@ def test_adding_a_person(app, desk, database):
     )
     assert _history(database, person) == [(None, "annual", "Recorded at intake")]
     assert [event.record_id for event in _events(database, "person_added")] == [person.id]
-    page = browser.get(f"/cases/{desk['case'].id}")
+    page = browser.get(f"/cases/{desk['case'].id}/people")
     assert "Bea Reaved" in page and "2 Family Close" not in page
 
 
@@ -113,7 +113,7 @@ def test_a_parent_or_guardian_acts_for_a_child_victim_on_the_case(app, desk, mak
     browser.post(path, _person_form(relationship="parent_guardian", acting_for=str(child.id)), status=302)
     guardian = database.session.scalars(select(Person).where(Person.last_name == "Reaved")).one()
     assert guardian.acting_for_id == child.id
-    page = browser.get(f"/cases/{desk['case'].id}")
+    page = browser.get(f"/cases/{desk['case'].id}/people")
     assert "acts for Kid Victim" in page
     assert "Child: information goes to a parent or guardian until 18" in page
 
@@ -142,7 +142,7 @@ def test_adding_a_person_to_a_closed_case_is_not_possible(app, make, database):
 def test_opt_out_and_back_in_keeps_the_history(app, desk, database, frozen_clock):
     browser = signed_in(app, desk["vlo"])
     victim, base = desk["victim"], desk["base"]
-    case_page = f"/cases/{desk['case'].id}"
+    case_page = f"/cases/{desk['case'].id}/people"
     assert "Opt out" in browser.get(case_page)
 
     response = browser.post(f"{base}/opt-out", {"reason": "Moving on with her life"})
@@ -370,7 +370,9 @@ def test_the_details_never_sit_behind_a_get(app, desk):
     """After a reveal the case page still hides them: they are shown only in the POST's answer."""
     browser = signed_in(app, desk["vlo"])
     browser.post(f"{desk['base']}/reveal", {"reason": "Posting the initial letter"}, status=200)
-    assert "9 Hidden Mews" not in browser.get(f"/cases/{desk['case'].id}")
+    for section in ("", "/people"):
+        page = browser.get(f"/cases/{desk['case'].id}{section}")
+        assert "Rita Reveal" in page and "9 Hidden Mews" not in page
     assert "9 Hidden Mews" not in browser.get(f"{desk['base']}/reveal")
 
 

@@ -102,7 +102,7 @@ def test_contact_log_summaries_are_encrypted(web, make, database, frozen_clock):
     raw = "\n".join(_raw_rows(database.session, "contact_log_entries"))
     assert "telephone" in raw  # the entry is there
     assert "Larkspur" not in raw
-    assert SUMMARY in browser.get(f"/cases/{case.id}")
+    assert SUMMARY in browser.get(f"/cases/{case.id}/contacts")
 
 
 def test_totp_secrets_are_encrypted(make, database):

@@ -106,7 +106,7 @@ def test_pre_release_contact_is_recorded_and_meets_the_window_task(team, today):
 
 def test_the_case_page_lists_victims_to_consider_offering_contact_again(team, today, web, make):
     make.person(team["case"], first_name="Olly", contact_level="opted_out")
-    page = web(team["vlo"]).get(f"/cases/{team['case'].id}")
+    page = web(team["vlo"]).get(f"/cases/{team['case'].id}/pre-release")
     assert "Pre-release window opens" in page
     assert "Olly" in page.split('data-testid="prerelease-consider"')[1].split("</div>")[0]
 

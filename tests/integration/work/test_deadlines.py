@@ -88,7 +88,7 @@ def test_moving_the_release_date_recomputes_and_keeps_history(app, make, databas
 
     # Today is 25 November 2026: the window date has passed, so it is overdue at once, and the
     # case page shows both the new date and the old one.
-    page = browser.get(f"/cases/{case_id}")
+    page = browser.get(f"/cases/{case_id}/deadlines")
     deadlines_table = page.split('data-testid="deadlines"', 1)[1].split("</table>", 1)[0]
     window_row = next(row for row in deadlines_table.split("<tr") if "Pre-release contact window" in row)
     assert "3 August 2026" in window_row and "Overdue" in window_row

@@ -121,7 +121,7 @@ def test_a_recall_recorded_on_a_friday_is_due_on_monday(app, make, database, fro
         _event_form("recall", date(2026, 11, 26), "Phone call from the offender manager"),
         status=302,
     )
-    assert response.headers["Location"].endswith(f"/cases/{case.id}#events")
+    assert response.headers["Location"].endswith(f"/cases/{case.id}/deadlines#events")
 
     event = database.session.scalar(select(OffenderEventRecord).where(OffenderEventRecord.case_id == case.id))
     assert (event.kind, event.occurred_on, event.recorded_on, event.recorded_by_id, event.source) == (
@@ -150,7 +150,7 @@ def test_a_recall_recorded_on_a_friday_is_due_on_monday(app, make, database, fro
     assert (audit.record_id, audit.case_id, audit.user_id) == (event.id, case.id, vlo.id)
     assert audit.details["kind"] == "recall"
 
-    page = browser.get(f"/cases/{case.id}")
+    page = browser.get(f"/cases/{case.id}/deadlines")
     events = page.split('data-testid="events"', 1)[1].split("</table>", 1)[0]
     assert "Recalled to prison" in events and "26 November 2026" in events and vlo.name in events
     assert "Tell the victim the offender has been recalled to prison" in page
@@ -236,7 +236,8 @@ def test_events_cannot_be_recorded_on_a_closed_case_or_by_a_manager(app, make, d
     manager = make.user(Role.MANAGER)
     case = make.case(vlo=vlo)
     signed_in(app, manager).get(f"/cases/{case.id}/events/new", status=403)
-    page = signed_in(app, manager).get(f"/cases/{case.id}")
+    page = signed_in(app, manager).get(f"/cases/{case.id}/deadlines")
+    assert 'id="tasks"' in page  # the work section is there, without its buttons
     assert "Record an offender event" not in page and "Mark as done" not in page
 
 
@@ -290,16 +291,16 @@ def test_a_colleague_or_the_spo_can_mark_a_task_done_from_the_case_page(app, mak
     for user, task in ((colleague, first), (spo, second)):
         browser = signed_in(app, user)
         response = browser.post(
-            f"/tasks/{task.id}/done", {"back": "case"}, status=302, form_path=f"/cases/{case.id}"
+            f"/tasks/{task.id}/done", {"back": "case"}, status=302, form_path=f"/cases/{case.id}/deadlines"
         )
-        assert response.headers["Location"].endswith(f"/cases/{case.id}#tasks")
+        assert response.headers["Location"].endswith(f"/cases/{case.id}/deadlines#tasks")
     database.session.expire_all()
     assert (database.session.get(Task, first.id).status, database.session.get(Task, first.id).done_by_id) == (
         "done",
         colleague.id,
     )
     assert database.session.get(Task, second.id).done_by_id == spo.id
-    page = signed_in(app, vlo).get(f"/cases/{case.id}")
+    page = signed_in(app, vlo).get(f"/cases/{case.id}/deadlines")
     table = page.split('data-testid="tasks"', 1)[1].split("</table>", 1)[0]
     rows = [row for row in table.split("<tr")[2:]]
     # Open first, then the done ones. Work that evidence meets says what meets it, with no button.
@@ -355,7 +356,7 @@ def test_removing_the_release_date_cancels_the_tasks_of_the_cancelled_deadlines(
     page = signed_in(app, vlo).get("/tasks/mine")
     assert _task_row(page, tasks["pre_release_window"].id) is None
     assert _task_row(page, tasks["initial_contact"].id) is not None
-    case_page = signed_in(app, vlo).get(f"/cases/{case.id}")
+    case_page = signed_in(app, vlo).get(f"/cases/{case.id}/deadlines")
     assert "No longer needed" in case_page
 
 
@@ -520,9 +521,10 @@ def test_the_case_page_work_section_does_not_grow_with_the_tasks(
         for _ in range(events):
             work.record_event(case, "parole_decision", TODAY, "Note", vlo)
         browser = signed_in(app, vlo)
-        browser.get(f"/cases/{case.id}")
+        browser.get(f"/cases/{case.id}/deadlines")
         with count_queries() as counter:
-            browser.get(f"/cases/{case.id}")
+            page = browser.get(f"/cases/{case.id}/deadlines")
+        assert 'data-testid="events"' in page
         return counter.count
 
     assert statements_for(1) == statements_for(12)
