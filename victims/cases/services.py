@@ -287,49 +287,120 @@ def change_scheme(case: Case, scheme: str, reason: str, user: User) -> None:
 
 
 def change_sentence_dates(
-    sentence: Sentence, new_dates: dict[str, date | None], source: str, user: User | None, case: Case
+    sentence: Sentence,
+    new_dates: dict[str, date | None],
+    source: str,
+    user: User | None,
+    case: Case,
+    *,
+    event_id: int | None = None,
 ) -> list[SentenceDateChange]:
-    """Set the release-related dates, keeping each change with its old value and source."""
-    check_countable(
-        Scheme(case.scheme),
-        sentence.sentence_date,
-        case.referral_received_on,
-        {**sentence.dates(), **{name: new_dates[name] for name in SENTENCE_DATES if name in new_dates}},
-    )
-    changes = []
-    now = clock.utcnow()
-    for name in SENTENCE_DATES:
-        if name not in new_dates:
-            continue
-        old, new = getattr(sentence, name), new_dates[name]
-        if old == new:
-            continue
-        setattr(sentence, name, new)
-        change = SentenceDateChange(
-            sentence_id=sentence.id,
-            field=name,
-            old_value=old,
-            new_value=new,
-            source=source,
-            changed_at=now,
-            changed_by_id=user.id if user else None,
+    """Set the release-related dates, keeping each change with its old value and source (and the
+    release-date change event that brought them, if any), and recompute every deadline."""
+    return change_many_sentence_dates([DatesChange(case, sentence, new_dates, source, event_id)], user)[0]
+
+
+@dataclass(frozen=True)
+class DatesChange:
+    """New release-related dates for a case: only the dates named change."""
+
+    case: Case
+    sentence: Sentence
+    new_dates: dict[str, date | None]
+    source: str
+    event_id: int | None = None
+
+
+def dates_problem(change: DatesChange) -> Refused | None:
+    """A new date the case's deadlines could not be counted from, at its field (the date's key)."""
+    case, sentence = change.case, change.sentence
+    try:
+        check_countable(
+            Scheme(case.scheme),
+            sentence.sentence_date,
+            case.referral_received_on,
+            {
+                **sentence.dates(),
+                **{name: change.new_dates[name] for name in SENTENCE_DATES if name in change.new_dates},
+            },
         )
-        db.session.add(change)
-        changes.append(change)
-    if changes:
-        db.session.flush()  # raises StaleDataError if someone else saved first
+    except Refused as refused:
+        return refused
+    return None
+
+
+def change_many_sentence_dates(
+    changes: list[DatesChange], user: User | None
+) -> list[list[SentenceDateChange]]:
+    """change_sentence_dates for many cases at once (a bulk of release-date changes through the
+    API): the one path the dates form takes too, in a fixed number of statements however many
+    cases. Refused, before anything is written, for the first date that cannot be counted from."""
+    for change in changes:
+        problem = dates_problem(change)
+        if problem is not None:
+            raise problem
+    now = clock.utcnow()
+    made: list[list[SentenceDateChange]] = []
+    for change in changes:
+        rows = []
+        for name in SENTENCE_DATES:
+            if name not in change.new_dates:
+                continue
+            old, new = getattr(change.sentence, name), change.new_dates[name]
+            if old == new:
+                continue
+            setattr(change.sentence, name, new)
+            rows.append(
+                SentenceDateChange(
+                    sentence_id=change.sentence.id,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    source=change.source,
+                    changed_at=now,
+                    changed_by_id=user.id if user else None,
+                    event_id=change.event_id,
+                )
+            )
+        made.append(rows)
+    if not any(made):
+        return made
+    db.session.add_all([row for rows in made for row in rows])
+    db.session.flush()  # raises StaleDataError if someone else saved first
+    refreshes = []
+    for change, rows in zip(changes, made, strict=True):
+        if not rows:
+            continue
+        case, sentence = change.case, change.sentence
         audit.record(
             "sentence_dates_changed",
             "sentence",
             sentence.id,
             case_id=case.id,
             region_id=case.region_id,
-            details={"fields": [change.field for change in changes], "source": source},
+            details={
+                "fields": [row.field for row in rows],
+                "source": change.source,
+                **({"event_id": change.event_id} if change.event_id is not None else {}),
+            },
             user=user,
         )
-        names = ", ".join(change.field.upper() for change in changes)
-        refresh_deadlines(case, sentence, f"{names} changed ({DateSource(source).label.lower()})", user)
-    return changes
+        names = ", ".join(row.field.upper() for row in rows)
+        inputs = DeadlineInputs(
+            sentence_date=sentence.sentence_date,
+            referral_date=case.referral_received_on,
+            release_dates=sentence.dates(),
+        )
+        refreshes.append(
+            (
+                case,
+                Scheme(case.scheme),
+                inputs,
+                f"{names} changed ({DateSource(change.source).label.lower()})",
+            )
+        )
+    work.refresh_many(refreshes, user)
+    return made
 
 
 def allocate(case: Case, vlo: User, reason: str, user: User) -> None:

@@ -3,12 +3,12 @@ Flush, never commit.
 
 Other areas change work only through this API:
 
-- `refresh_case_deadlines`: a case's facts changed (opened, scheme, sentence dates): the pure
-  planner (victims.domain.work.plan_case_deadlines) decides which deadlines open, move or are
-  cancelled, and this applies it, keeping each old date in history;
+- `refresh_case_deadlines` (`refresh_many` for a bulk): a case's facts changed (opened, scheme,
+  sentence dates): the pure planner (victims.domain.work.plan_case_deadlines) decides which
+  deadlines open, move or are cancelled, and this applies it, keeping each old date in history;
 - `open_deadline`: work that is not the scheme's (a victim to find again, a map to draw);
 - `meet` / `meet_deadline`: the work was done (a first contact, a letter sent, a map signed);
-- `record_event`: something happened to the offender;
+- `record_event` / `record_events`: something happened to the offender (one event, or a bulk);
 - `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks.
 
 A deadline and its task always change together, here: a deadline opened opens its task, met
@@ -17,6 +17,7 @@ closes it as done, cancelled closes it as no longer needed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -31,7 +32,9 @@ from victims.domain.work import (
     CODES_BY_SCHEME,
     DeadlineStatus,
     TaskStatus,
-    event_deadline,
+    event_date_problems,
+    event_deadlines,
+    events_for_scheme,
     plan_case_deadlines,
     task_status_when_closed,
     task_title,
@@ -51,6 +54,7 @@ class CaseForWork(Protocol):
     team_id: int
     region_id: int
     status: str
+    scheme: str
     allocated_vlo_id: int | None
 
 
@@ -68,18 +72,17 @@ def open_deadline(
     """Add a deadline to the case, with its task when its rule carries work: for the case's VLO,
     or for the team's queue (its SPOs) when nobody is allocated or `to_queue` says so. A deadline
     met as it opens (`met_on`) opens no task."""
-    return _open_deadlines(case, [(deadline, met_on)], event_id=event_id, to_queue=to_queue)[0]
+    return _open_deadlines([(case, deadline, met_on, event_id)], to_queue=to_queue)[0]
 
 
-def _open_deadlines(
-    case: CaseForWork,
-    openings: list[tuple[Deadline, date | None]],
-    *,
-    event_id: int | None = None,
-    to_queue: bool = False,
-) -> list[CaseDeadline]:
-    """open_deadline for several deadlines of one case, written together: two flushes, not two
-    for each (a case opens with four or five)."""
+# A deadline to open: its case, the deadline, the day it was met as it opened (or None), and the
+# offender event it counts from (or None).
+Opening = tuple[CaseForWork, Deadline, date | None, int | None]
+
+
+def _open_deadlines(openings: list[Opening], *, to_queue: bool = False) -> list[CaseDeadline]:
+    """open_deadline for several deadlines, of one case or many, written together: two flushes
+    however many (a case opens with four or five; a bulk of events opens thousands)."""
     rows = [
         CaseDeadline(
             case_id=case.id,
@@ -93,22 +96,25 @@ def _open_deadlines(
             status=DeadlineStatus.OPEN if met_on is None else DeadlineStatus.MET,
             met_on=met_on,
         )
-        for deadline, met_on in openings
+        for case, deadline, met_on, event_id in openings
     ]
+    if not rows:
+        return rows
     db.session.add_all(rows)
     db.session.flush()
+    now = clock.utcnow()
     tasks = [
         Task(
             case_id=case.id,
             team_id=case.team_id,
             deadline_id=row.id,
-            event_id=event_id,
+            event_id=row.event_id,
             title=title,
             assigned_to_id=None if to_queue else case.allocated_vlo_id,
             status=TaskStatus.OPEN,
-            created_at=clock.utcnow(),
+            created_at=now,
         )
-        for row in rows
+        for row, (case, *_rest) in zip(rows, openings, strict=True)
         if (title := task_title(row.code)) is not None and row.met_on is None
     ]
     if tasks:
@@ -148,32 +154,55 @@ def refresh_case_deadlines(
     """Bring the case's deadlines into line with its scheme and dates (the planner decides what
     changes; see victims.domain.work.plan_case_deadlines). Returns what changed. Callers check
     new dates with `check_countable` first, so a refusal here comes before anything is written."""
-    try:
-        plan = plan_case_deadlines(
-            scheme,
-            inputs,
-            queries.stored_deadlines(case.id),
-            queries.current_rules(),
-            queries.working_calendar(),
-        )
-    except rules.NotCountable as error:
-        raise _not_countable(error, inputs) from None
-    if plan.opened:
-        _open_deadlines(case, [(opening.deadline, opening.met_on) for opening in plan.opened])
-    for deadline_id, deadline in plan.moved:
-        row = db.session.get(CaseDeadline, deadline_id)
-        _keep_history(row, deadline.due, deadline.rule_version, reason, user)
-        row.due_on = deadline.due
-        row.counted_from = deadline.counted_from
-        row.moved_from = deadline.moved_from
-        row.rule_version = deadline.rule_version
-        row.rule_number = deadline.number
-    for deadline_id in plan.cancelled:
-        row = db.session.get(CaseDeadline, deadline_id)
-        _keep_history(row, None, None, reason, user)
-        _close(row, DeadlineStatus.CANCELLED, None, user)
+    return refresh_many([(case, scheme, inputs, reason)], user)[0]
+
+
+def refresh_many(
+    refreshes: list[tuple[CaseForWork, Scheme, DeadlineInputs, str]], user: User | None
+) -> list[list[rules.DeadlineChange]]:
+    """refresh_case_deadlines for many cases at once (a bulk of release-date changes): the same
+    planner for each, with a fixed number of statements however many cases (their deadlines and
+    tasks read in one query each, their changes written in one flush). Returns each case's
+    changes, in order."""
+    if not refreshes:
+        return []
+    stored = queries.stored_deadlines_for_cases([case.id for case, *_rest in refreshes])
+    rules_in_force, calendar = queries.current_rules(), queries.working_calendar()
+    plans = []
+    for case, scheme, inputs, reason in refreshes:
+        try:
+            plan = plan_case_deadlines(scheme, inputs, stored.get(case.id, []), rules_in_force, calendar)
+        except rules.NotCountable as error:
+            raise _not_countable(error, inputs) from None
+        plans.append((case, plan, reason))
+    openings: list[Opening] = [
+        (case, opening.deadline, opening.met_on, None)
+        for case, plan, _reason in plans
+        for opening in plan.opened
+    ]
+    _open_deadlines(openings)
+    changed_ids = [
+        deadline_id
+        for _case, plan, _reason in plans
+        for deadline_id in (*(moved_id for moved_id, _deadline in plan.moved), *plan.cancelled)
+    ]
+    loaded = queries.deadlines_by_id(changed_ids)
+    tasks = queries.tasks_for_deadlines([id_ for _case, plan, _reason in plans for id_ in plan.cancelled])
+    for _case, plan, reason in plans:
+        for deadline_id, deadline in plan.moved:
+            row = loaded[deadline_id]
+            _keep_history(row, deadline.due, deadline.rule_version, reason, user)
+            row.due_on = deadline.due
+            row.counted_from = deadline.counted_from
+            row.moved_from = deadline.moved_from
+            row.rule_version = deadline.rule_version
+            row.rule_number = deadline.number
+        for deadline_id in plan.cancelled:
+            row = loaded[deadline_id]
+            _keep_history(row, None, None, reason, user)
+            _close(row, DeadlineStatus.CANCELLED, None, user, task=tasks.get(deadline_id))
     db.session.flush()
-    return list(plan.changes)
+    return [list(plan.changes) for _case, plan, _reason in plans]
 
 
 def meet(case_id: int, code: str, on: date, user: User | None) -> bool:
@@ -194,9 +223,21 @@ def meet_deadline(row: CaseDeadline, on: date, user: User | None) -> None:
     db.session.flush()
 
 
-def _close(row: CaseDeadline, status: DeadlineStatus, met_on: date | None, user: User | None) -> None:
+_UNREAD = object()
+
+
+def _close(
+    row: CaseDeadline,
+    status: DeadlineStatus,
+    met_on: date | None,
+    user: User | None,
+    *,
+    task: Task | object | None = _UNREAD,
+) -> None:
+    """Close a deadline and its task (`task`: already read, None when it has none)."""
     row.status, row.met_on = status, met_on
-    task = queries.task_for_deadline(row.id)
+    if task is _UNREAD:
+        task = queries.task_for_deadline(row.id)
     if task is not None and task.status == TaskStatus.OPEN:
         task.status = task_status_when_closed(status)
         if task.status == TaskStatus.DONE:
@@ -223,6 +264,36 @@ def _keep_history(
 # -- offender events --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EventDetails:
+    """An offender event to record: what happened, the day it happened, the day the unit learned
+    of it, and notes."""
+
+    kind: OffenderEvent
+    occurred_on: date
+    learned_on: date
+    notes: str | None = None
+
+
+def event_problems(case: CaseForWork, details: EventDetails, today: date) -> list[Refused]:
+    """Every reason the event cannot be recorded on the case, each at its field."""
+    problems = [
+        Refused(message, field=field)
+        for field, message in event_date_problems(details.occurred_on, details.learned_on, today)
+    ]
+    if case.status != CaseStatus.OPEN:
+        problems.append(Refused("The case is closed: reopen it before recording an event", field="kind"))
+    elif details.kind not in events_for_scheme(Scheme(case.scheme) if case.scheme else None):
+        problems.append(
+            Refused(
+                f"‘{details.kind.label}’ is an event of the restricted patients’ scheme, "
+                "and this case is not in it",
+                field="kind",
+            )
+        )
+    return problems
+
+
 def record_event(
     case: CaseForWork,
     kind: str | OffenderEvent,
@@ -230,40 +301,71 @@ def record_event(
     notes: str | None,
     user: User | None,
     source: str = "manual",
+    *,
+    learned_on: date | None = None,
 ) -> OffenderEventRecord:
     """Record something that happened to the offender, with the task and deadline it creates.
 
-    The deadline counts from the day the event is recorded (the day the unit learns of it)."""
-    event_kind = OffenderEvent(kind)
+    `learned_on` is the day the unit learned of it (today unless given); the deadline counts from
+    the later of the two (victims.domain.work.event_deadlines)."""
+    details = EventDetails(OffenderEvent(kind), occurred_on, learned_on or clock.today(), notes or None)
+    return record_events([(case, details)], user, source)[0]
+
+
+def record_events(
+    events: list[tuple[CaseForWork, EventDetails]], user: User | None, source: str = "manual"
+) -> list[OffenderEventRecord]:
+    """Record offender events (of one case or many) with the deadlines and tasks they open, in a
+    fixed number of statements however many. Refused, before anything is written, for the
+    first event that cannot be recorded (callers that list every problem check `event_problems`
+    first)."""
     today = clock.today()
-    if occurred_on > today:
-        raise Refused("The date the event happened must be today or in the past", field="occurred_on")
-    if case.status != CaseStatus.OPEN:
-        raise Refused("The case is closed: reopen it before recording an event", field="kind")
-    record = OffenderEventRecord(
-        case_id=case.id,
-        kind=event_kind,
-        occurred_on=occurred_on,
-        recorded_on=today,
-        recorded_at=clock.utcnow(),
-        recorded_by_id=user.id if user is not None else None,
-        source=source,
-        notes=notes or None,
-    )
-    db.session.add(record)
+    for case, details in events:
+        problems = event_problems(case, details, today)
+        if problems:
+            raise problems[0]
+    now = clock.utcnow()
+    records = [
+        OffenderEventRecord(
+            case_id=case.id,
+            kind=details.kind,
+            occurred_on=details.occurred_on,
+            learned_on=details.learned_on,
+            recorded_at=now,
+            recorded_by_id=user.id if user is not None else None,
+            source=source,
+            notes=details.notes or None,
+        )
+        for case, details in events
+    ]
+    db.session.add_all(records)
     db.session.flush()
-    deadline = event_deadline(event_kind, today, queries.current_rules(), queries.working_calendar())
-    open_deadline(case, deadline, event_id=record.id)
-    audit.record(
-        "offender_event_recorded",
-        "offender_event",
-        record.id,
-        case_id=case.id,
-        region_id=case.region_id,
-        details={"kind": event_kind.value, "occurred_on": occurred_on.isoformat(), "source": source},
-        user=user,
+    rules_in_force, calendar = queries.current_rules(), queries.working_calendar()
+    _open_deadlines(
+        [
+            (case, deadline, None, record.id)
+            for (case, details), record in zip(events, records, strict=True)
+            for deadline in event_deadlines(
+                details.kind, details.occurred_on, details.learned_on, rules_in_force, calendar
+            )
+        ]
     )
-    return record
+    for (case, details), record in zip(events, records, strict=True):
+        audit.record(
+            "offender_event_recorded",
+            "offender_event",
+            record.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            details={
+                "kind": details.kind.value,
+                "occurred_on": details.occurred_on.isoformat(),
+                "learned_on": details.learned_on.isoformat(),
+                "source": source,
+            },
+            user=user,
+        )
+    return records
 
 
 # -- people's handling of tasks ---------------------------------------------------------------------

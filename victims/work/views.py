@@ -4,9 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from victims import clock
 from victims.cases import queries as case_queries
-from victims.domain.vocabulary import CaseStatus, Role
-from victims.domain.work import TaskStatus
+from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.domain.work import TaskStatus, events_for_scheme
 from victims.extensions import db
 from victims.letters import queries as letter_queries
 from victims.prerelease import queries as prerelease_queries
@@ -111,6 +112,11 @@ def record_event(case_id: int):
     if case.status != CaseStatus.OPEN:
         abort(404)
     form = EventForm()
+    # A restricted patient's case is offered its own events first (victims.domain.work).
+    offered = events_for_scheme(Scheme(case.scheme) if case.scheme else None)
+    form.kind.choices = options([(event.value, event.label) for event in offered])
+    if request.method == "GET":
+        form.learned_on.data = clock.today()
     if form.validate_on_submit():
         try:
             record = services.record_event(
@@ -119,6 +125,7 @@ def record_event(case_id: int):
                 form.occurred_on.data,
                 (form.notes.data or "").strip() or None,
                 current_user,
+                learned_on=form.learned_on.data,
             )
         except Refused as refused:
             refused.show_on(form, "kind")
