@@ -14,7 +14,7 @@ from victims.cases import queries
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, SentenceDateChange
 from victims.clock import london_date
 from victims.domain import eligibility
-from victims.domain.deadlines import DeadlineInputs
+from victims.domain.deadlines import DeadlineInputs, OffenderEvent
 from victims.domain.eligibility import Eligibility, EligibilityDecision
 from victims.domain.identity import same_offender
 from victims.domain.vocabulary import (
@@ -32,6 +32,7 @@ from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff.models import User
 from victims.work import services as work
+from victims.work.models import OffenderEventRecord
 
 
 @dataclass
@@ -464,3 +465,72 @@ def add_contact(
         user=user,
     )
     return entry
+
+
+# -- offender events, with the dates a release-date change brings -----------------------------------
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """An offender event for a case; a release-date change carries its new dates and their source
+    (prison or probation), so the event and the date change are one entry."""
+
+    case: Case
+    details: work.EventDetails
+    dates: dict[str, date | None] | None = None
+    date_source: str | None = None
+
+
+def case_event_problems(item: CaseEvent) -> list[Refused]:
+    """Every reason the event cannot be recorded, each at its field (a new date's field is
+    "dates/<name>"): its dates and kind (victims.work.services.event_problems), and a release-date
+    change's new dates: required, from a source, changing at least one date, and dates the
+    case's deadlines can be counted from."""
+    problems = work.event_problems(item.case, item.details, clock.today())
+    if item.details.kind is not OffenderEvent.RELEASE_DATE_CHANGE:
+        problems += [
+            Refused("is only for a release-date change", field=name)
+            for name, given in (("dates", item.dates), ("source", item.date_source))
+            if given is not None
+        ]
+        return problems
+    if not item.dates:
+        problems.append(Refused("is required for a release-date change: give the new dates", field="dates"))
+        return problems
+    if item.date_source is None:
+        problems.append(Refused("is required for a release-date change: prison or probation", field="source"))
+    sentence = item.case.sentence
+    if all(getattr(sentence, name) == value for name, value in item.dates.items()):
+        problems.append(
+            Refused(
+                "are the dates the case already holds: a release-date change must change at least one",
+                field="dates",
+            )
+        )
+        return problems
+    refused = dates_problem(DatesChange(item.case, sentence, item.dates, item.date_source or "manual"))
+    if refused is not None:
+        problems.append(Refused(refused.message, field=f"dates/{refused.field}"))
+    return problems
+
+
+def record_case_events(items: list[CaseEvent], user: User | None, source: str) -> list[OffenderEventRecord]:
+    """Record offender events (one, or a bulk of thousands through the API), each with its task
+    and deadlines; a release-date change also sets its new dates and recomputes every deadline of
+    its case exactly as the dates form does (change_many_sentence_dates), each date change tied
+    to its event. Refused, before anything is written, for the first problem (callers that list
+    every problem check case_event_problems first)."""
+    for item in items:
+        problems = case_event_problems(item)
+        if problems:
+            raise problems[0]
+    records = work.record_events([(item.case, item.details) for item in items], user, source)
+    change_many_sentence_dates(
+        [
+            DatesChange(item.case, item.case.sentence, item.dates, item.date_source or "manual", record.id)
+            for item, record in zip(items, records, strict=True)
+            if item.dates
+        ],
+        user,
+    )
+    return records
