@@ -31,6 +31,7 @@ from victims.domain.work import INITIAL_CONTACT_CODES
 from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff.models import User
+from victims.types import update_versioned
 from victims.work import services as work
 from victims.work.models import OffenderEventRecord
 
@@ -342,15 +343,17 @@ def change_many_sentence_dates(
             raise problem
     now = clock.utcnow()
     made: list[list[SentenceDateChange]] = []
+    updates: list[tuple[int, int, dict]] = []
     for change in changes:
         rows = []
+        values = {}
         for name in SENTENCE_DATES:
             if name not in change.new_dates:
                 continue
             old, new = getattr(change.sentence, name), change.new_dates[name]
             if old == new:
                 continue
-            setattr(change.sentence, name, new)
+            values[name] = new
             rows.append(
                 SentenceDateChange(
                     sentence_id=change.sentence.id,
@@ -364,10 +367,15 @@ def change_many_sentence_dates(
                 )
             )
         made.append(rows)
+        if values:
+            updates.append((change.sentence.id, change.sentence.version, values))
     if not any(made):
         return made
+    # One UPDATE for all the sentences (the ORM would send one each); raises StaleDataError if
+    # someone else saved one first. The sentences in the session take the new dates.
+    update_versioned(db.session, Sentence, updates)
     db.session.add_all([row for rows in made for row in rows])
-    db.session.flush()  # raises StaleDataError if someone else saved first
+    db.session.flush()
     refreshes = []
     for change, rows in zip(changes, made, strict=True):
         if not rows:

@@ -143,11 +143,15 @@ def stored_deadlines(case_id: int) -> list[StoredDeadline]:
     ]
 
 
-def stored_deadlines_for_cases(case_ids: list[int]) -> dict[int, list[StoredDeadline]]:
-    """stored_deadlines for many cases in one query, by case id."""
+def stored_deadlines_for_cases(
+    case_ids: list[int],
+) -> tuple[dict[int, list[StoredDeadline]], dict[int, int]]:
+    """stored_deadlines for many cases in one query, by case id, and each deadline's version (to
+    change it only if nobody else has meanwhile: victims.types.update_versioned)."""
     found: dict[int, list[StoredDeadline]] = {case_id: [] for case_id in case_ids}
+    versions: dict[int, int] = {}
     if not case_ids:
-        return found
+        return found, versions
     rows = db.session.execute(
         select(
             CaseDeadline.case_id,
@@ -157,13 +161,15 @@ def stored_deadlines_for_cases(case_ids: list[int]) -> dict[int, list[StoredDead
             CaseDeadline.rule_version,
             CaseDeadline.status,
             CaseDeadline.event_id,
+            CaseDeadline.version,
         ).where(CaseDeadline.case_id.in_(set(case_ids)))
     )
     for row in rows:
         found[row.case_id].append(
             StoredDeadline(row.id, row.code, row.due_on, row.rule_version, row.status, row.event_id)
         )
-    return found
+        versions[row.id] = row.version
+    return found, versions
 
 
 def deadlines_by_id(ids: list[int]) -> dict[int, CaseDeadline]:

@@ -31,6 +31,7 @@ from victims.domain.vocabulary import CaseStatus, Role, Scheme, Skill
 from victims.domain.work import (
     CODES_BY_SCHEME,
     DeadlineStatus,
+    StoredDeadline,
     TaskStatus,
     event_date_problems,
     event_deadlines,
@@ -43,6 +44,7 @@ from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff import queries as staff_queries
 from victims.staff.models import User
+from victims.types import update_versioned
 from victims.work import queries
 from victims.work.models import CaseDeadline, DeadlineChange, OffenderEventRecord, Task
 
@@ -166,7 +168,7 @@ def refresh_many(
     changes, in order."""
     if not refreshes:
         return []
-    stored = queries.stored_deadlines_for_cases([case.id for case, *_rest in refreshes])
+    stored, versions = queries.stored_deadlines_for_cases([case.id for case, *_rest in refreshes])
     rules_in_force, calendar = queries.current_rules(), queries.working_calendar()
     plans = []
     for case, scheme, inputs, reason in refreshes:
@@ -181,22 +183,26 @@ def refresh_many(
         for opening in plan.opened
     ]
     _open_deadlines(openings)
-    changed_ids = [
-        deadline_id
-        for _case, plan, _reason in plans
-        for deadline_id in (*(moved_id for moved_id, _deadline in plan.moved), *plan.cancelled)
-    ]
-    loaded = queries.deadlines_by_id(changed_ids)
-    tasks = queries.tasks_for_deadlines([id_ for _case, plan, _reason in plans for id_ in plan.cancelled])
+    # Moved deadlines: one UPDATE for all (the ORM would send one each), from what was read.
+    held = {row.id: row for rows in stored.values() for row in rows}
+    moves = []
     for _case, plan, reason in plans:
         for deadline_id, deadline in plan.moved:
-            row = loaded[deadline_id]
+            row = held[deadline_id]
             _keep_history(row, deadline.due, deadline.rule_version, reason, user)
-            row.due_on = deadline.due
-            row.counted_from = deadline.counted_from
-            row.moved_from = deadline.moved_from
-            row.rule_version = deadline.rule_version
-            row.rule_number = deadline.number
+            values = {
+                "due_on": deadline.due,
+                "counted_from": deadline.counted_from,
+                "moved_from": deadline.moved_from,
+                "rule_version": deadline.rule_version,
+                "rule_number": deadline.number,
+            }
+            moves.append((deadline_id, versions[deadline_id], values))
+    update_versioned(db.session, CaseDeadline, moves)
+    cancelled = [deadline_id for _case, plan, _reason in plans for deadline_id in plan.cancelled]
+    loaded = queries.deadlines_by_id(cancelled)
+    tasks = queries.tasks_for_deadlines(cancelled)
+    for _case, plan, reason in plans:
         for deadline_id in plan.cancelled:
             row = loaded[deadline_id]
             _keep_history(row, None, None, reason, user)
@@ -245,12 +251,16 @@ def _close(
 
 
 def _keep_history(
-    row: CaseDeadline, new_due: date | None, new_version: int | None, reason: str, user: User | None
+    row: CaseDeadline | StoredDeadline,
+    new_due: date | None,
+    new_version: int | None,
+    reason: str,
+    user: User | None,
 ) -> None:
     db.session.add(
         DeadlineChange(
             deadline_id=row.id,
-            old_due_on=row.due_on,
+            old_due_on=row.due_on if isinstance(row, CaseDeadline) else row.due,
             new_due_on=new_due,
             old_rule_version=row.rule_version,
             new_rule_version=new_version,
