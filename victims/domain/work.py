@@ -114,13 +114,14 @@ def event_counted_from(occurred_on: date, learned_on: date) -> date:
 
 def event_date_problems(occurred_on: date, learned_on: date, today: date) -> list[tuple[str, str]]:
     """Why an event's two dates cannot be recorded, as (field, message): neither may be in the
-    future, and the unit cannot learn of an event before it happened."""
+    future, and the unit cannot learn of an event before it happened (said only when the day it
+    happened is itself possible)."""
     problems: list[tuple[str, str]] = []
     if occurred_on > today:
         problems.append(("occurred_on", "The date the event happened must be today or in the past"))
     if learned_on > today:
         problems.append(("learned_on", "The date the unit learned of the event must be today or in the past"))
-    elif learned_on < occurred_on:
+    elif learned_on < occurred_on and occurred_on <= today:  # said once: the first date is wrong
         problems.append(
             (
                 "learned_on",

@@ -127,20 +127,7 @@ def deadlines_for_case(case_id: int) -> list[CaseDeadline]:
 
 def stored_deadlines(case_id: int) -> list[StoredDeadline]:
     """A case's deadlines as the planner reads them (victims.domain.work.plan_case_deadlines)."""
-    rows = db.session.execute(
-        select(
-            CaseDeadline.id,
-            CaseDeadline.code,
-            CaseDeadline.due_on,
-            CaseDeadline.rule_version,
-            CaseDeadline.status,
-            CaseDeadline.event_id,
-        ).where(CaseDeadline.case_id == case_id)
-    )
-    return [
-        StoredDeadline(row.id, row.code, row.due_on, row.rule_version, row.status, row.event_id)
-        for row in rows
-    ]
+    return stored_deadlines_for_cases([case_id])[0][case_id]
 
 
 def stored_deadlines_for_cases(
