@@ -17,6 +17,7 @@ from sqlalchemy import select
 from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
 from victims.cases.services import refresh_deadlines
+from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
 from victims.demo.staff import (
     ANY_DAY_EMAILS,
@@ -101,6 +102,7 @@ def load_demo(
         db.session.commit()
         add_examples(echo)
         db.session.commit()
+        add_event_examples(echo)
         echo("Demo data loaded.")
     else:
         echo("Demo data is already loaded.")
