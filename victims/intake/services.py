@@ -364,7 +364,9 @@ def repeated_dates_problem(data: dict, known: Known) -> str | None:
     case = known.open_cases.get(offender.id) if offender is not None else None
     if case is None:
         return None
-    differences = dates_differences(case, data["sentence"].get("dates") or {})
+    # Only the dates given well: a row with a wrong date already says so.
+    given = ((data.get("sentence") or {}).get("dates")) or {}
+    differences = dates_differences(case, {name: day for name, day in given.items() if day is not None})
     if not differences:
         return None
     names = ", ".join(problem.pointer.rsplit("/", 1)[-1] for problem in differences)
