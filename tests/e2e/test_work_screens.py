@@ -29,9 +29,13 @@ def test_a_vlo_records_a_recall_and_sees_the_task(ui):
     ui.submit("Record event")  # nothing chosen: GOV.UK errors, checked by axe too
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.get_by_label("Recalled to prison").check()
-    page.get_by_label("Day").fill("20")
-    page.get_by_label("Month").fill("11")
-    page.get_by_label("Year").fill("2026")
+    happened = page.get_by_role("group", name="Date it happened")
+    happened.get_by_label("Day").fill("20")
+    happened.get_by_label("Month").fill("11")
+    happened.get_by_label("Year").fill("2026")
+    # The day the unit learned of it is today unless changed.
+    learned = page.get_by_role("group", name="Date the unit learned of it")
+    expect(learned.get_by_label("Year")).not_to_have_value("")
     ui.submit("Record event")
     expect(page.get_by_text("Tell the victim the offender has been recalled to prison").first).to_be_visible()
 

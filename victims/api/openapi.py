@@ -8,7 +8,7 @@ from victims.domain.deadlines import Urgency
 from victims.domain.evidence import EvidenceKind
 from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus
-from victims.intake.definitions import EVENT, REFERRAL
+from victims.intake.definitions import BULK_EVENTS, EVENT, MAX_BULK_EVENTS, REFERRAL
 from victims.intake.services import Outcome
 
 DATE = {"type": "string", "format": "date"}
@@ -110,7 +110,45 @@ def _case(description: str) -> dict:
     }
 
 
+BULK_RECORDED = {
+    "type": "object",
+    "required": ["recorded", "events"],
+    "properties": {
+        "recorded": {"type": "integer", "description": "How many events were recorded (all of them)"},
+        "events": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["index", "crn", "case_id", "event_id", "kind"],
+                "properties": {
+                    "index": {"type": "integer", "description": "The event's place in the request"},
+                    "crn": {"type": "string"},
+                    "case_id": {"type": "integer"},
+                    "event_id": {"type": "integer"},
+                    "kind": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
 IDEMPOTENCY = "The same key and body again return the first response; nothing new is made"
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": IDEMPOTENCY,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+EVENT_RULES = (
+    "The event's task counts its deadline from the later of occurred_on and learned_on; a "
+    "parole_decision also opens the 21-day reconsideration window, counted from occurred_on. A "
+    "release_date_change must carry `dates` (and their `source`): they are set on the case, kept in "
+    "its history with the source, and every deadline is worked out again from them, as when a "
+    "user changes them; other kinds carry neither. The restricted patients' events (tribunal_*, "
+    "section_17_leave, conditional_discharge, recall_to_hospital, restriction_order_lifted) are "
+    "only for a case in the restricted patients' scheme (statutory_mdo)."
+)
 CASE_ID = {
     "name": "case_id",
     "in": "path",
@@ -140,6 +178,8 @@ def document() -> dict:
                 "Problem": PROBLEM,
                 "Referral": REFERRAL.json_schema(),
                 "Event": EVENT.json_schema(),
+                "BulkEvents": BULK_EVENTS.json_schema(),
+                "BulkEventsRecorded": BULK_RECORDED,
             },
         },
         "paths": {
@@ -147,15 +187,7 @@ def document() -> dict:
                 "post": {
                     "operationId": "createReferral",
                     "summary": "Open (or find) the case for a referral",
-                    "parameters": [
-                        {
-                            "name": "Idempotency-Key",
-                            "in": "header",
-                            "required": False,
-                            "description": IDEMPOTENCY,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
-                        }
-                    ],
+                    "parameters": [IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -171,7 +203,13 @@ def document() -> dict:
                             "of an earlier request with the same Idempotency-Key"
                         ),
                         "400": _problem("The body is not JSON"),
-                        "409": _problem("The Idempotency-Key was used with a different body"),
+                        "409": _problem(
+                            "The Idempotency-Key was used with a different body; or the team's open "
+                            "case for the offender holds other release dates than the referral gives "
+                            "(type .../release-dates-differ: `errors` lists each date that differs, "
+                            "and `detail` names the events endpoint to record the new dates with). "
+                            "Nothing was stored"
+                        ),
                         "422": _problem(
                             "Fields are invalid, or the victim is not eligible; nothing was stored"
                         ),
@@ -191,6 +229,7 @@ def document() -> dict:
                 "post": {
                     "operationId": "recordEvent",
                     "summary": "Record an offender event; it creates a task with its deadline",
+                    "description": EVENT_RULES,
                     "parameters": [CASE_ID],
                     "requestBody": {
                         "required": True,
@@ -199,8 +238,56 @@ def document() -> dict:
                     "responses": {
                         "201": _case("The event was recorded"),
                         "400": _problem("The body is not JSON"),
+                        "409": _problem("The case changed at the same moment; nothing was stored"),
                         "422": _problem("Fields are invalid; nothing was stored"),
                         **COMMON,
+                    },
+                }
+            },
+            "/events": {
+                "post": {
+                    "operationId": "recordEvents",
+                    "summary": f"Record up to {MAX_BULK_EVENTS:,} offender events by CRN, all or nothing",
+                    "description": "For recalculation exercises such as SDS40. Each event is for the "
+                    "open case of its CRN in the client's region, and is recorded as by "
+                    "POST /cases/{case_id}/events. If any event cannot be recorded, none is, and the "
+                    "problem document lists every one that cannot, by index and field "
+                    "(/events/<index>/<field>). A case may have one release_date_change per request. "
+                    + EVENT_RULES,
+                    "parameters": [IDEMPOTENCY_KEY],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/BulkEvents"}}
+                        },
+                    },
+                    "responses": {
+                        "201": {
+                            "description": "Every event was recorded",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/BulkEventsRecorded"}
+                                }
+                            },
+                        },
+                        "200": {
+                            "description": "A repeat of an earlier request with the same Idempotency-Key",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/BulkEventsRecorded"}
+                                }
+                            },
+                        },
+                        "400": _problem("The body is not JSON"),
+                        "401": COMMON["401"],
+                        "409": _problem(
+                            "The Idempotency-Key was used with a different body, or a case changed at "
+                            "the same moment; nothing was stored"
+                        ),
+                        "422": _problem(
+                            "Fields are invalid, or events cannot be recorded (a CRN with no open case "
+                            "in the client's region among them); nothing was stored"
+                        ),
                     },
                 }
             },

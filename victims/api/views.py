@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
 from victims.api import auth, idempotency
@@ -19,11 +20,10 @@ from victims.domain.vocabulary import SENTENCE_DATES, Scheme
 from victims.domain.work import DeadlineStatus
 from victims.extensions import csrf, db
 from victims.intake import services as intake
-from victims.intake.definitions import EVENT
+from victims.intake.definitions import BULK_EVENTS, EVENT
 from victims.intake.schema import NotJson, Problem, read_json, validate
 from victims.refusals import Refused
 from victims.work import queries as work_queries
-from victims.work import services as work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies: a bearer token in a header cannot be forged cross-site
@@ -148,6 +148,17 @@ def referrals():
         case, outcome = intake.receive(
             data, region_id=g.api_client.region_id, default_team_id=g.api_client.team_id
         )
+    except intake.DatesDiffer as differ:
+        db.session.rollback()  # the key is released with everything else
+        return problem(
+            409,
+            "The case already holds other release dates",
+            f"Nothing was stored. Record the new dates as a release-date change: POST "
+            f"/api/v1/cases/{differ.case_id}/events with kind release_date_change, the new dates and "
+            "their source (or POST /api/v1/events for many cases at once).",
+            errors=differ.differences,
+            kind="release-dates-differ",
+        )
     except Refused as refused:
         db.session.rollback()  # the key is released with everything else
         return invalid([Problem(refused.field or "/", refused.message)])
@@ -184,7 +195,7 @@ def _replay(key: str, digest: str):
         return problem(
             409,
             "This Idempotency-Key was used for a different request",
-            "Use a new key for a new referral.",
+            "Use a new key for a new request.",
             kind="idempotency-key-reused",
         )
     return jsonify(record.body), 200
@@ -200,11 +211,76 @@ def events(case_id: int):
     data, problems = validate(EVENT, body)
     if problems:
         return invalid(problems)
+    item = intake.case_event(case, data)
+    problems = intake.event_problems(item)
+    if problems:
+        return invalid(problems)
     try:
-        work.record_event(
-            case, data["kind"], data["occurred_on"], data.get("notes"), None, source=g.api_client.name[:20]
-        )
+        intake.receive_events([item], source=g.api_client.name[:20])
     except Refused as refused:
         db.session.rollback()
         return invalid([Problem(f"/{refused.field or 'kind'}", refused.message)])
+    except StaleDataError:
+        db.session.rollback()
+        return _changed_meanwhile()
     return jsonify(case_body(case)), 201
+
+
+@bp.route("/events", methods=["POST"])
+@client_view
+def bulk_events():
+    """Up to 1,000 events by CRN, all or nothing (a recalculation exercise such as SDS40)."""
+    body, error = _json_body()
+    if error:
+        return error
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 200:
+        return invalid([Problem("/Idempotency-Key", "must be 200 characters or fewer")])
+    data, problems = validate(BULK_EVENTS, body)
+    if problems:
+        return invalid(problems)
+    record = None
+    if key:
+        # Before the events are checked against the cases: a retry of a request that was recorded
+        # gets its answer, not "these dates are the case's already".
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        record = _claim(key, digest)
+        if not isinstance(record, IdempotencyRecord):
+            return record  # the answer already given for this key, or a conflict
+    items, problems = intake.check_events(data["events"], g.api_client.region_id)
+    if problems:
+        db.session.rollback()  # the key is released
+        return invalid(problems)
+    try:
+        records = intake.receive_events(items, source=g.api_client.name[:20])
+    except Refused as refused:
+        db.session.rollback()  # nothing is stored, and the key is released with it
+        return invalid([Problem(f"/events/{refused.field or 'kind'}", refused.message)])
+    except StaleDataError:
+        db.session.rollback()
+        return _changed_meanwhile()
+    payload = {
+        "recorded": len(records),
+        "events": [
+            {
+                "index": index,
+                "crn": item.case.offender.crn,
+                "case_id": item.case.id,
+                "event_id": event.id,
+                "kind": event.kind.value,
+            }
+            for index, (item, event) in enumerate(zip(items, records, strict=True))
+        ],
+    }
+    if record is not None:
+        record.status, record.body = 201, payload
+    return jsonify(payload), 201
+
+
+def _changed_meanwhile():
+    return problem(
+        409,
+        "A case changed while the events were being recorded",
+        "Nothing was stored. Send the request again.",
+        kind="changed-meanwhile",
+    )

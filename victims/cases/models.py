@@ -93,6 +93,8 @@ class SentenceDateChange(db.Model):
     source: Mapped[str] = mapped_column(String(20))
     changed_at: Mapped[datetime] = created_at_column()
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The release-date change event that brought the new value (one entry for both), if any.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("offender_events.id"))
 
     changed_by: Mapped[User | None] = relationship(lazy="raise")
 

@@ -341,26 +341,32 @@ def offenders_by_crn(crns: list[str], *, lock: bool) -> list[Offender]:
 
 
 def open_cases_for_offenders(offender_ids: list[int], region_id: int) -> list[Case]:
-    """The open cases in the region of these offenders (at most one each)."""
+    """The open cases in the region of these offenders (at most one each), with their sentences
+    (a repeated referral's dates are compared with the case's)."""
     found: list[Case] = []
     for start in range(0, len(offender_ids), 1000):
         found += db.session.scalars(
-            select(Case).where(
+            select(Case)
+            .where(
                 Case.offender_id.in_(offender_ids[start : start + 1000]),
                 Case.region_id == region_id,
                 Case.status == CaseStatus.OPEN.value,
             )
+            .options(joinedload(Case.sentence))
         )
     return found
 
 
 def open_case_for_offender(offender_id: int, region_id: int) -> Case | None:
+    """The offender's open case in the region, with its sentence."""
     return db.session.scalar(
-        select(Case).where(
+        select(Case)
+        .where(
             Case.offender_id == offender_id,
             Case.region_id == region_id,
             Case.status == CaseStatus.OPEN.value,
         )
+        .options(joinedload(Case.sentence))
     )
 
 
@@ -770,3 +776,25 @@ def cases_of_people(person_ids: list[int]) -> dict[int, Case]:
         select(Person.id, Case).join(Case, Case.id == Person.case_id).where(Person.id.in_(person_ids))
     ).all()
     return {person_id: case for person_id, case in rows}
+
+
+def open_cases_by_crn(crns: list[str], region_id: int) -> dict[str, Case]:
+    """The open cases in the region of the offenders under these CRNs (a bulk of events), with
+    their offenders and sentences, by CRN: one query for each 1,000 CRNs. A CRN with no open case
+    in the region is absent (another region's case is not said)."""
+    found: dict[str, Case] = {}
+    wanted = sorted({crn.upper() for crn in crns})
+    for start in range(0, len(wanted), 1000):
+        for case in db.session.scalars(
+            select(Case)
+            .join(Offender, Case.offender_id == Offender.id)
+            .where(
+                Offender.crn.in_(wanted[start : start + 1000]),
+                Case.region_id == region_id,
+                Case.status == CaseStatus.OPEN.value,
+            )
+            .options(joinedload(Case.offender), joinedload(Case.sentence))
+            .order_by(Case.id)
+        ):
+            found[case.offender.crn] = case
+    return found

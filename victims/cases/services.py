@@ -24,7 +24,7 @@ from victims.cases.models import (
 )
 from victims.clock import london_date
 from victims.domain import coming_of_age, eligibility, lifecycle
-from victims.domain.deadlines import CONTACT_LOST, TURNED_18, DeadlineInputs
+from victims.domain.deadlines import CONTACT_LOST, TURNED_18, DeadlineInputs, OffenderEvent
 from victims.domain.eligibility import Eligibility, EligibilityDecision
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome, Evidence, EvidenceKind
 from victims.domain.identity import same_offender
@@ -46,7 +46,9 @@ from victims.people.models import CONTACT_DETAIL_FIELDS, Person
 from victims.people.services import PersonDetails
 from victims.refusals import Refused
 from victims.staff.models import Team, User
+from victims.types import update_versioned
 from victims.work import services as work
+from victims.work.models import OffenderEventRecord
 from victims.work.queries import settings_fixed as work_settings_fixed
 
 
@@ -308,49 +310,130 @@ def change_scheme(case: Case, scheme: str, reason: str, user: User) -> None:
 
 
 def change_sentence_dates(
-    sentence: Sentence, new_dates: dict[str, date | None], source: str, user: User | None, case: Case
+    sentence: Sentence,
+    new_dates: dict[str, date | None],
+    source: str,
+    user: User | None,
+    case: Case,
+    *,
+    event_id: int | None = None,
 ) -> list[SentenceDateChange]:
-    """Set the release-related dates, keeping each change with its old value and source."""
-    check_countable(
-        Scheme(case.scheme),
-        sentence.sentence_date,
-        case.referral_received_on,
-        {**sentence.dates(), **{name: new_dates[name] for name in SENTENCE_DATES if name in new_dates}},
-    )
-    changes = []
-    now = clock.utcnow()
-    for name in SENTENCE_DATES:
-        if name not in new_dates:
-            continue
-        old, new = getattr(sentence, name), new_dates[name]
-        if old == new:
-            continue
-        setattr(sentence, name, new)
-        change = SentenceDateChange(
-            sentence_id=sentence.id,
-            field=name,
-            old_value=old,
-            new_value=new,
-            source=source,
-            changed_at=now,
-            changed_by_id=user.id if user else None,
+    """Set the release-related dates, keeping each change with its old value and source (and the
+    release-date change event that brought them, if any), and recompute every deadline."""
+    return change_many_sentence_dates([DatesChange(case, sentence, new_dates, source, event_id)], user)[0]
+
+
+@dataclass(frozen=True)
+class DatesChange:
+    """New release-related dates for a case: only the dates named change."""
+
+    case: Case
+    sentence: Sentence
+    new_dates: dict[str, date | None]
+    source: str
+    event_id: int | None = None
+
+
+def dates_problem(change: DatesChange) -> Refused | None:
+    """A new date the case's deadlines could not be counted from, at its field (the date's key)."""
+    case, sentence = change.case, change.sentence
+    try:
+        check_countable(
+            Scheme(case.scheme),
+            sentence.sentence_date,
+            case.referral_received_on,
+            {
+                **sentence.dates(),
+                **{name: change.new_dates[name] for name in SENTENCE_DATES if name in change.new_dates},
+            },
         )
-        db.session.add(change)
-        changes.append(change)
-    if changes:
-        db.session.flush()  # raises StaleDataError if someone else saved first
+    except Refused as refused:
+        return refused
+    return None
+
+
+def change_many_sentence_dates(
+    changes: list[DatesChange], user: User | None
+) -> list[list[SentenceDateChange]]:
+    """change_sentence_dates for many cases at once (a bulk of release-date changes through the
+    API): the one path the dates form takes too, in a fixed number of statements however many
+    cases. Refused, before anything is written, for the first date that cannot be counted from."""
+    for change in changes:
+        problem = dates_problem(change)
+        if problem is not None:
+            raise problem
+    now = clock.utcnow()
+    made: list[list[SentenceDateChange]] = []
+    updates: list[tuple[int, int, dict]] = []
+    for change in changes:
+        rows = []
+        values = {}
+        for name in SENTENCE_DATES:
+            if name not in change.new_dates:
+                continue
+            old, new = getattr(change.sentence, name), change.new_dates[name]
+            if old == new:
+                continue
+            values[name] = new
+            rows.append(
+                SentenceDateChange(
+                    sentence_id=change.sentence.id,
+                    field=name,
+                    old_value=old,
+                    new_value=new,
+                    source=change.source,
+                    changed_at=now,
+                    changed_by_id=user.id if user else None,
+                    event_id=change.event_id,
+                )
+            )
+        made.append(rows)
+        if values:
+            updates.append((change.sentence.id, change.sentence.version, values))
+    if not any(made):
+        return made
+    # One UPDATE for all the sentences (the ORM would send one each); raises StaleDataError if
+    # someone else saved one first. The sentences in the session take the new dates.
+    update_versioned(db.session, Sentence, updates)
+    db.session.add_all([row for rows in made for row in rows])
+    db.session.flush()
+    refreshes = []
+    for change, rows in zip(changes, made, strict=True):
+        if not rows:
+            continue
+        case, sentence = change.case, change.sentence
         audit.record(
             "sentence_dates_changed",
             "sentence",
             sentence.id,
             case_id=case.id,
             region_id=case.region_id,
-            details={"fields": [change.field for change in changes], "source": source},
+            details={
+                "fields": [row.field for row in rows],
+                "source": change.source,
+                **({"event_id": change.event_id} if change.event_id is not None else {}),
+            },
             user=user,
         )
-        names = ", ".join(change.field.upper() for change in changes)
-        refresh_deadlines(case, sentence, f"{names} changed ({DateSource(source).label.lower()})", user)
-    return changes
+        if case.status != CaseStatus.OPEN:
+            # A closed case has no open work: its deadlines are worked out again when it reopens.
+            continue
+        names = ", ".join(row.field.upper() for row in rows)
+        inputs = DeadlineInputs(
+            sentence_date=sentence.sentence_date,
+            referral_date=case.referral_received_on,
+            release_dates=sentence.dates(),
+        )
+        refreshes.append(
+            (
+                case,
+                Scheme(case.scheme),
+                inputs,
+                f"{names} changed ({DateSource(change.source).label.lower()})",
+            )
+        )
+    work.refresh_many(refreshes, user)
+    return made
 
 
 def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
@@ -757,3 +840,72 @@ def alert_victims_turning_18(today: date) -> list[int]:
         )
         alerted.append(person_id)
     return alerted
+
+
+# -- offender events, with the dates a release-date change brings -----------------------------------
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """An offender event for a case; a release-date change carries its new dates and their source
+    (prison or probation), so the event and the date change are one entry."""
+
+    case: Case
+    details: work.EventDetails
+    dates: dict[str, date | None] | None = None
+    date_source: str | None = None
+
+
+def case_event_problems(item: CaseEvent) -> list[Refused]:
+    """Every reason the event cannot be recorded, each at its field (a new date's field is
+    "dates/<name>"): its dates and kind (victims.work.services.event_problems), and a release-date
+    change's new dates: required, from a source, changing at least one date, and dates the
+    case's deadlines can be counted from."""
+    problems = work.event_problems(item.case, item.details, clock.today())
+    if item.details.kind is not OffenderEvent.RELEASE_DATE_CHANGE:
+        problems += [
+            Refused("is only for a release-date change", field=name)
+            for name, given in (("dates", item.dates), ("source", item.date_source))
+            if given is not None
+        ]
+        return problems
+    if not item.dates:
+        problems.append(Refused("is required for a release-date change: give the new dates", field="dates"))
+        return problems
+    if item.date_source is None:
+        problems.append(Refused("is required for a release-date change: prison or probation", field="source"))
+    sentence = item.case.sentence
+    if all(getattr(sentence, name) == value for name, value in item.dates.items()):
+        problems.append(
+            Refused(
+                "are the dates the case already holds: a release-date change must change at least one",
+                field="dates",
+            )
+        )
+        return problems
+    refused = dates_problem(DatesChange(item.case, sentence, item.dates, item.date_source or "manual"))
+    if refused is not None:
+        problems.append(Refused(refused.message, field=f"dates/{refused.field}"))
+    return problems
+
+
+def record_case_events(items: list[CaseEvent], user: User | None, source: str) -> list[OffenderEventRecord]:
+    """Record offender events (one, or a bulk of thousands through the API), each with its task
+    and deadlines; a release-date change also sets its new dates and recomputes every deadline of
+    its case exactly as the dates form does (change_many_sentence_dates), each date change tied
+    to its event. Refused, before anything is written, for the first problem (callers that list
+    every problem check case_event_problems first)."""
+    for item in items:
+        problems = case_event_problems(item)
+        if problems:
+            raise problems[0]
+    records = work.record_events([(item.case, item.details) for item in items], user, source)
+    change_many_sentence_dates(
+        [
+            DatesChange(item.case, item.case.sentence, item.dates, item.date_source or "manual", record.id)
+            for item, record in zip(items, records, strict=True)
+            if item.dates
+        ],
+        user,
+    )
+    return records

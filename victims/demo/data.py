@@ -17,6 +17,7 @@ from sqlalchemy import select
 from victims.auth.services import hash_password
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
 from victims.cases.services import refresh_deadlines
+from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
 from victims.demo.lifecycle import add_lifecycle_examples
 from victims.demo.staff import (
@@ -104,6 +105,7 @@ def load_demo(
         db.session.commit()
         add_examples(echo)
         db.session.commit()
+        add_event_examples(echo)
         add_lifecycle_examples(echo)
         db.session.commit()
         echo("Demo data loaded.")

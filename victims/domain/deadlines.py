@@ -16,8 +16,14 @@ Counting (decisions, also in docs/decisions.md):
   counted before a date as well as after it; `Deadline.moved_from` keeps the day the count
   reached, so the move can be explained.
 - The earliest release date is the earliest of CRD, PED and HDCED that is known (SPEC §5).
-- Offender events count from the day the unit records the event (the day it learns of it),
-  not the day the event happened, so news that arrives late still gets its full time.
+- Every offender event has two dates: the day it happened (`occurred_on`) and the day the unit
+  learned of it (`learned_on`, never before it happened). Its task's deadline counts from the
+  later of the two (`victims.domain.work.event_counted_from`), so news that arrives late still
+  gets its full time, and news learned the day it happens counts from that day. The record of
+  both lets compliance reports show how late news arrived.
+- A parole decision also opens the reconsideration window (21 calendar days), counted from the
+  decision itself (the day it happened), not from when the unit learned of it: the window is the
+  Parole Board's, and closes when it closes.
 - A change of a rule's number applies to deadlines computed after it; deadlines already
   computed keep the version that produced them until their inputs change.
 
@@ -36,12 +42,27 @@ each event has its own deadline but gives no numbers. Each is configurable like 
 | licence end                  | tell the victim the licence has ended; review the case         | 10 wd   |
 | death in custody             | tell the victim, before it is made public if possible          | 1 wd    |
 
-(wd: working days, counted from the day the event is recorded.)
+Restricted patients (the mentally disordered offender scheme, SPEC §3; DVCVA ss.36–44):
+
+| event                              | task for the VLO                                         | default |
+|------------------------------------|----------------------------------------------------------|---------|
+| First-tier Tribunal hearing listed | tell the victim; offer to pass on their representations  | 10 wd   |
+| tribunal decision                  | tell the victim the decision and conditions about them   | 1 wd    |
+| section 17 leave                   | tell the victim; ask whether they want conditions        | 5 wd    |
+| conditional discharge              | tell the victim (month and general area only)            | 5 wd    |
+| recall to hospital                 | tell the victim the patient is back in hospital          | 1 wd    |
+| restriction order lifted           | tell the victim the restrictions ended; review the case  | 10 wd   |
+
+(wd: working days, counted from the later of the day the event happened and the day the unit
+learned of it.)
 
 Events that touch the victim's safety or that may soon be public (parole decision, recall,
 death in custody) get one working day; temporary release and release get five, because
 conditions may still be asked for; the rest get ten, as for telling a victim the outcome of
-their licence-condition requests (SPEC §5).
+their licence-condition requests (SPEC §5). The restricted patients' events follow the same
+reasoning, each as its prison counterpart: a tribunal hearing as a parole review, its decision
+as a parole decision, section 17 leave as temporary release, conditional discharge as release,
+recall to hospital as recall, and a restriction order lifted as the end of the licence.
 """
 
 from __future__ import annotations
@@ -193,6 +214,27 @@ class OffenderEvent(Labelled):
     RECALL = "recall", "Recalled to prison"
     LICENCE_END = "licence_end", "Licence ended"
     DEATH_IN_CUSTODY = "death_in_custody", "Died in custody"
+    # Restricted patients (the mentally disordered offender scheme): values at most 34 characters,
+    # so the rule code ("event_" + value) fits its 40.
+    TRIBUNAL_HEARING_LISTED = "tribunal_hearing_listed", "First-tier Tribunal hearing listed"
+    TRIBUNAL_DECISION = "tribunal_decision", "First-tier Tribunal decision"
+    SECTION_17_LEAVE = "section_17_leave", "Section 17 leave granted"
+    CONDITIONAL_DISCHARGE = "conditional_discharge", "Conditionally discharged from hospital"
+    RECALL_TO_HOSPITAL = "recall_to_hospital", "Recalled to hospital"
+    RESTRICTION_ORDER_LIFTED = "restriction_order_lifted", "Restriction order lifted"
+
+
+# The events of the restricted patients' scheme (Scheme.STATUTORY_MDO): see victims.domain.work.
+RESTRICTED_PATIENT_EVENTS: frozenset[OffenderEvent] = frozenset(
+    {
+        OffenderEvent.TRIBUNAL_HEARING_LISTED,
+        OffenderEvent.TRIBUNAL_DECISION,
+        OffenderEvent.SECTION_17_LEAVE,
+        OffenderEvent.CONDITIONAL_DISCHARGE,
+        OffenderEvent.RECALL_TO_HOSPITAL,
+        OffenderEvent.RESTRICTION_ORDER_LIFTED,
+    }
+)
 
 
 def event_code(event: OffenderEvent) -> str:
@@ -231,6 +273,32 @@ _EVENT_DEFAULTS: tuple[tuple[OffenderEvent, str, int], ...] = (
     (OffenderEvent.RECALL, "Tell the victim the offender has been recalled to prison", 1),
     (OffenderEvent.LICENCE_END, "Tell the victim the licence has ended and review the case", 10),
     (OffenderEvent.DEATH_IN_CUSTODY, "Tell the victim the offender has died in custody", 1),
+    (
+        OffenderEvent.TRIBUNAL_HEARING_LISTED,
+        "Tell the victim about the tribunal hearing and offer to pass on their representations",
+        10,
+    ),
+    (
+        OffenderEvent.TRIBUNAL_DECISION,
+        "Tell the victim the tribunal's decision and any conditions that concern them",
+        1,
+    ),
+    (
+        OffenderEvent.SECTION_17_LEAVE,
+        "Tell the victim about the patient's leave and ask whether they want conditions",
+        5,
+    ),
+    (
+        OffenderEvent.CONDITIONAL_DISCHARGE,
+        "Tell the victim the patient has been discharged (month and general area only)",
+        5,
+    ),
+    (OffenderEvent.RECALL_TO_HOSPITAL, "Tell the victim the patient has been recalled to hospital", 1),
+    (
+        OffenderEvent.RESTRICTION_ORDER_LIFTED,
+        "Tell the victim the restriction order has been lifted and review the case",
+        10,
+    ),
 )
 
 EVENT_RULES: tuple[DeadlineRule, ...] = tuple(

@@ -6,7 +6,11 @@ done, a deadline cancelled closes it as no longer needed. The service applies wh
 decides; `plan_case_deadlines` decides what changes when a case's facts change.
 
 Offender events (recall, release, parole decision…) each create a task whose deadline counts from
-the day the event is recorded: see `victims.domain.deadlines` for their rules and numbers.
+the later of the day the event happened and the day the unit learned of it (`event_deadlines`);
+a parole decision also opens the reconsideration window, counted from the decision. See
+`victims.domain.deadlines` for their rules and numbers. Which events a case is offered depends
+on its scheme (`events_for_scheme`): a restricted patient's events only for the restricted
+patients' scheme.
 """
 
 from __future__ import annotations
@@ -17,7 +21,14 @@ from datetime import date
 
 from victims.domain import deadlines as rules
 from victims.domain.calendar import WorkingDayCalendar
-from victims.domain.deadlines import Deadline, DeadlineChange, DeadlineInputs, OffenderEvent, RuleSet
+from victims.domain.deadlines import (
+    RESTRICTED_PATIENT_EVENTS,
+    Deadline,
+    DeadlineChange,
+    DeadlineInputs,
+    OffenderEvent,
+    RuleSet,
+)
 from victims.domain.vocabulary import Labelled, Scheme
 
 
@@ -75,6 +86,11 @@ TASK_TITLES: Mapping[str, str] = {
     rules.REFERRAL_PASSED_ON: (
         "A referral for this case arrived from outside the team: ask whoever sent it for the victims' details"
     ),
+    # A parole decision's reconsideration window: a victim who wants the decision looked at again
+    # asks the Secretary of State to apply, through their VLO, before the window closes.
+    rules.PAROLE_RECONSIDERATION: (
+        "Pass on the victim's request for the parole decision to be reconsidered, if they make one"
+    ),
     # An offender event's rule is named for the task it opens (victims.domain.deadlines).
     **{rule.code: rule.name for rule in rules.EVENT_RULES},
 }
@@ -96,11 +112,62 @@ def task_status_when_closed(deadline: DeadlineStatus) -> TaskStatus:
 
 
 def event_deadline(
-    event: OffenderEvent, recorded_on: date, rules_in_force: RuleSet, calendar: WorkingDayCalendar
+    event: OffenderEvent, counted_from: date, rules_in_force: RuleSet, calendar: WorkingDayCalendar
 ) -> Deadline:
-    """The deadline of the task an offender event creates, counted from the day it is recorded
-    (the day the unit learns of it), so news that arrives late still gets its full time."""
-    return rules.compute(rules.event_code(event), recorded_on, rules_in_force, calendar)
+    """The deadline of the task an offender event creates, counted from a day (the later of the
+    day it happened and the day the unit learned of it: `event_deadlines`)."""
+    return rules.compute(rules.event_code(event), counted_from, rules_in_force, calendar)
+
+
+def event_counted_from(occurred_on: date, learned_on: date) -> date:
+    """The day an offender event's task counts from: the later of the day it happened and the
+    day the unit learned of it (SPEC §5: news that arrives late still gets its full time)."""
+    return max(occurred_on, learned_on)
+
+
+def event_date_problems(occurred_on: date, learned_on: date, today: date) -> list[tuple[str, str]]:
+    """Why an event's two dates cannot be recorded, as (field, message): neither may be in the
+    future, and the unit cannot learn of an event before it happened (said only when the day it
+    happened is itself possible)."""
+    problems: list[tuple[str, str]] = []
+    if occurred_on > today:
+        problems.append(("occurred_on", "The date the event happened must be today or in the past"))
+    if learned_on > today:
+        problems.append(("learned_on", "The date the unit learned of the event must be today or in the past"))
+    elif learned_on < occurred_on and occurred_on <= today:  # said once: the first date is wrong
+        problems.append(
+            (
+                "learned_on",
+                "The date the unit learned of the event must be the same as or after the date it happened",
+            )
+        )
+    return problems
+
+
+def event_deadlines(
+    event: OffenderEvent,
+    occurred_on: date,
+    learned_on: date,
+    rules_in_force: RuleSet,
+    calendar: WorkingDayCalendar,
+) -> tuple[Deadline, ...]:
+    """Every deadline an offender event opens: its task's, counted from the later of the day it
+    happened and the day the unit learned of it; and, for a parole decision, the
+    reconsideration window, counted from the decision itself."""
+    opened = [event_deadline(event, event_counted_from(occurred_on, learned_on), rules_in_force, calendar)]
+    if event is OffenderEvent.PAROLE_DECISION:
+        opened.append(rules.compute(rules.PAROLE_RECONSIDERATION, occurred_on, rules_in_force, calendar))
+    return tuple(opened)
+
+
+def events_for_scheme(scheme: Scheme | None) -> tuple[OffenderEvent, ...]:
+    """The events a case of the scheme can record, in the order they are offered: a restricted
+    patient's case its own events first, then the prison ones (a patient transferred from prison
+    may go back to it); every other case only the prison ones."""
+    prison = tuple(event for event in OffenderEvent if event not in RESTRICTED_PATIENT_EVENTS)
+    if scheme is Scheme.STATUTORY_MDO:
+        return tuple(event for event in OffenderEvent if event in RESTRICTED_PATIENT_EVENTS) + prison
+    return prison
 
 
 # -- what changes when a case's facts change ------------------------------------------------------

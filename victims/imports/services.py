@@ -122,6 +122,10 @@ def _check_referral(
             for row in group:
                 row.reasons.append(mismatch)
         referral.existing_case = intake.has_open_case_in_team(crn, region_id, team_id, known)
+        differ = intake.repeated_dates_problem(first, known) if referral.existing_case else None
+        if differ:
+            for row in group:
+                row.reasons.append(differ)
     if not any(row.reasons for row in group):
         referral.data = {**first, "victims": [validated[row.line]["victims"][0] for row in group]}
     return referral

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from victims.domain.deadlines import OffenderEvent
 from victims.domain.formats import CRN, EMAIL, POSTCODE, PRISON_NUMBER, TELEPHONE
-from victims.domain.vocabulary import Channel, ContactLevel, Language, OffenceCategory, SentenceType
+from victims.domain.vocabulary import (
+    Channel,
+    ContactLevel,
+    DateSource,
+    Language,
+    OffenceCategory,
+    SentenceType,
+)
 from victims.intake.schema import Day, Flag, List, Record, Text, Whole
 
 
@@ -103,11 +110,52 @@ REFERRAL = Record(
     required=("offender", "sentence", "received_on", "victims"),
 )
 
-EVENT = Record(
+_EVENT_FIELDS = {
+    "kind": Text(choices=_values(OffenderEvent)),
+    "occurred_on": Day(not_after_today=True, description="The day the event happened"),
+    "learned_on": Day(
+        not_after_today=True,
+        description="The day the Victim Contact Unit learned of it: today if left out; never before "
+        "occurred_on. The event's deadline counts from the later of the two",
+    ),
+    "dates": Record(
+        fields={name: Day() for name in SENTENCE_DATE_FIELDS},
+        description="For a release_date_change (and only for one): the new release-related dates, "
+        "named as in a referral's sentence dates; a date left out is not changed. Every deadline is "
+        "worked out again from them",
+    ),
+    "source": Text(
+        choices=(DateSource.PRISON.value, DateSource.PROBATION.value),
+        description="For a release_date_change: where the new dates come from (prison: NOMIS; "
+        "probation: nDelius)",
+    ),
+    "notes": Text(max_length=2000),
+}
+
+EVENT = Record(fields=_EVENT_FIELDS, required=("kind", "occurred_on"))
+
+# Up to this many events in one request to POST /events (a recalculation exercise such as SDS40).
+MAX_BULK_EVENTS = 1000
+
+BULK_EVENTS = Record(
     fields={
-        "kind": Text(choices=_values(OffenderEvent)),
-        "occurred_on": Day(not_after_today=True),
-        "notes": Text(max_length=2000),
+        "events": List(
+            items=Record(
+                fields={
+                    "crn": Text(
+                        max_length=7,
+                        pattern=CRN.pattern,
+                        pattern_message="must be a CRN like X123456",
+                        upper=True,
+                        description="The offender's CRN: their open case in the client's region",
+                    ),
+                    **_EVENT_FIELDS,
+                },
+                required=("crn", "kind", "occurred_on"),
+            ),
+            min_items=1,
+            max_items=MAX_BULK_EVENTS,
+        )
     },
-    required=("kind", "occurred_on"),
+    required=("events",),
 )

@@ -28,7 +28,7 @@ from victims.audit import services as audit
 from victims.cases import queries as case_queries
 from victims.cases import services as cases
 from victims.cases.models import Case, Offender
-from victims.domain.deadlines import REFERRAL_PASSED_ON
+from victims.domain.deadlines import REFERRAL_PASSED_ON, OffenderEvent
 from victims.extensions import db
 from victims.intake.definitions import REFERRAL, SENTENCE_DATE_FIELDS
 from victims.intake.schema import Problem, validate
@@ -38,6 +38,7 @@ from victims.refusals import Refused
 from victims.staff.models import Team, User
 from victims.work import queries as work_queries
 from victims.work import services as work
+from victims.work.models import OffenderEventRecord
 
 # The sentence fields eligibility is worked out from: when one is wrong, it is not worked out.
 ELIGIBILITY_POINTERS = frozenset(
@@ -289,6 +290,9 @@ def receive(
         else:
             case = case_queries.open_case_for_offender(existing.id, region_id)
         if case is not None and case.team_id == team_id:
+            differences = dates_differences(case, sentence.get("dates") or {})
+            if differences:
+                raise DatesDiffer(case.id, differences)
             _add_new_victims(case, data["victims"], user, known.names[case.id] if known is not None else None)
             return case, Outcome.ADDED
         if case is not None:
@@ -323,6 +327,56 @@ def receive(
     except Refused as refused:
         raise Refused(refused.message, _POINTERS.get(refused.field or "", "/sentence")) from None
     return case, Outcome.OPENED
+
+
+class DatesDiffer(Refused):
+    """A repeated referral for the team's open case gives release dates other than the case's.
+    Dates change through a release-date change event (which recomputes every deadline and keeps
+    its source), never silently through a referral; `differences` are the referral's pointers
+    with what the case holds."""
+
+    def __init__(self, case_id: int, differences: list[Problem]):
+        super().__init__(
+            "The case for this CRN already holds other release dates: record a release-date change "
+            "with the new dates instead of referring the case again",
+            "/sentence/dates",
+        )
+        self.case_id = case_id
+        self.differences = differences
+
+
+def dates_differences(case: Case, dates: dict) -> list[Problem]:
+    """The referral's release dates that differ from those the case holds (a date the referral
+    leaves out is not a difference), at their pointers."""
+    held = case.sentence
+    return [
+        Problem(
+            f"/sentence/dates/{name}",
+            f"differs from the date the case holds ({held_value.isoformat() if held_value else 'none'})",
+        )
+        for name in SENTENCE_DATE_FIELDS
+        if name in dates and dates[name] != (held_value := getattr(held, name))
+    ]
+
+
+def repeated_dates_problem(data: dict, known: Known) -> str | None:
+    """Why a validated referral for the team's open case (has_open_case_in_team) cannot be
+    received: the release dates it gives differ from the case's (the import's preview says so
+    before anything is imported)."""
+    offender = known.offenders.get(data["offender"]["crn"].upper())
+    case = known.open_cases.get(offender.id) if offender is not None else None
+    if case is None:
+        return None
+    # Only the dates given well: a row with a wrong date already says so.
+    given = ((data.get("sentence") or {}).get("dates")) or {}
+    differences = dates_differences(case, {name: day for name, day in given.items() if day is not None})
+    if not differences:
+        return None
+    names = ", ".join(problem.pointer.rsplit("/", 1)[-1] for problem in differences)
+    return (
+        f"The open case for this CRN holds other release dates ({names}): record a release-date "
+        "change on the case instead, or give the dates it holds"
+    )
 
 
 def _pass_on(case: Case, user: User | None) -> None:
@@ -416,3 +470,72 @@ def receive_all(
         user=user,
     )
     return result
+
+
+# -- offender events through the API -----------------------------------------------------------------
+
+
+def case_event(case: Case, event: dict) -> cases.CaseEvent:
+    """A validated event (victims.intake.definitions.EVENT) for a case; the unit learned of it
+    today unless it says otherwise."""
+    return cases.CaseEvent(
+        case,
+        work.EventDetails(
+            OffenderEvent(event["kind"]),
+            event["occurred_on"],
+            event.get("learned_on") or clock.today(),
+            event.get("notes"),
+        ),
+        event.get("dates"),
+        event.get("source"),
+    )
+
+
+def event_problems(item: cases.CaseEvent, prefix: str = "") -> list[Problem]:
+    """Every reason a validated event cannot be recorded, at its pointer under `prefix`."""
+    with work_queries.settings_fixed():
+        return [
+            Problem(f"{prefix}/{refused.field or 'kind'}", refused.message)
+            for refused in cases.case_event_problems(item)
+        ]
+
+
+def check_events(events: list[dict], region_id: int) -> tuple[list[cases.CaseEvent], list[Problem]]:
+    """A validated bulk of events (BULK_EVENTS' items) found on their cases, and every reason any
+    cannot be recorded, by index and field. Each CRN must have an open case in the region
+    (another region's is not said to exist); a case may have one release-date change per request.
+    A fixed number of queries however many events."""
+    found = case_queries.open_cases_by_crn([event["crn"] for event in events], region_id)
+    items: list[cases.CaseEvent] = []
+    problems: list[Problem] = []
+    date_changes: dict[int, int] = {}
+    with work_queries.settings_fixed():
+        for index, event in enumerate(events):
+            case = found.get(event["crn"])
+            if case is None:
+                problems.append(Problem(f"/events/{index}/crn", "has no open case in this client's region"))
+                continue
+            item = case_event(case, event)
+            if item.details.kind is OffenderEvent.RELEASE_DATE_CHANGE:
+                first = date_changes.setdefault(case.id, index)
+                if first != index:
+                    problems.append(
+                        Problem(
+                            f"/events/{index}/crn",
+                            f"has another release-date change in this request (/events/{first}): "
+                            "send one, with every new date",
+                        )
+                    )
+                    continue
+            problems += event_problems(item, f"/events/{index}")
+            items.append(item)
+    return items, problems
+
+
+def receive_events(items: list[cases.CaseEvent], source: str) -> list[OffenderEventRecord]:
+    """Record checked events (check_events), all of them or, refused, none (the caller rolls
+    back): one calendar and rule set for all, and their audit events written together."""
+    with work_queries.settings_fixed(), audit.batched():
+        records = cases.record_case_events(items, None, source)
+        db.session.flush()
+    return records

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from victims.domain.deadlines import OffenderEvent
 from victims.web import validators
@@ -25,6 +25,12 @@ class EventForm(FlaskForm):
         description="For example, 27 3 2026",
         validators=[RequiredDate("Enter the date it happened")],
     )
+    learned_on = GovDateField(
+        "Date the unit learned of it",
+        description="Today, unless the news reached the unit earlier. The task’s deadline counts "
+        "from this date, or from the date it happened if that is later",
+        validators=[RequiredDate("Enter the date the unit learned of it")],
+    )
     notes = TextAreaField(
         "Notes (optional)",
         description="Where the news came from, and anything the victim liaison officer needs to know",
@@ -38,6 +44,14 @@ class EventForm(FlaskForm):
 
     def validate_occurred_on(self, field):
         validators.not_in_future(self, field)
+
+    def validate_learned_on(self, field):
+        validators.not_in_future(self, field)
+        occurred = None if self.occurred_on.errors else self.occurred_on.data
+        if field.data and occurred and field.data < occurred:
+            raise ValidationError(
+                "The date the unit learned of it must be the same as or after the date it happened"
+            )
 
 
 class AssignTaskForm(FlaskForm):

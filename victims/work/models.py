@@ -148,8 +148,9 @@ class OffenderEventRecord(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[OffenderEvent] = mapped_column(enum_column(OffenderEvent, "kind", 40))
     occurred_on: Mapped[date] = mapped_column(Date)
-    # Deadlines count from the day the unit learnt of the event (victims.domain.work).
-    recorded_on: Mapped[date] = mapped_column(Date)
+    # The day the unit learned of it (never before it happened); the task's deadline counts from
+    # the later of the two (victims.domain.work.event_counted_from).
+    learned_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = created_at_column()
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(20))  # "manual" or the API client's name

@@ -131,20 +131,55 @@ def deadlines_for_case(case_id: int) -> list[CaseDeadline]:
 
 def stored_deadlines(case_id: int) -> list[StoredDeadline]:
     """A case's deadlines as the planner reads them (victims.domain.work.plan_case_deadlines)."""
+    return stored_deadlines_for_cases([case_id])[0][case_id]
+
+
+def stored_deadlines_for_cases(
+    case_ids: list[int],
+) -> tuple[dict[int, list[StoredDeadline]], dict[int, int]]:
+    """stored_deadlines for many cases in one query, by case id, and each deadline's version (to
+    change it only if nobody else has meanwhile: victims.types.update_versioned)."""
+    found: dict[int, list[StoredDeadline]] = {case_id: [] for case_id in case_ids}
+    versions: dict[int, int] = {}
+    if not case_ids:
+        return found, versions
     rows = db.session.execute(
         select(
+            CaseDeadline.case_id,
             CaseDeadline.id,
             CaseDeadline.code,
             CaseDeadline.due_on,
             CaseDeadline.rule_version,
             CaseDeadline.status,
             CaseDeadline.event_id,
-        ).where(CaseDeadline.case_id == case_id)
+            CaseDeadline.version,
+        ).where(CaseDeadline.case_id.in_(set(case_ids)))
     )
-    return [
-        StoredDeadline(row.id, row.code, row.due_on, row.rule_version, row.status, row.event_id)
-        for row in rows
-    ]
+    for row in rows:
+        found[row.case_id].append(
+            StoredDeadline(row.id, row.code, row.due_on, row.rule_version, row.status, row.event_id)
+        )
+        versions[row.id] = row.version
+    return found, versions
+
+
+def deadlines_by_id(ids: list[int]) -> dict[int, CaseDeadline]:
+    """Deadlines to change, in one query, by id."""
+    if not ids:
+        return {}
+    return {
+        row.id: row for row in db.session.scalars(select(CaseDeadline).where(CaseDeadline.id.in_(set(ids))))
+    }
+
+
+def tasks_for_deadlines(deadline_ids: list[int]) -> dict[int, Task]:
+    """The tasks of deadlines, in one query, by deadline id (a deadline without one is absent)."""
+    if not deadline_ids:
+        return {}
+    return {
+        task.deadline_id: task
+        for task in db.session.scalars(select(Task).where(Task.deadline_id.in_(set(deadline_ids))))
+    }
 
 
 def open_deadline(case_id: int, code: str, *, person_id: int | None = None) -> CaseDeadline | None:

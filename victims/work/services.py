@@ -3,14 +3,14 @@ Flush, never commit.
 
 Other areas change work only through this API:
 
-- `refresh_case_deadlines`: a case's facts changed (opened, scheme, sentence dates): the pure
-  planner (victims.domain.work.plan_case_deadlines) decides which deadlines open, move or are
-  cancelled, and this applies it, keeping each old date in history;
+- `refresh_case_deadlines` (`refresh_many` for a bulk): a case's facts changed (opened, scheme,
+  sentence dates): the pure planner (victims.domain.work.plan_case_deadlines) decides which
+  deadlines open, move or are cancelled, and this applies it, keeping each old date in history;
 - `open_deadline`: work that is not the scheme's (a victim to find again, a map to draw);
 - `meet` / `meet_with` / `meet_deadline`: the work was done, and this is the evidence (a first
   contact, a letter sent, a map signed: victims.domain.evidence); `meet_by_hand`: an SPO's
   meeting, with a reason; `reopen_met_by`: the evidence failed (a letter came back);
-- `record_event`: something happened to the offender;
+- `record_event` / `record_events`: something happened to the offender (one event, or a bulk);
 - `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks;
 - `close_case_work`, `open_closure_review`, `hand_open_work_to_team`: the case closed, may
   close, or moved to another team (victims.cases.services owns the case's life).
@@ -21,6 +21,7 @@ closes it as done, cancelled closes it as no longer needed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -42,8 +43,11 @@ from victims.domain.vocabulary import CaseStatus, Role, Scheme, Skill
 from victims.domain.work import (
     CODES_BY_SCHEME,
     DeadlineStatus,
+    StoredDeadline,
     TaskStatus,
-    event_deadline,
+    event_date_problems,
+    event_deadlines,
+    events_for_scheme,
     plan_case_deadlines,
     task_status_when_closed,
     task_title,
@@ -52,6 +56,7 @@ from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff import queries as staff_queries
 from victims.staff.models import User
+from victims.types import update_versioned
 from victims.work import queries
 from victims.work.models import CaseDeadline, DeadlineChange, OffenderEventRecord, Task
 
@@ -63,6 +68,7 @@ class CaseForWork(Protocol):
     team_id: int
     region_id: int
     status: str
+    scheme: str
     allocated_vlo_id: int | None
 
 
@@ -81,22 +87,25 @@ def open_deadline(
     """Add a deadline to the case, with its task when its rule carries work: for the case's VLO,
     or for the team's queue (its SPOs) when nobody is allocated or `to_queue` says so. A deadline
     met as it opens (`met_on`) opens no task."""
-    return _open_deadlines(
-        case, [(deadline, met_on)], event_id=event_id, to_queue=to_queue, person_id=person_id
-    )[0]
+    return _open_deadlines([(case, deadline, met_on, event_id)], to_queue=to_queue, person_id=person_id)[0]
+
+
+# A deadline to open: its case, the deadline, the day it was met as it opened (or None), and the
+# offender event it counts from (or None).
+Opening = tuple[CaseForWork, Deadline, date | None, int | None]
 
 
 def _open_deadlines(
-    case: CaseForWork,
-    openings: list[tuple[Deadline, date | None]],
+    openings: list[Opening],
     *,
-    event_id: int | None = None,
     to_queue: bool = False,
     person_id: int | None = None,
     title: str | None = None,
 ) -> list[CaseDeadline]:
-    """open_deadline for several deadlines of one case, written together: two flushes, not two
-    for each (a case opens with four or five)."""
+    """open_deadline for several deadlines, of one case or many, written together: two flushes
+    however many (a case opens with four or five; a bulk of events opens thousands). `person_id`
+    (the person the work is about) and `title` (a task title saying more than its rule's) apply
+    to every opening: callers give them for one."""
     rows = [
         CaseDeadline(
             case_id=case.id,
@@ -116,22 +125,25 @@ def _open_deadlines(
             else working_days_late(deadline.due, met_on, queries.working_calendar()),
             person_id=person_id,
         )
-        for deadline, met_on in openings
+        for case, deadline, met_on, event_id in openings
     ]
+    if not rows:
+        return rows
     db.session.add_all(rows)
     db.session.flush()
+    now = clock.utcnow()
     tasks = [
         Task(
             case_id=case.id,
             team_id=case.team_id,
             deadline_id=row.id,
-            event_id=event_id,
+            event_id=row.event_id,
             title=title or rule_title,
             assigned_to_id=None if to_queue else case.allocated_vlo_id,
             status=TaskStatus.OPEN,
-            created_at=clock.utcnow(),
+            created_at=now,
         )
-        for row in rows
+        for row, (case, *_rest) in zip(rows, openings, strict=True)
         if (rule_title := task_title(row.code)) is not None and row.met_on is None
     ]
     if tasks:
@@ -171,32 +183,59 @@ def refresh_case_deadlines(
     """Bring the case's deadlines into line with its scheme and dates (the planner decides what
     changes; see victims.domain.work.plan_case_deadlines). Returns what changed. Callers check
     new dates with `check_countable` first, so a refusal here comes before anything is written."""
-    try:
-        plan = plan_case_deadlines(
-            scheme,
-            inputs,
-            queries.stored_deadlines(case.id),
-            queries.current_rules(),
-            queries.working_calendar(),
-        )
-    except rules.NotCountable as error:
-        raise _not_countable(error, inputs) from None
-    if plan.opened:
-        _open_deadlines(case, [(opening.deadline, opening.met_on) for opening in plan.opened])
-    for deadline_id, deadline in plan.moved:
-        row = db.session.get(CaseDeadline, deadline_id)
-        _keep_history(row, deadline.due, deadline.rule_version, reason, user)
-        row.due_on = deadline.due
-        row.counted_from = deadline.counted_from
-        row.moved_from = deadline.moved_from
-        row.rule_version = deadline.rule_version
-        row.rule_number = deadline.number
-    for deadline_id in plan.cancelled:
-        row = db.session.get(CaseDeadline, deadline_id)
-        _keep_history(row, None, None, reason, user)
-        _close(row, DeadlineStatus.CANCELLED, None, user)
+    return refresh_many([(case, scheme, inputs, reason)], user)[0]
+
+
+def refresh_many(
+    refreshes: list[tuple[CaseForWork, Scheme, DeadlineInputs, str]], user: User | None
+) -> list[list[rules.DeadlineChange]]:
+    """refresh_case_deadlines for many cases at once (a bulk of release-date changes): the same
+    planner for each, with a fixed number of statements however many cases (their deadlines and
+    tasks read in one query each, their changes written in one flush). Returns each case's
+    changes, in order."""
+    if not refreshes:
+        return []
+    stored, versions = queries.stored_deadlines_for_cases([case.id for case, *_rest in refreshes])
+    rules_in_force, calendar = queries.current_rules(), queries.working_calendar()
+    plans = []
+    for case, scheme, inputs, reason in refreshes:
+        try:
+            plan = plan_case_deadlines(scheme, inputs, stored.get(case.id, []), rules_in_force, calendar)
+        except rules.NotCountable as error:
+            raise _not_countable(error, inputs) from None
+        plans.append((case, plan, reason))
+    openings: list[Opening] = [
+        (case, opening.deadline, opening.met_on, None)
+        for case, plan, _reason in plans
+        for opening in plan.opened
+    ]
+    _open_deadlines(openings)
+    # Moved deadlines: one UPDATE for all (the ORM would send one each), from what was read.
+    held = {row.id: row for rows in stored.values() for row in rows}
+    moves = []
+    for _case, plan, reason in plans:
+        for deadline_id, deadline in plan.moved:
+            row = held[deadline_id]
+            _keep_history(row, deadline.due, deadline.rule_version, reason, user)
+            values = {
+                "due_on": deadline.due,
+                "counted_from": deadline.counted_from,
+                "moved_from": deadline.moved_from,
+                "rule_version": deadline.rule_version,
+                "rule_number": deadline.number,
+            }
+            moves.append((deadline_id, versions[deadline_id], values))
+    update_versioned(db.session, CaseDeadline, moves)
+    cancelled = [deadline_id for _case, plan, _reason in plans for deadline_id in plan.cancelled]
+    loaded = queries.deadlines_by_id(cancelled)
+    tasks = queries.tasks_for_deadlines(cancelled)
+    for _case, plan, reason in plans:
+        for deadline_id in plan.cancelled:
+            row = loaded[deadline_id]
+            _keep_history(row, None, None, reason, user)
+            _close(row, DeadlineStatus.CANCELLED, None, user, task=tasks.get(deadline_id))
     db.session.flush()
-    return list(plan.changes)
+    return [list(plan.changes) for _case, plan, _reason in plans]
 
 
 def meet(
@@ -310,9 +349,21 @@ def reopen_met_by(
     return rows
 
 
-def _close(row: CaseDeadline, status: DeadlineStatus, met_on: date | None, user: User | None) -> None:
+_UNREAD = object()
+
+
+def _close(
+    row: CaseDeadline,
+    status: DeadlineStatus,
+    met_on: date | None,
+    user: User | None,
+    *,
+    task: Task | object | None = _UNREAD,
+) -> None:
+    """Close a deadline and its task (`task`: already read, None when it has none)."""
     row.status, row.met_on = status, met_on
-    task = queries.task_for_deadline(row.id)
+    if task is _UNREAD:
+        task = queries.task_for_deadline(row.id)
     if task is not None and task.status == TaskStatus.OPEN:
         task.status = task_status_when_closed(status)
         if task.status == TaskStatus.DONE:
@@ -320,12 +371,16 @@ def _close(row: CaseDeadline, status: DeadlineStatus, met_on: date | None, user:
 
 
 def _keep_history(
-    row: CaseDeadline, new_due: date | None, new_version: int | None, reason: str, user: User | None
+    row: CaseDeadline | StoredDeadline,
+    new_due: date | None,
+    new_version: int | None,
+    reason: str,
+    user: User | None,
 ) -> None:
     db.session.add(
         DeadlineChange(
             deadline_id=row.id,
-            old_due_on=row.due_on,
+            old_due_on=row.due_on if isinstance(row, CaseDeadline) else row.due,
             new_due_on=new_due,
             old_rule_version=row.rule_version,
             new_rule_version=new_version,
@@ -339,6 +394,36 @@ def _keep_history(
 # -- offender events --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EventDetails:
+    """An offender event to record: what happened, the day it happened, the day the unit learned
+    of it, and notes."""
+
+    kind: OffenderEvent
+    occurred_on: date
+    learned_on: date
+    notes: str | None = None
+
+
+def event_problems(case: CaseForWork, details: EventDetails, today: date) -> list[Refused]:
+    """Every reason the event cannot be recorded on the case, each at its field."""
+    problems = [
+        Refused(message, field=field)
+        for field, message in event_date_problems(details.occurred_on, details.learned_on, today)
+    ]
+    if case.status != CaseStatus.OPEN:
+        problems.append(Refused("The case is closed: reopen it before recording an event", field="kind"))
+    elif details.kind not in events_for_scheme(Scheme(case.scheme) if case.scheme else None):
+        problems.append(
+            Refused(
+                f"‘{details.kind.label}’ is an event of the restricted patients’ scheme, "
+                "and this case is not in it",
+                field="kind",
+            )
+        )
+    return problems
+
+
 def record_event(
     case: CaseForWork,
     kind: str | OffenderEvent,
@@ -346,40 +431,71 @@ def record_event(
     notes: str | None,
     user: User | None,
     source: str = "manual",
+    *,
+    learned_on: date | None = None,
 ) -> OffenderEventRecord:
     """Record something that happened to the offender, with the task and deadline it creates.
 
-    The deadline counts from the day the event is recorded (the day the unit learns of it)."""
-    event_kind = OffenderEvent(kind)
+    `learned_on` is the day the unit learned of it (today unless given); the deadline counts from
+    the later of the two (victims.domain.work.event_deadlines)."""
+    details = EventDetails(OffenderEvent(kind), occurred_on, learned_on or clock.today(), notes or None)
+    return record_events([(case, details)], user, source)[0]
+
+
+def record_events(
+    events: list[tuple[CaseForWork, EventDetails]], user: User | None, source: str = "manual"
+) -> list[OffenderEventRecord]:
+    """Record offender events (of one case or many) with the deadlines and tasks they open, in a
+    fixed number of statements however many. Refused, before anything is written, for the
+    first event that cannot be recorded (callers that list every problem check `event_problems`
+    first)."""
     today = clock.today()
-    if occurred_on > today:
-        raise Refused("The date the event happened must be today or in the past", field="occurred_on")
-    if case.status != CaseStatus.OPEN:
-        raise Refused("The case is closed: reopen it before recording an event", field="kind")
-    record = OffenderEventRecord(
-        case_id=case.id,
-        kind=event_kind,
-        occurred_on=occurred_on,
-        recorded_on=today,
-        recorded_at=clock.utcnow(),
-        recorded_by_id=user.id if user is not None else None,
-        source=source,
-        notes=notes or None,
-    )
-    db.session.add(record)
+    for case, details in events:
+        problems = event_problems(case, details, today)
+        if problems:
+            raise problems[0]
+    now = clock.utcnow()
+    records = [
+        OffenderEventRecord(
+            case_id=case.id,
+            kind=details.kind,
+            occurred_on=details.occurred_on,
+            learned_on=details.learned_on,
+            recorded_at=now,
+            recorded_by_id=user.id if user is not None else None,
+            source=source,
+            notes=details.notes or None,
+        )
+        for case, details in events
+    ]
+    db.session.add_all(records)
     db.session.flush()
-    deadline = event_deadline(event_kind, today, queries.current_rules(), queries.working_calendar())
-    open_deadline(case, deadline, event_id=record.id)
-    audit.record(
-        "offender_event_recorded",
-        "offender_event",
-        record.id,
-        case_id=case.id,
-        region_id=case.region_id,
-        details={"kind": event_kind.value, "occurred_on": occurred_on.isoformat(), "source": source},
-        user=user,
+    rules_in_force, calendar = queries.current_rules(), queries.working_calendar()
+    _open_deadlines(
+        [
+            (case, deadline, None, record.id)
+            for (case, details), record in zip(events, records, strict=True)
+            for deadline in event_deadlines(
+                details.kind, details.occurred_on, details.learned_on, rules_in_force, calendar
+            )
+        ]
     )
-    return record
+    for (case, details), record in zip(events, records, strict=True):
+        audit.record(
+            "offender_event_recorded",
+            "offender_event",
+            record.id,
+            case_id=case.id,
+            region_id=case.region_id,
+            details={
+                "kind": details.kind.value,
+                "occurred_on": details.occurred_on.isoformat(),
+                "learned_on": details.learned_on.isoformat(),
+                "source": source,
+            },
+            user=user,
+        )
+    return records
 
 
 # -- people's handling of tasks ---------------------------------------------------------------------
@@ -486,7 +602,9 @@ def open_work(
     titled by its rule unless `title` says more. `person_id`: the person the work is about (a
     victim to find again)."""
     deadline = rules.compute(code, on, queries.current_rules(), queries.working_calendar())
-    return _open_deadlines(case, [(deadline, None)], to_queue=to_queue, person_id=person_id, title=title)[0]
+    return _open_deadlines(
+        [(case, deadline, None, None)], to_queue=to_queue, person_id=person_id, title=title
+    )[0]
 
 
 # -- the case's life ---------------------------------------------------------------------------------

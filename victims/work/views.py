@@ -6,8 +6,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from victims import clock
 from victims.cases import queries as case_queries
-from victims.domain.vocabulary import CaseStatus, Role
-from victims.domain.work import DeadlineStatus, TaskStatus
+from victims.domain.vocabulary import CaseStatus, Role, Scheme
+from victims.domain.work import DeadlineStatus, TaskStatus, events_for_scheme
 from victims.extensions import db
 from victims.letters import queries as letter_queries
 from victims.prerelease import queries as prerelease_queries
@@ -143,6 +143,11 @@ def record_event(case_id: int):
     if case.status != CaseStatus.OPEN:
         abort(404)
     form = EventForm()
+    # A restricted patient's case is offered its own events first (victims.domain.work).
+    offered = events_for_scheme(Scheme(case.scheme) if case.scheme else None)
+    form.kind.choices = options([(event.value, event.label) for event in offered])
+    if request.method == "GET":
+        form.learned_on.data = clock.today()
     if form.validate_on_submit():
         try:
             record = services.record_event(
@@ -151,6 +156,7 @@ def record_event(case_id: int):
                 form.occurred_on.data,
                 (form.notes.data or "").strip() or None,
                 current_user,
+                learned_on=form.learned_on.data,
             )
         except Refused as refused:
             refused.show_on(form, "kind")

@@ -248,7 +248,7 @@ def test_the_openapi_document_is_public_and_describes_the_endpoints(app, databas
     assert response.status_code == 200
     document = response.get_json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/referrals", "/cases/{case_id}", "/cases/{case_id}/events"}
+    assert set(document["paths"]) == {"/referrals", "/cases/{case_id}", "/cases/{case_id}/events", "/events"}
     referral_schema = document["components"]["schemas"]["Referral"]
     assert referral_schema["required"] == ["offender", "sentence", "received_on", "victims"]
     assert referral_schema["additionalProperties"] is False

@@ -24,7 +24,9 @@ from victims.work import services as work
 # and what the section shows of it, the audit event for the view, then the section's own reads.
 # Any of these repeated per row would make the large case read more than the small one.
 MOST_STATEMENTS = {
-    "": 8,  # summary: + its sentence, region and people; the next deadlines and how many are open
+    # summary: + its sentence, region and people; the next deadlines and how many are open; the
+    # transfer waiting (or last declined) and the closures and reopenings
+    "": 10,
     "/people": 6,  # + people, their contact-level history and whom they act for
     "/deadlines": 10,  # + sentence and its date history; deadlines and their history; tasks; events
     "/contacts": 6,  # + people (for the filter); the contact log with who and whom

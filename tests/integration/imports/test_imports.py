@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -307,6 +308,15 @@ def test_rows_with_one_crn_must_agree(browser, database, frozen_clock):
     assert "The same victim is already on line 2 for this CRN" in words
 
 
+def test_a_referral_for_an_open_case_with_other_release_dates_is_refused_in_the_preview(
+    browser, database, team, make, frozen_clock
+):
+    make.case(team=team, crn="X654321", offender_last_name="Referred", crd=date(2027, 5, 1))
+    words = text_of(upload(browser, csv_bytes([row()])))
+    assert "The open case for this CRN holds other release dates (crd)" in words
+    assert "record a release-date change on the case instead" in words
+
+
 def test_a_victim_who_is_not_eligible_is_refused(browser, database, frozen_clock):
     rows = [row(), row(offender_crn="X765432", offence_category="other", sentence_type="community")]
     page = upload(browser, csv_bytes(rows))
@@ -316,7 +326,7 @@ def test_a_victim_who_is_not_eligible_is_refused(browser, database, frozen_clock
 
 
 def test_a_referral_for_an_open_case_adds_its_victims(browser, database, team, make, worker, frozen_clock):
-    existing = make.case(team=team, crn="X654321", offender_last_name="Referred")
+    existing = make.case(team=team, crn="X654321", offender_last_name="Referred", crd=date(2027, 3, 1))
     preview = upload(browser, csv_bytes([row()]))
     assert "already has an open case in your team" in text_of(preview)
     assert "Outcome 1 added to an open case" in run_import(browser, worker, preview)

@@ -113,6 +113,7 @@ PAGES = {
 ELSEWHERE = {
     "api.referrals": "tests/integration/api/test_api_fuzz.py",
     "api.events": "tests/integration/api/test_api_fuzz.py",
+    "api.bulk_events": "tests/integration/api/test_api_fuzz.py",
     "imports.upload": "tests/integration/imports/test_import_fuzz.py",
     "imports.import_referrals": "tests/integration/imports/test_import_fuzz.py",
     "auth.sign_in": "test_sign_in_forms_never_fail below",

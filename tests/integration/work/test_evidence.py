@@ -90,7 +90,7 @@ def test_a_late_initial_contact_is_reported_as_late_with_what_met_it(team, today
     assert row.days_late == _weekdays_after(INITIAL_DUE, TODAY) - _bank_holidays_after(INITIAL_DUE, TODAY)
     assert row.days_late > 600
     assert row.met_by_id == team["vlo"].id
-    page = _text(browser.get(f"/cases/{case.id}"))
+    page = _text(browser.get(f"/cases/{case.id}/deadlines"))
     assert f"Met {row.days_late} working days late, 25 November 2026" in page
     assert "By a contact recorded (Vera Liaison)" in page
 
@@ -103,7 +103,7 @@ def test_a_contact_on_the_due_day_is_on_time(team, today, database):
     _browser(team["vlo"]).post(f"/cases/{case.id}/contacts/new", _contact(team["victim"].id), status=302)
     row = _deadline(case.id, "initial_contact")
     assert (row.status, row.days_late) == ("met", 0)
-    assert "Met on time, 25 November 2026" in _text(_browser(team["vlo"]).get(f"/cases/{case.id}"))
+    assert "Met on time, 25 November 2026" in _text(_browser(team["vlo"]).get(f"/cases/{case.id}/deadlines"))
 
 
 def test_a_documented_attempt_meets_initial_contact_and_shows_in_the_log(team, today):
@@ -118,7 +118,7 @@ def test_a_documented_attempt_meets_initial_contact_and_shows_in_the_log(team, t
     assert (row.status, row.met_how) == ("met", "attempt")
     entry = db.session.scalar(select(ContactLogEntry).where(ContactLogEntry.case_id == case.id))
     assert entry.outcome == "attempted"
-    assert "Attempted, no answer" in browser.get(f"/cases/{case.id}")
+    assert "Attempted, no answer" in browser.get(f"/cases/{case.id}/contacts")
 
 
 def test_an_attempt_from_the_victim_makes_no_sense_and_is_refused(team, today):
@@ -179,7 +179,7 @@ def test_only_an_spo_of_the_team_marks_a_deadline_met_by_hand_with_a_reason(team
     _browser(make.user(Role.SPO)).get(path, status=404)  # another team's SPO
 
     spo = _browser(team["spo"])
-    case_page = spo.get(f"/cases/{case.id}")
+    case_page = spo.get(f"/cases/{case.id}/deadlines")
     assert f'href="{path}"' in case_page
     form = spo.get(path)
     assert "Mark as met" in form and "Done when an initial-contact letter is sent" in form
@@ -210,7 +210,7 @@ def test_only_an_spo_of_the_team_marks_a_deadline_met_by_hand_with_a_reason(team
     assert _task(row.id).status == "done"
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "deadline_met_by_hand")).all()
     assert (event.reason, event.user_id, event.case_id) == (reason, team["spo"].id, case.id)
-    page = _text(spo.get(f"/cases/{case.id}"))
+    page = _text(spo.get(f"/cases/{case.id}/deadlines"))
     assert "Met 17 working days late, 2 May 2024" in page
     assert "a senior probation officer, by hand (Sam Senior)" in page and reason in page
     # Met, it has nothing left to meet.
@@ -256,14 +256,14 @@ def test_a_returned_letter_reopens_initial_contact_and_keeps_the_meeting_in_hist
         )
     )
     assert returned is not None and returned.person_id == team["victim"].id
-    page = _text(browser.get(f"/cases/{case.id}"))
-    assert "Returned mail" in page
+    assert "Returned mail" in _text(browser.get(f"/cases/{case.id}/contacts"))
+    page = _text(browser.get(f"/cases/{case.id}/deadlines"))
     assert f"Reopened: letter {letter.id} came back (returned mail)" in page
     assert (
         f"It had been met {days_late} working days late, 25 November 2026, by an initial-contact letter sent"
         in page
     )
-    assert "Contact lost since 25 November 2026" in page
+    assert "Contact lost since 25 November 2026" in _text(browser.get(f"/cases/{case.id}/people"))
     reopened = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "deadline_reopened")).all()
     assert [event.record_id for event in reopened] == [row.id]
 
@@ -331,7 +331,7 @@ def test_contact_lost_then_regained_by_new_details_and_the_next_letter_passes_an
     assert _task(lost.id).status == "done"
     [regained] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contact_regained")).all()
     assert regained.details == {"how": "new_details", "lost_on": TODAY.isoformat()}
-    assert "Regained 25 November 2026 (lost 25 November 2026)" in _text(browser.get(f"/cases/{case.id}"))
+    assert "Regained 25 November 2026 (lost 25 November 2026)" in _text(browser.get(f"/cases/{case.id}/people"))
 
     # The next letter passes the check and goes.
     services.cancel(blocked, team["vlo"])

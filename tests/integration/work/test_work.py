@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.helpers import date_parts, post_with_token, send, signed_in
 from tests.integration.cases.test_cases import _dates_form, _valid_case
+from victims import clock
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
@@ -70,8 +71,15 @@ def _error_messages(html: str) -> list[str]:
     ]
 
 
-def _event_form(kind="recall", occurred_on=TODAY, notes=""):
-    return {"kind": kind, "occurred_on": date_parts(occurred_on), "notes": notes}
+def _event_form(kind="recall", occurred_on=TODAY, notes="", learned_on=None):
+    """The event form as sent; the unit learned of the event today unless `learned_on` says."""
+    learned = learned_on or clock.today()
+    return {
+        "kind": kind,
+        "occurred_on": date_parts(occurred_on),
+        "learned_on": date_parts(learned),
+        "notes": notes,
+    }
 
 
 # Deadlines at intake -----------------------------------------------------------------------
@@ -124,7 +132,7 @@ def test_a_recall_recorded_on_a_friday_is_due_on_monday(app, make, database, fro
     assert response.headers["Location"].endswith(f"/cases/{case.id}/deadlines#events")
 
     event = database.session.scalar(select(OffenderEventRecord).where(OffenderEventRecord.case_id == case.id))
-    assert (event.kind, event.occurred_on, event.recorded_on, event.recorded_by_id, event.source) == (
+    assert (event.kind, event.occurred_on, event.learned_on, event.recorded_by_id, event.source) == (
         "recall",
         date(2026, 11, 26),
         date(2026, 11, 27),
@@ -215,6 +223,7 @@ def test_the_event_form_asks_for_what_and_when(app, make, database, frozen_clock
     assert _error_messages(response.get_data(as_text=True)) == [
         "Choose what happened",
         "Enter the date it happened",
+        "Enter the date the unit learned of it",
     ]
 
 

@@ -316,7 +316,7 @@ def test_urgency_warning_period_is_configurable() -> None:
 
 
 def test_every_offender_event_has_a_configurable_rule_named_for_its_task() -> None:
-    assert len(OffenderEvent) == 9
+    assert len(OffenderEvent) == 15
     assert [rule.code for rule in EVENT_RULES] == [dl.event_code(event) for event in OffenderEvent]
     assert dl.event_code(OffenderEvent.RECALL) == "event_recall"
     for rule in EVENT_RULES:
@@ -335,7 +335,7 @@ def test_every_offender_event_has_a_configurable_rule_named_for_its_task() -> No
 
 
 @pytest.mark.parametrize(
-    ("event", "recorded_on", "due"),
+    ("event", "learned_on", "due"),
     [
         # Defaults: 1 working day for recall, parole decision and death in custody.
         (OffenderEvent.RECALL, D(2025, 12, 24), D(2025, 12, 29)),
@@ -351,13 +351,13 @@ def test_every_offender_event_has_a_configurable_rule_named_for_its_task() -> No
         (OffenderEvent.LICENCE_END, D(2021, 12, 20), D(2022, 1, 6)),
     ],
 )
-def test_event_deadlines(event: OffenderEvent, recorded_on: date, due: date) -> None:
-    deadline = event_deadline(event, recorded_on, RULES, CAL)
+def test_event_deadlines(event: OffenderEvent, learned_on: date, due: date) -> None:
+    deadline = event_deadline(event, learned_on, RULES, CAL)
     assert deadline.due == due
     assert deadline.code == f"event_{event.value}"
     assert deadline.code == dl.event_code(event)
     assert deadline.name == dl.RULES_BY_CODE[deadline.code].name
-    assert deadline.counted_from == recorded_on
+    assert deadline.counted_from == learned_on
     assert deadline.rule_version == 1
     assert deadline.moved_from is None
     assert CAL.is_working_day(deadline.due)
