@@ -331,7 +331,9 @@ def test_contact_lost_then_regained_by_new_details_and_the_next_letter_passes_an
     assert _task(lost.id).status == "done"
     [regained] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "contact_regained")).all()
     assert regained.details == {"how": "new_details", "lost_on": TODAY.isoformat()}
-    assert "Regained 25 November 2026 (lost 25 November 2026)" in _text(browser.get(f"/cases/{case.id}/people"))
+    assert "Regained 25 November 2026 (lost 25 November 2026)" in _text(
+        browser.get(f"/cases/{case.id}/people")
+    )
 
     # The next letter passes the check and goes.
     services.cancel(blocked, team["vlo"])
