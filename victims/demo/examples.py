@@ -40,6 +40,11 @@ DEMO_HOME = "52.1400, -0.4610"
 DEMO_DESCRIPTION = "Bounded by the ring road to the north and east, and the river to the south."
 
 
+# A free section with guidance is written as its guidance asks, not left as the template has it
+# (the letter check refuses that).
+OFFENCE = "You were the victim of a serious offence, and the offender was sentenced to prison for it."
+
+
 def _writable_victim(case_id: int):
     """An adult victim on the case who can be written to by post (demo victims vary)."""
     today = date.today()
@@ -61,10 +66,8 @@ def _contact_lost_and_regained(case: Case, person: Person, vlo: User, note) -> N
     """An initial-contact letter sent and returned (contact lost, initial contact open again),
     then the victim reached by telephone: contact regained, and that call meets initial contact."""
     letter = letters.start_draft(case, person, LetterType.INITIAL_CONTACT, vlo)
-    # A free section with guidance is written as its guidance asks, not left as the template has it.
-    offence = "You were the victim of a serious offence, and the offender was sentenced to prison for it."
     texts = {
-        s.key: offence if s.guidance else note.sub("You were the victim of a serious offence.", s.body)
+        s.key: OFFENCE if s.guidance else note.sub("You were the victim of a serious offence.", s.body)
         for s in letter.sections
         if not s.locked
     }
@@ -120,7 +123,9 @@ def add_examples(echo) -> None:
                 case, person = usable[0]
                 letter = letters.start_draft(case, person, LetterType.INITIAL_CONTACT, vlo)
                 texts = {
-                    s.key: note.sub("You were the victim of a serious offence.", s.body)
+                    s.key: OFFENCE
+                    if s.guidance
+                    else note.sub("You were the victim of a serious offence.", s.body)
                     for s in letter.sections
                     if not s.locked
                 }
