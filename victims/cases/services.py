@@ -909,3 +909,29 @@ def record_case_events(items: list[CaseEvent], user: User | None, source: str) -
         user,
     )
     return records
+
+
+# The dates that say when the offender leaves custody. A change to one of them on the dates page
+# is a release-date change, recorded as the API records one: one event, with the dates it brought
+# and the task it opens (tell the victim if the month of release has moved), not two entries.
+RELEASE_DATES = ("crd", "ard", "ped", "hdced", "prrd")
+
+
+def change_dates_on_the_page(
+    case: Case, sentence: Sentence, new_dates: dict[str, date | None], source: str, user: User
+) -> int:
+    """A person changes the sentence dates on the dates page; returns how many changed. When a
+    release date moves on an open case, it is a release-date change event (record_case_events),
+    learned of today; otherwise only the dates change (an expiry date, or a closed case, whose
+    work waits for it to reopen)."""
+    changed = [name for name, value in new_dates.items() if getattr(sentence, name) != value]
+    if case.status != CaseStatus.OPEN or not any(name in RELEASE_DATES for name in changed):
+        return len(change_sentence_dates(sentence, new_dates, source, user, case))
+    today = clock.today()
+    details = work.EventDetails(OffenderEvent.RELEASE_DATE_CHANGE, occurred_on=today, learned_on=today)
+    try:
+        record_case_events([CaseEvent(case, details, new_dates, source)], user, source="manual")
+    except Refused as refused:  # a new date's field is "dates/<name>": the page's field is <name>
+        field = refused.field.removeprefix("dates/") if refused.field else None
+        raise Refused(refused.message, field=field) from None
+    return len(changed)

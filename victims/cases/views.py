@@ -272,8 +272,8 @@ def sentence_dates(case_id: int):
             take_current_version(form, sentence)
         else:
             try:
-                changes = services.change_sentence_dates(
-                    sentence, form.sentence_dates(), form.source.data, current_user, record
+                changed = services.change_dates_on_the_page(
+                    record, sentence, form.sentence_dates(), form.source.data, current_user
                 )
             except Refused as refused:  # refused before anything is written
                 refused.show_on(form, "crd")
@@ -282,8 +282,8 @@ def sentence_dates(case_id: int):
                 db.session.rollback()
                 return _raced("cases.sentence_dates", case_id)
             flash(
-                f"{len(changes)} date{'s' if len(changes) != 1 else ''} changed"
-                if changes
+                f"{changed} date{'s' if changed != 1 else ''} changed"
+                if changed
                 else "No dates changed",
                 "success",
             )

@@ -16,6 +16,7 @@ from victims.cases.models import Case, ContactLogEntry, Offender, Sentence, Sent
 from victims.domain.vocabulary import Role
 from victims.people.models import ContactLevelChange, Person
 from victims.staff.models import Team
+from victims.work.models import OffenderEventRecord, Task
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 
@@ -366,12 +367,40 @@ def test_changing_sentence_dates_keeps_old_new_and_source(app, make, database, f
     event = database.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "sentence_dates_changed", AuditEvent.case_id == case.id)
     ).one()
-    assert event.details == {"fields": ["crd", "ped"], "source": "prison"}
+    # A release date moved: one release-date change event, the dates tied to it, and its task.
+    [recorded] = database.session.scalars(
+        select(OffenderEventRecord).where(OffenderEventRecord.case_id == case.id)
+    ).all()
+    assert (recorded.kind, recorded.occurred_on, recorded.learned_on) == (
+        "release_date_change",
+        TODAY,
+        TODAY,
+    )
+    assert {c.event_id for c in changes} == {recorded.id}
+    assert event.details == {"fields": ["crd", "ped"], "source": "prison", "event_id": recorded.id}
+    task = database.session.scalars(select(Task).where(Task.event_id == recorded.id)).one()
+    assert (task.status, task.assigned_to_id) == ("open", vlo.id)
 
     page = browser.get(f"/cases/{case.id}/deadlines")
     assert "2 dates changed" in page
     assert "History of date changes (2)" in page
     assert "1 February 2026" in page and "3 November 2025" in page  # the old and the new CRD
+
+
+def test_an_expiry_date_changed_on_the_page_is_not_a_release_date_change(app, make, database, frozen_clock):
+    vlo = make.user(Role.VLO)
+    case = make.case(vlo=vlo, crd=date(2026, 2, 1), led=date(2028, 3, 1), sed=date(2028, 3, 1))
+    signed_in(app, vlo).post(
+        f"/cases/{case.id}/dates",
+        _dates_form(crd=date(2026, 2, 1), led=date(2028, 9, 1), sed=date(2028, 9, 1)),
+        status=302,
+    )
+    changes = database.session.scalars(
+        select(SentenceDateChange).where(SentenceDateChange.sentence_id == case.sentence_id)
+    ).all()
+    assert sorted(c.field for c in changes) == ["led", "sed"]
+    assert {c.event_id for c in changes} == {None}
+    assert database.session.scalar(select(func.count(OffenderEventRecord.id))) == 0
 
 
 def test_saving_the_same_dates_changes_nothing(app, make, database, frozen_clock):
