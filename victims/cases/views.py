@@ -282,9 +282,7 @@ def sentence_dates(case_id: int):
                 db.session.rollback()
                 return _raced("cases.sentence_dates", case_id)
             flash(
-                f"{changed} date{'s' if changed != 1 else ''} changed"
-                if changed
-                else "No dates changed",
+                f"{changed} date{'s' if changed != 1 else ''} changed" if changed else "No dates changed",
                 "success",
             )
             return redirect(url_for("cases.deadlines", case_id=record.id, _anchor="sentence"))
