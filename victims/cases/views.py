@@ -429,6 +429,33 @@ def _lifecycle(record) -> dict:
     }
 
 
+def _change_status(record, form, *, endpoint: str, template: str, becomes: str, change, done):
+    """The close and reopen pages: a form carrying the case's version, so that a change someone
+    else saved first shows as a conflict (409) rather than being overwritten. `change()` applies
+    it; `done()` is the message once it has."""
+    if request.method == "GET":
+        form.version.data = str(record.version)
+    conflict = None
+    if form.validate_on_submit():
+        if stale(form, record):
+            db.session.refresh(record)
+            conflict = [ConflictRow("Status", record.status_label, becomes)]
+            take_current_version(form, record)
+        else:
+            try:
+                change()
+            except Refused as refused:
+                refused.show_on(form, "reason")
+            except StaleDataError:
+                db.session.rollback()
+                return _raced(endpoint, record.id)
+            else:
+                flash(done(), "success")
+                return redirect(url_for("cases.case", case_id=record.id))
+    status = 409 if conflict else 200
+    return render_template(template, form=form, case=record, conflict=conflict), status
+
+
 @bp.route("/<int:case_id>/close", methods=["GET", "POST"])
 @allowed(*CASEWORK)
 def close(case_id: int):
@@ -436,27 +463,15 @@ def close(case_id: int):
     if record.status != CaseStatus.OPEN or not services.can_close(record, current_user):
         abort(404)
     form = CloseCaseForm()
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        if stale(form, record):
-            db.session.refresh(record)
-            conflict = [ConflictRow("Status", record.status_label, "Closed")]
-            take_current_version(form, record)
-        else:
-            try:
-                services.close_case(record, form.reason.data, form.details.data or "", current_user)
-            except Refused as refused:
-                refused.show_on(form, "reason")
-            except StaleDataError:
-                db.session.rollback()
-                return _raced("cases.close", case_id)
-            else:
-                flash(f"Case closed: {ClosureReason(record.closed_reason).label}", "success")
-                return redirect(url_for("cases.case", case_id=record.id))
-    status = 409 if conflict else 200
-    return render_template("cases/close.html", form=form, case=record, conflict=conflict), status
+    return _change_status(
+        record,
+        form,
+        endpoint="cases.close",
+        template="cases/close.html",
+        becomes="Closed",
+        change=lambda: services.close_case(record, form.reason.data, form.details.data or "", current_user),
+        done=lambda: f"Case closed: {ClosureReason(record.closed_reason).label}",
+    )
 
 
 @bp.route("/<int:case_id>/reopen", methods=["GET", "POST"])
@@ -466,27 +481,15 @@ def reopen(case_id: int):
     if record.status != CaseStatus.CLOSED:
         abort(404)
     form = ReopenCaseForm()
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        if stale(form, record):
-            db.session.refresh(record)
-            conflict = [ConflictRow("Status", record.status_label, "Open")]
-            take_current_version(form, record)
-        else:
-            try:
-                services.reopen_case(record, form.reason.data, current_user)
-            except Refused as refused:
-                refused.show_on(form, "reason")
-            except StaleDataError:
-                db.session.rollback()
-                return _raced("cases.reopen", case_id)
-            else:
-                flash("Case reopened", "success")
-                return redirect(url_for("cases.case", case_id=record.id))
-    status = 409 if conflict else 200
-    return render_template("cases/reopen.html", form=form, case=record, conflict=conflict), status
+    return _change_status(
+        record,
+        form,
+        endpoint="cases.reopen",
+        template="cases/reopen.html",
+        becomes="Open",
+        change=lambda: services.reopen_case(record, form.reason.data, current_user),
+        done=lambda: "Case reopened",
+    )
 
 
 @bp.route("/<int:case_id>/transfer", methods=["GET", "POST"])

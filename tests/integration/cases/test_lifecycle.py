@@ -78,13 +78,29 @@ def _reopen(browser, case_id, reason, status=302):
 # Closing -----------------------------------------------------------------------------------------
 
 
+def test_a_reopen_from_a_page_someone_else_changed_since_shows_the_conflict(
+    app, make, database, frozen_clock
+):
+    vlo = make.user(Role.VLO)
+    spo = make.user(Role.SPO, team=database.session.get(Team, vlo.team_id))
+    case = _case_with_work(make, database, vlo=vlo)
+    _close(signed_in(app, spo), case.id)
+    stale = _version(case.id)
+    _reopen(signed_in(app, spo), case.id, "Closed by mistake")
+    browser = signed_in(app, spo)
+    _close(browser, case.id)
+    # The page was opened before the case was reopened and closed again: a conflict, not a reopen.
+    browser.post(f"/cases/{case.id}/reopen", {"reason": "Again", "version": stale}, status=409)
+    database.session.expire_all()
+    assert database.session.get(Case, case.id).status == "closed"  # the stale reopen changed nothing
+
+
 def test_the_vlo_closes_a_case_and_its_open_work_closes_as_case_closed(app, make, database, frozen_clock):
     vlo = make.user(Role.VLO)
     case = _case_with_work(make, database, vlo=vlo)
     first_contact = _deadlines(database.session, case.id)["initial_contact"]
-    work.meet_deadline(
-        first_contact, TODAY, vlo, Evidence(EvidenceKind.CONTACT)
-    )  # met before closing: stays met
+    # Met before closing: stays met.
+    work.meet_deadline(first_contact, TODAY, vlo, Evidence(EvidenceKind.CONTACT))
     browser = signed_in(app, vlo)
     assert "Close case" in browser.get(f"/cases/{case.id}")
 
