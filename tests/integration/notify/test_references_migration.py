@@ -6,7 +6,6 @@ rows with one reference; a downgrade turns held rows into failed ones."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -14,28 +13,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
-from victims import create_app
 from victims.extensions import db
 from victims.letters.models import Letter
 from victims.reminders.models import Reminder
 
 NOW = {"now": "2026-11-25 10:00:00"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrated_app(request, tmp_path) -> Iterator:
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'references.sqlite3'}"])
-    else:
-        urls = throwaway_postgres_database("vcs_references")
-    for url in urls:
-        with keeping_default_celery_app():
-            application = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-        with application.app_context():
-            yield application
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _rows_at_0010(connection) -> None:

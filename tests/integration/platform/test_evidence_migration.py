@@ -6,7 +6,6 @@ the audit trail. Down and up again keeps the rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import holidays
@@ -14,26 +13,9 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
-from victims import create_app
 from victims.extensions import db
 
 NOW = {"now": "2026-11-25 10:00:00"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def migrated_app(request, tmp_path) -> Iterator:
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'evidence.sqlite3'}"])
-    else:
-        urls = throwaway_postgres_database("vcs_evid_migration")
-    for url in urls:
-        with keeping_default_celery_app():
-            application = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-        with application.app_context():
-            yield application
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _rows_at_0016(connection) -> None:

@@ -4,37 +4,15 @@ stops rather than lose a restricted patient's event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
 from tests.integration.platform.test_migrations import _a_user_and_a_case
-from victims import create_app
 from victims.extensions import db
 
 NOW = {"now": "2026-11-25 10:00:00"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    else:
-        yield from throwaway_postgres_database()
-
-
-@pytest.fixture()
-def migrated_app(database_url):
-    with keeping_default_celery_app():
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _event(connection, kind: str) -> None:

@@ -3,8 +3,6 @@ the regions are seeded, and the models match the migration head exactly."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,8 +10,6 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.helpers import keeping_default_celery_app, throwaway_postgres_database
-from victims import create_app
 from victims.domain.vocabulary import REGIONS
 from victims.extensions import db
 
@@ -55,24 +51,6 @@ TABLES = {
     "users",
     "zone_points",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    else:
-        yield from throwaway_postgres_database()
-
-
-@pytest.fixture()
-def migrated_app(database_url):
-    with keeping_default_celery_app():
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _tables() -> set[str]:
