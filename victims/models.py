@@ -6,6 +6,7 @@ from victims.audit.models import AuditEvent
 from victims.auth.models import SignInAttempt, UserSession
 from victims.cases.models import (
     Case,
+    CaseNeedRecord,
     CaseStatusChange,
     CaseTransfer,
     ContactLogEntry,
@@ -19,7 +20,16 @@ from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.people.models import ContactLevelChange, Person
 from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
 from victims.reminders.models import Reminder, ReminderStageRecord
-from victims.staff.models import Region, Team, User, UserSkill
+from victims.staff.models import (
+    Absence,
+    Reduction,
+    Region,
+    SavedListFilter,
+    Team,
+    TrainingRecord,
+    User,
+    UserSkill,
+)
 from victims.work.models import (
     CaseDeadline,
     DeadlineChange,
@@ -28,13 +38,16 @@ from victims.work.models import (
     RuleSettingRecord,
     Task,
 )
+from victims.workforce.models import TimeRecord, WorkloadModelVersion
 
 __all__ = [
+    "Absence",
     "AccountRequest",
     "ApiClient",
     "AuditEvent",
     "Case",
     "CaseDeadline",
+    "CaseNeedRecord",
     "CaseStatusChange",
     "CaseTransfer",
     "ConditionRequest",
@@ -52,18 +65,23 @@ __all__ = [
     "OutboxLetter",
     "Person",
     "PreReleaseContact",
+    "Reduction",
     "ReferralUpload",
     "Region",
     "Reminder",
     "ReminderStageRecord",
     "RuleSettingRecord",
+    "SavedListFilter",
     "Sentence",
     "SentenceDateChange",
     "SignInAttempt",
     "Task",
     "Team",
+    "TimeRecord",
+    "TrainingRecord",
     "User",
     "UserSession",
     "UserSkill",
+    "WorkloadModelVersion",
     "ZonePoint",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from victims.crypto import EncryptedText
 from victims.domain.evidence import ContactOutcome
 from victims.domain.lifecycle import TransferStatus
+from victims.domain.needs import Need
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
@@ -265,3 +266,35 @@ class ContactLogEntry(db.Model):
     @property
     def outcome_label(self) -> str:
         return ContactOutcome(self.outcome).label
+
+
+class CaseNeedRecord(db.Model):
+    """A need an SPO added to a case by hand, with a reason (issue 14): needs from the case's facts
+    are derived, never stored. Removed by setting `removed_at` with a reason; kept for the record."""
+
+    __tablename__ = "case_needs"
+    __table_args__ = (
+        # At most one need of a kind in force on a case.
+        Index(
+            "uq_case_needs_in_force",
+            "case_id",
+            "need",
+            unique=True,
+            postgresql_where=text("removed_at IS NULL"),
+            sqlite_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    need: Mapped[Need] = mapped_column(enum_column(Need, "need", 30))
+    # Why the case needs it: may say something of the victim, so it is encrypted.
+    reason: Mapped[str] = mapped_column(EncryptedText())
+    added_at: Mapped[datetime] = created_at_column()
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_reason: Mapped[str | None] = mapped_column(EncryptedText())
+
+    added_by: Mapped[User] = relationship(lazy="raise", foreign_keys=[added_by_id])
+    removed_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[removed_by_id])

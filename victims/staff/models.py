@@ -1,16 +1,30 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.crypto import EncryptedText
+from victims.domain.cover import AbsenceKind
+from victims.domain.needs import Course
 from victims.domain.vocabulary import Role, Skill
+from victims.domain.workload import ReductionKind
 from victims.extensions import db
-from victims.types import UTCDateTime, Versioned, created_at_column
+from victims.types import UTCDateTime, Versioned, created_at_column, enum_column
 
 
 class Region(db.Model):
@@ -110,3 +124,83 @@ class UserSkill(db.Model):
     @property
     def label(self) -> str:
         return Skill(self.skill).label
+
+
+class Reduction(db.Model):
+    """Hours a week taken off a VLO's case work for a while: part-time working, training, union
+    duties, a phased return (issue 14). Ended early by setting `ends_on`; never deleted, so the
+    workload on any past day can be explained."""
+
+    __tablename__ = "staff_reductions"
+    __table_args__ = (
+        CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[ReductionKind] = mapped_column(enum_column(ReductionKind, "kind", 20))
+    hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[created_by_id])
+
+
+class TrainingRecord(db.Model):
+    """A course a member of staff completed, and when it expires (None: it does not)."""
+
+    __tablename__ = "training_records"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course", "completed_on"),
+        CheckConstraint("expires_on IS NULL OR expires_on > completed_on", name="expires_after_completed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course: Mapped[Course] = mapped_column(enum_column(Course, "course", 30))
+    completed_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = created_at_column()
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    recorded_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[recorded_by_id])
+
+
+class Absence(Versioned, db.Model):
+    """Planned leave or sickness (no health details: only the kind and the days). While it runs,
+    the VLO's due tasks go to `cover_user` or, with none named, to the team's queue; they come
+    back on return. `covered_at` and `returned_at` say when the service moved them."""
+
+    __tablename__ = "absences"
+    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[AbsenceKind] = mapped_column(enum_column(AbsenceKind, "kind", 20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)  # None: not known yet
+    cover_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = created_at_column()
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    covered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="raise", foreign_keys=[user_id])
+    cover_user: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[cover_user_id])
+
+
+class SavedListFilter(db.Model):
+    """The filters a user last chose on a list (My caseload, Team cases, the allocation queue),
+    as the query string, so the list opens as they left it."""
+
+    __tablename__ = "saved_list_filters"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = created_at_column()

@@ -181,12 +181,16 @@ class Task(Versioned, db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("offender_events.id"))
     title: Mapped[str] = mapped_column(String(200))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Whose task this is while they are away (issue 14): set when it moves to cover or the queue,
+    # cleared when it comes back on their return.
+    covering_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "status", 10), default=TaskStatus.OPEN)
     created_at: Mapped[datetime] = created_at_column()
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     assigned_to: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[assigned_to_id])
+    covering_for: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[covering_for_id])
     done_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[done_by_id])
 
     @property
