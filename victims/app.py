@@ -23,12 +23,15 @@ from werkzeug.routing import IntegerConverter
 import victims.models  # noqa: F401  (every table known to the metadata, for Alembic and the tests)
 from config import config_for
 from victims import crypto
+from victims.absences.views import bp as absences_bp
 from victims.admin.views import bp as admin_bp
+from victims.allocation.views import bp as allocation_bp
 from victims.api.cli import api_clients_cli
 from victims.api.problems import problem
 from victims.api.views import bp as api_bp
 from victims.auth import services as auth
 from victims.auth.views import bp as auth_bp
+from victims.calibration.views import bp as calibration_bp
 from victims.cases.views import bp as cases_bp
 from victims.demo.cli import seed_cli
 from victims.extensions import csrf, db, limiter, login_manager, migrate
@@ -50,6 +53,7 @@ from victims.web.paging import pagination
 from victims.web.security import guard
 from victims.web.transactions import init_commit_point
 from victims.work.views import bp as work_bp
+from victims.workforce.views import bp as workforce_bp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -235,6 +239,10 @@ def _register_blueprints(app: Flask) -> None:
         letters_bp,
         staff_bp,
         prerelease_bp,
+        workforce_bp,
+        allocation_bp,
+        absences_bp,
+        calibration_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
