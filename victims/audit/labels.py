@@ -27,6 +27,7 @@ ACTIONS: dict[str, str] = {
     "case_closure_proposed": "Proposed the case for closure (a review task)",
     "case_transfer_requested": "Asked another team to take the case",
     "case_transfer_withdrawn": "Withdrew a transfer of the case",
+    "workload_model_changed": "Changed the workload model's numbers",
     "case_transfer_accepted": "Accepted a case from another team",
     "case_transfer_declined": "Declined a case from another team",
     "case_transferred_away": "Case moved to a team in another region",
