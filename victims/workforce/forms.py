@@ -64,6 +64,7 @@ class HoursField(DecimalField):
     """Hours: a number; its range and places are the service's to check (with its messages)."""
 
     def __init__(self, label=None, validators=None, *, not_a_number: str, **kwargs):
+        kwargs.setdefault("places", None)  # show 37 as "37" and 37.5 as "37.5", not "37.00"
         super().__init__(label, validators, **kwargs)
         self.not_a_number = not_a_number
 
@@ -115,7 +116,9 @@ class WeightsForm(FlaskForm):
         for name in weight_names():
             group, _, sub = name.partition(".")
             value = json[group][sub] if sub else json[group]
-            getattr(self, field_name(name)).data = Decimal(value) if name == "standard_hours" else value
+            getattr(self, field_name(name)).data = (
+                Decimal(format(Decimal(value).normalize(), "f")) if name == "standard_hours" else value
+            )
 
 
 def weights_form(*args, **kwargs) -> WeightsForm:
