@@ -206,6 +206,7 @@ def _team_page(team):
         by_vlo=by_vlo,
         empty=peaks.Peaks(today),
         team_ahead=team_ahead,
+        labels=pages.case_labels({item.case_id for item in team_ahead.within(max(peaks.HORIZONS))}),
         projection=peaks.projection(facts.values(), today, model.weights),
         away=absent_on([row.user_id for row in rows], today),
         spo=peaks.spo_workload(team.id, today),
