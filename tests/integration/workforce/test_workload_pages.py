@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from tests.helpers import post_with_token, signed_in
 from victims.audit.models import AuditEvent
+from victims.domain.cover import AbsenceKind
 from victims.domain.vocabulary import Role
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.domain.workload import DEFAULT_WEIGHTS, ReductionKind, Weights
-from victims.staff.models import Reduction
+from victims.staff.models import Absence, Reduction
 from victims.work.models import CaseDeadline, Task
 from victims.workforce import peaks, services
 from victims.workforce.models import WorkloadModelVersion
@@ -414,3 +415,23 @@ def test_the_team_page_makes_the_same_statements_for_2_or_5_vlos(app, make, coun
     print("team workload statements", counts)
     assert counts[2] == counts[5], counts
     assert counts[5] <= 25, counts
+
+
+def test_the_team_page_says_who_is_away_today(app, team, database):
+    database.session.add(
+        Absence(
+            user_id=team["part"].id,
+            kind=AbsenceKind.LEAVE,
+            starts_on=TODAY - timedelta(days=2),
+            ends_on=TODAY + timedelta(days=5),
+        )
+    )
+    database.session.flush()
+    page = signed_in(app, team["spo"]).get("/workforce/team")
+    row = re.search(rf'data-vlo-id="{team["part"].id}".*?</tr>', page, re.S).group(0)
+    assert "until 30 November 2026" in row
+    other = re.search(rf'data-vlo-id="{team["full"].id}".*?</tr>', page, re.S).group(0)
+    assert "Not away" in other
+    assert "Away from 23 November 2026" in signed_in(app, team["spo"]).get(
+        f"/workforce/vlos/{team['part'].id}"
+    )
