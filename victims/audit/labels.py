@@ -107,6 +107,9 @@ ACTIONS: dict[str, str] = {
     "non_working_day_removed": "Removed a non-working day",
     # This area
     "audit_exported": "Exported audit trail",
+    # Workload (issue 14)
+    "reduction_recorded": "Recorded a reduction of a VLO's hours",
+    "reduction_ended": "Ended a reduction of a VLO's hours early",
 }
 
 RECORD_TYPES: dict[str, str] = {
@@ -127,6 +130,8 @@ RECORD_TYPES: dict[str, str] = {
     "audit_trail": "Audit trail",
     "deadline_rule": "Deadline rule",
     "non_working_day": "Non-working day",
+    "workload_model": "Workload model",
+    "reduction": "Reduction of hours",
 }
 
 # The events an SPO reviews: someone revealed, saw or changed what locates or reaches a victim

@@ -21,8 +21,10 @@ NAVIGATION = [
     # (endpoint, text, roles)
     ("cases.caseload", "My caseload", {Role.VLO}),
     ("work.my_tasks", "My tasks", {Role.VLO}),
+    ("workforce.my_workload", "My workload", {Role.VLO}),
     ("cases.team_cases", "Team cases", {Role.SPO}),
     ("work.team_work", "Team work", {Role.SPO}),
+    ("workforce.team_workload", "Workload", {Role.SPO, Role.MANAGER}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),

@@ -1,14 +1,19 @@
 """Writes of the workforce tool: a new version of the workload model (by an administrator or by
-adopting a calibration). Every change is audited. Flushes, never commits."""
+adopting a calibration), and the reductions of a VLO's hours. Every change is audited. Flushes,
+never commits."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from victims import clock
 from victims.audit import services as audit
-from victims.domain.workload import Weights, check_weights
+from victims.domain.vocabulary import Role
+from victims.domain.workload import ReductionKind, Weights, check_weights
 from victims.extensions import db
 from victims.refusals import Refused
-from victims.staff.models import User
+from victims.staff.models import Reduction, User
 from victims.workforce.models import WorkloadModelVersion
 from victims.workforce.queries import current_model
 
@@ -58,3 +63,93 @@ def adopt_weights(
         details={"version": number, "source": source, "changes": {k: list(v) for k, v in changes.items()}},
     )
     return number
+
+
+# --- Reductions ---------------------------------------------------------------------------------
+
+MAX_REDUCTION_HOURS = Decimal(60)
+NOTES_MAX = 500
+
+
+def can_manage_reductions(actor: User, vlo: User) -> bool:
+    """An SPO for their own team's VLOs; an administrator within their scope (national: all)."""
+    if vlo.role != Role.VLO.value:
+        return False
+    if actor.role == Role.SPO.value:
+        return actor.team_id is not None and vlo.team_id == actor.team_id
+    if actor.role == Role.ADMIN.value:
+        return actor.national or vlo.region_id == actor.region_id
+    return False
+
+
+def record_reduction(
+    vlo: User,
+    kind: ReductionKind,
+    hours: Decimal,
+    starts_on: date,
+    ends_on: date | None,
+    notes: str | None,
+    actor: User,
+) -> Reduction:
+    """A dated reduction of a VLO's hours for case work (ends_on None: until ended)."""
+    if not can_manage_reductions(actor, vlo):
+        raise Refused("You cannot record reductions for this person")
+    if hours is None or not Decimal(0) < hours <= MAX_REDUCTION_HOURS:
+        raise Refused("Hours a week must be more than 0 and no more than 60", "hours")
+    if hours != hours.quantize(Decimal("0.1")):
+        raise Refused("Hours a week can have one decimal place at most, like 7.5", "hours")
+    if ends_on is not None and ends_on < starts_on:
+        raise Refused("The end date must be the same as or after the start date", "ends_on")
+    notes = (notes or "").strip() or None
+    if notes is not None and len(notes) > NOTES_MAX:
+        raise Refused(f"Notes must be {NOTES_MAX} characters or fewer", "notes")
+    record = Reduction(
+        user_id=vlo.id,
+        kind=kind,
+        hours=hours,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        notes=notes,
+        created_by_id=actor.id,
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(
+        "reduction_recorded",
+        "reduction",
+        record.id,
+        user=actor,
+        region_id=vlo.region_id,
+        details={
+            "user_id": vlo.id,
+            "kind": kind.value,
+            "hours": str(hours),
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
+    )
+    return record
+
+
+def end_reduction(record: Reduction, vlo: User, ends_on: date, actor: User) -> None:
+    """End a reduction early: its last day becomes `ends_on` (it is kept, never deleted)."""
+    if record.user_id != vlo.id or not can_manage_reductions(actor, vlo):
+        raise Refused("You cannot change reductions for this person")
+    if ends_on < record.starts_on:
+        raise Refused("The last day cannot be before the reduction starts", "ends_on")
+    if record.ends_on is not None and ends_on >= record.ends_on:
+        raise Refused("The last day must be before the day it already ends", "ends_on")
+    before = record.ends_on
+    record.ends_on = ends_on
+    db.session.flush()
+    audit.record(
+        "reduction_ended",
+        "reduction",
+        record.id,
+        user=actor,
+        region_id=vlo.region_id,
+        details={
+            "user_id": vlo.id,
+            "ends_on": [before.isoformat() if before else None, ends_on.isoformat()],
+        },
+    )

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, settings
@@ -35,6 +36,7 @@ from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role, Skill
+from victims.domain.workload import ReductionKind
 from victims.extensions import db
 from victims.letters import services as letters
 from victims.people.models import Person
@@ -46,6 +48,7 @@ from victims.reminders.models import Reminder
 from victims.work import services as work
 from victims.work import settings as work_settings
 from victims.work.models import Task
+from victims.workforce import services as workforce
 
 # Bounded and reproducible: the same examples on every run, none timed. FUZZ_EXAMPLES=500 (for
 # example) hunts longer on a developer's machine.
@@ -147,6 +150,10 @@ def build_world(make, database) -> World:
     case_services.request_transfer(moving_case, elsewhere, "Moved to Wales", spo)
     incoming = make.case(team=elsewhere)
     case_services.request_transfer(incoming, team, "Moved here", make.user(Role.SPO, team=elsewhere))
+    # A reduction of a VLO's hours, to end early (the VLO's workload page, from Team workload).
+    workforce.record_reduction(
+        colleague, ReductionKind.TRAINING, Decimal("7.5"), date(2026, 1, 1), None, None, spo
+    )
     session.flush()
     return World(
         users={"vlo": vlo, "spo": spo, "manager": manager, "admin": admin, "colleague": colleague},

@@ -88,6 +88,7 @@ PAGES = {
         "/tasks/{task}/assign",
         "/team/countersigning",
         "/notifications",
+        "/workforce/vlos/{colleague}",
     ],
     "manager": ["/", "/audit/", "/cases/region", "/cases/{case}", "/account/details"],
     "admin": [
