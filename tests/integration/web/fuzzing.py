@@ -32,6 +32,7 @@ from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
 from victims.domain.accounts import AccountChange
 from victims.domain.letters import LetterStatus, LetterType
+from victims.domain.needs import Course, Need
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role, Skill
@@ -43,9 +44,11 @@ from victims.prerelease import zones
 from victims.prerelease.models import ExclusionZone
 from victims.reminders import services as reminders
 from victims.reminders.models import Reminder
+from victims.staff.models import TrainingRecord
 from victims.work import services as work
 from victims.work import settings as work_settings
 from victims.work.models import Task
+from victims.workforce import needs as case_needs
 
 # Bounded and reproducible: the same examples on every run, none timed. FUZZ_EXAMPLES=500 (for
 # example) hunts longer on a developer's machine.
@@ -147,6 +150,12 @@ def build_world(make, database) -> World:
     case_services.request_transfer(moving_case, elsewhere, "Moved to Wales", spo)
     incoming = make.case(team=elsewhere)
     case_services.request_transfer(incoming, team, "Moved here", make.user(Role.SPO, team=elsewhere))
+    # Skills and training (a record to remove) and a need added by hand (to remove), issue 14.
+    training = TrainingRecord(
+        user_id=vlo.id, course=Course.PREVENT, completed_on=date(2025, 1, 6), expires_on=date(2028, 1, 6)
+    )
+    session.add(training)
+    case_need = case_needs.add_need(case, Need.INTERPRETER, "Speaks Polish", spo)
     session.flush()
     return World(
         users={"vlo": vlo, "spo": spo, "manager": manager, "admin": admin, "colleague": colleague},
@@ -165,6 +174,9 @@ def build_world(make, database) -> World:
             "account_request": account_request.id,
             "closed_case": closed_case.id,
             "moving_case": moving_case.id,
+            "vlo": vlo.id,
+            "training": training.id,
+            "case_need": case_need.id,
         },
     )
 

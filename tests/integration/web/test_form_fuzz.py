@@ -88,6 +88,12 @@ PAGES = {
         "/tasks/{task}/assign",
         "/team/countersigning",
         "/notifications",
+        "/team/skills-and-training",
+        "/staff/{vlo}/skills-and-training",
+        "/staff/{vlo}/training/new",
+        "/staff/{vlo}/training/{training}/remove",
+        "/cases/{case}/needs/new",
+        "/cases/{case}/needs/{case_need}/remove",
     ],
     "manager": ["/", "/audit/", "/cases/region", "/cases/{case}", "/account/details"],
     "admin": [
