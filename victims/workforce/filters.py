@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from victims import clock
 from victims.domain.needs import Need
@@ -295,11 +296,18 @@ def remember(user_id: int, list_name: str, text: str) -> None:
             db.session.flush()
         return
     if record is None:
-        db.session.add(SavedListFilter(user_id=user_id, list_name=list_name, query=text))
-    elif record.query != text:
+        try:
+            # The same user's two tabs at once: the second insert loses, and the first choice stands.
+            with db.session.begin_nested():
+                db.session.add(SavedListFilter(user_id=user_id, list_name=list_name, query=text))
+                db.session.flush()
+        except IntegrityError:
+            pass
+        return
+    if record.query != text:
         record.query = text
         record.saved_at = clock.utcnow()
-    db.session.flush()
+        db.session.flush()
 
 
 def forget(user_id: int, list_name: str) -> None:
