@@ -37,6 +37,7 @@ from victims.domain.accounts import AccountChange, RequestStatus
 from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
 from victims.refusals import Refused
+from victims.staff import services as staff
 from victims.staff.models import Team, User, UserSkill
 
 # Roles that work inside a team, and roles that may hold the national view (SPEC §1).
@@ -160,11 +161,7 @@ def change_user(user: User, details: UserDetails, admin: User) -> list[str]:
     if team_id != user.team_id:
         user.team_id = team_id
         changed.append("team")
-    current_skills = {skill.skill for skill in user.skills}
-    if set(details.skills) != current_skills:
-        kept = [skill for skill in user.skills if skill.skill in details.skills]
-        added = [UserSkill(skill=skill) for skill in sorted(details.skills - current_skills)]
-        user.skills = kept + added
+    if any(staff.replace_skills(user, details.skills)):
         changed.append("skills")
     if details.contracted_hours != user.contracted_hours:
         user.contracted_hours = details.contracted_hours

@@ -24,6 +24,7 @@ from victims.cases.queries import ContactFilters
 from victims.clock import LONDON
 from victims.domain.eligibility import Eligibility, decide_eligibility
 from victims.domain.evidence import RECORDED_OUTCOMES, ContactOutcome
+from victims.domain.needs import Need
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     ClosureReason,
@@ -460,3 +461,36 @@ class ContactFilterForm(FlaskForm):
             date_from=self.date_from.data,
             date_to=self.date_to.data,
         )
+
+
+# --- Case needs added by hand (issue 14, item 3) ----------------------------------------------------
+
+
+class AddNeedForm(FlaskForm):
+    need = RadioField(
+        "Which need does the case have?",
+        choices=options(Need),
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[Required(message="Choose a need")],
+    )
+    reason = TextAreaField(
+        "Why does the case need this?",
+        description="Kept with the case. Say what you know, not more than you need.",
+        widget=GovCharacterCount(),
+        validators=[Required(message="Enter why the case needs this"), Length(max=1000)],
+    )
+    submit = SubmitField("Add need", widget=GovSubmitInput())
+
+    def validate_need(self, field) -> None:
+        if field.data not in {need.value for need in Need}:
+            raise ValidationError("Choose a need from the list")
+
+
+class RemoveNeedForm(FlaskForm):
+    reason = TextAreaField(
+        "Why does the case no longer need this?",
+        widget=GovCharacterCount(),
+        validators=[Required(message="Enter why the case no longer needs this"), Length(max=1000)],
+    )
+    submit = SubmitField("Remove need", widget=GovSubmitInput())

@@ -6,6 +6,7 @@ Another team's or region's case is simply not found (404), never "forbidden".
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -280,9 +281,13 @@ def list_cases(
     descending: bool = False,
     page: int = 1,
     per_page: int = 25,
+    only_ids: Collection[int] | None = None,
 ) -> Page[CaseRow]:
-    """One page of cases: two queries whatever the caseload (a count and the page)."""
+    """One page of cases: two queries whatever the caseload (a count and the page). `only_ids`:
+    the cases a list's filters chose (victims.workforce.filters), kept in the list's sort."""
     statement = _list_statement(user, search=search, status=status)
+    if only_ids is not None:
+        statement = statement.where(Case.id.in_(list(only_ids))) if only_ids else statement.where(false())
     if allocated_to is not None:
         statement = statement.where(Case.allocated_vlo_id == allocated_to)
     if unallocated_only:
@@ -298,6 +303,12 @@ def list_cases(
     order.extend((column.desc() if descending else column.asc()).nulls_last() for column in columns)
     order.append(Case.id)
     return paginate(statement, page=page, per_page=per_page, order_by=order, row=_case_row)
+
+
+def searched_case_ids(user: User, search: str) -> set[int]:
+    """The ids of the cases the user may see that a search finds, for a list's filter counts."""
+    statement = _list_statement(user, search=search, status=CaseStatus.OPEN.value)
+    return set(db.session.scalars(select(statement.subquery().c.id)))
 
 
 def _case_row(row) -> CaseRow:

@@ -7,11 +7,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from victims import clock
 from victims.cases import queries, services
 from victims.cases.forms import (
+    AddNeedForm,
     AllocateForm,
     CloseCaseForm,
     ContactFilterForm,
     ContactForm,
     NewCaseForm,
+    RemoveNeedForm,
     ReopenCaseForm,
     SchemeForm,
     SentenceDatesForm,
@@ -33,6 +35,9 @@ from victims.web.forms import options
 from victims.web.paging import page_number
 from victims.web.security import allowed
 from victims.work import queries as work_queries
+from victims.workforce import filters as list_filters
+from victims.workforce import needs as case_needs
+from victims.workforce import queries as workforce_queries
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -68,25 +73,94 @@ def _kept(args: dict) -> dict:
     return {} if shown == ("all" if args["search"] else "open") else {"status": shown}
 
 
+def _filtered_list(list_name: str, endpoint: str, *, vlos=None, read_facts, narrow=None):
+    """A list's filters (victims.workforce.filters): restore the user's remembered choices when
+    the list is opened bare, clear them on request, remember what the filter form sends; then the
+    cases the choices match, the filter panel with its counts, and the arguments links keep.
+
+    Returns (redirect or None, args, only_ids or None, panel or None, filter_args)."""
+    if not request.args:
+        remembered = list_filters.saved(current_user.id, list_name)
+        if remembered:
+            return redirect(f"{url_for(endpoint)}?{remembered}"), None, None, None, {}
+    if request.args.get("clear"):
+        list_filters.forget(current_user.id, list_name)
+        return redirect(url_for(endpoint)), None, None, None, {}
+    args = _list_args()
+    list_groups = list_filters.groups(vlos)
+    chosen = list_filters.parse(request.args, list_groups)
+    if request.args.get(list_filters.APPLIED):
+        list_filters.remember(current_user.id, list_name, list_filters.query_string(chosen, list_groups))
+    filter_args = {name: sorted(values) for name, values in chosen.items()}
+    if args["status"] != CaseStatus.OPEN.value:
+        return None, args, None, None, filter_args  # stage and needs are facts of open cases only
+    today = clock.today()
+    items = list_filters.listed_cases(read_facts(today), today)
+    if narrow is not None:
+        items = [item for item in items if narrow(item)]
+    if args["search"]:
+        found = queries.searched_case_ids(current_user, args["search"])
+        items = [item for item in items if item.case_id in found]
+    kept = {"q": args["search"] or "", "sort": args["sort"], "order": "desc" if args["descending"] else ""}
+    if request.args.get("show"):
+        kept["show"] = request.args["show"]
+    panel = list_filters.panel(items, chosen, list_groups, kept=kept)
+    only_ids = list_filters.matching_ids(items, chosen, list_groups) if chosen else None
+    return None, args, only_ids, panel, filter_args
+
+
 @bp.route("/mine")
 @allowed(Role.VLO)
 def caseload():
-    args = _list_args()
-    result = queries.list_cases(current_user, allocated_to=current_user.id, **args)
-    return render_template("cases/caseload.html", result=result, args=args, kept=_kept(args))
+    gone, args, only_ids, panel, filter_args = _filtered_list(
+        "caseload",
+        "cases.caseload",
+        read_facts=lambda today: workforce_queries.facts_for_vlos([current_user.id], today),
+    )
+    if gone:
+        return gone
+    result = queries.list_cases(current_user, allocated_to=current_user.id, only_ids=only_ids, **args)
+    return render_template(
+        "cases/caseload.html",
+        result=result,
+        args=args,
+        kept=dict(_kept(args), **filter_args),
+        panel=panel,
+        filter_args=filter_args,
+    )
 
 
 @bp.route("/team")
 @allowed(Role.SPO)
 def team_cases():
-    args = _list_args()
     unallocated_only = request.args.get("show") == "unallocated"
     closure_due_only = request.args.get("show") == "closure_due"
+    vlos = [(vlo.id, vlo.name) for vlo in staff_queries.team_vlos(current_user.team_id)]
+
+    def narrow(item) -> bool:
+        if unallocated_only:
+            return item.allocated_vlo_id is None
+        if closure_due_only:
+            return item.closure_review
+        return True
+
+    gone, args, only_ids, panel, filter_args = _filtered_list(
+        "team_cases",
+        "cases.team_cases",
+        vlos=vlos,
+        read_facts=lambda today: (
+            workforce_queries.facts_for_team(current_user.team_id, today) if current_user.team_id else {}
+        ),
+        narrow=narrow,
+    )
+    if gone:
+        return gone
     result = queries.list_cases(
         current_user,
         unallocated_first=True,
         unallocated_only=unallocated_only,
         closure_due_only=closure_due_only,
+        only_ids=only_ids,
         **args,
     )
     return render_template(
@@ -95,7 +169,9 @@ def team_cases():
         args=args,
         unallocated_only=unallocated_only,
         closure_due_only=closure_due_only,
-        kept=_kept(args),
+        kept=dict(_kept(args), **filter_args),
+        panel=panel,
+        filter_args=filter_args,
     )
 
 
@@ -176,6 +252,7 @@ def case(case_id: int):
     """The summary: what needs doing next and the key facts."""
     record = _section(case_id, "summary")
     next_items, open_count = queries.next_to_do(record.id)
+    facts = workforce_queries.facts_for_cases([record.id], clock.today()).get(record.id)
     return _render_section(
         "cases/summary.html",
         record,
@@ -186,6 +263,8 @@ def case(case_id: int):
         open_count=open_count,
         sentence_dates=SENTENCE_DATES,
         lifecycle=_lifecycle(record),
+        needs=case_needs.shown_needs(facts.need_facts if facts else None, record.id),
+        can_change_needs=current_user.role == Role.SPO and record.status == CaseStatus.OPEN,
     )
 
 
@@ -556,3 +635,43 @@ def decide_transfer(transfer_id: int):
             flash("Transfer declined", "success")
             return redirect(url_for("work.team_work"))
     return render_template("cases/decide_transfer.html", form=form, row=row, sentence_dates=SENTENCE_DATES)
+
+
+# --- Needs added by hand (issue 14, item 3) ----------------------------------------------------------
+
+
+@bp.route("/<int:case_id>/needs/new", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def add_need(case_id: int):
+    record = queries.case_for_page(case_id, current_user, "letters")
+    if record.status != CaseStatus.OPEN:
+        abort(404)
+    form = AddNeedForm()
+    if form.validate_on_submit():
+        try:
+            case_needs.add_need(record, form.need.data, form.reason.data, current_user)
+        except Refused as refused:
+            refused.show_on(form, "need")
+        else:
+            flash("Need added", "success")
+            return redirect(url_for("cases.case", case_id=record.id, _anchor="needs"))
+    return render_template("cases/add_need.html", case=record, form=form)
+
+
+@bp.route("/<int:case_id>/needs/<int:need_id>/remove", methods=["GET", "POST"])
+@allowed(Role.SPO)
+def remove_need(case_id: int, need_id: int):
+    record = queries.case_for_page(case_id, current_user, "letters")
+    need = case_needs.need_record_for(record.id, need_id)
+    if need is None or record.status != CaseStatus.OPEN:
+        abort(404)
+    form = RemoveNeedForm()
+    if form.validate_on_submit():
+        try:
+            case_needs.remove_need(record, need, form.reason.data, current_user)
+        except Refused as refused:
+            refused.show_on(form, "reason")
+        else:
+            flash(f"“{need.need.label}” removed", "success")
+            return redirect(url_for("cases.case", case_id=record.id, _anchor="needs"))
+    return render_template("cases/remove_need.html", case=record, need=need, form=form)

@@ -3,12 +3,22 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from victims.auth.services import check_new_password
-from victims.web.validators import Required
+from victims.domain.needs import Course
+from victims.domain.vocabulary import Skill
+from victims.web.forms import GovDateField, OptionalDate, RequiredDate, options
+from victims.web.validators import Required, not_in_future
 
 POLICY_HINT = (
     "At least 12 characters and not a common password. Three or more random words are "
@@ -89,3 +99,58 @@ class OwnPasswordForm(_Proof, _NewPassword):
     """A change of one's own password: the current one and a security code prove it is them."""
 
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class SkillsForm(FlaskForm):
+    skills = SelectMultipleField(
+        "Skills",
+        description="Select all that apply",
+        choices=options(Skill),
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save skills", widget=GovSubmitInput())
+
+    def validate_skills(self, field) -> None:
+        allowed = {skill.value for skill in Skill}
+        if any(value not in allowed for value in field.data or ()):
+            raise ValidationError("Choose skills from the list")
+
+
+class TrainingForm(FlaskForm):
+    course = RadioField(
+        "Course",
+        choices=options(Course),
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[Required(message="Choose a course")],
+    )
+    completed_on = GovDateField(
+        "Date completed",
+        description="For example, 27 3 2026",
+        validators=[RequiredDate("Enter the date the course was completed"), not_in_future],
+    )
+    expires_on = GovDateField(
+        "Date it expires (optional)",
+        description="Leave blank if it does not expire",
+        validators=[OptionalDate()],
+    )
+    submit = SubmitField("Add training record", widget=GovSubmitInput())
+
+    def validate_course(self, field) -> None:
+        if field.data not in {course.value for course in Course}:
+            raise ValidationError("Choose a course")
+
+    def validate_expires_on(self, field) -> None:
+        if field.data and self.completed_on.data and field.data <= self.completed_on.data:
+            raise ValidationError("The expiry date must be after the date completed")
+
+
+class RemoveTrainingForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you removing this record?",
+        description="For example, it was entered in error. Kept in the audit trail.",
+        widget=GovTextArea(),
+        validators=[Required(message="Enter why you are removing this record"), Length(max=500)],
+    )
+    submit = SubmitField("Remove record", widget=GovSubmitInput())

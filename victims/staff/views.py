@@ -3,14 +3,24 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
+from victims import clock
 from victims.admin import notices
 from victims.auth import services as auth
 from victims.auth import throttling
+from victims.domain.needs import Course, TrainingHeld
 from victims.domain.throttling import Stage
-from victims.domain.vocabulary import Role
+from victims.domain.training import TrainingStatus, course_status, record_status
+from victims.domain.vocabulary import Role, Skill
 from victims.refusals import Refused
 from victims.staff import queries, services
-from victims.staff.forms import ChooseNewPasswordForm, DetailsForm, OwnPasswordForm
+from victims.staff.forms import (
+    ChooseNewPasswordForm,
+    DetailsForm,
+    OwnPasswordForm,
+    RemoveTrainingForm,
+    SkillsForm,
+    TrainingForm,
+)
 from victims.web.security import allowed, signed_in
 
 bp = Blueprint("staff", __name__)
@@ -99,3 +109,121 @@ def set_countersigning(user_id: int, choice: str):
     else:
         flash(f"{vlo.name}’s letters no longer need countersigning", "success")
     return redirect(url_for("staff.countersigning"))
+
+
+# --- Skills and training (issue 14, item 3) --------------------------------------------------------
+
+KEEPERS = (Role.SPO, Role.ADMIN)
+
+
+def _held(record) -> TrainingHeld:
+    return TrainingHeld(record.course, record.completed_on, record.expires_on)
+
+
+def _member(user_id: int):
+    user = queries.staff_member_for(user_id, current_user)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/staff/<int:user_id>/skills-and-training", methods=["GET", "POST"])
+@allowed(*KEEPERS)
+def skills_and_training(user_id: int):
+    user = _member(user_id)
+    form = SkillsForm(data={"skills": [skill.skill for skill in user.skills]})
+    if form.validate_on_submit():
+        try:
+            changed = services.change_skills(user, form.skills.data or [], current_user)
+        except Refused as refused:
+            refused.show_on(form, "skills")
+        else:
+            flash(f"{user.name}’s skills have been saved" if changed else "No change to save", "success")
+            return redirect(url_for("staff.skills_and_training", user_id=user.id))
+    today = clock.today()
+    records = [(record, record_status(_held(record), today)) for record in queries.training_records(user.id)]
+    return render_template(
+        "staff/skills_and_training.html", member=user, form=form, records=records, statuses=TrainingStatus
+    )
+
+
+@bp.route("/staff/<int:user_id>/training/new", methods=["GET", "POST"])
+@allowed(*KEEPERS)
+def add_training(user_id: int):
+    user = _member(user_id)
+    form = TrainingForm()
+    if form.validate_on_submit():
+        try:
+            services.add_training(
+                user,
+                course=Course(form.course.data),
+                completed_on=form.completed_on.data,
+                expires_on=form.expires_on.data,
+                keeper=current_user,
+                today=clock.today(),
+            )
+        except Refused as refused:
+            refused.show_on(form, "course")
+        else:
+            flash(f"Training record added for {user.name}", "success")
+            return redirect(url_for("staff.skills_and_training", user_id=user.id))
+    return render_template("staff/add_training.html", member=user, form=form)
+
+
+@bp.route("/staff/<int:user_id>/training/<int:record_id>/remove", methods=["GET", "POST"])
+@allowed(*KEEPERS)
+def remove_training(user_id: int, record_id: int):
+    user = _member(user_id)
+    record = queries.training_record_for(record_id, user.id)
+    if record is None:
+        abort(404)
+    form = RemoveTrainingForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_training(record, user, form.reason.data, current_user)
+        except Refused as refused:
+            refused.show_on(form, "reason")
+        else:
+            flash(f"Training record removed for {user.name}", "success")
+            return redirect(url_for("staff.skills_and_training", user_id=user.id))
+    return render_template("staff/remove_training.html", member=user, record=record, form=form)
+
+
+@bp.route("/team/skills-and-training")
+@allowed(Role.SPO, Role.MANAGER, Role.ADMIN)
+def team_skills():
+    """An SPO's own team; a manager or administrator chooses one of the teams in their scope."""
+    if current_user.role == Role.SPO and current_user.team_id is not None:
+        return redirect(url_for("staff.team_skills_matrix", team_id=current_user.team_id))
+    return render_template("staff/teams_skills.html", teams=queries.teams_in_scope(current_user))
+
+
+@bp.route("/teams/<int:team_id>/skills-and-training")
+@allowed(Role.SPO, Role.MANAGER, Role.ADMIN)
+def team_skills_matrix(team_id: int):
+    """Each VLO against the seven skills and the five courses, so gaps show."""
+    team = queries.team_for_viewer(team_id, current_user)
+    if team is None:
+        abort(404)
+    today = clock.today()
+    vlos = queries.team_vlos(team.id)
+    ids = [vlo.id for vlo in vlos]
+    held = queries.training_held(ids)
+    skills = queries.skills_of(ids)
+    rows = [
+        {
+            "vlo": vlo,
+            "skills": skills.get(vlo.id, frozenset()),
+            "courses": {course: course_status(held.get(vlo.id, ()), course, today) for course in Course},
+        }
+        for vlo in vlos
+    ]
+    return render_template(
+        "staff/team_skills.html",
+        team=team,
+        rows=rows,
+        skills=list(Skill),
+        courses=list(Course),
+        statuses=TrainingStatus,
+        can_change=current_user.role in KEEPERS,
+    )

@@ -25,8 +25,10 @@ from victims.work import services as work
 # Any of these repeated per row would make the large case read more than the small one.
 MOST_STATEMENTS = {
     # summary: + its sentence, region and people; the next deadlines and how many are open; the
-    # transfer waiting (or last declined) and the closures and reopenings
-    "": 10,
+    # transfer waiting (or last declined) and the closures and reopenings; its needs: the model and
+    # the case's facts (the case, its people, events, deadlines, requests, zones and needs added by
+    # hand), and those needs with who added them
+    "": 19,
     "/people": 6,  # + people, their contact-level history and whom they act for
     "/deadlines": 10,  # + sentence and its date history; deadlines and their history; tasks; events
     "/contacts": 6,  # + people (for the filter); the contact log with who and whom

@@ -33,6 +33,7 @@ from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
 from victims.domain.accounts import AccountChange
 from victims.domain.letters import LetterStatus, LetterType
+from victims.domain.needs import Course, Need
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.reminders import EmailStatus
 from victims.domain.vocabulary import Role, Skill
@@ -45,9 +46,11 @@ from victims.prerelease import zones
 from victims.prerelease.models import ExclusionZone
 from victims.reminders import services as reminders
 from victims.reminders.models import Reminder
+from victims.staff.models import TrainingRecord
 from victims.work import services as work
 from victims.work import settings as work_settings
 from victims.work.models import Task
+from victims.workforce import needs as case_needs
 from victims.workforce import services as workforce
 
 # Bounded and reproducible: the same examples on every run, none timed. FUZZ_EXAMPLES=500 (for
@@ -154,6 +157,12 @@ def build_world(make, database) -> World:
     workforce.record_reduction(
         colleague, ReductionKind.TRAINING, Decimal("7.5"), date(2026, 1, 1), None, None, spo
     )
+    # Skills and training (a record to remove) and a need added by hand (to remove), issue 14.
+    training = TrainingRecord(
+        user_id=vlo.id, course=Course.PREVENT, completed_on=date(2025, 1, 6), expires_on=date(2028, 1, 6)
+    )
+    session.add(training)
+    case_need = case_needs.add_need(case, Need.INTERPRETER, "Speaks Polish", spo)
     session.flush()
     return World(
         users={"vlo": vlo, "spo": spo, "manager": manager, "admin": admin, "colleague": colleague},
@@ -172,6 +181,9 @@ def build_world(make, database) -> World:
             "account_request": account_request.id,
             "closed_case": closed_case.id,
             "moving_case": moving_case.id,
+            "vlo": vlo.id,
+            "training": training.id,
+            "case_need": case_need.id,
         },
     )
 

@@ -89,6 +89,12 @@ PAGES = {
         "/team/countersigning",
         "/notifications",
         "/workforce/vlos/{colleague}",
+        "/team/skills-and-training",
+        "/staff/{vlo}/skills-and-training",
+        "/staff/{vlo}/training/new",
+        "/staff/{vlo}/training/{training}/remove",
+        "/cases/{case}/needs/new",
+        "/cases/{case}/needs/{case_need}/remove",
     ],
     "manager": ["/", "/audit/", "/cases/region", "/cases/{case}", "/account/details"],
     "admin": [
