@@ -29,6 +29,7 @@ NAVIGATION = [
     ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
     ("oversight.trail", "Audit", {Role.MANAGER}),
+    ("staff.team_skills", "Skills and training", {Role.MANAGER, Role.ADMIN}),
     ("oversight.reveals", "Address reveals", {Role.SPO}),
     ("admin.users", "Users", {Role.ADMIN}),
 ]

@@ -154,9 +154,10 @@ def test_the_team_matrix_shows_gaps_and_is_read_only_for_managers(app, make, tea
     response = signed_in(app, team["spo"]).client.get("/team/skills-and-training")
     assert response.headers["Location"].endswith(f"/teams/{team['team'].id}/skills-and-training")
 
-    manager_page = signed_in(app, make.user(Role.MANAGER)).get(
-        f"/teams/{team['team'].id}/skills-and-training"
-    )
+    manager = signed_in(app, make.user(Role.MANAGER))
+    assert 'href="/team/skills-and-training"' in manager.get("/cases/region")  # in the manager's menu
+    assert f"/teams/{team['team'].id}/skills-and-training" in manager.get("/team/skills-and-training")
+    manager_page = manager.get(f"/teams/{team['team'].id}/skills-and-training")
     assert vlo.name in manager_page and f"/staff/{vlo.id}/skills-and-training" not in manager_page
 
     other_team = team["other_vlo"].team_id
