@@ -23,6 +23,7 @@ NAVIGATION = [
     ("work.my_tasks", "My tasks", {Role.VLO}),
     ("cases.team_cases", "Team cases", {Role.SPO}),
     ("work.team_work", "Team work", {Role.SPO}),
+    ("allocation.queue", "Allocate", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
