@@ -85,10 +85,15 @@ RULES = {
         [vlo(1, 10, skills=WELSH_AND_CHILD, away=True), vlo(2, 90)],
         [2, 1],
     ),
-    "nobody qualified: room, then lower capacity": (
+    "nobody qualified: a held skill still beats spare capacity": (
         WELSH_CHILD,
-        [vlo(1, 99), vlo(2, 30, skills=(Skill.WELSH,)), vlo(3, 20)],
-        [3, 2, 1],
+        [vlo(1, 10, courses=()), vlo(2, 60, skills=WELSH_AND_CHILD, courses=())],
+        [2, 1],
+    ),
+    "nobody qualified: fewer missing skills, then room, then lower capacity": (
+        WELSH_CHILD,
+        [vlo(1, 99), vlo(2, 30, skills=(Skill.WELSH,)), vlo(3, 20), vlo(4, 50, skills=(Skill.WELSH,))],
+        [2, 4, 3, 1],
     ),
     "nobody with room: the qualified first, then the least over": (
         PLAIN,

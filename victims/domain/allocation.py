@@ -3,7 +3,8 @@
 An SPO sees, for each unallocated case or task, the team's VLOs in this order:
 
 1. those who hold every needed skill and valid training before those who do not (a needed
-   skill beats spare capacity);
+   skill beats spare capacity); among those who do not, fewer missing skills first, then fewer
+   missing courses;
 2. among them, those with room (capacity after taking it at most 100%) before those who would
    go over (so over capacity is never first while someone qualified has room);
 3. then continuity: already holds a case for the same offender or victim;
@@ -210,11 +211,13 @@ def suggest(case: CaseToPlace, candidate: Candidate) -> Suggestion:
     )
 
 
-def _key(suggestion: Suggestion) -> tuple[bool, bool, bool, bool, int, int, str, int]:
+def _key(suggestion: Suggestion) -> tuple[bool, bool, int, int, bool, bool, int, int, str, int]:
     after = suggestion.after if suggestion.after is not None else 10**9
     return (
         suggestion.candidate.away,
         not suggestion.qualified,
+        len(suggestion.missing_skills),  # among those not qualified: a needed skill still counts first
+        len(suggestion.missing_courses),
         suggestion.over_capacity,
         not suggestion.continuity,
         after,
