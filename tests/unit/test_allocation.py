@@ -131,7 +131,7 @@ def test_the_reason_in_words_for_missing_training_and_over_capacity():
     case = CaseToPlace(case_id=1, needs=frozenset({Need.CHILD_VICTIMS}), points=3, terrorism=True)
     suggestion = suggest(case, vlo(1, 99, skills=(Skill.CHILD_VICTIMS,), courses=CORE))
     assert suggestion.words == (
-        "No valid safeguarding children and Prevent training; 99% → 102% (over capacity)"
+        "Child victims; no valid safeguarding children and Prevent training; 99% → 102% (over capacity)"
     )
     assert suggestion.overridden() == {
         "missing_courses": ["safeguarding_children", "prevent"],
@@ -145,6 +145,9 @@ def test_the_reason_in_words_for_continuity_and_absence():
     assert suggest(PLAIN, held).words == "Already holds a case for this offender; 40% → 42%"
     away = vlo(2, 40, away=True, away_until=date(2026, 12, 4))
     assert suggest(PLAIN, away).words == "Away until 4 December; 40% → 42%"
+    welsh = CaseToPlace(case_id=5, needs=frozenset({Need.WELSH}), points=2, offender_id=8)
+    both = vlo(3, 40, skills=(Skill.WELSH,), offender_ids=frozenset({8}), away=True)
+    assert suggest(welsh, both).words == "Away; Welsh; already holds a case for this offender; 40% → 42%"
 
 
 def test_zero_available_points_says_so_and_needs_a_reason():

@@ -176,22 +176,22 @@ def suggest(case: CaseToPlace, candidate: Candidate) -> Suggestion:
     same_offender = case.offender_id is not None and case.offender_id in candidate.offender_ids
     same_victim = bool(case.victim_case_ids & candidate.case_ids)
 
+    # Each part starts in lower case (but for a proper noun); the first letter of all is raised.
     parts: list[str] = []
     if candidate.away:
-        parts.append(f"Away until {_day(candidate.away_until)}" if candidate.away_until else "Away")
+        parts.append(f"away until {_day(candidate.away_until)}" if candidate.away_until else "away")
     if missing_skills:
-        parts.append(f"No {_and([SKILL_WORDS[s] for s in missing_skills])} skill")
+        parts.append(f"no {_and([SKILL_WORDS[s] for s in missing_skills])} skill")
+    elif met:
+        parts.append(_and([SKILL_WORDS[s] for s in met]))
     if missing_courses:
-        parts.append(f"No valid {_and([COURSE_WORDS[c] for c in missing_courses])} training")
-    if held.qualified and met:
-        words = _and([SKILL_WORDS[s] for s in met])
-        parts.append(words[0].upper() + words[1:])
+        parts.append(f"no valid {_and([COURSE_WORDS[c] for c in missing_courses])} training")
     if same_offender:
-        parts.append("Already holds a case for this offender")
+        parts.append("already holds a case for this offender")
     elif same_victim:
-        parts.append("Already holds a case for this victim")
+        parts.append("already holds a case for this victim")
     if now is None:
-        parts.append("No available points")
+        parts.append("no available points")
     else:
         capacity = f"{now}% → {percent_words(after)}"
         if after is not None and after > FULL:
