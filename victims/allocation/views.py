@@ -249,7 +249,12 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
             except StaleDataError:
                 db.session.rollback()
                 flash("Someone else changed one of these cases at the same moment. Nothing was allocated.")
-                return redirect(request.full_path)
+                again = (
+                    url_for("allocation.rebalance", user_id=leaving.id)
+                    if leaving
+                    else url_for("allocation.bulk", case=list(records))
+                )
+                return redirect(again)
             else:
                 flash(f"{moved} cases allocated", "success")
                 return redirect(url_for("allocation.queue"))

@@ -227,6 +227,29 @@ def test_a_bulk_refusal_allocates_nothing_and_shows_the_error_on_its_row(web, ma
     assert events(database, "case_allocated") == []
 
 
+def test_a_case_changed_meanwhile_stops_the_whole_plan(web, make, team, spo, database):
+    first = trained(make, make.user(Role.VLO, team, name="First One"))
+    cases = [make.case(team) for _ in range(2)]
+    browser = web(spo)
+    query = "&".join(f"case={case.id}" for case in cases)
+    data = {"case": [str(c.id) for c in cases], "action": "confirm"}
+    data.update({f"version-{c.id}": str(c.version) for c in cases})
+    cases[0].allocated_vlo_id = first.id  # another SPO, meanwhile
+    database.session.flush()
+
+    response = browser.post("/allocation/plan", data, status=400, form_path=f"/allocation/plan?{query}")
+
+    assert "Someone else changed this case meanwhile" in response.get_data(as_text=True)
+    database.session.expire_all()
+    assert database.session.get(Case, cases[1].id).allocated_vlo_id is None
+
+
+def test_the_old_allocate_and_assign_pages_lead_to_the_suggestions(web, make, team, spo):
+    case = make.case(team)
+    page = web(spo).get(f"/cases/{case.id}/allocate")
+    assert f'href="/allocation/cases/{case.id}"' in page
+
+
 def test_rebalancing_moves_a_whole_caseload_audited_per_case_and_once_in_summary(
     web, make, team, spo, database
 ):
