@@ -219,6 +219,7 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
     chosen: dict[int, int] = {}
     reasons: dict[int, str] = {}
     versions: dict[int, str] = {}
+    shared_reason = request.form.get("reason-all", "").strip()[:500] if request.method == "POST" else ""
     if request.method == "POST":
         for case_id in records:
             value = request.form.get(f"vlo-{case_id}", "")
@@ -237,7 +238,7 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
                 case=records[p.case.case_id],
                 vlo=users.get(p.suggestion.user_id) if p.suggestion else None,
                 suggestion=p.suggestion,
-                reason=reasons.get(p.case.case_id, ""),
+                reason=reasons.get(p.case.case_id, "").strip() or shared_reason,
             )
             for p in worked.placements
         ]
@@ -297,6 +298,7 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
             errors=errors,
             leaving=leaving,
             case_ids=list(records),
+            shared_reason=shared_reason,
         ),
         status,
     )

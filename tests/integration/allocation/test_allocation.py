@@ -227,6 +227,22 @@ def test_a_bulk_refusal_allocates_nothing_and_shows_the_error_on_its_row(web, ma
     assert events(database, "case_allocated") == []
 
 
+def test_one_reason_can_cover_every_overriding_row(web, make, team, spo, database):
+    untrained = make.user(Role.VLO, team, name="New Starter")  # every case needs a reason
+    cases = [make.case(team) for _ in range(2)]
+    browser = web(spo)
+    query = "&".join(f"case={case.id}" for case in cases)
+    data = {"case": [str(c.id) for c in cases], "action": "confirm", "reason-all": "Only VLO in post"}
+    data.update({f"version-{c.id}": str(c.version) for c in cases})
+
+    browser.post("/allocation/plan", data, status=302, form_path=f"/allocation/plan?{query}")
+
+    database.session.expire_all()
+    assert all(database.session.get(Case, c.id).allocated_vlo_id == untrained.id for c in cases)
+    flagged = events(database, "case_allocated")
+    assert len(flagged) == 2 and all(e.flagged and e.reason == "Only VLO in post" for e in flagged)
+
+
 def test_a_case_changed_meanwhile_stops_the_whole_plan(web, make, team, spo, database):
     first = trained(make, make.user(Role.VLO, team, name="First One"))
     cases = [make.case(team) for _ in range(2)]
