@@ -36,7 +36,8 @@ MAX_PLAN = 100  # cases in one bulk allocation
 @allowed(Role.SPO)
 def queue():
     waiting = queries.queue(current_user.team_id, clock.today())
-    return render_template("allocation/queue.html", queue=waiting)
+    vlos = staff_queries.team_vlos(current_user.team_id)
+    return render_template("allocation/queue.html", queue=waiting, vlos=vlos)
 
 
 # --- One case, one task -----------------------------------------------------------------------------
@@ -209,6 +210,10 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
     records = {record.id: record for record in queries.cases_for_plan(case_ids, team_id)}
     if not records:
         abort(404)
+    # Read now: a refused plan rolls back, which expires what was loaded (lazy="raise").
+    offenders = {
+        case_id: (record.offender.full_name, record.offender.crn) for case_id, record in records.items()
+    }
     facts = facts_for_cases(list(records), today, model)
     team = queries.team_candidates(team_id, today, model, leaving=leaving.id if leaving else None)
     links = queries.victim_links(list(records), team_id)
@@ -223,7 +228,7 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
     if request.method == "POST":
         for case_id in records:
             value = request.form.get(f"vlo-{case_id}", "")
-            if value.isdigit() and int(value) in people:
+            if value.isdigit() and len(value) < 10 and int(value) in people:
                 chosen[case_id] = int(value)
             reasons[case_id] = request.form.get(f"reason-{case_id}", "")[:500]
             versions[case_id] = request.form.get(f"version-{case_id}", "")
@@ -262,8 +267,8 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
     rows_shown = [
         PlanRow(
             case_id=p.case.case_id,
-            offender_name=records[p.case.case_id].offender.full_name,
-            crn=records[p.case.case_id].offender.crn,
+            offender_name=offenders[p.case.case_id][0],
+            crn=offenders[p.case.case_id][1],
             version=records[p.case.case_id].version,
             needs=[need for need in Need if need in p.case.needs],
             points=p.case.points,
@@ -308,7 +313,7 @@ def _plan_page(case_ids: list[int], team_id: int, *, leaving=None):
 @allowed(Role.SPO)
 def bulk():
     values = request.args.getlist("case") if request.method == "GET" else request.form.getlist("case")
-    case_ids = sorted({int(value) for value in values if value.isdigit()})
+    case_ids = sorted({int(value) for value in values if value.isdigit() and len(value) < 10})
     return _plan_page(case_ids, current_user.team_id)
 
 

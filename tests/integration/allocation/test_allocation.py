@@ -260,6 +260,25 @@ def test_a_case_changed_meanwhile_stops_the_whole_plan(web, make, team, spo, dat
     assert database.session.get(Case, cases[1].id).allocated_vlo_id is None
 
 
+def test_a_refusal_while_applying_undoes_the_cases_before_it(web, make, team, spo, database):
+    only = trained(make, make.user(Role.VLO, team, name="Only One"))
+    waiting = make.case(team)
+    held = make.case(team, only)  # already theirs: refused while applying, after the first
+    cases = [waiting, held]
+    browser = web(spo)
+    query = "&".join(f"case={case.id}" for case in cases)
+    data = {"case": [str(c.id) for c in cases], "action": "confirm"}
+    data.update({f"version-{c.id}": str(c.version) for c in cases})
+
+    response = browser.post("/allocation/plan", data, status=400, form_path=f"/allocation/plan?{query}")
+
+    page = response.get_data(as_text=True)
+    assert "The case is already allocated to Only One" in page and "Nothing was allocated" in page
+    database.session.expire_all()
+    assert database.session.get(Case, waiting.id).allocated_vlo_id is None
+    assert events(database, "case_allocated") == []
+
+
 def test_the_old_allocate_and_assign_pages_lead_to_the_suggestions(web, make, team, spo):
     case = make.case(team)
     page = web(spo).get(f"/cases/{case.id}/allocate")
