@@ -135,10 +135,12 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    from bench import disclosure, imports, sweep
+    from bench import allocation, disclosure, imports, sweep
 
     sweep.main()
     print()
     imports.main()
     print()
     disclosure.main()
+    print()
+    allocation.main()

@@ -16,6 +16,7 @@ ACTIONS: dict[str, str] = {
     "case_viewed": "Viewed case",
     "case_allocated": "Allocated case",
     "case_reallocated": "Reallocated case",
+    "caseload_rebalanced": "Rebalanced a caseload across the team",
     "scheme_overridden": "Overrode the computed scheme",
     "scheme_override_removed": "Returned to the computed scheme",
     "sentence_dates_changed": "Changed sentence dates",

@@ -436,7 +436,12 @@ def change_many_sentence_dates(
     return made
 
 
-def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
+def allocate(
+    case: Case, vlo: User, reason: str | None, user: User, *, overridden: dict | None = None
+) -> None:
+    """Give the case to a VLO of its team; its open tasks follow. `overridden`: what choosing
+    this VLO overrode (missing skills or training, capacity above 100%; codes and percentages
+    only), which flags the audit event (issue 14)."""
     _refuse_if_closed(case, "allocating it", field="vlo")
     if vlo.role != Role.VLO or vlo.team_id != case.team_id or not vlo.active:
         raise Refused("Choose a victim liaison officer in this team", field="vlo")
@@ -452,9 +457,14 @@ def allocate(case: Case, vlo: User, reason: str, user: User) -> None:
         case.id,
         case_id=case.id,
         region_id=case.region_id,
-        reason=reason,
-        details={"from_user_id": previous, "to_user_id": vlo.id},
+        reason=reason or None,
+        details={
+            "from_user_id": previous,
+            "to_user_id": vlo.id,
+            **({"overridden": overridden} if overridden else {}),
+        },
         user=user,
+        flagged=bool(overridden),
     )
 
 

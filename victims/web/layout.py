@@ -25,6 +25,7 @@ NAVIGATION = [
     ("cases.team_cases", "Team cases", {Role.SPO}),
     ("work.team_work", "Team work", {Role.SPO}),
     ("workforce.team_workload", "Workload", {Role.SPO, Role.MANAGER}),
+    ("allocation.queue", "Allocate", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),

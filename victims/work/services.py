@@ -534,8 +534,11 @@ def needs_mapping(task: Task) -> bool:
     return queries.task_code(task) == rules.ZONE_MAP
 
 
-def assign(task: Task, vlo: User, user: User) -> None:
-    """An SPO gives a task to a VLO of the task's team."""
+def assign(
+    task: Task, vlo: User, user: User, *, reason: str | None = None, overridden: dict | None = None
+) -> None:
+    """An SPO gives a task to a VLO of the task's team. `overridden`: what choosing this VLO
+    overrode (codes and percentages only), which flags the audit event with the SPO's reason."""
     if task.status != TaskStatus.OPEN:
         raise Refused("This task is already closed", field="vlo")
     if vlo.role != Role.VLO or vlo.team_id != task.team_id or not vlo.active:
@@ -552,8 +555,14 @@ def assign(task: Task, vlo: User, user: User) -> None:
         "task",
         task.id,
         case_id=task.case_id,
-        details={"from_user_id": previous, "to_user_id": vlo.id},
+        reason=reason or None,
+        details={
+            "from_user_id": previous,
+            "to_user_id": vlo.id,
+            **({"overridden": overridden} if overridden else {}),
+        },
         user=user,
+        flagged=bool(overridden),
     )
 
 

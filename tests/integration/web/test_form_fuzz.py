@@ -86,6 +86,8 @@ PAGES = {
         "/zones/{zone}",
         "/tasks/team",
         "/tasks/{task}/assign",
+        "/allocation/",
+        "/allocation/plan?case={case}",
         "/team/countersigning",
         "/notifications",
         "/workforce/vlos/{colleague}",
