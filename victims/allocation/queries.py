@@ -20,12 +20,12 @@ from victims.absences.queries import absent_on
 from victims.cases.models import Case, Offender
 from victims.domain import deadlines as rules
 from victims.domain.allocation import Candidate, CaseToPlace, peaks_ahead
-from victims.domain.needs import Course, Need, TrainingHeld, valid_courses
-from victims.domain.vocabulary import CaseStatus, Skill
+from victims.domain.needs import Need
+from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.people.models import Person
-from victims.staff.models import TrainingRecord, UserSkill
+from victims.staff import queries as staff_queries
 from victims.work.models import CaseDeadline, Task
 from victims.workforce.queries import (
     CaseFacts,
@@ -159,35 +159,6 @@ def task_needs(fact: CaseFacts | None, code: str) -> list[Need]:
 # --- Candidates ------------------------------------------------------------------------------------
 
 
-def skills_and_courses(
-    user_ids: Iterable[int], on: date
-) -> tuple[dict[int, frozenset[Skill]], dict[int, frozenset[Course]]]:
-    """Each user's skills and the training valid on the day (two statements).
-
-    Private reader until victims.staff.queries.skills_and_courses lands (issue 14, item 3)."""
-    chosen = list(user_ids)
-    skills: dict[int, set[Skill]] = defaultdict(set)
-    held: dict[int, list[TrainingHeld]] = defaultdict(list)
-    if chosen:
-        for user_id, skill in db.session.execute(
-            select(UserSkill.user_id, UserSkill.skill).where(UserSkill.user_id.in_(chosen))
-        ):
-            skills[user_id].add(Skill(skill))
-        for user_id, course, completed_on, expires_on in db.session.execute(
-            select(
-                TrainingRecord.user_id,
-                TrainingRecord.course,
-                TrainingRecord.completed_on,
-                TrainingRecord.expires_on,
-            ).where(TrainingRecord.user_id.in_(chosen))
-        ):
-            held[user_id].append(TrainingHeld(Course(course), completed_on, expires_on))
-    return (
-        {user_id: frozenset(skills.get(user_id, ())) for user_id in chosen},
-        {user_id: valid_courses(held.get(user_id, []), on) for user_id in chosen},
-    )
-
-
 def victim_links(case_ids: Iterable[int], team_id: int) -> dict[int, frozenset[int]]:
     """For each of these cases, the team's other open cases with the same person on them (the
     same first name, last name and date of birth). Only ids leave this function."""
@@ -233,14 +204,14 @@ def team_candidates(
     model = model or current_model()
     workloads = [w for w in team_workloads(team_id, today, model) if w.user_id != leaving]
     ids = [w.user_id for w in workloads]
-    skills, courses = skills_and_courses(ids, today)
+    held = staff_queries.skills_and_courses(ids, today)
     away = absent_on(ids, today)
     candidates = [
         Candidate(
             user_id=w.user_id,
             name=w.name,
-            skills=skills.get(w.user_id, frozenset()),
-            courses=courses.get(w.user_id, frozenset()),
+            skills=held[w.user_id][0],
+            courses=held[w.user_id][1],
             used_points=w.workload.points,
             available_points=w.workload.available.points,
             cases=w.workload.cases,
