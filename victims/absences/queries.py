@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from victims.audit.models import AuditEvent
 from victims.domain.cover import AbsenceKind, Days, When, when
 from victims.domain.vocabulary import Role
 from victims.domain.work import TaskStatus
@@ -193,3 +194,32 @@ def to_end(today: date) -> list[int]:
             .order_by(Absence.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Return:
+    """The notice a VLO gets on return: when, and how many tasks came back to them."""
+
+    at: datetime
+    tasks_back: int
+    tasks_stayed: int
+
+
+def returns_for(user_id: int, limit: int = 5) -> list[Return]:
+    """The latest returns from absence of this person, newest first, from the audit trail the
+    return wrote (absences.services.end_cover)."""
+    rows = db.session.execute(
+        select(AuditEvent.at, AuditEvent.details)
+        .join(Absence, Absence.id == AuditEvent.record_id)
+        .where(
+            AuditEvent.action == "absence_cover_ended",
+            AuditEvent.record_type == "absence",
+            Absence.user_id == user_id,
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        Return(at, int((details or {}).get("tasks_back", 0)), int((details or {}).get("tasks_stayed", 0)))
+        for at, details in rows
+    ]

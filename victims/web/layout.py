@@ -29,6 +29,9 @@ NAVIGATION = [
     ("oversight.trail", "Audit", {Role.MANAGER}),
     ("oversight.reveals", "Address reveals", {Role.SPO}),
     ("admin.users", "Users", {Role.ADMIN}),
+    ("absences.mine", "Absences", {Role.VLO}),
+    ("absences.team", "Absences", {Role.SPO}),
+    ("calibration.report", "Calibration", {Role.ADMIN, Role.MANAGER}),
 ]
 
 
