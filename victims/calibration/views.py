@@ -57,10 +57,10 @@ def record_time(case_id: int):
 
 def _period(args) -> tuple[PeriodForm, date, date]:
     today = clock.today()
-    form = PeriodForm(args)
     if not any(key in args for key in ("starts_on", "ends_on")):
-        form.starts_on.data, form.ends_on.data = today - timedelta(days=DEFAULT_DAYS - 1), today
-        return form, form.starts_on.data, form.ends_on.data
+        starts_on = today - timedelta(days=DEFAULT_DAYS - 1)
+        return PeriodForm(formdata=None, starts_on=starts_on, ends_on=today), starts_on, today
+    form = PeriodForm(args)
     if form.validate():
         return form, form.starts_on.data, form.ends_on.data
     return form, today - timedelta(days=DEFAULT_DAYS - 1), today
