@@ -213,3 +213,22 @@ def test_only_the_teams_spo_records_for_a_vlo_of_their_team(make, database, team
             AbsenceDetails(team["away"].id, AbsenceKind.LEAVE, TODAY, None, stranger.id), team["spo"]
         )
     assert refused.value.field == "cover"
+
+
+def test_a_task_moved_another_way_meanwhile_stays_where_it_is_on_return(make, database, team, frozen_clock):
+    """The case was reallocated while its VLO was away: its tasks followed the case to its new
+    VLO, and they stay there on return (no longer marked as cover)."""
+    case = _case(make, database, team["away"])
+    absence = absences.record(_details(team, ends_on=TODAY + timedelta(days=1)), team["spo"])
+    moved = _open_tasks(database, covering_for_id=team["away"].id)
+    case.allocated_vlo_id = team["mapper"].id
+    work.reassign_open_tasks(case, team["mapper"])
+    frozen_clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    assert absences.catch_up(absence.id, date(2026, 11, 27)) == (0, 0)
+    database.session.expire_all()
+    assert {t.assigned_to_id for t in _open_tasks(database, case_id=case.id)} == {team["mapper"].id}
+    assert _open_tasks(database, covering_for_id=team["away"].id) == []
+    event = database.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "absence_cover_ended")
+    ).one()
+    assert event.details["tasks_stayed"] == len(moved)
