@@ -73,13 +73,13 @@ def _open(session, **where) -> int:
     return session.scalar(statement)
 
 
-def test_the_sweep_starts_cover_once_and_ends_it_once(app, make, database, frozen_clock):
+def test_the_sweep_starts_cover_once_and_ends_it_once(app, make, database, frozen_clock, caplog):
     session = database.session
     frozen_clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # a Monday, the first day away
     absence, away, cover = _away_with_cover(make, session, date(2026, 11, 30), date(2026, 12, 4))
     theirs = _open(session, assigned_to_id=away.id)
     assert theirs > 0
-    assert sweep() == (theirs, 0)
+    assert sweep() == (theirs, 0), caplog.text
     assert sweep() == (0, 0)  # run again: nothing moves twice
     session.expire_all()
     assert _open(session, assigned_to_id=cover.id, covering_for_id=away.id) == theirs
