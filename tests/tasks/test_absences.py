@@ -41,7 +41,9 @@ def _task_module():
     return module
 
 
-sweep = _task_module().sweep
+# The task's own function: called through the Celery task, it would run in the app context of
+# whichever application last made itself Celery's default (another test's, with its own database).
+sweep = _task_module().sweep.run
 
 
 def _away_with_cover(make, session, starts_on: date, ends_on: date | None):
