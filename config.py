@@ -245,6 +245,12 @@ class Config:
                 "task": "lifecycle.propose_closures",
                 "schedule": float(_env_int("CLOSURE_SWEEP_SECONDS", 86400)),
             },
+            # Daily, early: cover starts for absences that begin today, and work comes back to
+            # those whose absence ended yesterday (tasks.absences; recorded for today: at once).
+            "absences-cover": {
+                "task": "absences.sweep",
+                "schedule": crontab(hour=_env_int("ABSENCE_SWEEP_HOUR", 5), minute=30),
+            },
             # Daily, early: a child victim who turns 18 today is on their VLO's list by the morning.
             # Missed days are caught up (victims.domain.coming_of_age.CATCH_UP_DAYS).
             "child-victims-turning-18": {

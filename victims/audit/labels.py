@@ -29,6 +29,12 @@ ACTIONS: dict[str, str] = {
     "case_transfer_requested": "Asked another team to take the case",
     "case_transfer_withdrawn": "Withdrew a transfer of the case",
     "workload_model_changed": "Changed the workload model's numbers",
+    # Absence and cover
+    "absence_recorded": "Recorded an absence",
+    "absence_end_changed": "Changed the last day of an absence",
+    "absence_cancelled": "Cancelled an absence",
+    "absence_cover_started": "Moved an absent person's tasks to cover",
+    "absence_cover_ended": "Gave a returning person's tasks back",
     "case_transfer_accepted": "Accepted a case from another team",
     "case_transfer_declined": "Declined a case from another team",
     "case_transferred_away": "Case moved to a team in another region",
@@ -140,6 +146,7 @@ RECORD_TYPES: dict[str, str] = {
     "non_working_day": "Non-working day",
     "workload_model": "Workload model",
     "reduction": "Reduction of hours",
+    "absence": "Absence",
 }
 
 # The events an SPO reviews: someone revealed, saw or changed what locates or reaches a victim

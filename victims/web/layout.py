@@ -33,6 +33,9 @@ NAVIGATION = [
     ("staff.team_skills", "Skills and training", {Role.MANAGER, Role.ADMIN}),
     ("oversight.reveals", "Address reveals", {Role.SPO}),
     ("admin.users", "Users", {Role.ADMIN}),
+    ("absences.mine", "Absences", {Role.VLO}),
+    ("absences.team", "Absences", {Role.SPO}),
+    ("calibration.report", "Calibration", {Role.ADMIN, Role.MANAGER}),
 ]
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from victims import clock
 from victims.audit import services as audit
@@ -55,7 +55,7 @@ from victims.domain.work import (
 from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff import queries as staff_queries
-from victims.staff.models import User
+from victims.staff.models import Absence, User
 from victims.types import update_versioned
 from victims.work import queries
 from victims.work.models import CaseDeadline, DeadlineChange, OffenderEventRecord, Task
@@ -146,10 +146,36 @@ def _open_deadlines(
         for row, (case, *_rest) in zip(rows, openings, strict=True)
         if (rule_title := task_title(row.code)) is not None and row.met_on is None
     ]
+    _while_away(tasks)
     if tasks:
         db.session.add_all(tasks)
         db.session.flush()
     return rows
+
+
+def _while_away(tasks: list[Task]) -> None:
+    """A new task for a VLO who is away today goes where their cover puts their work (the cover
+    VLO, or the team's queue), marked as covering for them, so it comes back on their return
+    (victims.absences.services). One statement however many tasks; a map for a cover without the
+    mapping skill goes on to the queue in `open_map_task`."""
+    holders = {task.assigned_to_id for task in tasks if task.assigned_to_id is not None}
+    if not holders:
+        return
+    today = clock.today()
+    away = dict(
+        db.session.execute(
+            select(Absence.user_id, Absence.cover_user_id).where(
+                Absence.user_id.in_(holders),
+                Absence.cancelled_at.is_(None),
+                Absence.returned_at.is_(None),
+                Absence.starts_on <= today,
+                or_(Absence.ends_on.is_(None), Absence.ends_on >= today),
+            )
+        ).all()
+    )
+    for task in tasks:
+        if task.assigned_to_id in away:
+            task.covering_for_id, task.assigned_to_id = task.assigned_to_id, away[task.assigned_to_id]
 
 
 def check_countable(scheme: Scheme, inputs: DeadlineInputs) -> None:
@@ -548,7 +574,8 @@ def assign(
     if task.assigned_to_id == vlo.id:
         raise Refused(f"The task is already assigned to {vlo.name}", field="vlo")
     previous = task.assigned_to_id
-    task.assigned_to_id = vlo.id
+    # Given to someone by an SPO: no longer cover for an absent VLO, so it stays on their return.
+    task.assigned_to_id, task.covering_for_id = vlo.id, None
     db.session.flush()
     audit.record(
         "task_assigned",
@@ -587,13 +614,15 @@ def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
     deadline = rules.compute(rules.ZONE_MAP, on, queries.current_rules(), queries.working_calendar())
     row = open_deadline(case, deadline)
     task = queries.task_for_deadline(row.id)
-    if (
-        task is not None
-        and task.assigned_to_id is not None
-        and not staff_queries.has_skill(task.assigned_to_id, Skill.MAPPING)
-    ):
+    if task is None:
+        return row
+    # While the case's VLO is away the task is their cover's, marked as covering for them
+    # (_while_away): each of the two must map to hold it.
+    if task.covering_for_id is not None and not staff_queries.has_skill(task.covering_for_id, Skill.MAPPING):
+        task.covering_for_id = None  # not theirs on return either: the queue's
+    if task.assigned_to_id is not None and not staff_queries.has_skill(task.assigned_to_id, Skill.MAPPING):
         task.assigned_to_id = None
-        db.session.flush()
+    db.session.flush()
     return row
 
 

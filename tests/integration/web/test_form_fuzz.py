@@ -97,6 +97,8 @@ PAGES = {
         "/staff/{vlo}/training/{training}/remove",
         "/cases/{case}/needs/new",
         "/cases/{case}/needs/{case_need}/remove",
+        "/absences/team",
+        "/absences/new",
     ],
     "manager": ["/", "/audit/", "/cases/region", "/cases/{case}", "/account/details"],
     "admin": [
@@ -128,6 +130,12 @@ ELSEWHERE = {
     "auth.sign_in": "test_sign_in_forms_never_fail below",
     "auth.two_factor": "test_sign_in_forms_never_fail below",
     "auth.enrol": "test_sign_in_forms_never_fail below",
+    # An absence's own forms need an absence (the world has none), and adopting weights a fit
+    # of enough recorded time: their refusals and stale versions are tested there.
+    "absences.change_end": "tests/integration/absences/test_absence_pages.py",
+    "absences.back": "tests/integration/absences/test_absence_pages.py",
+    "absences.cancel": "tests/integration/absences/test_absence_pages.py",
+    "calibration.adopt": "tests/integration/calibration/test_calibration.py",
 }
 
 
