@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from victims.domain.allocation import Candidate, CaseToPlace, peaks_ahead, plan, rank, suggest
+from victims.domain.allocation import Candidate, CaseToPlace, plan, rank, suggest
 from victims.domain.needs import CORE_COURSES, Course, Need
 from victims.domain.vocabulary import Skill
-from victims.domain.workload import StageFacts
 
 CORE = frozenset(CORE_COURSES)
 ALL_COURSES = frozenset(Course)
@@ -201,17 +200,3 @@ def test_the_plan_takes_the_spos_edits():
 def test_a_plan_with_nobody_leaves_the_case_unplaced():
     result = plan([PLAIN], [])
     assert result.chosen() == {2: None}
-
-
-# -- peaks ------------------------------------------------------------------------------------------
-
-
-def test_peaks_count_dates_falling_due_in_the_next_30_days():
-    today = date(2026, 11, 1)
-    release_soon = StageFacts(earliest_release=date(2026, 11, 20), sentence_ends=date(2030, 1, 1))
-    window_opens = StageFacts(earliest_release=date(2027, 5, 15))  # window opens 15 November
-    far = StageFacts(earliest_release=date(2029, 1, 1))
-    ped = StageFacts(earliest_release=None)
-    assert peaks_ahead([(release_soon, {}), (window_opens, {}), (far, {})], today) == 2
-    assert peaks_ahead([(ped, {"ped": date(2026, 12, 1)})], today) == 1
-    assert peaks_ahead([(ped, {"ped": date(2026, 12, 2)})], today) == 0

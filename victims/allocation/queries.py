@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased, joinedload
 from victims.absences.queries import absent_on
 from victims.cases.models import Case, Offender
 from victims.domain import deadlines as rules
-from victims.domain.allocation import Candidate, CaseToPlace, peaks_ahead
+from victims.domain.allocation import Candidate, CaseToPlace
 from victims.domain.needs import Need
 from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus, TaskStatus
@@ -27,6 +27,7 @@ from victims.extensions import db
 from victims.people.models import Person
 from victims.staff import queries as staff_queries
 from victims.work.models import CaseDeadline, Task
+from victims.workforce.peaks import HORIZONS, peaks_for
 from victims.workforce.queries import (
     CaseFacts,
     Model,
@@ -205,6 +206,7 @@ def team_candidates(
     workloads = [w for w in team_workloads(team_id, today, model) if w.user_id != leaving]
     ids = [w.user_id for w in workloads]
     held = staff_queries.skills_and_courses(ids, today)
+    peaks = peaks_for({fact.case_id: fact for w in workloads for fact in w.cases}, today)
     away = absent_on(ids, today)
     candidates = [
         Candidate(
@@ -215,7 +217,7 @@ def team_candidates(
             used_points=w.workload.points,
             available_points=w.workload.available.points,
             cases=w.workload.cases,
-            peaks=peaks_ahead(((fact.stage_facts, fact.dates) for fact in w.cases), today),
+            peaks=peaks[w.user_id].count(HORIZONS[0]),
             case_ids=frozenset(fact.case_id for fact in w.cases),
             offender_ids=frozenset(fact.offender_id for fact in w.cases),
             away=w.user_id in away,

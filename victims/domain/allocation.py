@@ -27,12 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from victims.domain.deadlines import add_months
 from victims.domain.needs import NEED_SKILL, Course, Need, fit
 from victims.domain.vocabulary import Skill
-from victims.domain.workload import PRE_RELEASE_MONTHS, StageFacts, capacity_percent
+from victims.domain.workload import capacity_percent
 
-PEAK_DAYS = 30
 FULL = 100
 
 # The short words for a skill in a reason ("Welsh and child victims").
@@ -280,23 +278,3 @@ def plan(
             people[pick.user_id] = people[pick.user_id].taking(case)
         placements.append(Placement(case=case, suggestion=pick))
     return Plan(placements=placements, before=before, after=people)
-
-
-def peaks_ahead(
-    facts: Iterable[tuple[StageFacts, Mapping[str, date | None]]], today: date, days: int = PEAK_DAYS
-) -> int:
-    """How many dates fall due within the next `days` days across these cases: a pre-release
-    window opening, an earliest release, a parole eligibility date, a licence or sentence end."""
-    end = today.toordinal() + days
-    count = 0
-    for stage, dates in facts:
-        due: list[date] = []
-        if stage.earliest_release is not None:
-            due.append(stage.earliest_release)
-            due.append(add_months(stage.earliest_release, -PRE_RELEASE_MONTHS))
-        if dates.get("ped") is not None:
-            due.append(dates["ped"])  # type: ignore[arg-type]
-        if stage.sentence_ends is not None:
-            due.append(stage.sentence_ends)
-        count += sum(1 for day in set(due) if today.toordinal() <= day.toordinal() <= end)
-    return count
