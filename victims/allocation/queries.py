@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select
@@ -67,6 +67,8 @@ class QueueTask:
 class Queue:
     cases: list[QueueCase]
     tasks: list[QueueTask]
+    # The unallocated cases' facts, for the list's filters (victims.workforce.filters).
+    facts: Mapping[int, CaseFacts] = field(default_factory=dict)
 
 
 def _latest() -> date:
@@ -142,7 +144,8 @@ def queue(team_id: int, today: date, model: Model | None = None) -> Queue:
     ]
     cases.sort(key=lambda c: (c.next_due or _latest(), c.case_id))
     tasks.sort(key=lambda t: (t.due_on, t.task_id))
-    return Queue(cases=cases, tasks=tasks)
+    waiting = {case_id: facts[case_id] for case_id in case_ids if case_id in facts}
+    return Queue(cases=cases, tasks=tasks, facts=waiting)
 
 
 def _needs(fact: CaseFacts | None) -> list[Need]:

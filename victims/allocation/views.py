@@ -3,7 +3,7 @@ allocation with a capacity preview, and rebalancing a VLO's caseload."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,7 +25,10 @@ from victims.staff import queries as staff_queries
 from victims.web.conflicts import stale
 from victims.web.security import allowed
 from victims.work import queries as work_queries
+from victims.workforce import filters as list_filters
 from victims.workforce.queries import current_model, facts_for_cases
+
+QUEUE_LIST = "allocation_queue"
 
 bp = Blueprint("allocation", __name__, url_prefix="/allocation")
 
@@ -35,9 +38,26 @@ MAX_PLAN = 100  # cases in one bulk allocation
 @bp.route("/")
 @allowed(Role.SPO)
 def queue():
-    waiting = queries.queue(current_user.team_id, clock.today())
+    """The queue, with the case lists' filters (victims.workforce.filters) on its unallocated
+    cases: remembered per user, restored when the queue is opened bare, cleared on request."""
+    if not request.args and (remembered := list_filters.saved(current_user.id, QUEUE_LIST)):
+        return redirect(f"{url_for('allocation.queue')}?{remembered}")
+    if request.args.get("clear"):
+        list_filters.forget(current_user.id, QUEUE_LIST)
+        return redirect(url_for("allocation.queue"))
+    today = clock.today()
+    waiting = queries.queue(current_user.team_id, today)
+    list_groups = list_filters.groups()
+    chosen = list_filters.parse(request.args, list_groups)
+    if request.args.get(list_filters.APPLIED):
+        list_filters.remember(current_user.id, QUEUE_LIST, list_filters.query_string(chosen, list_groups))
+    items = list_filters.listed_cases(waiting.facts, today)
+    panel = list_filters.panel(items, chosen, list_groups)
+    if chosen:
+        shown = set(list_filters.matching_ids(items, chosen, list_groups))
+        waiting = replace(waiting, cases=[row for row in waiting.cases if row.case_id in shown])
     vlos = staff_queries.team_vlos(current_user.team_id)
-    return render_template("allocation/queue.html", queue=waiting, vlos=vlos)
+    return render_template("allocation/queue.html", queue=waiting, vlos=vlos, panel=panel)
 
 
 # --- One case, one task -----------------------------------------------------------------------------

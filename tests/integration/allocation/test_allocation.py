@@ -77,6 +77,24 @@ def test_the_queue_lists_unallocated_cases_and_queue_tasks_for_the_spo_only(web,
     web(vlo).get("/allocation/", status=403)
 
 
+def test_the_queue_filters_its_cases_with_counts_and_remembers_the_choice(web, make, team, spo):
+    welsh = welsh_child_case(make, team)
+    plain = make.case(team)
+    browser = web(spo)
+
+    page = browser.get("/allocation/?filters=1&need=welsh")
+
+    assert rows(page, "queue-cases") == [str(welsh.id)]
+    assert 'data-testid="count-need-welsh">(1)' in page
+    assert 'data-testid="count-stage-licence">(' in page  # every stage is offered, with its count
+    assert "matching the filters" in page
+    # Opened bare, the queue comes back as the SPO left it; cleared, it shows every case again.
+    response = browser._send("get", "/allocation/")
+    assert response.status_code == 302 and "need=welsh" in response.headers["Location"]
+    browser._send("get", "/allocation/?clear=1")
+    assert sorted(rows(browser.get("/allocation/"), "queue-cases")) == sorted([str(welsh.id), str(plain.id)])
+
+
 # -- suggestions for one case --------------------------------------------------------------------------
 
 
