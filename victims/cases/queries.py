@@ -396,6 +396,8 @@ class TaskRow:
     assigned_to_name: str | None = None
     deadline_id: int | None = None
     code: str | None = None
+    # Whose task it is while they are away (victims.absences), when it is covered.
+    covering_for_name: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -411,6 +413,7 @@ def _task_rows(user: User) -> Select:
     """A task row carries its due date and its case's offender, joined in, so a page never loads
     them one by one."""
     assignee = aliased(User)
+    away = aliased(User)
     statement = (
         select(
             Task.id,
@@ -424,12 +427,14 @@ def _task_rows(user: User) -> Select:
             Offender.last_name,
             Offender.crn,
             assignee.name.label("assigned_to_name"),
+            away.name.label("covering_for_name"),
         )
         .select_from(Task)
         .join(CaseDeadline, Task.deadline_id == CaseDeadline.id)
         .join(Case, Task.case_id == Case.id)
         .join(Offender, Case.offender_id == Offender.id)
         .outerjoin(assignee, Task.assigned_to_id == assignee.id)
+        .outerjoin(away, Task.covering_for_id == away.id)
     )
     return scope(statement, user)
 
@@ -446,6 +451,7 @@ def _task_row(row) -> TaskRow:
         assigned_to_name=row.assigned_to_name,
         deadline_id=row.deadline_id,
         code=row.code,
+        covering_for_name=row.covering_for_name,
     )
 
 

@@ -72,6 +72,9 @@ def test_the_spo_records_an_absence_and_the_work_moves_to_cover(app, make, datab
     assert tasks and {(t.assigned_to_id, t.covering_for_id) for t in tasks} == {
         (team["cover"].id, team["away"].id)
     }
+    # The cover sees whose work it is on My tasks.
+    covering = signed_in(app, team["cover"]).get("/tasks/mine")
+    assert 'data-testid="covering">Covering for Ada Away' in covering
 
 
 @pytest.mark.parametrize(
