@@ -383,6 +383,11 @@ def test_change_user(web, make, database, admin, region):
     browser = web(admin)
     page = browser.get(f"/admin/users/{vlo.id}")
     assert f'name="version" type="hidden" value="{vlo.version}"' in page
+    # A VLO's page leads to their skills and training and their reductions of hours (issue 14).
+    assert f'href="/staff/{vlo.id}/skills-and-training"' in page
+    assert f'href="/workforce/vlos/{vlo.id}/reductions"' in page
+    browser.get(f"/staff/{vlo.id}/skills-and-training")
+    browser.get(f"/workforce/vlos/{vlo.id}/reductions")
 
     browser.post(
         f"/admin/users/{vlo.id}",
