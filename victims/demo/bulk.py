@@ -1,0 +1,290 @@
+"""The demo's background caseload, written in batches (issue 14, item 9): thousands of cases in a
+few seconds, each exactly what `victims.intake.services.open_case` and
+`victims.people.services.add_person` would make of the same referral.
+
+Only the writing is batched. What the rows say comes from the service's own rules: the scheme
+and its reasons from eligibility (`victims.cases.services.assess`, `_keep_computed`), the
+deadlines and their tasks from work's planner (`victims.work.services.refresh_many`, one call for
+the batch), a person's fields as `add_person` sets them, encryption by the model types, and the
+audit events the services record (batched, written with the next flush). The history a real case
+would have (its first contact meeting initial contact, old pre-release work met on paper) is
+met by the evidence rules of `victims.domain.evidence`, as `victims.work.services.meet_deadline`
+does one at a time.
+
+`tests/integration/demo/test_bulk.py` compares a bulk case with the same case made through the
+services, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from victims import clock
+from victims.audit import services as audit
+from victims.cases import services as case_services
+from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
+from victims.domain.deadlines import DeadlineInputs
+from victims.domain.evidence import Evidence, meets, working_days_late
+from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Relationship, Scheme
+from victims.domain.work import DeadlineStatus, TaskStatus, task_status_when_closed
+from victims.extensions import db
+from victims.people import services as people_services
+from victims.people.models import ContactLevelChange, Person
+from victims.work import queries as work_queries
+from victims.work import services as work
+from victims.work.models import CaseDeadline, Task
+
+
+@dataclass
+class PersonSpec:
+    details: people_services.PersonDetails
+    preferences: people_services.Preferences
+    # For a parent or guardian: the index (in the case's people) of the child they act for.
+    acting_for: int | None = None
+
+
+@dataclass
+class ContactSpec:
+    """A contact in the case's log; `person` is an index into the case's people."""
+
+    person: int
+    occurred_at: datetime
+    method: str
+    direction: str
+    summary: str
+
+
+@dataclass
+class CaseSpec:
+    offender: case_services.OffenderDetails
+    sentence: case_services.SentenceDetails
+    referral_received_on: date
+    team_id: int
+    region_id: int
+    allocated_vlo_id: int | None
+    people: list[PersonSpec]
+    contacts: list[ContactSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """History: the case's open deadline of a code met on a day with the evidence, by someone
+    (None: the service), with a reason for a meeting by hand."""
+
+    code: str
+    on: date
+    evidence: Evidence
+    by_id: int | None
+    reason: str | None = None
+
+
+def write_cases(specs: list[CaseSpec]) -> list[Case]:
+    """Open the cases with their people, deadlines, tasks and contacts: a fixed number of flushes
+    for the batch. Call inside `victims.work.queries.settings_fixed()` for a large load."""
+    offenders = [
+        Offender(
+            crn=spec.offender.crn.upper(),
+            prison_number=(spec.offender.prison_number or "").upper() or None,
+            first_name=spec.offender.first_name,
+            last_name=spec.offender.last_name,
+            date_of_birth=spec.offender.date_of_birth,
+            current_location=spec.offender.current_location,
+        )
+        for spec in specs
+    ]
+    db.session.add_all(offenders)
+    db.session.flush()
+    sentences = [
+        Sentence(
+            offender_id=offender.id,
+            offence=spec.sentence.offence,
+            offence_category=spec.sentence.offence_category,
+            sentence_type=spec.sentence.sentence_type,
+            length_months=spec.sentence.length_months,
+            sentence_date=spec.sentence.sentence_date,
+            court=spec.sentence.court,
+            **{name: spec.sentence.dates.get(name) for name in SENTENCE_DATES},
+        )
+        for spec, offender in zip(specs, offenders, strict=True)
+    ]
+    db.session.add_all(sentences)
+    db.session.flush()
+    cases = []
+    for spec, offender, sentence in zip(specs, offenders, sentences, strict=True):
+        computed = case_services.assess(
+            spec.sentence.offence_category, spec.sentence.sentence_type, spec.sentence.length_months
+        )
+        if computed.scheme is None:
+            raise ValueError(f"a demo case is not eligible: {computed.reason}")
+        case = Case(
+            offender_id=offender.id,
+            sentence_id=sentence.id,
+            region_id=spec.region_id,
+            team_id=spec.team_id,
+            scheme=computed.scheme.value,
+            status=CaseStatus.OPEN.value,
+            referral_received_on=spec.referral_received_on,
+            allocated_vlo_id=spec.allocated_vlo_id,
+        )
+        case_services._keep_computed(case, computed)
+        cases.append(case)
+    db.session.add_all(cases)
+    db.session.flush()
+    with audit.batched():
+        for spec, case in zip(specs, cases, strict=True):
+            audit.record(
+                "case_opened",
+                "case",
+                case.id,
+                case_id=case.id,
+                region_id=case.region_id,
+                user=_Actor(spec.allocated_vlo_id, spec.region_id) if spec.allocated_vlo_id else None,
+            )
+        work.refresh_many(
+            [
+                (
+                    case,
+                    Scheme(case.scheme),
+                    DeadlineInputs(
+                        sentence_date=sentence.sentence_date,
+                        referral_date=case.referral_received_on,
+                        release_dates=sentence.dates(),
+                    ),
+                    "Case opened",
+                )
+                for case, sentence in zip(cases, sentences, strict=True)
+            ],
+            None,
+        )
+        people = _write_people(specs, cases)
+        _write_contacts(specs, cases, people)
+    db.session.flush()
+    return cases
+
+
+@dataclass(frozen=True)
+class _Actor:
+    id: int
+    region_id: int
+
+
+def _write_people(specs: list[CaseSpec], cases: list[Case]) -> list[list[Person]]:
+    """Each case's people, as add_person makes them: children and adults first, then the parents
+    and guardians who act for them (their ids are needed)."""
+    made: list[list[Person | None]] = []
+    for round_ in ("others", "guardians"):
+        batch = []
+        for index, (spec, case) in enumerate(zip(specs, cases, strict=True)):
+            if round_ == "others":
+                made.append([None] * len(spec.people))
+            for number, person_spec in enumerate(spec.people):
+                guardian = person_spec.details.relationship == Relationship.PARENT_GUARDIAN
+                if guardian != (round_ == "guardians"):
+                    continue
+                if guardian:
+                    child = made[index][person_spec.acting_for]  # type: ignore[index]
+                    person_spec.details.acting_for_id = child.id
+                else:
+                    person_spec.details.acting_for_id = None
+                person = Person(case_id=case.id, relationship_=person_spec.details.relationship)
+                people_services._apply_details(person, person_spec.details)
+                people_services._apply_preferences(person, person_spec.preferences)
+                made[index][number] = person
+                batch.append(person)
+        db.session.add_all(batch)
+        db.session.flush()
+    now = clock.utcnow()
+    changes = []
+    for spec, case, people in zip(specs, cases, made, strict=True):
+        user = _Actor(spec.allocated_vlo_id, spec.region_id) if spec.allocated_vlo_id else None
+        for person in people:
+            assert person is not None
+            changes.append(
+                ContactLevelChange(
+                    person_id=person.id,
+                    at=now,
+                    user_id=user.id if user else None,
+                    old_level=None,
+                    new_level=person.contact_level,
+                    reason="Recorded at intake",
+                )
+            )
+            audit.record(
+                "person_added", "person", person.id, case_id=case.id, region_id=case.region_id, user=user
+            )
+    db.session.add_all(changes)
+    return [[person for person in people if person is not None] for people in made]
+
+
+def _write_contacts(specs: list[CaseSpec], cases: list[Case], people: list[list[Person]]) -> None:
+    rows = [
+        ContactLogEntry(
+            case_id=case.id,
+            person_id=people_of_case[contact.person].id,
+            occurred_at=contact.occurred_at,
+            user_id=case.allocated_vlo_id,
+            method=contact.method,
+            direction=contact.direction,
+            summary=contact.summary,
+        )
+        for spec, case, people_of_case in zip(specs, cases, people, strict=True)
+        for contact in spec.contacts
+    ]
+    db.session.add_all(rows)
+
+
+def contacts_of(cases: Iterable[Case]) -> dict[int, list[ContactLogEntry]]:
+    """The contacts just written, by case, in the order they were given."""
+    ids = [case.id for case in cases]
+    found: dict[int, list[ContactLogEntry]] = {case_id: [] for case_id in ids}
+    for row in db.session.scalars(
+        select(ContactLogEntry).where(ContactLogEntry.case_id.in_(ids)).order_by(ContactLogEntry.id)
+    ):
+        found[row.case_id].append(row)
+    return found
+
+
+def meet_history(meetings: dict[int, list[Meeting]]) -> int:
+    """Meet each case's open deadline of each code (the one due first) as `work.meet` would: only
+    where the evidence meets it (`victims.domain.evidence.meets`), keeping how and how late, and
+    closing its task as done. Two reads for the whole batch. Returns how many were met."""
+    if not meetings:
+        return 0
+    open_rows: dict[tuple[int, str], CaseDeadline] = {}
+    for row in db.session.scalars(
+        select(CaseDeadline)
+        .where(
+            CaseDeadline.case_id.in_(list(meetings)),
+            CaseDeadline.status == DeadlineStatus.OPEN,
+            CaseDeadline.person_id.is_(None),
+        )
+        .order_by(CaseDeadline.due_on.desc(), CaseDeadline.id.desc())
+    ):
+        open_rows[(row.case_id, row.code)] = row  # the last kept is the first due
+    tasks = work_queries.tasks_for_deadlines([row.id for row in open_rows.values()])
+    calendar = work_queries.working_calendar()
+    now = clock.utcnow()
+    met = 0
+    for case_id, wanted in meetings.items():
+        for meeting in wanted:
+            row = open_rows.get((case_id, meeting.code))
+            if row is None or row.status != DeadlineStatus.OPEN:
+                continue
+            if not meets(row.code, meeting.evidence.kind, meeting.on, row.counted_from):
+                continue
+            row.status, row.met_on = DeadlineStatus.MET, meeting.on
+            row.met_how, row.met_evidence_id = meeting.evidence.kind, meeting.evidence.id
+            row.met_by_id, row.met_reason = meeting.by_id, meeting.reason
+            row.days_late = working_days_late(row.due_on, meeting.on, calendar)
+            task: Task | None = tasks.get(row.id)
+            if task is not None and task.status == TaskStatus.OPEN:
+                task.status = task_status_when_closed(DeadlineStatus.MET)
+                if task.status == TaskStatus.DONE:
+                    task.done_at, task.done_by_id = now, meeting.by_id
+            met += 1
+    db.session.flush()
+    return met
