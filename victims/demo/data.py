@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from victims import clock
 from victims.auth.services import hash_password
 from victims.cases import services as case_services
 from victims.cases.models import Case
@@ -150,7 +151,7 @@ def _create(region: Region, cases_per_vlo: int | None, seed: int) -> None:
         if role == Role.SPO:
             spo_by_team[user.team_id] = user
     db.session.flush()
-    today = date.today()
+    today = clock.today()
     crn_numbers = iter(rnd.sample(range(100000, 999999), 6000))
     draw = Caseloads(fake, rnd, today, crn_numbers)
     drawn = []
