@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from victims import clock
 from victims.audit import services as audit
@@ -34,6 +34,7 @@ from victims.domain.work import DeadlineStatus, TaskStatus, task_status_when_clo
 from victims.extensions import db
 from victims.people import services as people_services
 from victims.people.models import ContactLevelChange, Person
+from victims.types import update_versioned
 from victims.work import queries as work_queries
 from victims.work import services as work
 from victims.work.models import CaseDeadline, Task
@@ -204,37 +205,39 @@ def _write_people(specs: list[CaseSpec], cases: list[Case]) -> list[list[Person]
         for person in people:
             assert person is not None
             changes.append(
-                ContactLevelChange(
-                    person_id=person.id,
-                    at=now,
-                    user_id=user.id if user else None,
-                    old_level=None,
-                    new_level=person.contact_level,
-                    reason="Recorded at intake",
-                )
+                {
+                    "person_id": person.id,
+                    "at": now,
+                    "user_id": user.id if user else None,
+                    "old_level": None,
+                    "new_level": person.contact_level,
+                    "reason": "Recorded at intake",
+                }
             )
             audit.record(
                 "person_added", "person", person.id, case_id=case.id, region_id=case.region_id, user=user
             )
-    db.session.add_all(changes)
+    # Nobody reads their ids back: one executemany (the ORM would send one INSERT each on SQLite).
+    db.session.execute(insert(ContactLevelChange), changes)
     return [[person for person in people if person is not None] for people in made]
 
 
 def _write_contacts(specs: list[CaseSpec], cases: list[Case], people: list[list[Person]]) -> None:
     rows = [
-        ContactLogEntry(
-            case_id=case.id,
-            person_id=people_of_case[contact.person].id,
-            occurred_at=contact.occurred_at,
-            user_id=case.allocated_vlo_id,
-            method=contact.method,
-            direction=contact.direction,
-            summary=contact.summary,
-        )
+        {
+            "case_id": case.id,
+            "person_id": people_of_case[contact.person].id,
+            "occurred_at": contact.occurred_at,
+            "user_id": case.allocated_vlo_id,
+            "method": contact.method,
+            "direction": contact.direction,
+            "summary": contact.summary,
+        }
         for spec, case, people_of_case in zip(specs, cases, people, strict=True)
         for contact in spec.contacts
     ]
-    db.session.add_all(rows)
+    if rows:  # one executemany; `contacts_of` reads them back
+        db.session.execute(insert(ContactLogEntry), rows)
 
 
 def contacts_of(cases: Iterable[Case]) -> dict[int, list[ContactLogEntry]]:
@@ -251,7 +254,8 @@ def contacts_of(cases: Iterable[Case]) -> dict[int, list[ContactLogEntry]]:
 def meet_history(meetings: dict[int, list[Meeting]]) -> int:
     """Meet each case's open deadline of each code (the one due first) as `work.meet` would: only
     where the evidence meets it (`victims.domain.evidence.meets`), keeping how and how late, and
-    closing its task as done. Two reads for the whole batch. Returns how many were met."""
+    closing its task as done. Two reads and two writes for the whole batch. Returns how many
+    were met."""
     if not meetings:
         return 0
     open_rows: dict[tuple[int, str], CaseDeadline] = {}
@@ -268,23 +272,41 @@ def meet_history(meetings: dict[int, list[Meeting]]) -> int:
     tasks = work_queries.tasks_for_deadlines([row.id for row in open_rows.values()])
     calendar = work_queries.working_calendar()
     now = clock.utcnow()
-    met = 0
+    deadline_changes, task_changes = [], []
     for case_id, wanted in meetings.items():
         for meeting in wanted:
-            row = open_rows.get((case_id, meeting.code))
-            if row is None or row.status != DeadlineStatus.OPEN:
+            row = open_rows.pop((case_id, meeting.code), None)  # met once: later meetings find none
+            if row is None:
                 continue
             if not meets(row.code, meeting.evidence.kind, meeting.on, row.counted_from):
+                open_rows[(case_id, meeting.code)] = row
                 continue
-            row.status, row.met_on = DeadlineStatus.MET, meeting.on
-            row.met_how, row.met_evidence_id = meeting.evidence.kind, meeting.evidence.id
-            row.met_by_id, row.met_reason = meeting.by_id, meeting.reason
-            row.days_late = working_days_late(row.due_on, meeting.on, calendar)
+            values = {
+                "status": DeadlineStatus.MET,
+                "met_on": meeting.on,
+                "met_how": meeting.evidence.kind,
+                "met_evidence_id": meeting.evidence.id,
+                "met_by_id": meeting.by_id,
+                "met_reason": meeting.reason,
+                "days_late": working_days_late(row.due_on, meeting.on, calendar),
+            }
+            deadline_changes.append((row.id, row.version, values))
             task: Task | None = tasks.get(row.id)
             if task is not None and task.status == TaskStatus.OPEN:
-                task.status = task_status_when_closed(DeadlineStatus.MET)
-                if task.status == TaskStatus.DONE:
-                    task.done_at, task.done_by_id = now, meeting.by_id
-            met += 1
-    db.session.flush()
-    return met
+                status = task_status_when_closed(DeadlineStatus.MET)
+                done = status == TaskStatus.DONE
+                task_changes.append(
+                    (
+                        task.id,
+                        task.version,
+                        {
+                            "status": status,
+                            "done_at": now if done else None,
+                            "done_by_id": meeting.by_id if done else None,
+                        },
+                    )
+                )
+    # One executemany each (the ORM would send one UPDATE a row, to check its version).
+    update_versioned(db.session, CaseDeadline, deadline_changes)
+    update_versioned(db.session, Task, task_changes)
+    return len(deadline_changes)
