@@ -29,7 +29,7 @@ from victims.demo.bulk import (
     meet_history,
     write_cases,
 )
-from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW, OffenderEvent
+from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW, OffenderEvent, event_code
 from victims.domain.evidence import Evidence, EvidenceKind
 from victims.domain.vocabulary import (
     Channel,
@@ -112,6 +112,7 @@ SUMMARIES = [
 ]
 MONTH = 30.44
 PAPER = "Recorded on paper before this service"
+PAROLE_TOLD = "Told them the parole review is listed; offered a victim personal statement."
 
 
 @dataclass
@@ -176,6 +177,18 @@ class Caseloads:
         )
         if owner is not None:
             spec.contacts = self._contacts(referral, people)
+            # Most victims were told of a parole review listed more than a fortnight ago.
+            if review is not None and (self.today - review).days > 14 and rnd.random() < 0.85:
+                told = min(self.today, review + timedelta(days=rnd.randint(2, 9)))
+                spec.contacts.append(
+                    ContactSpec(
+                        0,
+                        _at(told, 11, 0),
+                        ContactMethod.TELEPHONE.value,
+                        Direction.OUTBOUND.value,
+                        PAROLE_TOLD,
+                    )
+                )
         return Drawn(spec, review)
 
     def _sentence(
@@ -200,7 +213,7 @@ class Caseloads:
         if stage == Stage.PAROLE:
             # An extended sentence (or a life sentence) at its parole eligibility date: a review
             # listed a few weeks ago.
-            listed = today - timedelta(days=rnd.randint(7, 70))
+            listed = today - timedelta(days=rnd.randint(1, 40))
             ped = today + timedelta(days=rnd.randint(-60, 150))
             if rnd.random() < 0.3:
                 sentenced = ped - relativedelta(years=rnd.randint(8, 20))
@@ -330,7 +343,7 @@ class Caseloads:
                 )
             )
         # Most VLOs make first contact within a few weeks of the referral; a few cases are late.
-        if (today - referral).days > 30 and rnd.random() < 0.9:
+        if (today - referral).days > 30 and rnd.random() < 0.97:
             contacts.append(
                 ContactSpec(
                     person=0,
@@ -361,6 +374,20 @@ def write(drawn: list[Drawn], spo_by_team: dict[int, User], rnd: random.Random, 
 
 def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.Random, today: date) -> None:
     cases = write_cases([item.spec for item in batch])
+    # Parole reviews listed: recorded as the prison's feed would, with the work they open.
+    listed = [
+        (
+            case,
+            work.EventDetails(
+                OffenderEvent.PAROLE_REVIEW_LISTED, item.review_listed_on, item.review_listed_on, ""
+            ),
+        )
+        for case, item in zip(cases, batch, strict=True)
+        if item.review_listed_on is not None
+    ]
+    if listed:
+        with audit.batched():
+            work.record_events(listed, None, "demo")
     contacts = contacts_of(cases)
     meetings: dict[int, list[Meeting]] = {}
     for case in cases:
@@ -378,6 +405,16 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
                 )
                 for code in INITIAL_CONTACT_CODES
             ]
+        wanted += [
+            Meeting(
+                event_code(OffenderEvent.PAROLE_REVIEW_LISTED),
+                row.occurred_at.date(),
+                Evidence(EvidenceKind.CONTACT, row.id),
+                case.allocated_vlo_id,
+            )
+            for row in contacts[case.id]
+            if row.summary == PAROLE_TOLD
+        ]
         meetings[case.id] = wanted
     meet_history(meetings)
     # Pre-release work whose date passed more than a month ago was done at the time, on paper
@@ -400,20 +437,6 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
             Meeting(code, due_on + timedelta(days=late), Evidence(EvidenceKind.MANUAL), spo.id, PAPER)
         )
     meet_history(by_hand)
-    # Parole reviews listed: recorded as the prison's feed would, with the work they open.
-    listed = [
-        (
-            case,
-            work.EventDetails(
-                OffenderEvent.PAROLE_REVIEW_LISTED, item.review_listed_on, item.review_listed_on, ""
-            ),
-        )
-        for case, item in zip(cases, batch, strict=True)
-        if item.review_listed_on is not None
-    ]
-    if listed:
-        with audit.batched():
-            work.record_events(listed, None, "demo")
 
 
 def unallocated(draw: Caseloads, team: Team) -> list[Drawn]:
