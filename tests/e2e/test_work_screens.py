@@ -7,6 +7,8 @@ Each test signs in as a demo user no other end-to-end test uses, so no code is u
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,7 +42,13 @@ def test_a_vlo_records_a_recall_and_sees_the_task(ui):
     expect(page.get_by_text("Tell the victim the offender has been recalled to prison").first).to_be_visible()
 
     ui.follow(page.get_by_role("link", name="My tasks"))
-    expect(page.get_by_text("Tell the victim the offender has been recalled to prison").first).to_be_visible()
+    # A real caseload (issue 14) has more tasks due sooner than a page holds: page on to it.
+    recall = page.get_by_text("Tell the victim the offender has been recalled to prison")
+    for _ in range(10):
+        if recall.count():
+            break
+        ui.follow(page.get_by_role("link", name=re.compile("^Next")))
+    expect(recall.first).to_be_visible()
     ui.finish()
 
 
@@ -61,10 +69,12 @@ def test_an_spo_sees_team_work_changes_a_scheme_and_opens_the_import(ui):
     ui.follow(page.get_by_role("link", name="Notifications"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     expect(page.get_by_test_id("notifications")).to_contain_text("Escalated to you: overdue")
-    unread = page.locator(".app-unread").count()
+    # A real caseload (issue 14) escalates more than a page holds: the count says how many.
+    counted = page.get_by_test_id("unread-count")
+    unread = int(counted.inner_text().split()[0])
     assert unread > 0
     ui.follow(page.get_by_role("button", name="Mark as read").first)
-    expect(page.locator(".app-unread")).to_have_count(unread - 1)
+    expect(counted).to_have_text(re.compile(rf"^{unread - 1} unread of "))
     ui.follow(page.get_by_role("link", name="Change how you get reminders"))
     expect(page.get_by_label("In the service and by email")).to_be_checked()
     expect(page.get_by_label("On any day, including weekends and bank holidays")).to_be_checked()

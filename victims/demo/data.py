@@ -1,27 +1,32 @@
-"""Fictional demo data: East of England, two teams, one of each senior role, six VLOs,
-about 40 cases each plus unallocated ones. Idempotent: run it again and it only
-prints the sign-in details. Refuses to run in the production configuration."""
+"""Fictional demo data: East of England, two teams, one of each senior role, eight VLOs with
+caseloads at real scale (250 to 350 cases each, one part-time below, two above; issue 14) plus
+each team's queue of unallocated referrals, the workforce's skills, training, reductions, leave
+and recorded time, and hand-made examples through the services. Idempotent: run it again and it
+only prints the sign-in details. Refuses to run in the production configuration."""
 
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import click
-from dateutil.relativedelta import relativedelta
 from faker import Faker
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
+from victims import clock
 from victims.auth.services import hash_password
-from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
-from victims.cases.services import refresh_deadlines
+from victims.cases import services as case_services
+from victims.cases.models import Case
+from victims.demo.caseload import CASELOADS, DEFAULT_CASELOAD, Caseloads, unallocated, write
 from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
 from victims.demo.lifecycle import add_lifecycle_examples
 from victims.demo.staff import (
     ANY_DAY_EMAILS,
+    DEMO_DOMAIN,
     EMAIL_REMINDERS,
     STAFF,
     TEAMS,
@@ -29,57 +34,15 @@ from victims.demo.staff import (
     demo_totp_secret,
     email_of,
 )
+from victims.demo.workforce import add_workforce
 from victims.domain import coming_of_age
-from victims.domain.deadlines import LICENCE_REPRESENTATIONS, PRE_RELEASE_WINDOW
-from victims.domain.eligibility import DOMESTIC_OFFENCES, EligibilityDecision, decide_eligibility, override
-from victims.domain.evidence import Evidence, EvidenceKind
-from victims.domain.vocabulary import (
-    Channel,
-    ContactLevel,
-    ContactMethod,
-    Direction,
-    Language,
-    OffenceCategory,
-    Relationship,
-    Role,
-    Scheme,
-    SentenceType,
-)
-from victims.domain.work import INITIAL_CONTACT_CODES, DeadlineStatus
+from victims.domain.vocabulary import CaseStatus, Role, Scheme
 from victims.extensions import db
-from victims.people.models import ContactLevelChange, Person
+from victims.people.models import Person
 from victims.staff.models import Region, Team, User, UserSkill
-from victims.work import services as work
-from victims.work.models import CaseDeadline
 
-LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-CASES_PER_VLO = 40
-UNALLOCATED_PER_TEAM = 12
-
-OFFENCES = {
-    OffenceCategory.VIOLENT: [
-        "Wounding with intent (s.18)",
-        "Manslaughter",
-        "Murder",
-        "Robbery",
-        "Causing death by dangerous driving",
-    ],
-    OffenceCategory.SEXUAL: ["Rape", "Sexual assault", "Sexual activity with a child"],
-    OffenceCategory.TERRORISM: ["Preparation of terrorist acts"],
-    OffenceCategory.DOMESTIC_ABUSE: [
-        "Controlling or coercive behaviour",
-        "Assault occasioning actual bodily harm",
-    ],
-    OffenceCategory.STALKING_HARASSMENT: ["Stalking involving fear of violence", "Harassment"],
-}
-COURTS = [
-    "Cambridge Crown Court",
-    "Norwich Crown Court",
-    "Ipswich Crown Court",
-    "Chelmsford Crown Court",
-    "Luton Crown Court",
-    "Peterborough Crown Court",
-]
+# Contracted hours a week; everyone else works the standard 37. Grace is part-time.
+CONTRACTED_HOURS = {"Grace": Decimal("22.5"), "Hana": Decimal("30.0"), "Morgan": Decimal("30.0")}
 # Why an SPO offered the discretionary scheme rather than the Victim Notification Scheme.
 DISCRETIONARY_REASONS = [
     "High risk: repeated breaches of a restraining order and threats to the victim's family.",
@@ -88,11 +51,9 @@ DISCRETIONARY_REASONS = [
 # Discretionary offers made by each team's SPO in the demo data.
 OFFERS_PER_TEAM = 2
 
-PRISONS = ["HMP Norwich", "HMP Bedford", "HMP Highpoint", "HMP Littlehey", "HMP Whitemoor", "HMP Chelmsford"]
-
 
 def load_demo(
-    *, cases_per_vlo: int = CASES_PER_VLO, seed: int = 2026, echo=click.echo
+    *, cases_per_vlo: int | None = None, seed: int = 2026, echo=click.echo
 ) -> list[tuple[str, str, str, str]]:
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("Refusing to load demo data in the production configuration")
@@ -108,6 +69,8 @@ def load_demo(
         add_event_examples(echo)
         add_lifecycle_examples(echo)
         db.session.commit()
+        add_workforce(echo)
+        db.session.commit()
         echo("Demo data loaded.")
     else:
         echo("Demo data is already loaded.")
@@ -119,10 +82,30 @@ def load_demo(
         details.append(line)
         echo(" ".join(line))
     echo("Current security code for a demo user: flask --app victims seed code EMAIL")
+    echo("Open cases held (VLO cases):")
+    for name, held in caseload_counts():
+        echo(f"{name} {held}")
     return details
 
 
-def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
+def caseload_counts() -> list[tuple[str, int]]:
+    """Each demo VLO's open cases, by name."""
+    held = dict(
+        db.session.execute(
+            select(Case.allocated_vlo_id, func.count(Case.id))
+            .where(Case.status == CaseStatus.OPEN, Case.allocated_vlo_id.is_not(None))
+            .group_by(Case.allocated_vlo_id)
+        ).all()
+    )
+    vlos = db.session.execute(
+        select(User.id, User.name)
+        .where(User.role == Role.VLO.value, User.email.like(f"%@{DEMO_DOMAIN}"))
+        .order_by(User.name)
+    ).all()
+    return [(vlo.name, held.get(vlo.id, 0)) for vlo in vlos]
+
+
+def _create(region: Region, cases_per_vlo: int | None, seed: int) -> None:
     fake = Faker("en_GB")
     Faker.seed(seed)
     rnd = random.Random(seed)
@@ -148,7 +131,7 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
             role=role.value,
             region_id=region.id,
             team_id=teams[team_index].id if team_index is not None else None,
-            contracted_hours=Decimal(rnd.choice(["37.0", "37.0", "30.0", "22.5"])),
+            contracted_hours=CONTRACTED_HOURS.get(first_name, Decimal("37.0")),
             password_hash=hash_password(demo_password(email)),
             # The demo administrator is national, so the deadline settings can be tried out.
             national=role == Role.ADMIN,
@@ -168,14 +151,20 @@ def _create(region: Region, cases_per_vlo: int, seed: int) -> None:
         if role == Role.SPO:
             spo_by_team[user.team_id] = user
     db.session.flush()
-    today = date.today()
-    crn_numbers = iter(rnd.sample(range(100000, 999999), 2000))
+    today = clock.today()
+    crn_numbers = iter(rnd.sample(range(100000, 999999), 6000))
+    draw = Caseloads(fake, rnd, today, crn_numbers)
+    drawn = []
     for team in teams:
-        owners: list[User | None] = [vlo for vlo in vlos_by_team[team.id] for _ in range(cases_per_vlo)]
-        owners += [None] * UNALLOCATED_PER_TEAM
-        offers = [OFFERS_PER_TEAM]
-        for owner in owners:
-            _make_case(fake, rnd, region, team, owner, next(crn_numbers), today, spo_by_team[team.id], offers)
+        for vlo in vlos_by_team[team.id]:
+            first_name = vlo.name.split()[0]
+            size = cases_per_vlo if cases_per_vlo is not None else CASELOADS.get(first_name, DEFAULT_CASELOAD)
+            drawn += [draw.case(team, vlo, draw.stage()) for _ in range(size)]
+        drawn += unallocated(draw, team)
+    # Cases opened in the order they arrived, as a unit's ids would be.
+    drawn.sort(key=lambda item: item.spec.referral_received_on)
+    write(drawn, spo_by_team, rnd, today)
+    _discretionary_offers(teams, spo_by_team)
     _child_about_to_turn_18(today)
 
 
@@ -200,234 +189,19 @@ def _child_about_to_turn_18(today: date) -> None:
         db.session.flush()
 
 
-def _make_case(
-    fake: Faker,
-    rnd: random.Random,
-    region: Region,
-    team: Team,
-    owner: User | None,
-    number: int,
-    today: date,
-    spo: User,
-    offers: list[int],
-) -> None:
-    category = rnd.choice(list(OFFENCES))
-    length = rnd.choice([12, 18, 24, 30, 36, 48, 60, 72, 96, 120, 144, 180])
-    if category in DOMESTIC_OFFENCES and rnd.random() < 0.3:
-        length = rnd.choice([4, 6, 8, 10])  # under 12 months: the Victim Notification Scheme
-    # Cases waiting for allocation are new referrals; allocated ones go back years.
-    days_ago = rnd.randint(15, 40) if owner is None else rnd.randint(60, 365 * 6)
-    sentence_date = today - timedelta(days=days_ago)
-    release_fraction = rnd.choice([0.4, 0.5, 0.5, 2 / 3])
-    crd = sentence_date + timedelta(days=int(length * 30.44 * release_fraction))
-    end = sentence_date + relativedelta(months=length)
-    offender = Offender(
-        crn=f"E{number}",
-        prison_number=f"A{rnd.randint(1000, 9999)}{rnd.choice(LETTERS)}{rnd.choice(LETTERS)}",
-        first_name=fake.first_name_male() if rnd.random() < 0.9 else fake.first_name_female(),
-        last_name=fake.last_name(),
-        date_of_birth=fake.date_of_birth(minimum_age=19, maximum_age=70),
-        current_location=rnd.choice(PRISONS),
-    )
-    db.session.add(offender)
-    db.session.flush()
-    sentence = Sentence(
-        offender_id=offender.id,
-        offence=rnd.choice(OFFENCES[category]),
-        offence_category=category.value,
-        sentence_type="determinate",
-        length_months=length,
-        sentence_date=sentence_date,
-        court=rnd.choice(COURTS),
-        crd=crd,
-        hdced=crd - timedelta(days=135) if length < 48 and rnd.random() < 0.5 else None,
-        led=end,
-        sed=end,
-    )
-    db.session.add(sentence)
-    db.session.flush()
-    referral_received_on = min(today, sentence_date + timedelta(days=rnd.randint(3, 20)))
-    computed = decide_eligibility(category, SentenceType.DETERMINATE, length)
-    decision = EligibilityDecision(computed)
-    if computed.discretionary_offer and offers[0] > 0:
-        # The team's SPO offered the fuller discretionary scheme (SPEC §3), with a reason.
-        reason = DISCRETIONARY_REASONS[offers[0] % len(DISCRETIONARY_REASONS)]
-        decision = override(computed, Scheme.DISCRETIONARY, reason, Role.SPO)
-        offers[0] -= 1
-    assert decision.scheme is not None  # every demo offence and sentence is eligible
-    case = Case(
-        offender_id=offender.id,
-        sentence_id=sentence.id,
-        region_id=region.id,
-        team_id=team.id,
-        scheme=decision.scheme.value,
-        computed_scheme=computed.scheme.value if computed.scheme else None,
-        eligibility_reason=computed.reason,
-        eligibility_basis=computed.basis,
-        discretionary_offer=computed.discretionary_offer,
-        referral_received_on=referral_received_on,
-        allocated_vlo_id=owner.id if owner else None,
-    )
-    if decision.override is not None:
-        case.scheme_override_reason = decision.override.reason
-        case.scheme_overridden_by_id = spo.id
-        case.scheme_overridden_at = datetime.combine(
-            referral_received_on + timedelta(days=2), time(11, 0), tzinfo=UTC
-        )
-    db.session.add(case)
-    db.session.flush()
-    refresh_deadlines(case, sentence, "Demo data loaded", None)
-    people = []
-    for index in range(rnd.choice([1, 1, 1, 2, 2, 3])):
-        relationship = (
-            Relationship.VICTIM if index == 0 or rnd.random() < 0.5 else Relationship.BEREAVED_RELATIVE
-        )
-        child = relationship == Relationship.VICTIM and rnd.random() < 0.1
-        person = _make_person(fake, rnd, case, relationship, child=child)
-        people.append(person)
-        if child:
-            guardian = _make_person(
-                fake, rnd, case, Relationship.PARENT_GUARDIAN, acting_for=person, last_name=person.last_name
+def _discretionary_offers(teams: list[Team], spo_by_team: dict[int, User]) -> None:
+    """The team's SPO offers the fuller discretionary scheme (SPEC §3), with a reason, on the first
+    cases where eligibility says it may be offered: through the service, as the SPO would."""
+    for team in teams:
+        offered = db.session.scalars(
+            select(Case)
+            .where(
+                Case.team_id == team.id, Case.discretionary_offer.is_(True), Case.scheme == Scheme.VNS.value
             )
-            people.append(guardian)
-    db.session.flush()
-    for person in people:
-        db.session.add(
-            ContactLevelChange(
-                person_id=person.id,
-                user_id=owner.id if owner else _any_user_id(team),
-                old_level=None,
-                new_level=person.contact_level,
-                reason="Recorded at intake",
-            )
-        )
-    if owner:
-        contacts = []
-        for _ in range(rnd.randint(0, 4)):
-            when = datetime.combine(
-                case.referral_received_on
-                + timedelta(days=rnd.randint(0, max(1, (today - case.referral_received_on).days))),
-                time(rnd.randint(9, 16), rnd.choice([0, 15, 30, 45])),
-                tzinfo=UTC,
-            )
-            contacts.append(
-                ContactLogEntry(
-                    case_id=case.id,
-                    person_id=rnd.choice(people).id,
-                    occurred_at=when,
-                    user_id=owner.id,
-                    method=rnd.choice(list(ContactMethod)).value,
-                    direction=rnd.choice(list(Direction)).value,
-                    summary=rnd.choice(
-                        [
-                            "Explained the scheme and what information they can expect.",
-                            "Discussed concerns about the offender's release and licence conditions.",
-                            "Confirmed contact preferences; prefers letters to telephone calls.",
-                            "Returned call; no answer. No voicemail left, as agreed.",
-                        ]
-                    ),
-                )
-            )
-        # Most VLOs make first contact within a few weeks of the referral; a few cases are late.
-        if (today - case.referral_received_on).days > 30 and rnd.random() < 0.9:
-            contacts.append(
-                ContactLogEntry(
-                    case_id=case.id,
-                    person_id=people[0].id,
-                    occurred_at=datetime.combine(
-                        case.referral_received_on + timedelta(days=rnd.randint(2, 20)),
-                        time(rnd.randint(9, 16), 0),
-                        tzinfo=UTC,
-                    ),
-                    user_id=owner.id,
-                    method=ContactMethod.LETTER.value,
-                    direction=Direction.OUTBOUND.value,
-                    summary="Initial contact letter sent, explaining the scheme.",
-                )
-            )
-        db.session.add_all(contacts)
-        db.session.flush()
-        # The first contact to a victim is the evidence that meets initial contact: late when the
-        # case's first letter never went and the first call came months on.
-        outbound = sorted((c.occurred_at, c.id) for c in contacts if c.direction == Direction.OUTBOUND)
-        if outbound:
-            first_at, first_id = outbound[0]
-            for code in INITIAL_CONTACT_CODES:
-                work.meet(case.id, code, first_at.date(), owner, Evidence(EvidenceKind.CONTACT, first_id))
-        # Pre-release work whose date passed more than a month ago was done at the time, on paper
-        # before the service (an SPO's meeting by hand, with that reason); one in six a few
-        # working days late, so the compliance figures have something to show.
-        for code in (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS):
-            row = db.session.scalar(
-                select(CaseDeadline).where(
-                    CaseDeadline.case_id == case.id,
-                    CaseDeadline.code == code,
-                    CaseDeadline.status == DeadlineStatus.OPEN,
-                )
-            )
-            if row is not None and (today - row.due_on).days > 30:
-                met_on = row.due_on + timedelta(days=rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0)
-                work.meet_deadline(
-                    row, met_on, spo, Evidence(EvidenceKind.MANUAL), "Recorded on paper before this service"
-                )
-
-
-_first_user_by_team: dict[int, int] = {}
-
-
-def _any_user_id(team: Team) -> int:
-    if team.id not in _first_user_by_team:
-        _first_user_by_team[team.id] = db.session.scalar(
-            select(User.id).where(User.team_id == team.id).order_by(User.id)
-        )
-    return _first_user_by_team[team.id]
-
-
-def _make_person(
-    fake: Faker,
-    rnd: random.Random,
-    case: Case,
-    relationship: Relationship,
-    *,
-    child: bool = False,
-    acting_for: Person | None = None,
-    last_name: str | None = None,
-) -> Person:
-    channel = Channel.EMAIL if rnd.random() < 0.3 else Channel.POST
-    first = fake.first_name()
-    last = last_name or fake.last_name()
-    person = Person(
-        case_id=case.id,
-        relationship_=relationship.value,
-        acting_for_id=acting_for.id if acting_for else None,
-        first_name=first,
-        last_name=last,
-        date_of_birth=fake.date_of_birth(minimum_age=8, maximum_age=16)
-        if child
-        else fake.date_of_birth(minimum_age=18, maximum_age=85),
-        address_line_1=fake.street_address().split("\n")[0],
-        address_town=fake.city(),
-        address_postcode=fake.postcode(),
-        telephone=fake.phone_number(),
-        email=f"{first.lower()}.{last.lower()}@example.com".replace(" ", "").replace("'", "")
-        if channel == Channel.EMAIL
-        else None,
-        contact_level=rnd.choice(
-            [
-                ContactLevel.KEY_STAGES,
-                ContactLevel.KEY_STAGES,
-                ContactLevel.ANNUAL,
-                ContactLevel.MONTH_OF_RELEASE,
-                ContactLevel.OPTED_OUT,
-            ]
-        ).value,
-        channel=channel.value,
-        language=Language.WELSH.value if rnd.random() < 0.03 else Language.ENGLISH.value,
-        large_print=rnd.random() < 0.05,
-    )
-    if child:
-        person.channel = Channel.POST.value
-        person.email = None
-    db.session.add(person)
-    db.session.flush()
-    return person
+            .options(joinedload(Case.sentence))
+            .order_by(Case.id)
+            .limit(OFFERS_PER_TEAM)
+        ).all()
+        for number, case in enumerate(offered):
+            reason = DISCRETIONARY_REASONS[number % len(DISCRETIONARY_REASONS)]
+            case_services.change_scheme(case, Scheme.DISCRETIONARY.value, reason, spo_by_team[team.id])

@@ -46,7 +46,7 @@ OFFENCE = "You were the victim of a serious offence, and the offender was senten
 
 
 def _writable_victim(case_id: int):
-    """An adult victim on the case who can be written to by post (demo victims vary)."""
+    """An adult victim on the case who asked for letters by post (demo victims vary)."""
     today = date.today()
     for person in db.session.scalars(select(Person).where(Person.case_id == case_id).order_by(Person.id)):
         adult = person.date_of_birth is None or (today.year - person.date_of_birth.year) > 18
@@ -54,6 +54,7 @@ def _writable_victim(case_id: int):
             person.relationship_ == "victim"
             and adult
             and person.contact_level == "key_stages"
+            and person.channel == "post"  # the examples' letters go by post
             and not person.contact_lost
             and person.address_line_1
             and person.address_postcode
