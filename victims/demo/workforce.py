@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from victims import clock
+from victims.absences import services as absences
 from victims.cases.models import Case, CaseNeedRecord
 from victims.demo.staff import STAFF, TEAMS, email_of
 from victims.domain.calibration import QUICK_MINUTES, TimeKind
@@ -129,26 +130,23 @@ def add_reductions(today: date) -> None:
 
 
 def add_absence_examples() -> Absence:
-    """Chloe is on planned leave today, with Amelia named to cover. Only the row for now: the
-    service that moves her due tasks to Amelia (and back on return) is being built beside this;
-    once it is merged, this calls it instead (one line)."""
+    """Chloe is on planned leave today, with Amelia named to cover: recorded by their SPO through
+    the absence service, so her open tasks move to Amelia now and come back on her return."""
     today = clock.today()
     away, cover = _user(ON_LEAVE), _user(COVER)
     spo = db.session.scalars(
         select(User).where(User.team_id == away.team_id, User.role == Role.SPO.value)
-    ).first()
-    absence = Absence(
-        user_id=away.id,
-        kind=AbsenceKind.LEAVE,
-        starts_on=today + timedelta(days=LEAVE_DAYS[0]),
-        ends_on=today + timedelta(days=LEAVE_DAYS[1]),
-        cover_user_id=cover.id,
-        recorded_by_id=spo.id if spo else None,
-        covered_at=None,
+    ).one()
+    return absences.record(
+        absences.AbsenceDetails(
+            user_id=away.id,
+            kind=AbsenceKind.LEAVE,
+            starts_on=today + timedelta(days=LEAVE_DAYS[0]),
+            ends_on=today + timedelta(days=LEAVE_DAYS[1]),
+            cover_user_id=cover.id,
+        ),
+        spo,
     )
-    db.session.add(absence)
-    db.session.flush()
-    return absence
 
 
 # (VLO, need, reason): an SPO adds a need the facts cannot show.

@@ -23,6 +23,7 @@ from victims.domain.vocabulary import CaseStatus, Role
 from victims.domain.workload import Band, Stage
 from victims.extensions import db
 from victims.staff.models import Absence, Reduction, Team, TrainingRecord, User
+from victims.work.models import Task
 from victims.workforce import queries as workforce
 from victims.workforce.models import TimeRecord
 
@@ -85,7 +86,10 @@ def test_the_demo_holds_real_caseloads_and_a_second_run_only_prints(migrated_app
     assert len(without) == 1
     leave = db.session.scalars(select(Absence)).one()
     assert leave.starts_on <= today <= leave.ends_on
-    assert leave.cover_user_id in vlo_ids and leave.covered_at is None
+    assert leave.cover_user_id in vlo_ids and leave.covered_at is not None
+    # Recorded through the absence service: the one on leave has handed her open tasks to her cover.
+    covered = db.session.scalars(select(Task).where(Task.covering_for_id == leave.user_id)).all()
+    assert covered and all(task.assigned_to_id in (leave.cover_user_id, None) for task in covered)
     times = db.session.scalars(select(TimeRecord)).all()
     assert 200 <= len(times) <= 1000
     assert all((today - record.worked_on).days < 90 for record in times)
