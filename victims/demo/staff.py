@@ -16,7 +16,7 @@ STAFF = [
     (Role.MANAGER, "Morgan", None, []),
     (Role.SPO, "Samira", 0, [Skill.MAPPING, Skill.PAROLE]),
     (Role.SPO, "Owen", 1, [Skill.PAROLE, Skill.BEREAVED]),
-    (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS]),
+    (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS, Skill.WELSH]),
     (Role.VLO, "Ben", 0, [Skill.DOMESTIC_ABUSE]),
     (Role.VLO, "Chloe", 0, [Skill.BEREAVED, Skill.PAROLE]),
     (Role.VLO, "Daniel", 1, [Skill.MAPPING, Skill.RESTRICTED_PATIENTS]),
