@@ -27,7 +27,7 @@ from victims.domain.vocabulary import Role
 from victims.domain.work import TaskStatus
 from victims.extensions import db
 from victims.staff.models import Absence
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 WAIT_SECONDS = 30
 
@@ -75,12 +75,23 @@ def _open(session, **where) -> int:
     return session.scalar(statement)
 
 
+def _due_by(session, user_id: int, until: date) -> int:
+    """The user's open tasks due by the day: those that go to cover (victims.domain.cover)."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Task)
+        .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
+        .where(Task.status == TaskStatus.OPEN, Task.assigned_to_id == user_id, CaseDeadline.due_on <= until)
+    )
+
+
 def test_the_sweep_starts_cover_once_and_ends_it_once(app, make, database, frozen_clock, caplog):
     session = database.session
     frozen_clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # a Monday, the first day away
     absence, away, cover = _away_with_cover(make, session, date(2026, 11, 30), date(2026, 12, 4))
-    theirs = _open(session, assigned_to_id=away.id)
-    assert theirs > 0
+    total = _open(session, assigned_to_id=away.id)
+    theirs = _due_by(session, away.id, date(2026, 12, 11))  # due by a week past the last day
+    assert 0 < theirs < total
     assert sweep() == (theirs, 0), caplog.text
     assert sweep() == (0, 0)  # run again: nothing moves twice
     session.expire_all()
@@ -91,7 +102,7 @@ def test_the_sweep_starts_cover_once_and_ends_it_once(app, make, database, froze
     assert sweep() == (0, theirs)
     assert sweep() == (0, 0)
     session.expire_all()
-    assert _open(session, assigned_to_id=away.id) == theirs
+    assert _open(session, assigned_to_id=away.id) == total
     assert _open(session, covering_for_id=away.id) == 0
     actions = session.scalars(
         select(AuditEvent.action).where(
@@ -164,7 +175,8 @@ def test_two_sweeps_at_once_move_each_task_once_on_postgresql(service, monkeypat
         absence, away, cover = _away_with_cover(
             Factory(db.session), db.session, date(2026, 11, 30), date(2026, 12, 1)
         )
-        theirs = _open(db.session, assigned_to_id=away.id)
+        total = _open(db.session, assigned_to_id=away.id)
+        theirs = _due_by(db.session, away.id, date(2026, 12, 8))
         ids = absence.id, away.id, cover.id
         db.session.commit()
         db.session.remove()
@@ -177,7 +189,7 @@ def test_two_sweeps_at_once_move_each_task_once_on_postgresql(service, monkeypat
     assert sorted(ended) == [(0, 0), (0, theirs)]
 
     with service.app_context():
-        assert _open(db.session, assigned_to_id=away_id) == theirs
+        assert _open(db.session, assigned_to_id=away_id) == total
         assert _open(db.session, assigned_to_id=cover_id) == 0
         events = db.session.scalars(
             select(AuditEvent.action).where(

@@ -95,3 +95,10 @@ def test_cover_starts_on_the_first_day_and_ends_after_the_last():
     assert ends_now(days, date(2027, 5, 11), covered=True, returned=False)
     assert not ends_now(days, date(2027, 5, 11), covered=True, returned=True)  # once only
     assert not ends_now(Days(MAY_5, None), MAY_20, covered=True, returned=False)  # not known yet
+
+
+def test_cover_takes_the_work_due_until_a_week_past_the_last_day_or_all_of_it():
+    from victims.domain.cover import covered_until
+
+    assert covered_until(Days(date(2026, 12, 1), date(2026, 12, 4))) == date(2026, 12, 11)
+    assert covered_until(Days(date(2026, 12, 1), None)) is None

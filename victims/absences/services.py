@@ -26,6 +26,7 @@ from victims.domain.cover import (
     absence_problems,
     comes_back,
     cover_target,
+    covered_until,
     ends_now,
     starts_now,
 )
@@ -141,6 +142,9 @@ def change_end(absence: Absence, ends_on: date | None, spo: User) -> None:
         },
     )
     catch_up(absence.id, clock.today(), spo)
+    absence = db.session.get(Absence, absence.id)
+    if absence.covered_at is not None and absence.returned_at is None:
+        _move_to_cover(absence)  # a later last day: the work now falling due while away moves too
 
 
 def record_return(absence: Absence, spo: User) -> None:
@@ -210,30 +214,14 @@ def _map_tasks(task_ids: list[int]) -> set[int]:
 
 
 def start_cover(absence_id: int, user: User | None = None) -> int:
-    """The person is away: every open task of theirs goes to the cover (a map only to a cover
-    with the mapping skill) or the team's queue, marked as covering for them. Returns how many
-    moved (0 if another run had already done it)."""
+    """The person is away: their open tasks due while they are away (`covered_until`) go to the
+    cover (a map only to a cover with the mapping skill) or the team's queue, marked as covering
+    for them. Returns how many moved (0 if another run had already done it)."""
     table = Absence.__table__
     if not _claim(absence_id, table.c.covered_at, table.c.returned_at.is_(None)):
         return 0
     absence = db.session.get(Absence, absence_id)
-    tasks = list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.assigned_to_id == absence.user_id, Task.status == TaskStatus.OPEN)
-            .order_by(Task.id)
-        )
-    )
-    maps = _map_tasks([task.id for task in tasks])
-    cover_maps = absence.cover_user_id is not None and staff_queries.has_skill(
-        absence.cover_user_id, Skill.MAPPING
-    )
-    to_queue = 0
-    for task in tasks:
-        target = cover_target(absence.cover_user_id, task.id in maps, cover_maps)
-        task.assigned_to_id, task.covering_for_id = target, absence.user_id
-        to_queue += target is None
-    db.session.flush()
+    tasks = _move_to_cover(absence)
     audit.record(
         "absence_cover_started",
         "absence",
@@ -244,10 +232,34 @@ def start_cover(absence_id: int, user: User | None = None) -> int:
             "user_id": absence.user_id,
             "cover_user_id": absence.cover_user_id,
             "tasks": len(tasks),
-            "to_queue": to_queue,
+            "to_queue": sum(task.assigned_to_id is None for task in tasks),
         },
     )
     return len(tasks)
+
+
+def _move_to_cover(absence: Absence) -> list[Task]:
+    """Give the absent VLO's open tasks due by `covered_until` (all, if the last day is not known)
+    to the cover or the queue, marked as covering for them; returns the tasks moved."""
+    statement = (
+        select(Task)
+        .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
+        .where(Task.assigned_to_id == absence.user_id, Task.status == TaskStatus.OPEN)
+        .order_by(Task.id)
+    )
+    until = covered_until(_days(absence))
+    if until is not None:
+        statement = statement.where(CaseDeadline.due_on <= until)
+    tasks = list(db.session.scalars(statement))
+    maps = _map_tasks([task.id for task in tasks])
+    cover_maps = absence.cover_user_id is not None and staff_queries.has_skill(
+        absence.cover_user_id, Skill.MAPPING
+    )
+    for task in tasks:
+        task.assigned_to_id = cover_target(absence.cover_user_id, task.id in maps, cover_maps)
+        task.covering_for_id = absence.user_id
+    db.session.flush()
+    return tasks
 
 
 def end_cover(absence_id: int, user: User | None = None) -> int:

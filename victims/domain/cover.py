@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from victims.domain.vocabulary import Labelled
 
@@ -47,6 +47,19 @@ class Days:
         mine_ends = self.ends_on or date.max
         theirs_ends = other.ends_on or date.max
         return self.starts_on <= theirs_ends and other.starts_on <= mine_ends
+
+
+# Tasks falling due up to this many days after the last day go to cover too: the VLO comes back
+# to work they can start, not to work already late.
+COVER_LOOKAHEAD_DAYS = 7
+
+
+def covered_until(days: Days) -> date | None:
+    """The last due date of the tasks that go to cover: a week past the last day, or every task
+    when the last day is not known (None). Work due later stays with the VLO, who is back for it."""
+    if days.ends_on is None:
+        return None
+    return days.ends_on + timedelta(days=COVER_LOOKAHEAD_DAYS)
 
 
 def when(days: Days, today: date, cancelled: bool = False) -> When:

@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from victims import clock
 from victims.audit import services as audit
 from victims.domain import deadlines as rules
+from victims.domain.cover import Days, covered_until
 from victims.domain.deadlines import Deadline, DeadlineInputs, OffenderEvent
 from victims.domain.evidence import (
     Evidence,
@@ -146,36 +147,42 @@ def _open_deadlines(
         for row, (case, *_rest) in zip(rows, openings, strict=True)
         if (rule_title := task_title(row.code)) is not None and row.met_on is None
     ]
-    _while_away(tasks)
+    _while_away(tasks, {row.id: row.due_on for row in rows})
     if tasks:
         db.session.add_all(tasks)
         db.session.flush()
     return rows
 
 
-def _while_away(tasks: list[Task]) -> None:
-    """A new task for a VLO who is away today goes where their cover puts their work (the cover
-    VLO, or the team's queue), marked as covering for them, so it comes back on their return
-    (victims.absences.services). One statement however many tasks; a map for a cover without the
-    mapping skill goes on to the queue in `open_map_task`."""
+def _while_away(tasks: list[Task], due: dict[int, date]) -> None:
+    """A new task for a VLO who is away today, due while they are away (by `covered_until`: a
+    week past their last day, or any time when the last day is not known), goes where their cover
+    puts their work (the cover VLO, or the team's queue), marked as covering for them, so it comes
+    back on their return (victims.absences.services). One statement however many tasks; a map for
+    a cover without the mapping skill goes on to the queue in `open_map_task`. `due`: each task's
+    due date by its deadline's id."""
     holders = {task.assigned_to_id for task in tasks if task.assigned_to_id is not None}
     if not holders:
         return
     today = clock.today()
-    away = dict(
-        db.session.execute(
-            select(Absence.user_id, Absence.cover_user_id).where(
+    away = {
+        user_id: (cover_id, covered_until(Days(starts_on, ends_on)))
+        for user_id, cover_id, starts_on, ends_on in db.session.execute(
+            select(Absence.user_id, Absence.cover_user_id, Absence.starts_on, Absence.ends_on).where(
                 Absence.user_id.in_(holders),
                 Absence.cancelled_at.is_(None),
                 Absence.returned_at.is_(None),
                 Absence.starts_on <= today,
                 or_(Absence.ends_on.is_(None), Absence.ends_on >= today),
             )
-        ).all()
-    )
+        )
+    }
     for task in tasks:
-        if task.assigned_to_id in away:
-            task.covering_for_id, task.assigned_to_id = task.assigned_to_id, away[task.assigned_to_id]
+        if task.assigned_to_id not in away:
+            continue
+        cover_id, until = away[task.assigned_to_id]
+        if until is None or due[task.deadline_id] <= until:
+            task.covering_for_id, task.assigned_to_id = task.assigned_to_id, cover_id
 
 
 def check_countable(scheme: Scheme, inputs: DeadlineInputs) -> None:

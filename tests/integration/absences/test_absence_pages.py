@@ -69,8 +69,10 @@ def test_the_spo_records_an_absence_and_the_work_moves_to_cover(app, make, datab
     tasks = database.session.scalars(
         select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.OPEN)
     ).all()
+    # Due while away (by a week past the last day): with the cover; due later: still theirs.
     assert tasks and {(t.assigned_to_id, t.covering_for_id) for t in tasks} == {
-        (team["cover"].id, team["away"].id)
+        (team["cover"].id, team["away"].id),
+        (team["away"].id, None),
     }
     # The cover sees whose work it is on My tasks.
     covering = signed_in(app, team["cover"]).get("/tasks/mine")

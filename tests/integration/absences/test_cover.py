@@ -21,7 +21,7 @@ from victims.domain.work import TaskStatus
 from victims.refusals import Refused
 from victims.staff.models import Absence
 from victims.work import services as work
-from victims.work.models import Task
+from victims.work.models import CaseDeadline, Task
 
 TODAY = date(2026, 11, 25)  # the frozen clock's day
 
@@ -56,12 +56,20 @@ def _details(team, starts_on=TODAY, ends_on=None, cover="cover", kind=AbsenceKin
     return AbsenceDetails(team["away"].id, kind, starts_on, ends_on, team[cover].id if cover else None)
 
 
-def test_an_absence_from_today_moves_every_open_task_to_the_cover_at_once(make, database, team):
+def _due(database, task: Task) -> date:
+    return database.session.get(CaseDeadline, task.deadline_id).due_on
+
+
+def test_an_absence_from_today_moves_the_tasks_due_while_away_to_the_cover_at_once(make, database, team):
     case = _case(make, database, team["away"])
-    theirs = _open_tasks(database, assigned_to_id=team["away"].id)
-    assert theirs, "the case opened with tasks for its VLO"
+    until = TODAY + timedelta(days=4 + 7)  # a week past the last day
+    everything = _open_tasks(database, assigned_to_id=team["away"].id)
+    theirs = [t for t in everything if _due(database, t) <= until]
+    later = [t for t in everything if _due(database, t) > until]
+    assert theirs and later, "the case opened with tasks due soon and later"
     absences.record(_details(team, ends_on=TODAY + timedelta(days=4)), team["spo"])
-    assert _open_tasks(database, assigned_to_id=team["away"].id) == []
+    # Work due after they are back stays with them.
+    assert [t.id for t in _open_tasks(database, assigned_to_id=team["away"].id)] == [t.id for t in later]
     moved = _open_tasks(database, covering_for_id=team["away"].id)
     assert [t.id for t in moved] == [t.id for t in theirs]
     assert {t.assigned_to_id for t in moved} == {team["cover"].id}
@@ -130,8 +138,10 @@ def test_on_return_the_work_comes_back_except_what_an_spo_gave_to_someone_else(
 ):
     _case(make, database, team["away"])
     _case(make, database, team["away"])
+    kept = {t.id for t in _open_tasks(database, assigned_to_id=team["away"].id)}
     absence = absences.record(_details(team, ends_on=TODAY + timedelta(days=2)), team["spo"])
     moved = _open_tasks(database, covering_for_id=team["away"].id)
+    kept -= {t.id for t in moved}  # due after the return: never moved
     given = moved[0]
     work.assign(given, team["mapper"], team["spo"])  # an SPO gives one to someone else meanwhile
     assert given.covering_for_id is None  # theirs now: not cover any more
@@ -139,7 +149,8 @@ def test_on_return_the_work_comes_back_except_what_an_spo_gave_to_someone_else(
     assert absences.sweep(date(2026, 11, 28)) == ([], [absence.id])
     assert absences.catch_up(absence.id, date(2026, 11, 28)) == (0, len(moved) - 1)
     database.session.expire_all()
-    assert {t.id for t in _open_tasks(database, assigned_to_id=team["away"].id)} == {t.id for t in moved[1:]}
+    back = {t.id for t in _open_tasks(database, assigned_to_id=team["away"].id)}
+    assert back == {t.id for t in moved[1:]} | kept
     assert database.session.get(Task, given.id).assigned_to_id == team["mapper"].id
     assert _open_tasks(database, covering_for_id=team["away"].id) == []
     event = database.session.scalars(
@@ -232,3 +243,15 @@ def test_a_task_moved_another_way_meanwhile_stays_where_it_is_on_return(make, da
         select(AuditEvent).where(AuditEvent.action == "absence_cover_ended")
     ).one()
     assert event.details["tasks_stayed"] == len(moved)
+
+
+def test_a_later_last_day_moves_the_work_now_due_while_away(make, database, team):
+    _case(make, database, team["away"])
+    absences.record(_details(team, ends_on=TODAY + timedelta(days=1)), team["spo"])
+    before = len(_open_tasks(database, covering_for_id=team["away"].id))
+    left = _open_tasks(database, assigned_to_id=team["away"].id)
+    assert left, "work due after the short absence stayed with them"
+    absence = database.session.scalars(select(Absence)).one()
+    absences.change_end(absence, max(_due(database, t) for t in left), team["spo"])
+    assert _open_tasks(database, assigned_to_id=team["away"].id) == []
+    assert len(_open_tasks(database, covering_for_id=team["away"].id)) == before + len(left)
