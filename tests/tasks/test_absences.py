@@ -7,6 +7,7 @@ worker's own application (tasks/__init__.py) with its own database."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -33,10 +34,15 @@ WAIT_SECONDS = 30
 
 
 def _task_module():
-    spec = importlib.util.spec_from_file_location(
-        "absences_task_under_test", PROJECT / "tasks" / "absences.py"
-    )
+    """tasks/absences.py, loaded by file without importing the `tasks` package (whose import makes
+    the worker's application), under its own name: a later import of the package finds it in
+    sys.modules, so the task name is registered once, to one callable."""
+    name = "tasks.absences"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "tasks" / "absences.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
