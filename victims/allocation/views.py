@@ -3,6 +3,7 @@ allocation with a capacity preview, and rebalancing a VLO's caseload."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -84,46 +85,15 @@ def case(case_id: int):
     if record.status != CaseStatus.OPEN:
         abort(404)
     suggestions, needs = _suggestions(case_id, record.team_id)
-    form = SuggestionForm()
-    if request.method == "GET":
-        form.version.data = str(record.version)
-    conflict = None
-    if form.validate_on_submit():
-        chosen = _chosen(suggestions, form.vlo.data)
-        if stale(form, record):
-            conflict = _conflict_words(record.allocated_vlo_id, suggestions)
-            form.version.data = str(record.version)
-        else:
-            try:
-                vlo = staff_queries.find_user(chosen.user_id) if chosen else None
-                if vlo is None:
-                    raise Refused("Choose a victim liaison officer in this team", field="vlo")
-                services.allocate_case(record, vlo, chosen, form.reason.data or "", current_user)
-            except Refused as refused:
-                Refused(refused.message, "reason").show_on(form, "reason")
-            except StaleDataError:
-                db.session.rollback()
-                flash(
-                    "Someone else allocated this case at the same moment. Nothing was saved – "
-                    "check the suggestions and try again."
-                )
-                return redirect(url_for("allocation.case", case_id=case_id))
-            else:
-                flash(f"Case allocated to {vlo.name}", "success")
-                return redirect(url_for("allocation.queue"))
-    status = 409 if conflict else (400 if form.errors else 200)
-    return (
-        render_template(
-            "allocation/suggestions.html",
-            form=form,
-            kind="case",
-            case=record,
-            task=None,
-            suggestions=suggestions,
-            needs=needs,
-            conflict=conflict,
-        ),
-        status,
+    return _suggestions_page(
+        Choosing("case", "allocated this case", "Case allocated to", services.allocate_case),
+        record,
+        record.allocated_vlo_id,
+        record,
+        None,
+        suggestions,
+        needs,
+        url_for("allocation.case", case_id=case_id),
     )
 
 
@@ -136,6 +106,33 @@ def task(task_id: int):
     case_record = case_queries.case_for_change(record.case_id, current_user)
     mapping = work_queries.task_code(record) == rules.ZONE_MAP
     suggestions, needs = _suggestions(record.case_id, record.team_id, (Need.MAPPING,) if mapping else ())
+    return _suggestions_page(
+        Choosing("task", "assigned this task", "Task assigned to", services.assign_task),
+        record,
+        record.assigned_to_id,
+        case_record,
+        record,
+        suggestions,
+        needs,
+        url_for("allocation.task", task_id=task_id),
+    )
+
+
+@dataclass(frozen=True)
+class Choosing:
+    """What the suggestions page gives someone: a case (allocated) or a task (assigned)."""
+
+    kind: str
+    raced_words: str  # "Someone else {raced_words} at the same moment"
+    done_words: str  # "{done_words} {name}"
+    apply: Callable
+
+
+def _suggestions_page(
+    choosing: Choosing, record, holder_id, case_record, task_record, suggestions, needs, again
+):
+    """The ranked suggestions, and giving the case or task to the one chosen: a stale version is a
+    conflict (409, shown); a refusal is shown at the reason; a race lost at the flush loses nothing."""
     form = SuggestionForm()
     if request.method == "GET":
         form.version.data = str(record.version)
@@ -143,40 +140,38 @@ def task(task_id: int):
     if form.validate_on_submit():
         chosen = _chosen(suggestions, form.vlo.data)
         if stale(form, record):
-            conflict = _conflict_words(record.assigned_to_id, suggestions)
+            conflict = _conflict_words(holder_id, suggestions)
             form.version.data = str(record.version)
         else:
             try:
                 vlo = staff_queries.find_user(chosen.user_id) if chosen else None
                 if vlo is None:
                     raise Refused("Choose a victim liaison officer in this team", field="vlo")
-                services.assign_task(record, vlo, chosen, form.reason.data or "", current_user)
+                choosing.apply(record, vlo, chosen, form.reason.data or "", current_user)
             except Refused as refused:
                 Refused(refused.message, "reason").show_on(form, "reason")
             except StaleDataError:
                 db.session.rollback()
                 flash(
-                    "Someone else assigned this task at the same moment. Nothing was saved – "
+                    f"Someone else {choosing.raced_words} at the same moment. Nothing was saved – "
                     "check the suggestions and try again."
                 )
-                return redirect(url_for("allocation.task", task_id=task_id))
+                return redirect(again)
             else:
-                flash(f"Task assigned to {vlo.name}", "success")
+                flash(f"{choosing.done_words} {vlo.name}", "success")
                 return redirect(url_for("allocation.queue"))
     status = 409 if conflict else (400 if form.errors else 200)
-    return (
-        render_template(
-            "allocation/suggestions.html",
-            form=form,
-            kind="task",
-            case=case_record,
-            task=record,
-            suggestions=suggestions,
-            needs=needs,
-            conflict=conflict,
-        ),
-        status,
+    page = render_template(
+        "allocation/suggestions.html",
+        form=form,
+        kind=choosing.kind,
+        case=case_record,
+        task=task_record,
+        suggestions=suggestions,
+        needs=needs,
+        conflict=conflict,
     )
+    return page, status
 
 
 def _chosen(suggestions: list[Suggestion], value: str | None) -> Suggestion | None:
