@@ -431,3 +431,16 @@ def test_projection_moves_cases_through_their_stages_week_by_week():
 
 def test_projection_of_nothing_is_zero_each_week():
     assert [points for _, points in project_points([], DAY, W, weeks=4)] == [0, 0, 0, 0]
+
+
+def test_a_workload_reuses_points_already_worked_out():
+    cases = [CaseLoad(1, Stage.CUSTODY, 1), CaseLoad(2, Stage.LICENCE, 1)]
+    scored = {1: case_points(cases[0], W)}
+    fresh = workload(7, cases, Decimal(37), [], DAY, W)
+    reused = workload(7, cases, Decimal(37), [], DAY, W, scored=scored)
+    assert reused.points == fresh.points == W.stage_points[Stage.CUSTODY] + W.stage_points[Stage.LICENCE]
+    # What it is given is what it counts: points worked out with other numbers show through.
+    other = replace(W, stage_points={**W.stage_points, Stage.CUSTODY: 50})
+    assert workload(7, cases, Decimal(37), [], DAY, W, scored={1: case_points(cases[0], other)}).points == (
+        50 + W.stage_points[Stage.LICENCE]
+    )

@@ -385,18 +385,22 @@ def workload(
     reductions: Iterable[Reduction],
     on: date,
     weights: Weights,
+    scored: Mapping[int, CasePoints] | None = None,
 ) -> Workload:
+    """`scored`: cases' points already worked out with the same weights, by case id (reused)."""
     by_stage: dict[Stage, list[int]] = {}
     by_item: dict[WorkItem, list[int]] = {}
     count = people = total = 0
+    known = scored or {}
     for case in cases:
-        scored = case_points(case, weights)
+        points = known.get(case.case_id)
+        scored_case = points if points is not None else case_points(case, weights)
         count += 1
         people += case.people
-        total += scored.total
+        total += scored_case.total
         entry = by_stage.setdefault(case.stage, [0, 0])
         entry[0] += 1
-        entry[1] += scored.total
+        entry[1] += scored_case.total
         for item, number in case.items.items():
             if number:
                 got = by_item.setdefault(item, [0, 0])
