@@ -23,8 +23,10 @@ from victims.work.models import Task
 
 
 def why_reason(suggestion: Suggestion) -> str:
-    """What the SPO must give a reason for, in words ("Enter why … : no Welsh skill")."""
-    return f"Enter why you are choosing {suggestion.candidate.name}: {suggestion.words.lower()}"
+    """What the SPO must give a reason for, in words ("Enter why … : no Welsh skill"): only the
+    first letter is lowered, so names of skills ("Welsh") keep their capitals."""
+    words = suggestion.words
+    return f"Enter why you are choosing {suggestion.candidate.name}: {words[:1].lower()}{words[1:]}"
 
 
 def _check(suggestion: Suggestion | None, reason: str, field: str = "reason") -> dict | None:

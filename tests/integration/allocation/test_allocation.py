@@ -138,7 +138,7 @@ def test_choosing_someone_without_the_skill_needs_a_reason_and_is_flagged(web, m
 
     refused = browser.post(path, {"vlo": str(other.id), "version": str(case.version)}, status=400)
     page = refused.get_data(as_text=True)
-    assert "govuk-error-summary" in page and "Enter why you are choosing Olly Other: no welsh skill" in page
+    assert "govuk-error-summary" in page and "Enter why you are choosing Olly Other: no Welsh skill" in page
     assert page.count("<title>Error: ") == 1
     database.session.expire_all()
     assert database.session.get(Case, case.id).allocated_vlo_id is None
