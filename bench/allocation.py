@@ -12,7 +12,6 @@ database (a SQLite file by default).
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from victims import clock, create_app
 from victims.extensions import db
@@ -175,30 +174,8 @@ def build(app) -> tuple[int, int]:
         return spo.id, waiting
 
 
-def measure(app, client, path: str) -> tuple[float, int]:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    assert client.get(path).status_code == 200, path  # warm up
-    timings = []
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        for _ in range(ROUNDS):
-            start = time.perf_counter()
-            response = client.get(path)
-            timings.append(time.perf_counter() - start)
-            assert response.status_code == 200, (path, response.status_code)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return statistics.median(timings) * 1000, len(statements) // ROUNDS
-
-
 def main() -> list[tuple[str, float, int]]:
-    from bench.__main__ import sign_in
+    from bench.__main__ import measure, sign_in
     from tests.factories import PASSWORD
 
     rows = []
@@ -215,8 +192,8 @@ def main() -> list[tuple[str, float, int]]:
         spo_id, case_id = build(app)
         built = time.perf_counter() - started
         spo = sign_in(app, spo_id, PASSWORD)
-        rows.append(("Allocation queue", *measure(app, spo, "/allocation/")))
-        rows.append(("Suggestions for a case", *measure(app, spo, f"/allocation/cases/{case_id}")))
+        rows.append(("Allocation queue", *measure(app, spo, "/allocation/", ROUNDS)))
+        rows.append(("Suggestions for a case", *measure(app, spo, f"/allocation/cases/{case_id}", ROUNDS)))
         with app.app_context():
             db.engine.dispose()
     print(
