@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -178,6 +179,20 @@ def throwaway_postgres_database(prefix: str = "vcs_migration_test") -> Iterator[
             yield admin.set(database=name).render_as_string(hide_password=False)
         finally:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrated_service(database_url: str) -> Iterator[Flask]:
+    """An application of its own on a throwaway database, migrated to the head: for tests that run
+    requests or services in threads, each with its own connection (races). Yields the app and
+    closes its connections after."""
+    with keeping_default_celery_app():
+        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 # -- work for a worker in another process: written straight into its database --------------------

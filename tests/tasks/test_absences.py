@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.helpers import PROJECT, keeping_default_celery_app, throwaway_postgres_database
-from victims import create_app
+from tests.helpers import PROJECT, migrated_service, throwaway_postgres_database
 from victims.absences import services as absences
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
@@ -133,14 +131,7 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def service(database_url) -> Iterator:
-    with keeping_default_celery_app():
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
-    with application.app_context():
-        upgrade()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from migrated_service(database_url)
 
 
 def _at_once(service, monkeypatch, work) -> list:

@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.helpers import finish, keeping_default_celery_app, signed_in, throwaway_postgres_database
-from victims import create_app
+from tests.helpers import (
+    finish,
+    migrated_service,
+    signed_in,
+    throwaway_postgres_database,
+)
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
@@ -45,14 +48,7 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def service(database_url) -> Iterator:
-    with keeping_default_celery_app():
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
-    with application.app_context():
-        upgrade()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from migrated_service(database_url)
 
 
 @pytest.fixture()
