@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.routing import BuildError
 
 from victims import clock
 from victims.absences import queries, services
@@ -16,19 +15,11 @@ from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.refusals import Refused
 from victims.staff import queries as staff_queries
+from victims.web.conflicts import stale
 from victims.web.forms import options
 from victims.web.security import allowed
 
 bp = Blueprint("absences", __name__, url_prefix="/absences")
-
-
-def rebalance_link(user_id: int) -> str:
-    """The rebalancing plan for a VLO's whole caseload (the allocation area's page); by path
-    until that page exists."""
-    try:
-        return url_for("allocation.rebalance", user_id=user_id)
-    except BuildError:
-        return f"/allocation/rebalance/{user_id}"
 
 
 @bp.route("/")
@@ -54,7 +45,6 @@ def team():
         vlos=vlos,
         away=away,
         rebalance_kinds=REBALANCE_KINDS,
-        rebalance_link=rebalance_link,
         today=today,
     )
 
@@ -128,7 +118,7 @@ def change_end(absence_id: int):
         form.version.data = str(absence.version)
         form.ends_on.data = absence.ends_on
     if form.validate_on_submit():
-        if form.version.data != str(absence.version):
+        if stale(form, absence):
             flash("Someone else changed this absence at the same moment. Check it and try again.")
             return redirect(url_for("absences.change_end", absence_id=absence_id))
         try:
@@ -167,7 +157,7 @@ def _confirm(absence_id: int, what: str):
         form.version.data = str(absence.version)
     if form.validate_on_submit():
         try:
-            if form.version.data != str(absence.version):
+            if stale(form, absence):
                 raise StaleDataError
             if what == "back":
                 services.record_return(absence, current_user)
