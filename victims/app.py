@@ -33,8 +33,11 @@ from victims.auth import services as auth
 from victims.auth.views import bp as auth_bp
 from victims.calibration.views import bp as calibration_bp
 from victims.cases.views import bp as cases_bp
+from victims.compliance.views import bp as compliance_bp
+from victims.dashboard.views import bp as dashboard_bp
 from victims.demo.cli import seed_cli
 from victims.extensions import csrf, db, limiter, login_manager, migrate
+from victims.feedback.views import bp as feedback_bp
 from victims.imports.views import bp as imports_bp
 from victims.letters.defaults import load_texts
 from victims.letters.views import bp as letters_bp
@@ -243,6 +246,9 @@ def _register_blueprints(app: Flask) -> None:
         allocation_bp,
         absences_bp,
         calibration_bp,
+        dashboard_bp,
+        compliance_bp,
+        feedback_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -14,12 +14,14 @@ from victims.cases.models import (
     Sentence,
     SentenceDateChange,
 )
+from victims.feedback.models import FeedbackLink, FeedbackResponse
 from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
 from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.people.models import ContactLevelChange, Person
 from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
 from victims.reminders.models import Reminder, ReminderStageRecord
+from victims.snapshots.models import Snapshot
 from victims.staff.models import (
     Absence,
     Reduction,
@@ -55,6 +57,8 @@ __all__ = [
     "ContactLogEntry",
     "DeadlineChange",
     "ExclusionZone",
+    "FeedbackLink",
+    "FeedbackResponse",
     "IdempotencyRecord",
     "Letter",
     "LetterTemplate",
@@ -75,6 +79,7 @@ __all__ = [
     "Sentence",
     "SentenceDateChange",
     "SignInAttempt",
+    "Snapshot",
     "Task",
     "Team",
     "TimeRecord",

@@ -5,12 +5,10 @@ Nothing here changes anything, except that an export is itself recorded in the t
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from victims import clock
@@ -19,6 +17,7 @@ from victims.clock import LONDON
 from victims.domain.vocabulary import Role
 from victims.oversight import queries
 from victims.oversight.forms import TrailFilterForm
+from victims.web.csv import csv_response
 from victims.web.paging import page_number, pagination
 from victims.web.security import allowed
 
@@ -57,9 +56,6 @@ def trail():
     )
 
 
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 CSV_HEADER = (
     "When (UK time)",
     "User ID",
@@ -75,37 +71,20 @@ CSV_HEADER = (
 )
 
 
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs: "=HYPERLINK(...)" becomes "'=HYPERLINK(...)"."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_line(cells: Iterable) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(cell) for cell in cells])
-    return buffer.getvalue()
-
-
-def _csv_rows(rows: Iterable[queries.AuditRow]) -> Iterator[str]:
-    yield "\ufeff" + _csv_line(CSV_HEADER)  # the byte-order mark tells Excel it is UTF-8
+def _csv_rows(rows: Iterable[queries.AuditRow]) -> Iterator[tuple]:
     for row in rows:
-        yield _csv_line(
-            (
-                row.at.astimezone(LONDON).isoformat(timespec="seconds"),
-                row.user_id,
-                row.user_name,
-                row.action_label,
-                row.action,
-                row.record_type,
-                row.record_id,
-                row.case_id,
-                row.reason,
-                "Yes" if row.flagged else "No",
-                json.dumps(row.details, sort_keys=True) if row.details else "",
-            )
+        yield (
+            row.at.astimezone(LONDON).isoformat(timespec="seconds"),
+            row.user_id,
+            row.user_name,
+            row.action_label,
+            row.action,
+            row.record_type,
+            row.record_id,
+            row.case_id,
+            row.reason,
+            "Yes" if row.flagged else "No",
+            json.dumps(row.details, sort_keys=True) if row.details else "",
         )
 
 
@@ -129,11 +108,7 @@ def export():
     # session of their own, see trail_for_export), so none is carried into it.
     rows = queries.trail_for_export(current_user, filters)
     filename = f"audit-trail-{clock.today().isoformat()}.csv"
-    return Response(
-        _csv_rows(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_response(filename, CSV_HEADER, _csv_rows(rows))
 
 
 @bp.route("/reveals")
