@@ -82,6 +82,12 @@ class Chart:
     headers: tuple[str, ...]
     rows: list[tuple[object, ...]] = field(default_factory=list)
 
+    @property
+    def inline(self) -> Markup:
+        """The SVG itself, for a printed page: WeasyPrint's URL fetcher here refuses every URL,
+        `data:` ones included. pygal wrote it, escaping every label and value."""
+        return Markup(self.svg)  # noqa: S704  (our own drawing; its text escaped by pygal)
+
 
 def bars(
     id: str,

@@ -44,3 +44,9 @@ def test_a_line_with_a_missing_month_leaves_a_gap_and_a_dash_in_the_table():
 def test_text_in_labels_is_escaped_in_the_alternative_text():
     chart = charts.bars("x", "T", 'Say "hello" <b>', ["a"], [Series("s", [1])])
     assert "<b>" not in str(chart.image)
+
+
+def test_a_printed_chart_is_the_svg_itself_with_labels_escaped():
+    chart = charts.bars("x", "T", "d", ["<script>alert(1)</script>"], [Series("s", [1])])
+    assert str(chart.inline) == chart.svg
+    assert "<script>" not in chart.svg and "&lt;script&gt;" in chart.svg
