@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
+
+# pygal appends an import hook to sys.meta_path (for its old "pygal.maps" plugins) that has only
+# the long-removed find_module: every later import that reaches it raises an ImportWarning (an
+# error under the test settings, and noise in production). Nothing here uses those plugins.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 # GOV.UK Design System colours: blue, green, red, orange, purple, dark grey, turquoise, pink.
 BLUE, GREEN, RED, ORANGE, PURPLE, GREY, TURQUOISE, PINK = (
