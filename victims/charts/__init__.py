@@ -103,16 +103,22 @@ def bars(
     table_headers: tuple[str, ...] | None = None,
     width: int = 800,
     height: int = 400,
+    palette: Sequence[str] | None = None,
 ) -> Chart:
     """Bars for each label, one bar (or one part of a stacked bar) per series. `references` are
-    values drawn as dashed lines across the chart (the band's edges, 100%)."""
+    values drawn as dashed lines across the chart (the band's edges, 100%). `palette`: a colour
+    for each series in turn (bars and legend), where the default order would mislead (on time
+    green, late orange, missed red)."""
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
-    chart = kind(**_config(title, width, height, y_title, references, series, stacked=stacked))
+    config = _config(title, width, height, y_title, references, series, stacked=stacked)
+    if palette:
+        config["style"] = Style(**{**STYLE.to_dict(), "colors": tuple(palette)})
+    chart = kind(**config)
     chart.x_labels = list(labels)
     for one in series:
         chart.add(one.name, _values(one))

@@ -23,11 +23,7 @@ def monthly_chart(months: list[tuple[date, Figures]]) -> Chart:
     """Every deadline measure together, by the month the deadlines were due."""
     labels = [first.strftime("%b %Y") for first, _figures in months]
     series = [
-        Series(
-            outcome.label,
-            [_decided_total(figures, outcome) for _first, figures in months],
-            [_COLOURS[outcome]] * len(months),
-        )
+        Series(outcome.label, [_decided_total(figures, outcome) for _first, figures in months])
         for outcome in DECIDED
     ]
     chart = bars(
@@ -38,6 +34,7 @@ def monthly_chart(months: list[tuple[date, Figures]]) -> Chart:
         labels,
         series,
         stacked=True,
+        palette=[_COLOURS[outcome] for outcome in DECIDED],
         y_title="Deadlines due",
         table_headers=("Month", *(outcome.label for outcome in DECIDED)),
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from victims import clock
 from victims.audit import services as audit
 from victims.compliance import charts, queries
 from victims.compliance.forms import period_args, read_period
-from victims.domain.compliance import DECIDED, Count, Measure, Outcome, Period
+from victims.domain.compliance import DECIDED, SHORT, Count, Measure, Outcome, Period
 from victims.domain.deadlines import RULES_BY_CODE
 from victims.domain.needs import Course
 from victims.domain.oversight import TREND_MONTHS
@@ -55,6 +53,7 @@ def index():
         args=args,
         found=found,
         measures=list(Measure),
+        short=SHORT,
         counts=list(Count),
         outcomes=list(Outcome),
         decided=DECIDED,
@@ -237,11 +236,3 @@ def export():
         rows = [[child.name, *_figure_cells(figures)] for child, figures in found.children]
         return csv_response(name, _figure_header("Name"), rows)
     return csv_response(name, _figure_header("Scope"), [[scope.name, *_figure_cells(found.totals)]])
-
-
-def child_url(child: Scope, args: dict[str, str]) -> str:
-    return url_for("compliance.index", scope=child.key, **args)
-
-
-def month_label(first: date) -> str:
-    return first.strftime("%b %Y")

@@ -58,6 +58,15 @@ class Measure(Labelled):
     EVENTS = "events", "Event tasks on time"
 
 
+# For narrow columns (the table of child scopes).
+SHORT: dict[Measure, str] = {
+    Measure.INITIAL_CONTACT: "Initial contact",
+    Measure.PRE_RELEASE: "Pre-release",
+    Measure.REPRESENTATIONS: "Representations",
+    Measure.OUTCOME: "Outcomes told",
+    Measure.EVENTS: "Event tasks",
+}
+
 MEASURE_CODES: dict[Measure, tuple[str, ...]] = {
     Measure.INITIAL_CONTACT: (INITIAL_CONTACT, INITIAL_CONTACT_FROM_SENTENCE, VNS_INITIAL_CONTACT),
     Measure.PRE_RELEASE: (PRE_RELEASE_WINDOW,),

@@ -190,6 +190,16 @@ def test_monthly_puts_each_deadline_in_the_month_it_was_due(team):
     assert months[-3][1].decided(Measure.REPRESENTATIONS) == 1  # September's, missed
 
 
+def test_the_monthly_chart_colours_on_time_late_and_missed(team):
+    from victims.charts import GREEN, ORANGE, RED
+    from victims.compliance.charts import monthly_chart
+
+    chart = monthly_chart(queries.monthly(_scope(Level.TEAM, None, team), 12, TODAY))
+    assert chart.headers == ("Month", "On time", "Late", "Missed")
+    assert chart.rows[-2] == ("Oct 2026", 4, 3, 2)  # as counted by hand in the fixture
+    assert all(colour in chart.svg for colour in (GREEN, ORANGE, RED))
+
+
 def test_snapshot_figures_for_every_vlo_team_and_region(team):
     found = queries.snapshot_figures(TODAY)
     mine = found[(Level.TEAM, team["team"].id)]
