@@ -277,36 +277,37 @@ CODES = (
     "licence_outcome",
 )
 
-RAW_DEADLINES = """
-SELECT {child} AS child,
-       CASE WHEN d.code IN ('initial_contact', 'initial_contact_from_sentence', 'vns_initial_contact')
-            THEN 'initial_contact'
-            WHEN d.code = 'pre_release_window' THEN 'pre_release'
-            WHEN d.code = 'licence_representations' THEN 'representations'
-            WHEN d.code = 'licence_outcome' THEN 'outcome'
-            ELSE 'events' END AS measure,
-       CASE WHEN d.status = 'met' AND coalesce(d.days_late, 0) > 0 THEN 'late'
-            WHEN d.status = 'met' THEN 'on_time'
-            WHEN d.status = 'open' AND d.due_on < :today THEN 'missed'
-            WHEN d.status = 'open' THEN 'not_yet_due'
-            WHEN d.status = 'closed' AND c.closed_at IS NOT NULL AND d.due_on < date(c.closed_at)
-            THEN 'missed' END AS outcome,
-       count(*)
+# Each outcome a count of its own, grouped by the child scope and the rule code (mapped to a
+# measure when read), as a person would write it for PostgreSQL.
+OUTCOMES = """
+       count(*) FILTER (WHERE d.status = 'met' AND coalesce(d.days_late, 0) = 0),
+       count(*) FILTER (WHERE d.status = 'met' AND d.days_late > 0),
+       count(*) FILTER (WHERE (d.status = 'open' AND d.due_on < :today)
+                           OR (d.status = 'closed' AND d.due_on < date(c.closed_at))),
+       count(*) FILTER (WHERE d.status = 'open' AND d.due_on >= :today)
+"""
+
+RAW_DEADLINES = (
+    "SELECT {child} AS child, d.code,"
+    + OUTCOMES
+    + """
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE (d.code IN ({codes}) OR d.code LIKE 'event\\_%' ESCAPE '\\')
   AND d.due_on BETWEEN :starts_on AND :ends_on {where}
-GROUP BY 1, 2, 3
+GROUP BY 1, 2
 """
+)
 
-RAW_MONTHLY = """
-SELECT {bucket} AS month, count(*) FILTER (WHERE d.status = 'met' AND coalesce(d.days_late, 0) = 0),
-       count(*) FILTER (WHERE d.status = 'met' AND d.days_late > 0),
-       count(*) FILTER (WHERE d.status = 'open' AND d.due_on < :today)
+RAW_MONTHLY = (
+    "SELECT {bucket} AS month, d.code,"
+    + OUTCOMES
+    + """
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE (d.code IN ({codes}) OR d.code LIKE 'event\\_%' ESCAPE '\\')
   AND d.due_on BETWEEN :first AND :last {where}
-GROUP BY 1
+GROUP BY 1, 2
 """
+)
 
 RAW_OTHERS = (
     """SELECT {child}, count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id

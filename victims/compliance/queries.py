@@ -33,6 +33,7 @@ from victims.domain.compliance import (
     Outcome,
     Period,
     last_months,
+    measure_for_code,
     percentage,
 )
 from victims.domain.evidence import ContactOutcome
@@ -85,12 +86,6 @@ class Figures:
 # --- the rules as SQL ------------------------------------------------------------------------
 
 
-def _measure() -> ColumnElement:
-    return case(
-        *((CaseDeadline.code.in_(codes), literal(measure.value)) for measure, codes in MEASURE_CODES.items())
-    )
-
-
 def _outcome(today: date) -> ColumnElement:
     """victims.domain.compliance.classify, as SQL (None: not counted)."""
     status = CaseDeadline.status
@@ -122,12 +117,10 @@ def _case_filter(scope: Scope) -> list[ColumnElement]:
 
 
 def _case_child(scope: Scope) -> Any:
-    """The column a case's child scope is read from (a constant at a VLO: no children)."""
-    return {
-        Level.NATIONAL: Case.region_id,
-        Level.REGION: Case.team_id,
-        Level.TEAM: Case.allocated_vlo_id,
-    }.get(scope.level, literal(0))
+    """The column a case's child scope is read from (at a VLO, the VLO: one group, no children)."""
+    return {Level.NATIONAL: Case.region_id, Level.REGION: Case.team_id}.get(
+        scope.level, Case.allocated_vlo_id
+    )
 
 
 def _user_filter(scope: Scope) -> list[ColumnElement]:
@@ -142,9 +135,7 @@ def _user_filter(scope: Scope) -> list[ColumnElement]:
 
 
 def _user_child(scope: Scope) -> Any:
-    return {Level.NATIONAL: User.region_id, Level.REGION: User.team_id, Level.TEAM: User.id}.get(
-        scope.level, literal(0)
-    )
+    return {Level.NATIONAL: User.region_id, Level.REGION: User.team_id}.get(scope.level, User.id)
 
 
 def _in_force(today: date) -> ColumnElement:
@@ -163,16 +154,31 @@ def _london_midnight(day: date) -> datetime:
 # --- the statements ----------------------------------------------------------------------------
 
 
+def _outcome_sums(outcome: ColumnElement) -> list[ColumnElement]:
+    """A count of each outcome as its own column, so a statement groups by real columns (the
+    rule code, the child scope) whose statistics the planner knows, not by computed text."""
+    return [func.sum(case((outcome == value.value, 1), else_=0)) for value in Outcome]
+
+
+def _add_row(target: dict[Measure, dict[Outcome, int]], code: str, numbers: tuple) -> None:
+    measure = measure_for_code(code)
+    if measure is None:
+        return
+    for value, number in zip(Outcome, numbers, strict=True):
+        target[measure][value] += int(number or 0)
+
+
+def _empty() -> dict[Measure, dict[Outcome, int]]:
+    return {measure: dict.fromkeys(Outcome, 0) for measure in Measure}
+
+
 def _deadline_counts(
     scope: Scope, period: Period, today: date
 ) -> dict[Any, dict[Measure, dict[Outcome, int]]]:
-    """One statement: the deadline measures by child scope, measure and outcome."""
-    inner = (
-        select(
-            _case_child(scope).label("child"),
-            _measure().label("measure"),
-            _outcome(today).label("outcome"),
-        )
+    """One statement: the deadline measures by child scope, rule code and outcome."""
+    child = _case_child(scope)
+    statement = (
+        select(child, CaseDeadline.code, *_outcome_sums(_outcome(today)))
         .select_from(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
         .where(
@@ -181,17 +187,11 @@ def _deadline_counts(
             CaseDeadline.due_on <= period.ends_on,
             *_case_filter(scope),
         )
-        .subquery()
+        .group_by(child, CaseDeadline.code)
     )
     found: dict[Any, dict[Measure, dict[Outcome, int]]] = {}
-    statement = (
-        select(inner.c.child, inner.c.measure, inner.c.outcome, func.count())
-        .where(inner.c.outcome.is_not(None))
-        .group_by(inner.c.child, inner.c.measure, inner.c.outcome)
-    )
-    for child, measure, outcome, number in db.session.execute(statement):
-        target = found.setdefault(child, {m: dict.fromkeys(Outcome, 0) for m in Measure})
-        target[Measure(measure)][Outcome(outcome)] = number
+    for key, code, *numbers in db.session.execute(statement):
+        _add_row(found.setdefault(key, _empty()), code, tuple(numbers))
     return found
 
 
@@ -347,7 +347,7 @@ def monthly(scope: Scope, months: int, today: date) -> list[tuple[date, Figures]
         else_=None,
     )
     inner = (
-        select(bucket.label("month"), _measure().label("measure"), _outcome(today).label("outcome"))
+        select(bucket.label("month"), CaseDeadline.code.label("code"), _outcome(today).label("outcome"))
         .select_from(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
         .where(
@@ -360,12 +360,12 @@ def monthly(scope: Scope, months: int, today: date) -> list[tuple[date, Figures]
     )
     result = [(first, Figures()) for first, _last in spans]
     statement = (
-        select(inner.c.month, inner.c.measure, inner.c.outcome, func.count())
-        .where(inner.c.outcome.is_not(None), inner.c.month.is_not(None))
-        .group_by(inner.c.month, inner.c.measure, inner.c.outcome)
+        select(inner.c.month, inner.c.code, *_outcome_sums(inner.c.outcome))
+        .where(inner.c.month.is_not(None))
+        .group_by(inner.c.month, inner.c.code)
     )
-    for month, measure, outcome, number in db.session.execute(statement):
-        result[int(month)][1].deadlines[Measure(measure)][Outcome(outcome)] = number
+    for month, code, *numbers in db.session.execute(statement):
+        _add_row(result[int(month)][1].deadlines, code, tuple(numbers))
     return result
 
 

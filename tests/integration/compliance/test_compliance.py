@@ -158,6 +158,25 @@ def test_a_team_of_three_gives_known_counts_and_percentages(team):
     assert figures.training_percent(Course.PREVENT) == 0
 
 
+def test_the_sql_classifies_every_deadline_as_the_domain_rule_does(team, database):
+    from victims.cases.models import Case
+    from victims.compliance.queries import _outcome
+    from victims.domain.compliance import classify
+
+    rows = database.session.execute(
+        select(
+            CaseDeadline.status, CaseDeadline.due_on, CaseDeadline.days_late, Case.closed_at, _outcome(TODAY)
+        )
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(Case.team_id == team["team"].id)
+    ).all()
+    assert len(rows) == 14  # every deadline the fixture made
+    for status, due_on, days_late, closed_at, outcome in rows:
+        closed_on = closed_at.date() if closed_at else None
+        expected = classify(status, due_on, days_late, TODAY, closed_on)
+        assert outcome == (expected.value if expected else None), (status, due_on, days_late, closed_at)
+
+
 def test_each_vlo_has_their_own_figures_and_nothing_due_is_not_zero(team):
     children = dict(
         (child.name, figures)
