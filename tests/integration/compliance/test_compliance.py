@@ -281,7 +281,8 @@ def test_a_custom_period_with_date_inputs_and_a_wrong_one(app, team):
     row = re.search(r'data-row="outcome".*?</tr>', page, re.S).group(0)
     assert re.search(r'data-col="late">.*?>1<', row, re.S)
     bad = browser.get(base + "&starts_on=1&starts_on=11&starts_on=2026&ends_on=1&ends_on=10&ends_on=2026")
-    assert "The last day must be the same as or after the first day" in bad and "govuk-error-summary" in bad
+    assert "The last day must be the same as or after the first day" in bad
+    assert bad.count('class="govuk-error-summary"') == 1 and "<title>Error: " in bad
 
 
 def test_another_regions_scope_is_404_and_staff_are_refused(app, make, team):
