@@ -72,6 +72,14 @@ class Figures:
     def training_percent(self, course: Course) -> int | None:
         return percentage(self.training[course], self.active_vlos)
 
+    def counted(self) -> bool:
+        """Anything counted at all (deadlines, counts or VLOs)."""
+        return bool(
+            self.active_vlos
+            or any(self.counts.values())
+            or any(number for outcomes in self.deadlines.values() for number in outcomes.values())
+        )
+
     def add(self, other: Figures) -> None:
         for measure, outcomes in other.deadlines.items():
             for outcome, number in outcomes.items():
@@ -314,6 +322,9 @@ class Breakdown:
 
     totals: Figures
     children: list[tuple[Scope, Figures]]
+    # What is in the totals but in no child's row: at a team, cases with no VLO allocated or
+    # allocated to one no longer active in the team.
+    rest: Figures | None = None
 
 
 def breakdown(scope: Scope, period: Period, today: date) -> Breakdown:
@@ -323,8 +334,14 @@ def breakdown(scope: Scope, period: Period, today: date) -> Breakdown:
     totals = Figures()
     for figures in found.values():
         totals.add(figures)
-    rows = [(child, found.get(child.subject_id) or Figures()) for child in children(scope)]
-    return Breakdown(totals, rows)
+    below = children(scope)
+    rows = [(child, found.get(child.subject_id) or Figures()) for child in below]
+    listed = {child.subject_id for child in below}
+    rest = Figures()
+    for key, figures in found.items():
+        if key not in listed:
+            rest.add(figures)
+    return Breakdown(totals, rows, rest if below and rest.counted() else None)
 
 
 def figures(scope: Scope, period: Period, today: date) -> Figures:

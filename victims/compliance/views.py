@@ -237,5 +237,7 @@ def export():
         return csv_response(name, header, rows)
     if table == "children":
         rows = [[child.name, *_figure_cells(figures)] for child, figures in found.children]
+        if found.rest:
+            rows.append(["Not in any row above", *_figure_cells(found.rest)])
         return csv_response(name, _figure_header("Name"), rows)
     return csv_response(name, _figure_header("Scope"), [[scope.name, *_figure_cells(found.totals)]])

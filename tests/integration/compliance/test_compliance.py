@@ -189,6 +189,13 @@ def test_each_vlo_has_their_own_figures_and_nothing_due_is_not_zero(team):
     assert cat.percent(Measure.INITIAL_CONTACT) is None  # cancelled: "no deadlines due", not 0%
     assert cat.percent(Measure.REPRESENTATIONS) == 100
     assert (ann.counts[Count.OVERDUE_DEADLINES], bob.counts[Count.OVERDUE_DEADLINES]) == (2, 1)
+    found = queries.breakdown(_scope(Level.TEAM, None, team), OCTOBER, TODAY)
+    assert found.rest.deadlines[Measure.INITIAL_CONTACT][Outcome.LATE] == 1  # the nobody's case
+    summed = queries.Figures()
+    for _child, figures in found.children:
+        summed.add(figures)
+    summed.add(found.rest)
+    assert summed.deadlines == found.totals.deadlines and summed.counts == found.totals.counts
     # The VLO's own scope gives the same as their row.
     alone = queries.figures(_scope(Level.VLO, team["bob"], team), OCTOBER, TODAY)
     assert alone.deadlines == bob.deadlines and alone.counts == bob.counts
@@ -272,6 +279,9 @@ def test_the_team_page_shows_counts_and_percentages(app, team):
     child = re.search(rf'data-child="vlo:{team["cat"].id}".*?</tr>', page, re.S).group(0)
     assert "No deadlines due" in child and "100%" in child
     assert f'href="/management/compliance/?scope=vlo:{team["ann"].id}&amp;period=last_month"' in page
+    # The nobody's case: in the team's figures and a row of its own, so the rows add up.
+    rest = re.search(r'data-child="rest".*?</tr>', page, re.S).group(0)
+    assert "Not allocated" in rest and re.search(r"0%<br>.*?0 of 1<", rest, re.S)
 
 
 def test_a_custom_period_with_date_inputs_and_a_wrong_one(app, team):
