@@ -122,9 +122,12 @@ ACTIONS: dict[str, str] = {
     # Workload (issue 14)
     "reduction_recorded": "Recorded a reduction of a VLO's hours",
     "reduction_ended": "Ended a reduction of a VLO's hours early",
+    # Compliance (issue 15)
+    "compliance_exported": "Downloaded compliance figures",
 }
 
 RECORD_TYPES: dict[str, str] = {
+    "compliance": "Compliance figures",
     "case": "Case",
     "person": "Person",
     "sentence": "Sentence",

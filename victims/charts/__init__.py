@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
+
+# pygal appends an import hook to sys.meta_path (for its old "pygal.maps" plugins) that has only
+# the long-removed find_module: every later import that reaches it raises an ImportWarning (an
+# error under the test settings, and noise in production). Nothing here uses those plugins.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
 
 # GOV.UK Design System colours: blue, green, red, orange, purple, dark grey, turquoise, pink.
 BLUE, GREEN, RED, ORANGE, PURPLE, GREY, TURQUOISE, PINK = (
@@ -103,16 +109,22 @@ def bars(
     table_headers: tuple[str, ...] | None = None,
     width: int = 800,
     height: int = 400,
+    palette: Sequence[str] | None = None,
 ) -> Chart:
     """Bars for each label, one bar (or one part of a stacked bar) per series. `references` are
-    values drawn as dashed lines across the chart (the band's edges, 100%)."""
+    values drawn as dashed lines across the chart (the band's edges, 100%). `palette`: a colour
+    for each series in turn (bars and legend), where the default order would mislead (on time
+    green, late orange, missed red)."""
     kind = {
         (False, False): pygal.Bar,
         (True, False): pygal.HorizontalBar,
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
-    chart = kind(**_config(title, width, height, y_title, references, series, stacked=stacked))
+    config = _config(title, width, height, y_title, references, series, stacked=stacked)
+    if palette:
+        config["style"] = Style(**{**STYLE.to_dict(), "colors": tuple(palette)})
+    chart = kind(**config)
     chart.x_labels = list(labels)
     for one in series:
         chart.add(one.name, _values(one))
