@@ -11,7 +11,7 @@ import importlib.util
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -102,7 +102,7 @@ def test_the_snapshot_is_on_the_beat_schedule_nightly_at_two(app):
     assert app.config["CELERY"]["timezone"] == "Europe/London"
 
 
-def test_a_real_worker_takes_the_snapshot(running_worker):
+def test_a_real_worker_takes_the_snapshot(running_worker):  # noqa: F811  (the fixture, imported)
     from sqlalchemy import insert
 
     from victims.staff.models import Team

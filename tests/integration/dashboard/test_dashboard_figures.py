@@ -59,7 +59,7 @@ def test_a_vlo_above_350_cases_is_counted_above_the_band(make, database, frozen_
 
 
 def test_one_vlos_balance_matches_the_teams(team):
-    alone, ahead = vlo_balance(team["cat"].id, TODAY)
+    alone, _ahead = vlo_balance(team["cat"].id, TODAY)
     in_team = next(v for v in team_balance(team["team"].id, TODAY).vlos if v.user_id == team["cat"].id)
     assert alone == in_team
     assert vlo_balance(team["spo"].id, TODAY) is None  # not a VLO
