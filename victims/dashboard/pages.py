@@ -188,12 +188,15 @@ def _finish(overview: Overview, vlos: dict[int, dict[str, int]], today: date) ->
         *trend_charts(overview.scope, today),
     ]
     overview.tables = {
-        "children": Table(
-            "children",
-            f"Caseload balance by {kind.lower()}",
-            (kind, *GROUP_HEADERS),
-            [(c.scope.name, *group_cells(c.figures)) for c in overview.children],
-        ),
+        **{
+            id: Table(
+                id,
+                f"{title} {kind.lower()}",
+                (kind, *(label for _, label in columns)),
+                [(c.scope.name, *group_cells(c.figures, columns)) for c in overview.children],
+            )
+            for id, title, columns in GROUP_TABLES
+        },
         "above": Table(
             "above",
             "Victim liaison officers above 100% capacity or above 350 cases",
@@ -211,33 +214,38 @@ def _names(user_ids: set[int]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).tuples().all())
 
 
-GROUP_COLUMNS = (
+BALANCE_COLUMNS = (
     ("vlos", "VLOs"),
     ("open_cases", "Open cases"),
     ("victims", "Victims"),
     ("points", "Points"),
     ("available_points", "Available points"),
     ("capacity", "Capacity (%)"),
+    ("above_capacity", "VLOs above 100%"),
+    ("above_band", "VLOs above 350 cases"),
+    ("away", "VLOs away"),
+)
+SPREAD_COLUMNS = (
     ("cases_min", "Fewest cases"),
     ("cases_median", "Median cases"),
     ("cases_max", "Most cases"),
     ("capacity_median", "Median capacity (%)"),
-    ("above_capacity", "VLOs above 100%"),
-    ("above_band", "VLOs above 350 cases"),
-    ("away", "VLOs away"),
     ("unallocated", "Cases not allocated"),
     ("spo_checking", "SPO checks waiting"),
     ("spo_escalations", "Escalations"),
     ("peaks_30", "Due in 30 days"),
     ("peaks_90", "Due in 90 days"),
 )
-GROUP_HEADERS = tuple(label for _, label in GROUP_COLUMNS)
+GROUP_TABLES = (
+    ("children", "Caseload balance by", BALANCE_COLUMNS),
+    ("spread", "Spread, SPOs’ workload and peaks ahead by", SPREAD_COLUMNS),
+)
 
 
-def group_cells(figures: dict[str, int] | None) -> tuple[object, ...]:
+def group_cells(figures: dict[str, int] | None, columns: Sequence[tuple[str, str]]) -> tuple[object, ...]:
     if figures is None:
-        return tuple(None for _ in GROUP_COLUMNS)
-    return tuple(figures.get(key) for key, _ in GROUP_COLUMNS)
+        return tuple(None for _ in columns)
+    return tuple(figures.get(key) for key, _ in columns)
 
 
 # --- Team and VLO pages: live -----------------------------------------------------------------------

@@ -36,7 +36,7 @@ def _context(scope: Scope) -> dict:
         "HORIZONS": HORIZONS,
         "PeakKind": PeakKind,
         "BAND_TAGS": BAND_TAGS,
-        "GROUP_COLUMNS": pages.GROUP_COLUMNS,
+        "GROUP_TABLES": pages.GROUP_TABLES,
     }
 
 
