@@ -137,7 +137,7 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    from bench import allocation, disclosure, imports, sweep
+    from bench import allocation, dashboards, disclosure, imports, sweep
 
     sweep.main()
     print()
@@ -146,3 +146,5 @@ if __name__ == "__main__":
     disclosure.main()
     print()
     allocation.main()
+    print()
+    dashboards.main()

@@ -80,11 +80,12 @@ class Overview:
 
 def national_overview(today: date) -> Overview:
     """Every region's figures from the latest snapshot (a region with none: live)."""
-    day = queries.latest_day(None, levels=(Level.REGION, Level.VLO))
+    regions = children(NATIONAL)
+    day = queries.latest_day([r.subject_id for r in regions], levels=(Level.REGION, Level.VLO))
     found: list[Child] = []
     vlos: dict[int, dict[str, int]] = {}
     live = day is None
-    for region in children(NATIONAL):
+    for region in regions:
         row = day.of(Level.REGION, region.subject_id) if day is not None else None
         if row is None:
             live = True
@@ -114,7 +115,7 @@ def national_overview(today: date) -> Overview:
 
 def region_overview(scope: Scope, today: date) -> Overview:
     """The region's teams from its latest snapshot, or live when it has none."""
-    day = queries.latest_day(scope.region_id)
+    day = queries.latest_day([scope.region_id]) if scope.region_id is not None else None
     own = day.of(Level.REGION, scope.region_id) if day is not None else None
     teams = children(scope)
     if day is None or own is None:
