@@ -409,6 +409,7 @@ def distribution_chart(cases: Sequence[int], where: str) -> Chart:
         labels,
         [Series("Victim liaison officers", buckets, colours=colours)],
         table_headers=("Open cases", "Victim liaison officers"),
+        counts=True,
     )
 
 
