@@ -68,6 +68,7 @@ class Overview:
     vlos: list[dict[str, int]]  # every VLO's figures: the distribution
     above_capacity: list[Named] = field(default_factory=list)
     above_band: list[Named] = field(default_factory=list)
+    away: list[balance.AwayVlo] | None = None  # a region's officers away today (live)
     charts: list[Chart] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
 
@@ -163,7 +164,10 @@ def _finish(overview: Overview, vlos: dict[int, dict[str, int]], today: date) ->
         ),
         key=lambda n: n.name,
     )
+    if overview.scope.level == Level.REGION and overview.scope.region_id is not None:
+        overview.away = balance.away_in_region(overview.scope.region_id, today)
     overview.above_capacity = [n for n in named if (n.capacity or 0) > FULL]
+
     overview.above_band = [n for n in named if n.cases > CASELOAD_HIGH]
     kind = "Region" if overview.scope.level == Level.NATIONAL else "Team"
     plural = "regions" if overview.scope.level == Level.NATIONAL else "teams"
@@ -206,6 +210,23 @@ def _finish(overview: Overview, vlos: dict[int, dict[str, int]], today: date) ->
         ),
         **chart_tables(overview.charts),
     }
+    if overview.away is not None:
+        teams = {c.scope.subject_id: c.scope.name for c in overview.children}
+        overview.tables["away"] = Table(
+            "away",
+            "Victim liaison officers away today",
+            ("Victim liaison officer", "Team", "Absence", "Until", "Covered by"),
+            [
+                (
+                    a.name,
+                    teams.get(a.team_id, ""),
+                    a.away.kind_label,
+                    govuk_date(a.away.ends_on) if a.away.ends_on else "Not known",
+                    a.away.cover_name or "The team’s queue",
+                )
+                for a in overview.away
+            ],
+        )
     return overview
 
 

@@ -221,6 +221,25 @@ def vlo_balance(user_id: int, today: date, model: Model | None = None) -> tuple[
     return _vlo(found, vlo.team_id, vlo.region_id, ahead, _away([user_id], today)), ahead
 
 
+@dataclass(frozen=True)
+class AwayVlo:
+    user_id: int
+    name: str
+    team_id: int | None
+    away: Away
+
+
+def away_in_region(region_id: int, today: date) -> list[AwayVlo]:
+    """The region's VLOs away today and who covers them, by name: three statements."""
+    vlos = db.session.execute(
+        select(User.id, User.name, User.team_id)
+        .where(User.region_id == region_id, User.role == Role.VLO.value, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+    away = _away([vlo.id for vlo in vlos], today)
+    return [AwayVlo(vlo.id, vlo.name, vlo.team_id, away[vlo.id]) for vlo in vlos if vlo.id in away]
+
+
 def _team(team, today: date, model: Model) -> TeamBalance:
     rows = team_workloads(team.id, today, model)
     by_vlo = peaks_for({fact.case_id: fact for row in rows for fact in row.cases}, today)

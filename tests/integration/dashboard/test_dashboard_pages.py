@@ -54,6 +54,8 @@ def test_a_regional_manager_drills_from_region_to_team_to_vlo(app, team, manager
     assert _cell(region, bedford, "unallocated", "spread") == "1"
     assert f'href="/management/teams/{bedford}"' in region
     assert "Cat Over</a>: 1 cases, 200%" in region  # above 100%
+    away = re.search(r'data-testid="away".*?</table>', region, re.S).group(0)
+    assert "Cat Over" in away and "Planned leave" in away and "Ann Full" in away and "Bob Part" not in away
 
     page = browser.get(f"/management/teams/{bedford}")
     cat = team["cat"].id
