@@ -257,6 +257,12 @@ class Config:
                 "task": "people.turning_18",
                 "schedule": crontab(hour=_env_int("TURNING_18_HOUR", 6), minute=0),
             },
+            # Nightly: every VLO's, team's and region's figures for the managers' trends (issue
+            # 15). Taken again the same day (a retry, a second beat) it writes nothing.
+            "snapshots-nightly": {
+                "task": "snapshots.take",
+                "schedule": crontab(hour=_env_int("SNAPSHOT_HOUR", 2), minute=0),
+            },
         },
     }
     if CELERY["broker_url"].startswith("redis"):

@@ -137,7 +137,7 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    from bench import allocation, compliance, disclosure, imports, sweep
+    from bench import allocation, compliance, dashboards, disclosure, imports, sweep
 
     sweep.main()
     print()
@@ -148,3 +148,5 @@ if __name__ == "__main__":
     allocation.main()
     print()
     compliance.main()
+    print()
+    dashboards.main()

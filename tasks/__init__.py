@@ -8,4 +8,4 @@ from victims import create_app
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 
-from tasks import absences, housekeeping, imports, letters, lifecycle, people, reminders  # noqa: E402,F401  (registers the tasks)
+from tasks import absences, housekeeping, imports, letters, lifecycle, people, reminders, snapshots  # noqa: E402,F401  (registers the tasks)

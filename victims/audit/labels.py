@@ -119,6 +119,7 @@ ACTIONS: dict[str, str] = {
     "non_working_day_removed": "Removed a non-working day",
     # This area
     "audit_exported": "Exported audit trail",
+    "dashboard_exported": "Downloaded caseload balance figures as CSV",
     # Workload (issue 14)
     "reduction_recorded": "Recorded a reduction of a VLO's hours",
     "reduction_ended": "Ended a reduction of a VLO's hours early",

@@ -110,6 +110,7 @@ def bars(
     width: int = 800,
     height: int = 400,
     palette: Sequence[str] | None = None,
+    counts: bool = False,
 ) -> Chart:
     """Bars for each label, one bar (or one part of a stacked bar) per series. `references` are
     values drawn as dashed lines across the chart (the band's edges, 100%). `palette`: a colour
@@ -121,7 +122,7 @@ def bars(
         (False, True): pygal.StackedBar,
         (True, True): pygal.HorizontalStackedBar,
     }[(horizontal, stacked)]
-    config = _config(title, width, height, y_title, references, series, stacked=stacked)
+    config = _config(title, width, height, y_title, references, series, stacked=stacked, counts=counts)
     if palette:
         config["style"] = Style(**{**STYLE.to_dict(), "colors": tuple(palette)})
     chart = kind(**config)
@@ -168,6 +169,7 @@ def _config(
     series: Sequence[Series],
     *,
     stacked: bool = False,
+    counts: bool = False,
 ) -> dict:
     config: dict = {
         "title": None,  # the page gives the title (the figure's caption), once
@@ -199,6 +201,17 @@ def _config(
         step = _nice_step(top)
         ticks = sorted({*(step * n for n in range(int(top // step) + 2)), *references})
         config.update(y_labels=ticks, y_labels_major=list(references), show_minor_y_labels=True)
+    else:
+        # No reference lines: pygal would make every power of ten a major (dashed, dark) guide,
+        # which reads as a threshold; only the first label (the axis) is major.
+        config.update(y_labels_major_every=1_000_000)
+    if counts and not references:
+        # Counts of people: whole-number gridlines only (never "0.2 officers").
+        top = max(
+            [_total(series, i) if stacked else _largest(series, i) for i in range(_length(series))] + [1]
+        )
+        step = max(1, int(_nice_step(top)))
+        config.update(y_labels=list(range(0, int(top) + step, step)))
     return config
 
 

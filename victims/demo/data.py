@@ -24,6 +24,7 @@ from victims.demo.caseload import CASELOADS, DEFAULT_CASELOAD, Caseloads, unallo
 from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
 from victims.demo.lifecycle import add_lifecycle_examples
+from victims.demo.snapshots import add_snapshots
 from victims.demo.staff import (
     ANY_DAY_EMAILS,
     DEMO_DOMAIN,
@@ -70,6 +71,8 @@ def load_demo(
         add_lifecycle_examples(echo)
         db.session.commit()
         add_workforce(echo)
+        db.session.commit()
+        add_snapshots(echo)
         db.session.commit()
         echo("Demo data loaded.")
     else:

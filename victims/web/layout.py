@@ -28,6 +28,7 @@ NAVIGATION = [
     ("allocation.queue", "Allocate", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
+    ("dashboard.home", "Caseload balance", {Role.MANAGER}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
     ("oversight.trail", "Audit", {Role.MANAGER}),
     ("staff.team_skills", "Skills and training", {Role.MANAGER, Role.ADMIN}),

@@ -1,0 +1,244 @@
+"""The national and a regional caseload balance page at national scale (issue 15).
+
+Builds, straight into a throw-away PostgreSQL database, 12 regions × 3 teams with 400 VLOs, and a
+year of daily snapshots for every VLO, team and region (about 163,000 rows), then times each page
+(median of ROUNDS requests, with its statement count) against the same figures read by hand-written
+raw SQL on the same connection pool: the page's ratio to its raw SQL is what the page itself adds
+(the ORM, the charts, the template). The pages read the snapshots, never the cases, so the
+country's 150,000 cases are not built: they would change nothing here.
+
+BENCH_DATABASE_URL picks an existing PostgreSQL database instead of a throw-away one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import statistics
+import time
+from datetime import date, timedelta
+
+from flask_migrate import upgrade
+from sqlalchemy import insert, select, text
+
+from victims import clock, create_app
+from victims.extensions import db
+
+TEAMS_EACH = 3
+VLOS = 400
+DAYS = 365
+ROUNDS = 10
+
+
+def build(app, today: date) -> tuple[int, int, int]:
+    """The national manager's id, a regional manager's id and their region's id."""
+    from tests.factories import Factory
+    from victims.domain.oversight import Level
+    from victims.domain.vocabulary import Role
+    from victims.snapshots.balance import VloBalance, group_figures, vlo_figures
+    from victims.snapshots.models import Snapshot
+    from victims.staff.models import Region, User
+    from victims.workforce.peaks import SpoWorkload
+
+    chance = random.Random(15)
+    with app.app_context():
+        make = Factory(db.session)
+        regions = list(db.session.scalars(select(Region).order_by(Region.id)))
+        teams = [
+            make.team(region, name=f"{region.name} team {n + 1}")
+            for region in regions
+            for n in range(TEAMS_EACH)
+        ]
+        national = make.user(Role.MANAGER, region=regions[0], national=True)
+        regional = make.user(Role.MANAGER, region=regions[0])
+        db.session.flush()
+        now = clock.utcnow()
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"vlo{n}@bench.example",
+                    "name": f"Bench Officer {n:03d}",
+                    "role": Role.VLO.value,
+                    "region_id": teams[n % len(teams)].region_id,
+                    "team_id": teams[n % len(teams)].id,
+                    "national": False,
+                    "contracted_hours": 37,
+                    "active": True,
+                    "password_hash": "not-used",
+                    "totp_confirmed": False,
+                    "created_at": now,
+                    "version": 1,
+                }
+                for n in range(VLOS)
+            ],
+        )
+        vlos = db.session.execute(
+            select(User.id, User.team_id, User.region_id).where(User.email.like("%@bench.example"))
+        ).all()
+        base = {vlo.id: chance.randint(180, 380) for vlo in vlos}
+        rows = []
+        for days_ago in range(DAYS):
+            day = today - timedelta(days=days_ago)
+            drift = 1 + 0.05 * ((days_ago % 120) / 120)
+            by_team: dict[int, list[VloBalance]] = {}
+            for vlo in vlos:
+                cases = round(base[vlo.id] * drift)
+                points = cases * 8
+                balance = VloBalance(
+                    vlo.id,
+                    "",
+                    vlo.team_id,
+                    vlo.region_id,
+                    cases,
+                    cases + cases // 3,
+                    points,
+                    2400,
+                    round(points * 100 / 2400),
+                    cases // 10,
+                    cases // 4,
+                )
+                by_team.setdefault(vlo.team_id, []).append(balance)
+                rows.append(
+                    _row(day, Level.VLO, vlo.id, vlo.region_id, vlo.team_id, vlo_figures(balance), now)
+                )
+            by_region: dict[int, list[VloBalance]] = {}
+            for team in teams:
+                members = by_team.get(team.id, [])
+                spo = SpoWorkload(5, 1, 1, 12, 20, 30, len(members))
+                rows.append(
+                    _row(
+                        day,
+                        Level.TEAM,
+                        team.id,
+                        team.region_id,
+                        team.id,
+                        group_figures(members, [spo], 40, 120),
+                        now,
+                    )
+                )
+                by_region.setdefault(team.region_id, []).extend(members)
+            for region in regions:
+                members = by_region.get(region.id, [])
+                spos = [SpoWorkload(5, 1, 1, 12, 20, 30, 0)] * TEAMS_EACH
+                rows.append(
+                    _row(
+                        day,
+                        Level.REGION,
+                        region.id,
+                        region.id,
+                        None,
+                        group_figures(members, spos, 120, 360),
+                        now,
+                    )
+                )
+        for start in range(0, len(rows), 20_000):
+            db.session.execute(insert(Snapshot), rows[start : start + 20_000])
+        db.session.commit()
+        db.session.execute(text("ANALYZE snapshots"))
+        db.session.commit()
+        print(f"Built {len(regions)} regions, {len(teams)} teams, {len(vlos)} VLOs, {len(rows):,} snapshots.")
+        return national.id, regional.id, regions[0].id
+
+
+def _row(day, level, subject_id, region_id, team_id, figures, now) -> dict:
+    return {
+        "taken_on": day,
+        "level": level,
+        "subject_id": subject_id,
+        "region_id": region_id,
+        "team_id": team_id,
+        "figures": figures,
+        "taken_at": now,
+    }
+
+
+# The same figures by hand: the latest day, its rows, the names of who is above, the trend.
+RAW_NATIONAL = [
+    "SELECT id, name FROM regions ORDER BY name",
+    "SELECT level, subject_id, region_id, team_id, figures FROM snapshots "
+    "WHERE region_id = ANY(:regions) AND level IN ('region', 'vlo') AND taken_on = "
+    "(SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = ANY(:regions))",
+    "SELECT u.id, u.name FROM users u JOIN snapshots s ON s.subject_id = u.id AND s.level = 'vlo' "
+    "WHERE s.region_id = ANY(:regions) AND s.taken_on = "
+    "(SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = ANY(:regions)) "
+    "AND ((s.figures->>'capacity')::int > 100 OR (s.figures->>'open_cases')::int > 350)",
+    "SELECT taken_on, figures FROM snapshots WHERE level = 'region' AND taken_on > :first",
+]
+RAW_REGION = [
+    "SELECT id, name FROM teams WHERE region_id = :region ORDER BY name",
+    "SELECT level, subject_id, region_id, team_id, figures FROM snapshots WHERE region_id = :region "
+    "AND taken_on = (SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = :region)",
+    "SELECT u.id, u.name FROM users u JOIN snapshots s ON s.subject_id = u.id AND s.level = 'vlo' "
+    "WHERE s.region_id = :region AND s.taken_on = "
+    "(SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = :region) "
+    "AND ((s.figures->>'capacity')::int > 100 OR (s.figures->>'open_cases')::int > 350)",
+    "SELECT taken_on, figures FROM snapshots "
+    "WHERE level = 'region' AND subject_id = :region AND taken_on > :first",
+]
+
+
+def raw(app, statements: list[str], params: dict) -> float:
+    """The median milliseconds of running the statements and reading every row."""
+    timings = []
+    with app.app_context():
+        for _ in range(ROUNDS + 1):
+            start = time.perf_counter()
+            with db.engine.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement), params).all()
+            timings.append(time.perf_counter() - start)
+    return statistics.median(timings[1:]) * 1000
+
+
+@contextlib.contextmanager
+def database():
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        from tests.conftest import reset_database
+
+        reset_database(url)
+        yield url
+        return
+    from tests.helpers import throwaway_postgres_database
+
+    made = throwaway_postgres_database("vcs_bench_dashboards")
+    try:
+        yield next(made)
+    finally:
+        made.close()
+
+
+def main() -> list[tuple[str, float, float, int]]:
+    from bench.__main__ import measure, sign_in
+    from tests.factories import PASSWORD
+
+    today = clock.today()
+    first = today - timedelta(days=DAYS)
+    with database() as url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            upgrade()
+        national_id, regional_id, region_id = build(app, today)
+        with app.app_context():
+            region_ids = list(db.session.scalars(text("SELECT id FROM regions")))
+        rows = []
+        for name, user_id, path, statements in (
+            ("National balance", national_id, "/management/", RAW_NATIONAL),
+            ("Regional balance", regional_id, f"/management/regions/{region_id}", RAW_REGION),
+        ):
+            ms, count = measure(app, sign_in(app, user_id, PASSWORD), path, ROUNDS)
+            params = {"region": region_id, "regions": region_ids, "first": first}
+            rows.append((name, ms, raw(app, statements, params), count))
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    print(f"{'page':<20}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}")
+    for name, ms, raw_ms, count in rows:
+        print(f"{name:<20}{ms:>10.1f}{raw_ms:>12.1f}{ms / raw_ms:>8.1f}{count:>12}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

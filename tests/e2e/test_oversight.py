@@ -1,0 +1,67 @@
+"""Managers' oversight in a real browser, each page checked by axe: a manager drills from their
+region to a team to a victim liaison officer, opens a chart's data ("Show the data") and
+downloads a table as CSV, whose rows are the table's."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_manager_drills_down_opens_a_charts_data_and_downloads_a_csv(ui):
+    page = ui.page
+    ui.sign_in("morgan.manager")
+    ui.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload balance"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Caseload balance")
+    expect(page.get_by_test_id("as-at")).to_contain_text(re.compile(r"Figures as at \d{1,2} \w+ \d{4}"))
+    region = page.locator(".govuk-caption-l").inner_text()
+
+    teams = page.get_by_test_id("children")
+    first_team = teams.locator("tbody tr").first
+    team_name = first_team.locator("th a").inner_text()
+    ui.follow(first_team.locator("th a"))
+    expect(page.locator(".govuk-caption-l")).to_have_text(team_name)
+    breadcrumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(breadcrumbs.get_by_role("link", name=region)).to_be_visible()
+
+    # A chart's data, behind "Show the data".
+    chart = page.get_by_test_id("chart-capacity")
+    expect(chart.get_by_role("img")).to_be_visible()
+    data = chart.locator("details")
+    expect(data.locator("table")).to_be_hidden()
+    data.locator("summary").click()
+    expect(data.locator("table")).to_be_visible()
+    vlos = page.get_by_test_id("children").locator("tbody tr")
+    expect(data.locator("tbody tr")).to_have_count(vlos.count())
+    ui.check()  # with the data open, checked by axe again
+
+    # The officers' table as CSV: the same rows.
+    with page.expect_download() as waiting:
+        page.get_by_test_id("download-vlos").click()
+    download = waiting.value
+    assert download.suggested_filename.startswith("caseload-balance-team-")
+    with open(download.path(), encoding="utf-8-sig") as file:
+        rows = list(csv.reader(file))
+    assert rows[0][:2] == ["Victim liaison officer", "Open cases"]
+    names = [vlos.nth(n).locator("th a").inner_text() for n in range(vlos.count())]
+    assert [row[0] for row in rows[1:]] == names
+    cases = [
+        vlos.nth(n).locator("[data-col=open_cases]").inner_text().replace(",", "")
+        for n in range(vlos.count())
+    ]
+    assert [row[1] for row in rows[1:]] == cases
+
+    first = vlos.first
+    name = first.locator("th a").inner_text()
+    ui.follow(first.locator("th a"))
+    expect(page.locator(".govuk-caption-l")).to_have_text(name)
+    expect(page.get_by_test_id("balance")).to_contain_text("Open cases")
+    expect(page.get_by_test_id("chart-trend-open-cases")).to_be_visible()
+    ui.follow(page.get_by_test_id("workload-link"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    ui.finish()
