@@ -120,6 +120,7 @@ ACTIONS: dict[str, str] = {
     # This area
     "audit_exported": "Exported audit trail",
     "dashboard_exported": "Downloaded caseload balance figures as CSV",
+    "dashboard_report_printed": "Downloaded a region's monthly report",
     # Workload (issue 14)
     "reduction_recorded": "Recorded a reduction of a VLO's hours",
     "reduction_ended": "Ended a reduction of a VLO's hours early",

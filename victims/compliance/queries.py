@@ -352,10 +352,11 @@ def by_child(scope: Scope, period: Period, today: date) -> list[tuple[Scope, Fig
     return breakdown(scope, period, today).children
 
 
-def monthly(scope: Scope, months: int, today: date) -> list[tuple[date, Figures]]:
-    """The deadline measures for each of the last `months` months (the current one last), by the
-    month the deadline was due: one statement."""
-    spans = last_months(today, months)
+def monthly(scope: Scope, months: int, today: date, ending: date | None = None) -> list[tuple[date, Figures]]:
+    """The deadline measures for each of the last `months` months (the current one last, or the
+    month of `ending`: a past month's report), by the month the deadline was due: one statement.
+    Outcomes are as they stand today."""
+    spans = last_months(ending or today, months)
     bucket = case(
         *(
             (and_(CaseDeadline.due_on >= first, CaseDeadline.due_on <= last), index)

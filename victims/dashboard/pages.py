@@ -114,9 +114,10 @@ def national_overview(today: date) -> Overview:
     return _finish(overview, vlos, today)
 
 
-def region_overview(scope: Scope, today: date) -> Overview:
-    """The region's teams from its latest snapshot, or live when it has none."""
-    day = queries.latest_day([scope.region_id]) if scope.region_id is not None else None
+def region_overview(scope: Scope, today: date, as_at: date | None = None) -> Overview:
+    """The region's teams from its latest snapshot (on or before `as_at`: a past month's report),
+    or live when it has none."""
+    day = queries.latest_day([scope.region_id], on_or_before=as_at) if scope.region_id is not None else None
     own = day.of(Level.REGION, scope.region_id) if day is not None else None
     teams = children(scope)
     if day is None or own is None:
@@ -190,7 +191,7 @@ def _finish(overview: Overview, vlos: dict[int, dict[str, int]], today: date) ->
             references=[FULL],
             table_headers=(kind, "Capacity (%)"),
         ),
-        *trend_charts(overview.scope, today),
+        *trend_charts(overview.scope, overview.as_at),
     ]
     overview.tables = {
         **{

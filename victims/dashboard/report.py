@@ -13,6 +13,12 @@ from datetime import date, datetime, timedelta
 
 from victims import printing
 from victims.charts import Chart
+from victims.compliance import charts as compliance_charts
+from victims.compliance import queries as compliance
+from victims.dashboard import pages
+from victims.domain.compliance import DECIDED, SHORT, Count, Measure, Period
+from victims.domain.oversight import TREND_MONTHS
+from victims.staff.scopes import Scope
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -68,3 +74,99 @@ def report_pdf(region_name: str, first: date, sections: list[Section], made_at: 
         made_at=made_at,
     )
     return printing.html_to_pdf(html)
+
+
+# --- The sections ----------------------------------------------------------------------------------
+
+
+def balance_section(scope: Scope, first: date, today: date) -> Section:
+    """The region's caseload balance as the month ended (its last snapshot on or before the
+    month's last day; this month's report: the latest), its charts and tables."""
+    overview = pages.region_overview(scope, today, as_at=min(month_end(first), today))
+    figures = overview.figures
+    shown = [
+        ("Open cases", figures.get("open_cases")),
+        ("Victims", figures.get("victims")),
+        ("Victim liaison officers", figures.get("vlos")),
+        ("Capacity used (%)", figures.get("capacity")),
+        ("Above 100% capacity", len(overview.above_capacity)),
+        ("Above 350 cases", len(overview.above_band)),
+    ]
+    chart_ids = {c.id for c in overview.charts}
+    return Section(
+        title="Caseload balance",
+        figures=[(label, _number(value)) for label, value in shown],
+        charts=list(overview.charts),
+        tables=[
+            Table(table.title, table.headers, table.rows)
+            for id, table in overview.tables.items()
+            if id not in chart_ids and table.rows
+        ],
+        notes=[overview.as_at_words + "."],
+    )
+
+
+def compliance_section(scope: Scope, first: date, today: date) -> Section:
+    """The month's compliance: each measure for the region, by team, by month over the year to
+    the month's end, and training completion now."""
+    period = Period(first, month_end(first))
+    found = compliance.breakdown(scope, period, today)
+    totals = found.totals
+    headers = ("Team", *(SHORT[measure] + " on time (%)" for measure in Measure), "Overdue deadlines now")
+    rows: list[tuple[object, ...]] = [
+        (
+            child.name,
+            *(_percent(figures.percent(m)) for m in Measure),
+            figures.counts[Count.OVERDUE_DEADLINES],
+        )
+        for child, figures in found.children
+    ]
+    rows.append(
+        (
+            "The region",
+            *(_percent(totals.percent(m)) for m in Measure),
+            totals.counts[Count.OVERDUE_DEADLINES],
+        )
+    )
+    measures = Table(
+        "Deadlines due in the month",
+        ("Measure", *(outcome.label for outcome in DECIDED), "On time (%)"),
+        [(m.label, *(totals.deadlines[m][o] for o in DECIDED), _percent(totals.percent(m))) for m in Measure],
+    )
+    counts = Table(
+        "Other work in the month",
+        ("Count", "Number"),
+        [(count.label, totals.counts[count]) for count in Count],
+    )
+    return Section(
+        title="Compliance",
+        figures=[(SHORT[m] + " on time", _percent(totals.percent(m))) for m in Measure],
+        charts=[
+            compliance_charts.monthly_chart(
+                compliance.monthly(scope, TREND_MONTHS, today, ending=month_end(first))
+            ),
+            compliance_charts.training_chart(totals),
+        ],
+        tables=[measures, Table("By team", headers, rows), counts],
+        notes=[
+            "A deadline counts in the month it was due. Percentages are of the deadlines met on time, "
+            "met late or missed; late and missed are as they stand on the day the report was made.",
+            "Training is as it stands on the day the report was made.",
+        ],
+    )
+
+
+def regional_report(scope: Scope, first: date, today: date) -> list[Section]:
+    return [balance_section(scope, first, today), compliance_section(scope, first, today)]
+
+
+def _team_row(name: str, figures: compliance.Figures) -> tuple[object, ...]:
+    return (name, *(_percent(figures.percent(m)) for m in Measure), figures.counts[Count.OVERDUE_DEADLINES])
+
+
+def _number(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def _percent(value: int | None) -> str:
+    return "None due" if value is None else f"{value}%"

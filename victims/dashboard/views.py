@@ -4,12 +4,12 @@ another region's team or VLO is a 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from victims import clock
 from victims.audit.services import record
-from victims.dashboard import pages
+from victims.dashboard import pages, report
 from victims.domain.oversight import Level
 from victims.domain.vocabulary import Role
 from victims.domain.workload import CASELOAD_HIGH, CASELOAD_LOW
@@ -75,7 +75,12 @@ def region(region_id: int):
 
 def _overview(scope: Scope):
     page = _overview_page(scope)
-    return render_template("dashboard/overview.html", page=page, **_context(scope))
+    today = clock.today()
+    # This month so far, then the 12 before it (last month chosen).
+    months = [today.replace(day=1)]
+    while len(months) < 13:
+        months.append(report.last_month(months[-1]))
+    return render_template("dashboard/overview.html", page=page, report_months=months, **_context(scope))
 
 
 def _overview_page(scope: Scope) -> pages.Overview:
@@ -128,3 +133,33 @@ def export():
     )
     filename = f"caseload-balance-{scope.key.replace(':', '-')}-{table.id}-{today.isoformat()}.csv"
     return csv_response(filename, table.headers, table.rows)
+
+
+# --- The monthly regional report -------------------------------------------------------------------
+
+
+@bp.route("/regions/<int:region_id>/report.pdf")
+@allowed(Role.MANAGER)
+def region_report(region_id: int):
+    """The region's report for a month (`month=2026-10`; last month when none is given) as a PDF:
+    its balance, compliance and victims' feedback, with the charts and tables. Audited."""
+    scope = scopes.scope_for(current_user, Level.REGION, region_id)
+    today = clock.today()
+    asked = request.args.get("month")
+    first = report.parse_month(asked, today) if asked else report.last_month(today)
+    if first is None:
+        abort(404)
+    sections = report.regional_report(scope, first, today)
+    pdf = report.report_pdf(scope.name, first, sections, clock.utcnow().astimezone(clock.LONDON))
+    record(
+        "dashboard_report_printed",
+        Level.REGION.value,
+        scope.subject_id,
+        user=current_user,
+        region_id=scope.region_id,
+        details={"scope": scope.key, "month": first.strftime("%Y-%m")},
+    )
+    filename = f"victim-contact-{scope.key.replace(':', '-')}-{first.strftime('%Y-%m')}.pdf"
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -43,8 +43,11 @@ class Day:
         return next((r for r in self.rows if r.level == level and r.subject_id == subject_id), None)
 
 
-def latest_day(region_ids: Sequence[int], *, levels: tuple[Level, ...] = tuple(Level)) -> Day | None:
-    """The newest day with a snapshot of these regions and that day's rows at these levels. Both
+def latest_day(
+    region_ids: Sequence[int], *, levels: tuple[Level, ...] = tuple(Level), on_or_before: date | None = None
+) -> Day | None:
+    """The newest day with a snapshot of these regions (on or before a day, for a past month's
+    report) and that day's rows at these levels. Both
     statements go through the (region_id, taken_on) index, one region at a time: a few index
     lookups, not a scan of a year of every VLO's rows."""
     chosen = list(region_ids)
@@ -52,7 +55,9 @@ def latest_day(region_ids: Sequence[int], *, levels: tuple[Level, ...] = tuple(L
         return None
     taken_on = db.session.scalar(
         select(func.max(Snapshot.taken_on)).where(
-            Snapshot.region_id.in_(chosen), Snapshot.level == Level.REGION
+            Snapshot.region_id.in_(chosen),
+            Snapshot.level == Level.REGION,
+            *([Snapshot.taken_on <= on_or_before] if on_or_before is not None else []),
         )
     )
     if taken_on is None:
