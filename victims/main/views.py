@@ -10,7 +10,7 @@ bp = Blueprint("main", __name__)
 HOME_FOR_ROLE = {
     Role.VLO: "cases.caseload",
     Role.SPO: "cases.team_cases",
-    Role.MANAGER: "cases.region_cases",
+    Role.MANAGER: "dashboard.home",  # caseload balance: what a manager opens first
     Role.ADMIN: "admin.users",
 }
 
