@@ -69,9 +69,10 @@ ZONE = {
     ],
 }
 
-# Well above what any role reaches (about 150 for a national administrator): a crawl that stops at
-# the limit has not seen everything, and fails.
-MAX_PAGES = 300
+# Well above what any role reaches (about 390 for a national manager since the oversight pages,
+# each region's figures, cases behind them and downloads): a crawl that stops at the limit has not
+# seen everything, and fails.
+MAX_PAGES = 1000
 # Pages a crawler must not open: signing out would end the crawl, and every other
 # GET in the service is safe to open (no GET changes anything).
 DO_NOT_FOLLOW = {"auth.sign_out"}
