@@ -1,11 +1,13 @@
-"""Managers' oversight in a real browser, each page checked by axe: a manager drills from their
-region to a team to a victim liaison officer, opens a chart's data ("Show the data") and
-downloads a table as CSV, whose rows are the table's."""
+"""Managers' oversight in a real browser, each page checked by axe: a manager downloads their
+region's monthly report (a PDF, read back), drills from the region to a team to a victim liaison
+officer, opens a chart's data ("Show the data") and downloads a table as CSV, whose rows are the
+table's."""
 
 from __future__ import annotations
 
 import csv
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -20,6 +22,23 @@ def test_a_manager_drills_down_opens_a_charts_data_and_downloads_a_csv(ui):
     expect(page.get_by_role("heading", level=1)).to_have_text("Caseload balance")
     expect(page.get_by_test_id("as-at")).to_contain_text(re.compile(r"Figures as at \d{1,2} \w+ \d{4}"))
     region = page.locator(".govuk-caption-l").inner_text()
+
+    # The region's monthly report, last month's by default, as a PDF with its charts and tables.
+    form = page.get_by_test_id("report-form")
+    month = form.get_by_label("Monthly report for the region (PDF)")
+    chosen = month.locator("option:checked").inner_text()
+    with page.expect_download() as waiting:
+        form.get_by_role("button", name="Download the report").click()
+    report = waiting.value
+    assert report.suggested_filename.endswith(".pdf")
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", report.path(), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    text = " ".join(text.split())
+    assert f"Victim Contact Scheme: {region}" in text
+    for heading in ("Caseload balance", "Compliance by month", "Training completion"):
+        assert heading in text, heading
+    assert chosen.split(" (")[0] in text  # "October 2026"
 
     teams = page.get_by_test_id("children")
     first_team = teams.locator("tbody tr").first
