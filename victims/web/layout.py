@@ -36,6 +36,7 @@ NAVIGATION = [
     ("absences.mine", "Absences", {Role.VLO}),
     ("absences.team", "Absences", {Role.SPO}),
     ("calibration.report", "Calibration", {Role.ADMIN, Role.MANAGER}),
+    ("feedback.report", "Feedback", {Role.MANAGER}),
 ]
 
 
