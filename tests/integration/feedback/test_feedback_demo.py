@@ -24,6 +24,8 @@ def test_a_year_of_demo_feedback_with_small_months_and_welsh_comments(make, froz
     assert len(responses) == added > 100
     months = Counter((r.team_id, r.received_on.strftime("%Y-%m")) for r in responses)
     assert len({month for _team, month in months}) == 12
+    assert (teams[1].id, "2026-11") not in months  # Norwich: none yet this month
+    assert months[(teams[0].id, "2026-11")] >= 5
     assert any(count < 5 for count in months.values())  # suppression shows
     assert any(count >= 5 for (team, _m), count in months.items() if team == teams[1].id)
     assert min(r.received_on for r in responses).isoformat() >= "2025-12-01"
@@ -34,7 +36,7 @@ def test_a_year_of_demo_feedback_with_small_months_and_welsh_comments(make, froz
 
 def test_the_printed_link_works_and_a_used_one_is_replaced(make, web, frozen_clock):
     frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    make.team(name=TEAMS[0])
+    make.team(name=TEAMS[1])
     url = live_link()
     assert live_link() == url  # printed again, the same while unused
     path = url[url.index("/f/") :]
