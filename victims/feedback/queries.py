@@ -20,6 +20,7 @@ from victims.feedback.models import FeedbackResponse
 from victims.staff.scopes import Scope, children
 
 FEWER = "fewer than 5"
+COMMENTS_SHOWN = 50  # the newest; a shorter period shows older ones
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LONG_MONTHS = (
     "January",
@@ -260,19 +261,23 @@ class Comment:
 
 
 def comments(scope: Scope, period: Period, found: FeedbackSummary) -> list[Comment] | None:
-    """What victims wrote, newest first, with only the month. None (not shown) when the scope's
-    responses are too few to show: a comment from a team with 3 responses would point to a
-    victim. The caller has checked the scope is one the manager may see (a region's own)."""
+    """What victims wrote, newest first (the newest 50), with only the month. None (not shown)
+    when the scope's responses are too few to show: a comment from a team with 3 responses would
+    point to a victim. The caller has checked the scope is one the manager may see (a region's own)."""
     if found.total.figures.hidden or not found.total.figures.responses:
         return None
-    statement = _where(
-        select(FeedbackResponse.received_on, FeedbackResponse.comments).where(
-            FeedbackResponse.comments.is_not(None)
-        ),
-        scope,
-        period.start,
-        period.end,
-    ).order_by(FeedbackResponse.received_on.desc(), FeedbackResponse.id.desc())
+    statement = (
+        _where(
+            select(FeedbackResponse.received_on, FeedbackResponse.comments).where(
+                FeedbackResponse.comments.is_not(None)
+            ),
+            scope,
+            period.start,
+            period.end,
+        )
+        .order_by(FeedbackResponse.received_on.desc(), FeedbackResponse.id.desc())
+        .limit(COMMENTS_SHOWN)
+    )
     return [
         Comment(f"{LONG_MONTHS[row.received_on.month - 1]} {row.received_on.year}", row.comments)
         for row in db.session.execute(statement)

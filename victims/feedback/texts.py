@@ -135,3 +135,24 @@ LETTER_SECTION: dict[str, tuple[str, str]] = {
 
 def language(code: str | None) -> str:
     return code if code in LANGUAGES else "en"
+
+
+def _plural(one: str, other: str) -> dict[str, str]:
+    # Welsh has six plural forms (Intl.PluralRules); GOV.UK Frontend asks for the one that applies.
+    return {"zero": other, "one": one, "two": other, "few": other, "many": other, "other": other}
+
+
+# The character count's messages (GOV.UK Frontend's own are English).
+CHARACTER_COUNT: dict[str, dict[str, object]] = {
+    "en": {},
+    "cy": {
+        "textareaDescriptionText": "Gallwch roi hyd at %{count} o nodau",
+        "charactersUnderLimitText": _plural(
+            "Mae gennych %{count} nod ar ôl", "Mae gennych %{count} o nodau ar ôl"
+        ),
+        "charactersAtLimitText": "Mae gennych 0 nod ar ôl",
+        "charactersOverLimitText": _plural(
+            "Mae gennych %{count} nod yn ormod", "Mae gennych %{count} o nodau yn ormod"
+        ),
+    },
+}

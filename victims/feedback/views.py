@@ -21,7 +21,7 @@ from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import limiter
 from victims.feedback import queries, services
 from victims.feedback.forms import questions_form
-from victims.feedback.texts import PAGE, language
+from victims.feedback.texts import CHARACTER_COUNT, PAGE, language
 from victims.refusals import Refused
 from victims.staff.scopes import children, scope_from_key, trail
 from victims.web.csv import csv_response
@@ -70,6 +70,7 @@ def give(token: str):
         words=PAGE[lang],
         other=_other(lang),
         switch_url=url_for("feedback.give", token=token, lang=_other(lang)),
+        character_count=CHARACTER_COUNT[lang],
     )
 
 
@@ -136,6 +137,7 @@ def report():
         headers=queries.HEADERS,
         scope_link=lambda key: url_for("feedback.report", scope=key, period=period.key),
         fewer=queries.FEWER,
+        comments_shown=queries.COMMENTS_SHOWN,
     )
 
 

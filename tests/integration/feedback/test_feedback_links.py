@@ -332,3 +332,20 @@ def test_expiry_is_ninety_days_from_the_day_made(make, today):
     a_link(make, made_on=date(2026, 11, 25))
     [link] = links()
     assert link.expires_on - date(2026, 11, 25) == timedelta(days=90)
+
+
+def test_the_development_servers_access_log_hides_the_token(app):
+    dropping = next(
+        f for f in logging.getLogger("werkzeug").filters if type(f).__name__ == "DropQueryStrings"
+    )
+    for line, shown in (
+        ("GET /f/K7M2Q-X9PAB HTTP/1.1", "GET /f/[removed] HTTP/1.1"),
+        ("POST /f/k7m2qx9pab?lang=cy HTTP/1.1", "POST /f/[removed]?[removed] HTTP/1.1"),
+        ("GET /f/thank-you?lang=cy HTTP/1.1", "GET /f/thank-you?[removed] HTTP/1.1"),
+        ("GET /cases/mine HTTP/1.1", "GET /cases/mine HTTP/1.1"),
+    ):
+        record = logging.LogRecord(
+            "werkzeug", logging.INFO, __file__, 1, '"%s" %s %s', (line, "200", "-"), None
+        )
+        assert dropping.filter(record)
+        assert record.getMessage() == f'"{shown}" 200 -'
