@@ -242,3 +242,21 @@ def test_a_vlo_records_feedback_from_a_call_kept_without_the_case(make, today, w
     stranger = make.user(Role.VLO)
     web(stranger).get(path, status=404)
     assert db.session.scalar(select(func.count()).select_from(FeedbackResponse)) == 1
+
+
+def test_the_report_page_asks_the_same_number_of_statements_however_many_teams(
+    make, today, web, count_queries
+):
+    manager = make.user(Role.MANAGER)
+    browser = web(manager)
+    first = make.team()
+    respond(first, 5, comments="Kind and clear")
+    path = f"/management/feedback?scope=region:{first.region_id}&period=12m"
+    browser.get(path)
+    with count_queries() as few:
+        browser.get(path)
+    for _ in range(6):
+        respond(make.team(), 5, comments="Kind and clear")
+    with count_queries() as many:
+        browser.get(path)
+    assert many.count == few.count, (few.count, many.count)
