@@ -150,6 +150,10 @@ class Config:
     CASELOAD_PAGE_SIZE = _env_int("CASELOAD_PAGE_SIZE", 25)
     # The service's own address, for links in emails.
     SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # A victim's feedback page (issue 15; its links, printed in letters, start with SERVICE_URL):
+    # how often one client address may open it and send answers (Flask-Limiter's notation).
+    FEEDBACK_PAGE_LIMIT = os.environ.get("FEEDBACK_PAGE_LIMIT", "30 per hour")
+    FEEDBACK_POST_LIMIT = os.environ.get("FEEDBACK_POST_LIMIT", "10 per hour")
 
     # Reminders (victims.reminders). "Upcoming" starts this many working days before a deadline.
     REMINDER_UPCOMING_WORKING_DAYS = _env_int("REMINDER_UPCOMING_WORKING_DAYS", 5)

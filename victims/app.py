@@ -343,15 +343,19 @@ def _init_celery(app: Flask) -> None:
 
 
 def _quiet_logs(app: Flask) -> None:
-    # Werkzeug's access log prints query strings, which can carry search terms (names).
+    # Werkzeug's access log prints query strings, which can carry search terms (names), and
+    # paths, where a victim's feedback link carries its token (/f/<token>, issue 15).
     class DropQueryStrings(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
             if isinstance(record.args, tuple) and record.args:
                 first = record.args[0]
-                if isinstance(first, str) and "?" in first:
+                if isinstance(first, str) and ("?" in first or " /f/" in first):
                     parts = first.split(" ")
                     if len(parts) == 3:
-                        parts[1] = parts[1].split("?", 1)[0] + "?[removed]"
+                        path, query, _rest = parts[1].partition("?")
+                        if path.startswith("/f/") and path != "/f/thank-you":
+                            path = "/f/[removed]"
+                        parts[1] = path + ("?[removed]" if query else "")
                         record.args = (" ".join(parts),) + record.args[1:]
             return True
 

@@ -46,6 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 E2E_DATABASE = os.environ.get("E2E_DATABASE_NAME", "vcs_e2e")
+# What `flask seed demo` printed for the live server (sign-ins, the demo's feedback link).
+SEED_PRINTED: list[str] = []
 STARTUP_SECONDS = 30
 
 
@@ -96,7 +98,7 @@ def _drop_postgres_database(url: str) -> None:
         )
 
 
-def _flask(env: dict, *args: str) -> None:
+def _flask(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "victims", *args],
         cwd=ROOT,
@@ -108,6 +110,7 @@ def _flask(env: dict, *args: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    return result.stdout
 
 
 def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
@@ -152,7 +155,7 @@ def live_server(tmp_path_factory) -> str:
         PYTHONUNBUFFERED="1",
     )
     _flask(env, "db", "upgrade")
-    _flask(env, "seed", "demo")
+    SEED_PRINTED.extend(_flask(env, "seed", "demo").splitlines())
     _flask(env, "reminders", "send-due")  # as `make setup` does: the demo's reminders, at once
 
     # A real Celery worker on the embedded broker, as `make run` starts: it sends letters (to the

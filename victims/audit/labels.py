@@ -50,6 +50,9 @@ ACTIONS: dict[str, str] = {
     "letter_approved": "Approved a letter",
     "letter_sent_back": "Returned a letter to its writer",
     "letter_cancelled": "Cancelled a letter",
+    # Victims' feedback (issue 15): never the answers, never which response
+    "feedback_recorded": "Recorded a victim's feedback from a call",
+    "feedback_exported": "Downloaded feedback figures",
     "letter_sent": "Sent a letter",
     "letter_held": "Held a letter: GOV.UK Notify had something else under its reference",
     "letter_sent_again": "Sent a held letter again under a new reference",
@@ -138,6 +141,7 @@ RECORD_TYPES: dict[str, str] = {
     "task": "Task",
     "reminder": "Reminder",
     "letter": "Letter",
+    "feedback_report": "Feedback report",
     "condition_request": "Licence-condition request",
     "exclusion_zone": "Exclusion zone",
     "prerelease_contact": "Pre-release contact",

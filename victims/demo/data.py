@@ -23,6 +23,7 @@ from victims.cases.models import Case
 from victims.demo.caseload import CASELOADS, DEFAULT_CASELOAD, Caseloads, unallocated, write
 from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
+from victims.demo.feedback import add_feedback, live_link
 from victims.demo.lifecycle import add_lifecycle_examples
 from victims.demo.snapshots import add_snapshots
 from victims.demo.staff import (
@@ -74,6 +75,8 @@ def load_demo(
         db.session.commit()
         add_snapshots(echo)
         db.session.commit()
+        echo(f"Victims' feedback: {add_feedback()} responses over a year.")
+        db.session.commit()
         echo("Demo data loaded.")
     else:
         echo("Demo data is already loaded.")
@@ -85,6 +88,10 @@ def load_demo(
         details.append(line)
         echo(" ".join(line))
     echo("Current security code for a demo user: flask --app victims seed code EMAIL")
+    url = live_link()
+    db.session.commit()
+    if url:
+        echo(f"Feedback link for a victim: {url}")
     echo("Open cases held (VLO cases):")
     for name, held in caseload_counts():
         echo(f"{name} {held}")

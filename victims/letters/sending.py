@@ -26,7 +26,15 @@ from victims.domain.letters import CONTACT_LOST_DELIVERY, DeliveryStatus, Letter
 from victims.domain.vocabulary import CaseStatus, Direction
 from victims.extensions import db
 from victims.letters.models import Letter
-from victims.letters.services import NO_HEADING, check_letter, fill_values, passes, pdf_bytes, printable
+from victims.letters.services import (
+    NO_HEADING,
+    check_letter,
+    fill_values,
+    passes,
+    pdf_bytes,
+    printable,
+    with_feedback,
+)
 from victims.notify import gateway as notify
 from victims.notify import sending
 from victims.notify.references import new_reference
@@ -42,14 +50,20 @@ log = logging.getLogger(__name__)
 def email_body(letter: Letter) -> str:
     """The letter's text as the email's body, dated as its PDF is: the day it was approved (for a
     draft, today), so that every attempt at sending it sends the same text."""
-    values = fill_values(letter, clock.london_date(letter.approved_at) if letter.approved_at else None)
-    parts = []
-    for section in letter.sections:
-        body = rules.fill(section.body, values)
-        parts.append(
-            body if section.key in NO_HEADING else f"# {rules.fill(section.heading, values)}\n\n{body}"
+    made_on = clock.london_date(letter.approved_at) if letter.approved_at else clock.today()
+    values = fill_values(letter, made_on)
+    sections = [
+        (
+            None if section.key in NO_HEADING else rules.fill(section.heading, values),
+            rules.fill(section.body, values),
+            section.key,
         )
-    return "\n\n".join(parts)
+        for section in letter.sections
+    ]
+    return "\n\n".join(
+        body if heading is None else f"# {heading}\n\n{body}"
+        for heading, body in with_feedback(letter, made_on, sections)
+    )
 
 
 def _claim(letter_id: int) -> bool:

@@ -39,6 +39,8 @@ from victims.domain.vocabulary import (
     letter_channel,
 )
 from victims.extensions import db
+from victims.feedback import services as feedback
+from victims.feedback.texts import LETTER_SECTION
 from victims.letters import template_versions
 from victims.letters.models import Letter, LetterTemplate
 from victims.letters.pdf import AddressTooLong, PrintableLetter, lines_too_wide, render_pdf, split_to_fit
@@ -412,6 +414,16 @@ def _approve(letter: Letter, case: Case, user: User) -> None:
     letter.approved_at = clock.utcnow()
     letter.checks = {result.code: result.passed for result in results}
     letter.letter_date = rules.long_date(today, letter.language)
+    # Its one feedback link (issue 15), made with the content it goes in: before the PDF.
+    feedback.issue_link(
+        letter_id=letter.id,
+        letter_type=letter.letter_type,
+        reference=letter.reference,
+        language=letter.language,
+        team_id=case.team_id,
+        region_id=case.region_id,
+        made_on=today,
+    )
     letter.pdf_base64 = base64.b64encode(render_pdf(printable(letter, today))).decode()
     letter.problem = None
     db.session.flush()
@@ -431,6 +443,7 @@ def cancel(letter: Letter, user: User) -> None:
     if letter.status not in (LetterStatus.DRAFT, LetterStatus.FAILED, LetterStatus.AWAITING_COUNTERSIGN):
         raise Refused("This letter cannot be cancelled now")
     letter.status = LetterStatus.CANCELLED
+    feedback.withdraw_links(letter.id)  # a cancelled letter's feedback link never works
     db.session.flush()
     audit.record("letter_cancelled", "letter", letter.id, case_id=letter.case_id, user=user)
 
@@ -475,12 +488,40 @@ def printable(
         date_text=letter.letter_date or rules.long_date(today, letter.language),
         reference=f"{'Case' if letter.language == 'en' else 'Achos'} {case.id} – {word} {letter.id}",
         title=letter.title,
-        sections=[
-            (None if section.key in NO_HEADING else heading, body)
-            for heading, body, section in filled_sections(letter, today)
-        ],
+        sections=with_feedback(
+            letter,
+            today,
+            [
+                (None if section.key in NO_HEADING else heading, body, section.key)
+                for heading, body, section in filled_sections(letter, today)
+            ],
+        ),
         draft_mark=DRAFT_MARK if draft else None,
     )
+
+
+def with_feedback(
+    letter: Letter, made_on: date, sections: list[tuple[str | None, str, str]]
+) -> list[tuple[str | None, str]]:
+    """The letter's sections (heading, body, key) with, for the letters that carry one, the
+    paragraph giving the victim's feedback link (issue 15) before the sign-off: the same link
+    and words every time the letter is printed or sent (victims.feedback.services). Only once
+    the letter is approved: a draft's link would not work yet."""
+    found = feedback_paragraph(letter, made_on) if letter.approved_at is not None else None
+    result = [(heading, body) for heading, body, _key in sections]
+    if found is not None:
+        at = next((i for i, (_h, _b, key) in enumerate(sections) if key == "sign_off"), len(sections))
+        result.insert(at, found)
+    return result
+
+
+def feedback_paragraph(letter: Letter, made_on: date) -> tuple[str, str] | None:
+    """(heading, body) of the feedback paragraph in the letter's language, or None."""
+    link = feedback.letter_link(letter.letter_type, letter.reference, made_on)
+    if link is None:
+        return None
+    heading, body = LETTER_SECTION[letter.language]
+    return heading, body.format(url=link.url, until=rules.long_date(link.expires_on, letter.language))
 
 
 def letterhead(team: Team, language: str) -> list[str]:

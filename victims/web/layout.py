@@ -24,11 +24,15 @@ NAVIGATION = [
     ("workforce.my_workload", "My workload", {Role.VLO}),
     ("cases.team_cases", "Team cases", {Role.SPO}),
     ("work.team_work", "Team work", {Role.SPO}),
-    ("workforce.team_workload", "Workload", {Role.SPO, Role.MANAGER}),
+    # Managers reach a team's workload through Caseload balance (each team's page links to it).
+    ("workforce.team_workload", "Workload", {Role.SPO}),
     ("allocation.queue", "Allocate", {Role.SPO}),
     ("cases.new_case", "New case", {Role.VLO, Role.SPO}),
     ("imports.upload", "Import referrals", {Role.SPO}),
+    # Managers' oversight first: what they open every morning.
     ("dashboard.home", "Caseload balance", {Role.MANAGER}),
+    ("compliance.index", "Compliance", {Role.MANAGER}),
+    ("feedback.report", "Feedback", {Role.MANAGER}),
     ("cases.region_cases", "Cases", {Role.MANAGER}),
     ("oversight.trail", "Audit", {Role.MANAGER}),
     ("staff.team_skills", "Skills and training", {Role.MANAGER, Role.ADMIN}),
@@ -37,7 +41,6 @@ NAVIGATION = [
     ("absences.mine", "Absences", {Role.VLO}),
     ("absences.team", "Absences", {Role.SPO}),
     ("calibration.report", "Calibration", {Role.ADMIN, Role.MANAGER}),
-    ("compliance.index", "Compliance", {Role.MANAGER}),
 ]
 
 

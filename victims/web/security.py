@@ -20,7 +20,7 @@ from werkzeug.routing import Map, RequestRedirect
 
 from victims.domain.vocabulary import Role
 
-# Open to anyone: signing in, the health check, the assets.
+# Open to anyone: signing in, the health check, the assets, a victim's feedback page.
 PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
@@ -29,6 +29,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.sign_in",
         "auth.signed_out",
         "api.openapi",
+        # A victim's feedback page, opened from the link in a letter (issue 15): no account.
+        "feedback.give",
+        "feedback.thanks",
     }
 )
 # Open to someone who has given a correct password but not yet the second factor.

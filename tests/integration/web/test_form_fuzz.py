@@ -48,6 +48,7 @@ PAGES = {
         "/cases/new",
         "/cases/{case}/dates",
         "/cases/{case}/contacts/new",
+        "/cases/{case}/feedback/new",
         "/cases/{case}/events/new",
         "/cases/{case}/letters/new",
         "/cases/{case}/people/new",
@@ -136,6 +137,8 @@ ELSEWHERE = {
     "absences.back": "tests/integration/absences/test_absence_pages.py",
     "absences.cancel": "tests/integration/absences/test_absence_pages.py",
     "calibration.adopt": "tests/integration/calibration/test_calibration.py",
+    # A victim's feedback page: no signed-in role reaches it.
+    "feedback.give": "tests/integration/feedback/test_feedback_fuzz.py",
 }
 
 
