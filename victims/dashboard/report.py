@@ -18,6 +18,7 @@ from victims.compliance import queries as compliance
 from victims.dashboard import pages
 from victims.domain.compliance import DECIDED, SHORT, Count, Measure, Period
 from victims.domain.oversight import TREND_MONTHS
+from victims.feedback import queries as feedback
 from victims.staff.scopes import Scope
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -156,12 +157,44 @@ def compliance_section(scope: Scope, first: date, today: date) -> Section:
     )
 
 
+def feedback_section(scope: Scope, first: date) -> Section:
+    """The month's feedback by team and by what it was about, small groups hidden as everywhere
+    (victims.feedback.queries), and satisfaction by month. Comments stay in the service, where
+    who reads them is limited and recorded: a PDF is passed around."""
+    found = feedback.report_section(scope, first, month_end(first))
+    headers = tuple(found["headers"][1:])
+    total = found["total"]
+    return Section(
+        title="Victims’ feedback",
+        figures=[(label, _shown(value)) for label, value in zip(headers, total[1:], strict=True)],
+        charts=[found["chart"]],
+        tables=[
+            Table("By team", ("Team", *headers), [*found["groups"], ("The region", *total[1:])]),
+            Table("By what it was about", ("About", *headers), found["by_about"]),
+        ],
+        notes=[
+            found["note"],
+            "Comments are read in the service, on the Feedback page; they are not printed.",
+        ],
+    )
+
+
 def regional_report(scope: Scope, first: date, today: date) -> list[Section]:
-    return [balance_section(scope, first, today), compliance_section(scope, first, today)]
+    return [
+        balance_section(scope, first, today),
+        compliance_section(scope, first, today),
+        feedback_section(scope, first),
+    ]
 
 
 def _team_row(name: str, figures: compliance.Figures) -> tuple[object, ...]:
     return (name, *(_percent(figures.percent(m)) for m in Measure), figures.counts[Count.OVERDUE_DEADLINES])
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _number(value: int | None) -> str:

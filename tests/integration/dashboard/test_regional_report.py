@@ -49,7 +49,14 @@ def test_a_month_report_prints_its_balance_compliance_and_charts(app, team, mana
     assert "Monthly report for 1 October 2026 to 31 October 2026" in text
     # The balance as the month ended: October's last snapshot, not today's.
     assert "Figures as at 31 October 2026" in text
-    for heading in ("Caseload balance", "Compliance", "Compliance by month", "Deadlines due in the month"):
+    for heading in (
+        "Caseload balance",
+        "Compliance",
+        "Compliance by month",
+        "Deadlines due in the month",
+        "Victims’ feedback",
+        "Average satisfaction by month",
+    ):
         assert heading in text
     assert "Bedford" in text  # the team, in the tables
     [event] = database.session.scalars(
