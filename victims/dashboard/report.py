@@ -8,7 +8,7 @@ already suppressed where numbers are small); this module only lays them out and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from victims import printing
@@ -34,6 +34,7 @@ class Table:
 @dataclass(frozen=True)
 class Section:
     title: str
+    lead: str | None = None  # a sentence under the title: when the figures are from
     # Key figures, as (label, value as shown): "Open cases", "3,412".
     figures: list[tuple[str, str]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
@@ -96,15 +97,24 @@ def balance_section(scope: Scope, first: date, today: date) -> Section:
     chart_ids = {c.id for c in overview.charts}
     return Section(
         title="Caseload balance",
+        lead=overview.as_at_words + ".",
         figures=[(label, _number(value)) for label, value in shown],
-        charts=list(overview.charts),
+        charts=[_month_ends(c) if c.id.startswith("trend-") else c for c in overview.charts],
         tables=[
             Table(table.title, table.headers, table.rows)
             for id, table in overview.tables.items()
             if id not in chart_ids and table.rows
         ],
-        notes=[overview.as_at_words + "."],
     )
+
+
+def _month_ends(trend: Chart) -> Chart:
+    """A trend's table in print: the last point of each month, not a row a week (the chart still
+    draws every week)."""
+    by_month: dict[str, tuple[object, ...]] = {}
+    for row in trend.rows:
+        by_month[str(row[0]).split(" ", 1)[-1]] = row  # "7 March 2026" -> "March 2026"
+    return replace(trend, rows=list(by_month.values()))
 
 
 def compliance_section(scope: Scope, first: date, today: date) -> Section:

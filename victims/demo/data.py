@@ -30,6 +30,7 @@ from victims.demo.staff import (
     ANY_DAY_EMAILS,
     DEMO_DOMAIN,
     EMAIL_REMINDERS,
+    NATIONAL,
     STAFF,
     TEAMS,
     demo_password,
@@ -143,8 +144,9 @@ def _create(region: Region, cases_per_vlo: int | None, seed: int) -> None:
             team_id=teams[team_index].id if team_index is not None else None,
             contracted_hours=CONTRACTED_HOURS.get(first_name, Decimal("37.0")),
             password_hash=hash_password(demo_password(email)),
-            # The demo administrator is national, so the deadline settings can be tried out.
-            national=role == Role.ADMIN,
+            # The demo administrator is national, so the deadline settings can be tried out; so is
+            # one manager, for the national oversight.
+            national=first_name in NATIONAL,
             totp_secret=demo_totp_secret(email),
             totp_confirmed=True,
             email_reminders=first_name in EMAIL_REMINDERS,

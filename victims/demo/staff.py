@@ -14,6 +14,7 @@ STAFF = [
     # (role, first name, team index or None, skills)
     (Role.ADMIN, "Alex", None, []),
     (Role.MANAGER, "Morgan", None, []),
+    (Role.MANAGER, "Nadia", None, []),  # national: every region (NATIONAL below)
     (Role.SPO, "Samira", 0, [Skill.MAPPING, Skill.PAROLE]),
     (Role.SPO, "Owen", 1, [Skill.PAROLE, Skill.BEREAVED]),
     (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS, Skill.WELSH]),
@@ -25,6 +26,9 @@ STAFF = [
     (Role.VLO, "Grace", 0, [Skill.WELSH, Skill.BEREAVED]),
     (Role.VLO, "Hana", 0, [Skill.MAPPING, Skill.DOMESTIC_ABUSE]),
 ]
+# Who sees all 12 regions: the administrator (the deadline settings) and one manager (the national
+# caseload balance, compliance and feedback).
+NATIONAL = {"Alex", "Nadia"}
 TEAMS = ["Bedford Victim Contact Unit", "Norwich Victim Contact Unit"]
 # Demo users who chose email reminders (the others get them in the service only).
 EMAIL_REMINDERS = {"Samira", "Owen", "Ben", "Erin"}

@@ -36,3 +36,16 @@ def test_the_usual_month_is_last_month_and_it_ends_on_its_last_day():
     assert last_month(date(2027, 1, 3)) == date(2026, 12, 1)
     assert month_end(date(2028, 2, 1)) == date(2028, 2, 29)
     assert month_end(date(2026, 12, 1)) == date(2026, 12, 31)
+
+
+def test_a_printed_trend_keeps_the_last_point_of_each_month():
+    from victims import charts
+    from victims.dashboard.report import _month_ends
+
+    labels = ["3 October 2026", "10 October 2026", "31 October 2026", "7 November 2026", "14 November 2026"]
+    trend = charts.lines(
+        "trend-open-cases", "Open cases", "d", labels, [charts.Series("Open cases", [1, 2, 3, None, 5])]
+    )
+    printed = _month_ends(trend)
+    assert printed.rows == [("31 October 2026", 3), ("14 November 2026", 5)]
+    assert printed.svg == trend.svg  # the chart itself still draws every week
