@@ -1,7 +1,7 @@
 """Managers' oversight in a real browser, each page checked by axe: a manager downloads their
 region's monthly report (a PDF, read back), drills from the region to a team to a victim liaison
 officer, opens a chart's data ("Show the data") and downloads a table as CSV, whose rows are the
-table's."""
+table's; then opens the cases behind a compliance figure."""
 
 from __future__ import annotations
 
@@ -83,4 +83,12 @@ def test_a_manager_drills_down_opens_a_charts_data_and_downloads_a_csv(ui):
     expect(page.get_by_test_id("chart-trend-open-cases")).to_be_visible()
     ui.follow(page.get_by_test_id("workload-link"))
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+    # Compliance for the region: a figure opens the cases behind it, as many as it says.
+    ui.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Compliance"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Compliance")
+    on_time = page.get_by_test_id("figures").locator("[data-row=initial_contact] [data-col=on_time]")
+    figure = on_time.inner_text().replace(",", "")
+    ui.follow(on_time.locator("a"))
+    expect(page.get_by_test_id("total")).to_contain_text(f"{int(figure):,} deadline")
     ui.finish()
