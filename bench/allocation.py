@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from victims import clock, create_app
 from victims.extensions import db
@@ -44,6 +44,7 @@ SKILLS = [
 
 def build(app) -> tuple[int, int]:
     """The SPO's id and one waiting case's id."""
+    from bench.__main__ import write_rows
     from tests.factories import Factory
     from victims.cases.models import Case, Offender, Sentence
     from victims.domain.needs import Course
@@ -156,20 +157,16 @@ def build(app) -> tuple[int, int]:
                         "created_at": now,
                     }
                 )
-        for model, rows in (
-            (Offender, offenders),
-            (Sentence, sentences),
-            (Case, cases),
-            (Person, people),
-            (CaseDeadline, deadlines),
-        ):
-            for start in range(0, len(rows), 5_000):
-                db.session.execute(insert(model), rows[start : start + 5_000])
-        db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                for table in ("offenders", "sentences", "cases", "people", "deadlines"):
-                    connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
+        write_rows(
+            (
+                (Offender, offenders),
+                (Sentence, sentences),
+                (Case, cases),
+                (Person, people),
+                (CaseDeadline, deadlines),
+            ),
+            chunk=5_000,
+        )
         waiting = case_id + VLOS * CASES_EACH  # the first waiting case
         return spo.id, waiting
 

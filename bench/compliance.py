@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from victims import clock, create_app
 from victims.extensions import db
@@ -49,6 +49,7 @@ PLAN = (
 
 def build(app) -> tuple[int, int, int]:
     """The national manager's id, a regional manager's id and their region's id."""
+    from bench.__main__ import write_rows
     from tests.factories import Factory
     from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
     from victims.domain.needs import Course
@@ -238,26 +239,19 @@ def build(app) -> tuple[int, int, int]:
                             "created_at": now,
                         }
                     )
-        for model, rows in (
-            (User, users),
-            (TrainingRecord, training),
-            (Offender, offenders),
-            (Sentence, sentences),
-            (Case, cases),
-            (Person, people),
-            (ContactLogEntry, letters),
-            (CaseDeadline, deadlines),
-            (Task, tasks),
-        ):
-            for first in range(0, len(rows), 10_000):
-                db.session.execute(insert(model), rows[first : first + 10_000])
-        db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                for table in ("users", "training_records", "cases", "people", "contact_log_entries"):
-                    connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
-                connection.exec_driver_sql("VACUUM ANALYZE deadlines")
-                connection.exec_driver_sql("VACUUM ANALYZE tasks")
+        write_rows(
+            (
+                (User, users),
+                (TrainingRecord, training),
+                (Offender, offenders),
+                (Sentence, sentences),
+                (Case, cases),
+                (Person, people),
+                (ContactLogEntry, letters),
+                (CaseDeadline, deadlines),
+                (Task, tasks),
+            )
+        )
         print(
             f"Compliance: {len(regions)} regions x {TEAMS_EACH} teams x {VLOS_EACH} VLOs, "
             f"{len(cases):,} cases, {len(deadlines):,} deadlines, {len(tasks):,} tasks"

@@ -33,6 +33,7 @@ ROUNDS = 10
 
 def build(app, today: date) -> tuple[int, int, int]:
     """The national manager's id, a regional manager's id and their region's id."""
+    from bench.__main__ import write_rows
     from tests.factories import Factory
     from victims.domain.oversight import Level
     from victims.domain.vocabulary import Role
@@ -133,11 +134,7 @@ def build(app, today: date) -> tuple[int, int, int]:
                         now,
                     )
                 )
-        for start in range(0, len(rows), 20_000):
-            db.session.execute(insert(Snapshot), rows[start : start + 20_000])
-        db.session.commit()
-        db.session.execute(text("ANALYZE snapshots"))
-        db.session.commit()
+        write_rows(((Snapshot, rows),), chunk=20_000)
         print(f"Built {len(regions)} regions, {len(teams)} teams, {len(vlos)} VLOs, {len(rows):,} snapshots.")
         return national.id, regional.id, regions[0].id
 

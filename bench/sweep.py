@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from victims import clock, create_app
 from victims.extensions import db
@@ -26,6 +26,7 @@ TODAY = date(2026, 11, 25)
 
 
 def _fill(app, total: int) -> None:
+    from bench.__main__ import write_rows
     from tests.factories import Factory
     from victims.work.models import CaseDeadline, Task
 
@@ -72,14 +73,7 @@ def _fill(app, total: int) -> None:
                     "version": 1,
                 }
             )
-        for start in range(0, total, 20_000):
-            db.session.execute(insert(CaseDeadline), deadlines[start : start + 20_000])
-            db.session.execute(insert(Task), tasks[start : start + 20_000])
-        db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("VACUUM ANALYZE deadlines")
-                connection.exec_driver_sql("VACUUM ANALYZE tasks")
+        write_rows(((CaseDeadline, deadlines), (Task, tasks)), chunk=20_000)
 
 
 def _time_sweep(app) -> tuple[float, int]:
