@@ -470,5 +470,22 @@ def trend_charts(scope: Scope, today: date) -> list[Chart]:
     return charts
 
 
+HISTORY = "history"
+
+
+def history_table(scope: Scope, today: date) -> Table:
+    """Every figure the snapshots hold for the scope, each day of the last 12 months: the trend of
+    any figure on the page, for a spreadsheet. Figures by their stored names; a day with no
+    snapshot has no row."""
+    by_day = queries.trend(scope.level, scope.subject_id, today, every_day=True)
+    names = sorted({name for figures in by_day.values() for name in figures})
+    return Table(
+        HISTORY,
+        f"Every figure each day for 12 months, {scope.name}",
+        ("Day", *names),
+        [(day.isoformat(), *(by_day[day].get(name) for name in names)) for day in sorted(by_day)],
+    )
+
+
 def chart_tables(charts: Sequence[Chart]) -> dict[str, Table]:
     return {c.id: Table(c.id, c.title, c.headers, c.rows) for c in charts}

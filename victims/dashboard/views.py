@@ -116,7 +116,9 @@ def export():
     `table` (an id the page gives each table). Recorded in the audit trail: what, and for where."""
     scope = scopes.scope_from_key(current_user, request.args.get("scope"))
     today = clock.today()
-    if scope.level in (Level.NATIONAL, Level.REGION):
+    if request.args.get("table") == pages.HISTORY:  # read only when asked for
+        tables = {pages.HISTORY: pages.history_table(scope, today)}
+    elif scope.level in (Level.NATIONAL, Level.REGION):
         tables = _overview_page(scope).tables
     elif scope.level == Level.TEAM:
         tables = (pages.team_page(scope, today) or abort(404)).tables

@@ -79,10 +79,17 @@ def trend_days(today: date) -> list[date]:
     return sorted(today - timedelta(days=7 * n) for n in range((today - first).days // 7 + 1))
 
 
-def trend(level: Level, subject_id: int | None, today: date) -> dict[date, dict[str, int]]:
-    """A subject's figures on each day of the trend (`trend_days`; national: every region's
-    summed), in one statement. A day with no snapshot is missing (the chart leaves a gap)."""
-    statement = select(Snapshot.taken_on, Snapshot.figures).where(Snapshot.taken_on.in_(trend_days(today)))
+def trend(
+    level: Level, subject_id: int | None, today: date, *, every_day: bool = False
+) -> dict[date, dict[str, int]]:
+    """A subject's figures on each day of the trend (`trend_days`; every day of the 12 months
+    with `every_day`, for the download; national: every region's summed), in one statement. A
+    day with no snapshot is missing (the chart leaves a gap)."""
+    if every_day:
+        when = Snapshot.taken_on.between(add_months(today, -TREND_MONTHS) + timedelta(days=1), today)
+    else:
+        when = Snapshot.taken_on.in_(trend_days(today))
+    statement = select(Snapshot.taken_on, Snapshot.figures).where(when)
     if level == Level.NATIONAL:
         statement = statement.where(Snapshot.level == Level.REGION)
     else:

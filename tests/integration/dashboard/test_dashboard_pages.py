@@ -167,3 +167,23 @@ def test_statements_do_not_grow_with_the_caseload(app, team, managers, make, dat
     database.session.flush()
     after = {path: _statements(count_queries, browser, path) for path in (region_path, team_path)}
     assert after == before
+
+
+def test_every_figure_of_every_day_downloads_for_a_spreadsheet(app, team, managers, database):
+    for day in (date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)):
+        snapshots.take(day)
+    database.session.flush()
+    browser = signed_in(app, managers["regional"])
+    page = browser.get(f"/management/teams/{team['team'].id}")
+    assert 'data-testid="download-history"' in page
+    response = browser._send("get", f"/management/export.csv?scope=team:{team['team'].id}&table=history")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[0] == "Day" and {"open_cases", "capacity", "overdue_deadlines"} <= set(header)
+    # Every day, not a point a week: 23 and 24 November are not days of the weekly trend.
+    assert [row[0] for row in rows[1:]] == ["2026-11-23", "2026-11-24", "2026-11-25"]
+    assert {row[header.index("open_cases")] for row in rows[1:]} == {"5"}
+    # Another region's team: not found, as its page is.
+    away = managers["away_team"].id
+    browser.get(f"/management/export.csv?scope=team:{away}&table=history", status=404)
