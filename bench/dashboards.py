@@ -1,11 +1,12 @@
-"""The national and a regional caseload balance page at national scale (issue 15).
+"""The national and a regional caseload balance and feedback page at national scale (issue 15).
 
 Builds, straight into a throw-away PostgreSQL database, 12 regions × 3 teams with 400 VLOs, and a
 year of daily snapshots for every VLO, team and region (about 163,000 rows), then times each page
 (median of ROUNDS requests, with its statement count) against the same figures read by hand-written
 raw SQL on the same connection pool: the page's ratio to its raw SQL is what the page itself adds
 (the ORM, the charts, the template). The pages read the snapshots, never the cases, so the
-country's 150,000 cases are not built: they would change nothing here.
+country's 150,000 cases are not built: they would change nothing here. The feedback pages read a
+year of 120,000 responses, one in ten with a comment.
 
 BENCH_DATABASE_URL picks an existing PostgreSQL database instead of a throw-away one.
 """
@@ -37,6 +38,7 @@ def build(app, today: date) -> tuple[int, int, int]:
     from tests.factories import Factory
     from victims.domain.oversight import Level
     from victims.domain.vocabulary import Role
+    from victims.feedback.models import FeedbackResponse
     from victims.snapshots.balance import VloBalance, group_figures, vlo_figures
     from victims.snapshots.models import Snapshot
     from victims.staff.models import Region, User
@@ -134,9 +136,43 @@ def build(app, today: date) -> tuple[int, int, int]:
                         now,
                     )
                 )
-        write_rows(((Snapshot, rows),), chunk=20_000)
-        print(f"Built {len(regions)} regions, {len(teams)} teams, {len(vlos)} VLOs, {len(rows):,} snapshots.")
+        responses = _responses(teams, today, chance)
+        write_rows(((Snapshot, rows), (FeedbackResponse, responses)), chunk=20_000)
+        print(
+            f"Built {len(regions)} regions, {len(teams)} teams, {len(vlos)} VLOs, {len(rows):,} snapshots, "
+            f"{len(responses):,} feedback responses."
+        )
         return national.id, regional.id, regions[0].id
+
+
+FEEDBACK = 120_000  # responses over the year: about 10 a day a team
+COMMENTED = 10  # one in ten responses has a comment (encrypted, as the service keeps them)
+COMMENT = "The letter came the day before he was released."
+
+
+def _responses(teams, today: date, chance: random.Random) -> list[dict]:
+    from victims.domain.oversight import Answer, FeedbackAbout, FeedbackSource
+
+    answers, abouts = list(Answer), list(FeedbackAbout)
+    now = clock.utcnow()
+    return [
+        {
+            "team_id": (team := teams[number % len(teams)]).id,
+            "region_id": team.region_id,
+            "source": FeedbackSource.LINK if number % 3 else FeedbackSource.CALL,
+            "about": abouts[number % len(abouts)],
+            "language": "cy" if number % 17 == 0 else "en",
+            "satisfaction": chance.randint(1, 5),
+            "kept_informed": chance.choice(answers),
+            "felt_safer": chance.choice(answers),
+            "comments": "The letter came the day before he was released."
+            if number % COMMENTED == 0
+            else None,
+            "received_on": today - timedelta(days=chance.randrange(365)),
+            "created_at": now,
+        }
+        for number in range(FEEDBACK)
+    ]
 
 
 def _row(day, level, subject_id, region_id, team_id, figures, now) -> dict:
@@ -151,7 +187,8 @@ def _row(day, level, subject_id, region_id, team_id, figures, now) -> dict:
     }
 
 
-# The same figures by hand: the latest day, its rows, the names of who is above, the trend.
+# The same figures by hand: the latest day, its rows, the names of who is above, the trend (a
+# point a week, as the page draws it).
 RAW_NATIONAL = [
     "SELECT id, name FROM regions ORDER BY name",
     "SELECT level, subject_id, region_id, team_id, figures FROM snapshots "
@@ -161,7 +198,35 @@ RAW_NATIONAL = [
     "WHERE s.region_id = ANY(:regions) AND s.taken_on = "
     "(SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = ANY(:regions)) "
     "AND ((s.figures->>'capacity')::int > 100 OR (s.figures->>'open_cases')::int > 350)",
-    "SELECT taken_on, figures FROM snapshots WHERE level = 'region' AND taken_on > :first",
+    "SELECT taken_on, figures FROM snapshots WHERE level = 'region' AND taken_on = ANY(:days)",
+]
+# The feedback page by hand: the groups, the tally by group and subject, by month, the comments.
+RAW_FEEDBACK_NATIONAL = [
+    "SELECT id, name FROM regions ORDER BY name",
+    "SELECT region_id, about, count(*), sum(satisfaction), "
+    "sum(CASE WHEN kept_informed = 'yes' THEN 1 ELSE 0 END), count(kept_informed), "
+    "sum(CASE WHEN felt_safer = 'yes' THEN 1 ELSE 0 END), count(felt_safer) "
+    "FROM feedback_responses WHERE received_on BETWEEN :start AND :end GROUP BY region_id, about",
+    "SELECT to_char(received_on, 'YYYY-MM'), count(*), sum(satisfaction), "
+    "sum(CASE WHEN kept_informed = 'yes' THEN 1 ELSE 0 END), count(kept_informed), "
+    "sum(CASE WHEN felt_safer = 'yes' THEN 1 ELSE 0 END), count(felt_safer) "
+    "FROM feedback_responses WHERE received_on BETWEEN :start AND :end GROUP BY 1",
+    "SELECT received_on, comments FROM feedback_responses WHERE comments IS NOT NULL "
+    "AND received_on BETWEEN :start AND :end ORDER BY received_on DESC, id DESC LIMIT 50",
+]
+RAW_FEEDBACK_REGION = [
+    "SELECT id, name FROM teams WHERE region_id = :region ORDER BY name",
+    "SELECT team_id, about, count(*), sum(satisfaction), "
+    "sum(CASE WHEN kept_informed = 'yes' THEN 1 ELSE 0 END), count(kept_informed), "
+    "sum(CASE WHEN felt_safer = 'yes' THEN 1 ELSE 0 END), count(felt_safer) "
+    "FROM feedback_responses WHERE region_id = :region AND received_on BETWEEN :start AND :end "
+    "GROUP BY team_id, about",
+    "SELECT to_char(received_on, 'YYYY-MM'), count(*), sum(satisfaction), "
+    "sum(CASE WHEN kept_informed = 'yes' THEN 1 ELSE 0 END), count(kept_informed), "
+    "sum(CASE WHEN felt_safer = 'yes' THEN 1 ELSE 0 END), count(felt_safer) "
+    "FROM feedback_responses WHERE region_id = :region AND received_on BETWEEN :start AND :end GROUP BY 1",
+    "SELECT received_on, comments FROM feedback_responses WHERE comments IS NOT NULL AND region_id = :region "
+    "AND received_on BETWEEN :start AND :end ORDER BY received_on DESC, id DESC LIMIT 50",
 ]
 RAW_REGION = [
     "SELECT id, name FROM teams WHERE region_id = :region ORDER BY name",
@@ -172,7 +237,7 @@ RAW_REGION = [
     "(SELECT max(taken_on) FROM snapshots WHERE level = 'region' AND region_id = :region) "
     "AND ((s.figures->>'capacity')::int > 100 OR (s.figures->>'open_cases')::int > 350)",
     "SELECT taken_on, figures FROM snapshots "
-    "WHERE level = 'region' AND subject_id = :region AND taken_on > :first",
+    "WHERE level = 'region' AND subject_id = :region AND taken_on = ANY(:days)",
 ]
 
 
@@ -210,9 +275,10 @@ def database():
 def main() -> list[tuple[str, float, float, int]]:
     from bench.__main__ import measure, sign_in
     from tests.factories import PASSWORD
+    from victims.feedback.queries import period_from_key
+    from victims.snapshots.queries import trend_days
 
     today = clock.today()
-    first = today - timedelta(days=DAYS)
     with database() as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
@@ -221,12 +287,22 @@ def main() -> list[tuple[str, float, float, int]]:
         with app.app_context():
             region_ids = list(db.session.scalars(text("SELECT id FROM regions")))
         rows = []
+        # The feedback page's default period: the 12 months to the end of this month.
+        period = period_from_key(None, today)
         for name, user_id, path, statements in (
             ("National balance", national_id, "/management/", RAW_NATIONAL),
             ("Regional balance", regional_id, f"/management/regions/{region_id}", RAW_REGION),
+            ("National feedback", national_id, "/management/feedback?scope=national", RAW_FEEDBACK_NATIONAL),
+            ("Regional feedback", regional_id, "/management/feedback", RAW_FEEDBACK_REGION),
         ):
             ms, count = measure(app, sign_in(app, user_id, PASSWORD), path, ROUNDS)
-            params = {"region": region_id, "regions": region_ids, "first": first}
+            params = {
+                "region": region_id,
+                "regions": region_ids,
+                "days": trend_days(today),
+                "start": period.start,
+                "end": period.end,
+            }
             rows.append((name, ms, raw(app, statements, params), count))
         with app.app_context():
             db.session.remove()
