@@ -14,7 +14,6 @@ STAFF = [
     # (role, first name, team index or None, skills)
     (Role.ADMIN, "Alex", None, []),
     (Role.MANAGER, "Morgan", None, []),
-    (Role.MANAGER, "Nadia", None, []),  # national: every region (NATIONAL below)
     (Role.SPO, "Samira", 0, [Skill.MAPPING, Skill.PAROLE]),
     (Role.SPO, "Owen", 1, [Skill.PAROLE, Skill.BEREAVED]),
     (Role.VLO, "Amelia", 0, [Skill.MAPPING, Skill.CHILD_VICTIMS, Skill.WELSH]),
@@ -25,6 +24,8 @@ STAFF = [
     (Role.VLO, "Farid", 1, [Skill.DOMESTIC_ABUSE, Skill.PAROLE]),
     (Role.VLO, "Grace", 0, [Skill.WELSH, Skill.BEREAVED]),
     (Role.VLO, "Hana", 0, [Skill.MAPPING, Skill.DOMESTIC_ABUSE]),
+    # Last, so that everyone else keeps the name the seeded generator gave them before.
+    (Role.MANAGER, "Nadia", None, []),  # national: every region (NATIONAL below)
 ]
 # Who sees all 12 regions: the administrator (the deadline settings) and one manager (the national
 # caseload balance, compliance and feedback).
