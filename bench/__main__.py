@@ -7,6 +7,7 @@ ratio between them. BENCH_DATABASE_URL picks the database (a SQLite file by defa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import tempfile
@@ -47,6 +48,26 @@ def build(app, size: int):
             make.contact(case, vlo)
         db.session.commit()
         return vlo.id, spo.id, cases[0].id, PASSWORD
+
+
+@contextlib.contextmanager
+def postgres_database(name: str):
+    """The URL of a PostgreSQL database for a national-scale benchmark: BENCH_DATABASE_URL's
+    (emptied first) when it names one, else a throw-away database dropped afterwards."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        from tests.conftest import reset_database
+
+        reset_database(url)
+        yield url
+        return
+    from tests.helpers import throwaway_postgres_database
+
+    made = throwaway_postgres_database(name)
+    try:
+        yield next(made)
+    finally:
+        made.close()
 
 
 def write_rows(groups, chunk: int = 10_000) -> None:

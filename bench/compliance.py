@@ -9,18 +9,15 @@ training records. Then times each page (median of ROUNDS requests) against the s
 hand-written SQL (the statements a person would write for them, run through the same
 connection), and counts the page's statements.
 
-BENCH_DATABASE_URL picks the database (a SQLite file by default; the figures in the report are
-from PostgreSQL: a throw-away database, emptied first).
+PostgreSQL, as the service runs at this scale: a throw-away database, or BENCH_DATABASE_URL's
+(emptied first).
 """
 
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import select, text
@@ -379,17 +376,12 @@ def time_raw(app, region_id: int | None, starts_on: date, ends_on: date, rounds:
 
 
 def main() -> list[tuple[str, float, float, int]]:
-    from bench.__main__ import measure, sign_in
+    from bench.__main__ import measure, postgres_database, sign_in
     from tests.factories import PASSWORD
     from victims.domain.compliance import Preset, preset_period
 
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'compliance.sqlite3'}"
-        if url.startswith("postgresql"):
-            from tests.conftest import reset_database
-
-            reset_database(url)
+    with postgres_database("vcs_bench_compliance") as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
             upgrade()

@@ -13,8 +13,6 @@ BENCH_DATABASE_URL picks an existing PostgreSQL database instead of a throw-away
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import statistics
 import time
@@ -254,32 +252,14 @@ def raw(app, statements: list[str], params: dict) -> float:
     return statistics.median(timings[1:]) * 1000
 
 
-@contextlib.contextmanager
-def database():
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url and url.startswith("postgresql"):
-        from tests.conftest import reset_database
-
-        reset_database(url)
-        yield url
-        return
-    from tests.helpers import throwaway_postgres_database
-
-    made = throwaway_postgres_database("vcs_bench_dashboards")
-    try:
-        yield next(made)
-    finally:
-        made.close()
-
-
 def main() -> list[tuple[str, float, float, int]]:
-    from bench.__main__ import measure, sign_in
+    from bench.__main__ import measure, postgres_database, sign_in
     from tests.factories import PASSWORD
     from victims.feedback.queries import period_from_key
     from victims.snapshots.queries import trend_days
 
     today = clock.today()
-    with database() as url:
+    with postgres_database("vcs_bench_dashboards") as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
             upgrade()
