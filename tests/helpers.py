@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +35,20 @@ SNAPSHOTS = PROJECT / "tests" / "snapshots"
 # The layout carries the session's CSRF token for the timeout warning's "stay signed in".
 LAYOUT_CSRF = re.compile(r'data-csrf-token="([^"]+)"')
 FORM_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def task_module(name: str):
+    """A module of the `tasks` package ("absences"), loaded by file without importing the package
+    (whose import makes the worker's application), under its own name: a later import of the
+    package finds it in sys.modules, so each task name is registered once, to one callable."""
+    qualified = f"tasks.{name}"
+    if qualified in sys.modules:
+        return sys.modules[qualified]
+    spec = importlib.util.spec_from_file_location(qualified, PROJECT / "tasks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def send(browser, method: str, path: str, **kwargs):

@@ -6,8 +6,6 @@ worker's own application (tasks/__init__.py) with its own database."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -16,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.helpers import PROJECT, migrated_service, throwaway_postgres_database
+from tests.helpers import migrated_service, task_module, throwaway_postgres_database
 from victims.absences import services as absences
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
@@ -31,23 +29,9 @@ from victims.work.models import CaseDeadline, Task
 WAIT_SECONDS = 30
 
 
-def _task_module():
-    """tasks/absences.py, loaded by file without importing the `tasks` package (whose import makes
-    the worker's application), under its own name: a later import of the package finds it in
-    sys.modules, so the task name is registered once, to one callable."""
-    name = "tasks.absences"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, PROJECT / "tasks" / "absences.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 # The task's own function: called through the Celery task, it would run in the app context of
 # whichever application last made itself Celery's default (another test's, with its own database).
-sweep = _task_module().sweep.run
+sweep = task_module("absences").sweep.run
 
 
 def _away_with_cover(make, session, starts_on: date, ends_on: date | None):

@@ -7,8 +7,6 @@ would build the worker's own application."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import Factory
-from tests.helpers import PROJECT, migrated_service, throwaway_postgres_database
+from tests.helpers import migrated_service, task_module, throwaway_postgres_database
 from tests.integration.dashboard.conftest import TODAY, three_vlos
 from tests.integration.platform.test_celery_worker import broker, running_worker, worker_env  # noqa: F401
 from victims.domain.oversight import Level
@@ -28,18 +26,7 @@ from victims.snapshots.models import Snapshot
 WAIT_SECONDS = 30
 
 
-def _task_module():
-    name = "tasks.snapshots"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, PROJECT / "tasks" / "snapshots.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-take = _task_module().take.run
+take = task_module("snapshots").take.run
 
 
 def _rows(session) -> list[tuple]:
