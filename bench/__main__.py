@@ -70,6 +70,32 @@ def postgres_database(name: str):
         made.close()
 
 
+def offender_and_sentence(
+    offender_id: int, sentence_id: int, number: int, now, **sentence
+) -> tuple[dict, dict]:
+    """A generated offender ("Alex Bench<number>", CRN X<number>) and their sentence's row, with
+    the sentence's own fields (type, category, dates) given by the benchmark."""
+    from datetime import date
+
+    offender = {
+        "id": offender_id,
+        "crn": f"X{number:06d}",
+        "first_name": "Alex",
+        "last_name": f"Bench{number}",
+        "date_of_birth": date(1980, 1, 1),
+        "version": 1,
+        "created_at": now,
+    }
+    return offender, {
+        "id": sentence_id,
+        "offender_id": offender_id,
+        "offence": "Bench offence",
+        "sentence_date": date(2022, 6, 1),
+        "version": 1,
+        **sentence,
+    }
+
+
 def write_rows(groups, chunk: int = 10_000) -> None:
     """Insert each model's rows in chunks, in the order given, commit once, and on PostgreSQL
     VACUUM ANALYZE their tables, so the planner knows the sizes the benchmark made."""

@@ -44,7 +44,7 @@ SKILLS = [
 
 def build(app) -> tuple[int, int]:
     """The SPO's id and one waiting case's id."""
-    from bench.__main__ import write_rows
+    from bench.__main__ import offender_and_sentence, write_rows
     from tests.factories import Factory
     from victims.cases.models import Case, Offender, Sentence
     from victims.domain.needs import Course
@@ -83,32 +83,20 @@ def build(app) -> tuple[int, int]:
         for number in range(total):
             holder = vlos[number % VLOS].id if number < VLOS * CASES_EACH else None
             release = TODAY + timedelta(days=(number * 37) % 1800 - 200)
-            offenders.append(
-                {
-                    "id": offender_id + number,
-                    "crn": f"X{number:06d}",
-                    "first_name": "Alex",
-                    "last_name": f"Bench{number}",
-                    "date_of_birth": date(1980, 1, 1),
-                    "version": 1,
-                    "created_at": now,
-                }
+            offender, sentence = offender_and_sentence(
+                offender_id + number,
+                sentence_id + number,
+                number,
+                now,
+                offence_category=OFFENCES[number % len(OFFENCES)],
+                sentence_type=SENTENCES[number % len(SENTENCES)],
+                length_months=60,
+                crd=release,
+                led=release + timedelta(days=900),
+                sed=release + timedelta(days=900),
             )
-            sentences.append(
-                {
-                    "id": sentence_id + number,
-                    "offender_id": offender_id + number,
-                    "offence": "Bench offence",
-                    "offence_category": OFFENCES[number % len(OFFENCES)],
-                    "sentence_type": SENTENCES[number % len(SENTENCES)],
-                    "length_months": 60,
-                    "sentence_date": date(2022, 6, 1),
-                    "crd": release,
-                    "led": release + timedelta(days=900),
-                    "sed": release + timedelta(days=900),
-                    "version": 1,
-                }
-            )
+            offenders.append(offender)
+            sentences.append(sentence)
             cases.append(
                 {
                     "id": case_id + number,

@@ -46,7 +46,7 @@ PLAN = (
 
 def build(app) -> tuple[int, int, int]:
     """The national manager's id, a regional manager's id and their region's id."""
-    from bench.__main__ import write_rows
+    from bench.__main__ import offender_and_sentence, write_rows
     from tests.factories import Factory
     from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
     from victims.domain.needs import Course
@@ -115,28 +115,17 @@ def build(app) -> tuple[int, int, int]:
             vlo_id, team = vlos[number % len(vlos)]
             closed = number % 17 == 0
             closed_at = datetime.combine(TODAY - timedelta(days=number % 400), datetime.min.time(), UTC)
-            offenders.append(
-                {
-                    "id": offender_id + number,
-                    "crn": f"X{number:06d}",
-                    "first_name": "Alex",
-                    "last_name": f"Bench{number}",
-                    "version": 1,
-                    "created_at": now,
-                }
+            offender, sentence = offender_and_sentence(
+                offender_id + number,
+                sentence_id + number,
+                number,
+                now,
+                offence_category="violent",
+                sentence_type="determinate",
+                crd=TODAY + timedelta(days=number % 900),
             )
-            sentences.append(
-                {
-                    "id": sentence_id + number,
-                    "offender_id": offender_id + number,
-                    "offence": "Bench offence",
-                    "offence_category": "violent",
-                    "sentence_type": "determinate",
-                    "sentence_date": date(2022, 6, 1),
-                    "crd": TODAY + timedelta(days=number % 900),
-                    "version": 1,
-                }
-            )
+            offenders.append(offender)
+            sentences.append(sentence)
             cases.append(
                 {
                     "id": case_id + number,
