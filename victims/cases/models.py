@@ -139,6 +139,10 @@ class Case(Versioned, db.Model):
     # victim has been told it: victims.domain.prerelease).
     prerelease_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     prerelease_completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The earliest due date of the case's open deadlines (None: none open), kept where deadlines
+    # change so that lists ordered or filtered by the next deadline read one indexed column
+    # rather than a min() over every open case's deadlines (issue 16).
+    next_due_on: Mapped[date | None] = mapped_column(Date)
 
     offender: Mapped[Offender] = relationship(lazy="raise")
     sentence: Mapped[Sentence] = relationship(lazy="raise")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.domain.deadlines import RULES_BY_CODE, OffenderEvent
 from victims.domain.evidence import EvidenceKind, met_words, what_meets
+from victims.domain.reminders import Stage
 from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.extensions import db
 from victims.staff.models import User
@@ -80,6 +81,11 @@ class CaseDeadline(Versioned, db.Model):
     days_late: Mapped[int | None] = mapped_column(Integer)
     # For work about one person (a victim to find again): who.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The last reminder stage recorded as sent (victims.reminders) and the due date it was sent
+    # for, kept beside the reminder_stages rows so that the sweep reads only deadlines that can
+    # still reach a stage: one reminded "overdue" for its current due date never can (issue 16).
+    reminded_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, "reminded_stage", 10))
+    reminded_due_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
 
     met_by: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[met_by_id])
