@@ -53,7 +53,7 @@ def upgrade():
     op.create_index(
         "ix_audit_events_flagged_reveals",
         "audit_events",
-        ["case_id", "at", "id"],
+        ["at", "id", "case_id"],
         postgresql_where=sa.text(FLAGGED_REVEAL),
         sqlite_where=sa.text(FLAGGED_REVEAL),
     )

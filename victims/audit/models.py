@@ -29,9 +29,9 @@ class AuditEvent(db.Model):
         # The SPO's address reveals: their team's cases joined to this small index.
         Index(
             "ix_audit_events_flagged_reveals",
-            "case_id",
             "at",
             "id",
+            "case_id",
             postgresql_where=text(FLAGGED_REVEAL),
             sqlite_where=text(FLAGGED_REVEAL),
         ),

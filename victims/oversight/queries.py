@@ -109,10 +109,18 @@ def _trail_statement(viewer: User, filters: TrailFilters) -> Select:
     return statement
 
 
-def _page(statement: Select, page: int, per_page: int) -> Page[AuditRow]:
-    """Newest first; a count and the page, whatever the size of the trail."""
+def _page(statement: Select, page: int, per_page: int, *, by_case: bool = False) -> Page[AuditRow]:
+    """Newest first; a count and the page, whatever the size of the trail. The count reads the
+    events' ids under the same conditions, without the user's name (joined on its primary key:
+    one row per event), so that an index can answer it without reading the events' rows;
+    `by_case`: the conditions name the event's case, joined the same way."""
     order = (AuditEvent.at.desc(), AuditEvent.id.desc())
-    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row)
+    count = select(AuditEvent.id)
+    if by_case:
+        count = count.join(Case, AuditEvent.case_id == Case.id)
+    if statement.whereclause is not None:
+        count = count.where(statement.whereclause)
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_row, count=count)
 
 
 def trail(viewer: User, filters: TrailFilters, *, page: int = 1, per_page: int = 50) -> Page[AuditRow]:
@@ -159,7 +167,7 @@ def flagged_reveals(viewer: User, *, page: int = 1, per_page: int = 50) -> Page[
             AuditEvent.action.in_([literal_column(f"'{action}'") for action in REVEAL_ACTIONS]),
         )
     )
-    return _page(statement, page, per_page)
+    return _page(statement, page, per_page, by_case=True)
 
 
 def users_to_filter_by(viewer: User) -> list[tuple[int, str]]:
