@@ -204,7 +204,7 @@ def _empty(dialect: str) -> None:
         db.session.commit()
         return
     # SQLite: every table that holds rows, children first (as the foreign keys demand).
-    keep = {"regions", "alembic_version", "rule_settings", "non_working_days"}
+    keep = {"regions", "alembic_version"}  # as TRUNCATE … CASCADE leaves them
     tables = [table for table in reversed(db.metadata.sorted_tables) if table.name not in keep]
     trigger = db.session.execute(
         text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_events_no_delete'")
