@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 
 import victims.models  # noqa: F401  (every table known to the metadata, for Alembic and the tests)
 from config import config_for
-from victims import crypto
+from victims import crypto, replica
 from victims.absences.views import bp as absences_bp
 from victims.admin.views import bp as admin_bp
 from victims.allocation.views import bp as allocation_bp
@@ -144,10 +144,12 @@ def _init_database(app: Flask) -> None:
             **options.get("connect_args", {}),
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    replica.configure(app)  # a second engine for the oversight pages' reads, when configured
     db.init_app(app)
-    if uri.startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if uri.startswith("sqlite"):
             _sqlite_behaves(db.engine)
+        replica.init_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
 
 
