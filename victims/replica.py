@@ -48,14 +48,15 @@ class _State:
 
 def configure(app: Flask) -> None:
     """Add the replica's engine as a Flask-SQLAlchemy bind, before db.init_app (called by the app
-    factory). The engine takes the primary's options (pre-ping) and its connect timeout."""
+    factory). The engine takes the primary's options (pre-ping) and connection arguments (connect
+    timeout, prepare threshold)."""
     url = app.config.get("DATABASE_REPLICA_URL")
     if not url:
         return
     primary = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     options = {key: value for key, value in primary.items() if key != "connect_args"}
     if url.startswith("postgresql"):
-        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
+        options["connect_args"] = dict(app.config["POSTGRES_CONNECT_ARGS"])  # as the primary's
     binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
     binds[REPLICA] = {"url": url, **options}
     app.config["SQLALCHEMY_BINDS"] = binds
