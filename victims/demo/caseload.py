@@ -73,6 +73,8 @@ STAGE_MIX: list[tuple[Stage, float]] = [
     (Stage.CLOSURE_DUE, 0.015),
 ]
 BATCH = 400
+# Most cases have one victim; some two or three.
+PEOPLE_COUNTS = [1] * 7 + [2] * 3 + [3]
 
 OFFENCES = {
     OffenceCategory.VIOLENT: ["Wounding with intent (s.18)", "Robbery", "Grievous bodily harm (s.20)"],
@@ -126,8 +128,12 @@ class Drawn:
 class Caseloads:
     """Draws demo cases with one random generator, so the demo is the same every time."""
 
-    def __init__(self, fake: Faker, rnd: random.Random, today: date, crns) -> None:
+    def __init__(
+        self, fake: Faker, rnd: random.Random, today: date, crns, people_counts: list[int] | None = None
+    ) -> None:
         self.fake, self.rnd, self.today, self.crns = fake, rnd, today, crns
+        # How many people a case has, drawn from this list (a parent or guardian comes on top).
+        self.people_counts = people_counts or PEOPLE_COUNTS
 
     # -- a case ------------------------------------------------------------------------------------
 
@@ -264,7 +270,7 @@ class Caseloads:
 
     def _people(self, *, bereaved: bool, child: bool, welsh: bool) -> list[PersonSpec]:
         rnd = self.rnd
-        count = rnd.choice([1] * 7 + [2] * 3 + [3])
+        count = rnd.choice(self.people_counts)
         people: list[PersonSpec] = []
         family = self.fake.last_name()
         for index in range(count):
@@ -389,33 +395,13 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
         with audit.batched():
             work.record_events(listed, None, "demo")
     contacts = contacts_of(cases)
-    meetings: dict[int, list[Meeting]] = {}
-    for case in cases:
-        wanted = []
-        # The first contact to a victim is the evidence that meets initial contact: late when the
-        # case's first letter never went and the first call came months on.
-        outbound = sorted(
-            (row.occurred_at, row.id) for row in contacts[case.id] if row.direction == Direction.OUTBOUND
+    meetings = {
+        case.id: contact_meetings(
+            case.allocated_vlo_id,
+            [(row.occurred_at, row.id, row.direction, row.summary) for row in contacts[case.id]],
         )
-        if outbound:
-            first_at, first_id = outbound[0]
-            wanted += [
-                Meeting(
-                    code, first_at.date(), Evidence(EvidenceKind.CONTACT, first_id), case.allocated_vlo_id
-                )
-                for code in INITIAL_CONTACT_CODES
-            ]
-        wanted += [
-            Meeting(
-                event_code(OffenderEvent.PAROLE_REVIEW_LISTED),
-                row.occurred_at.date(),
-                Evidence(EvidenceKind.CONTACT, row.id),
-                case.allocated_vlo_id,
-            )
-            for row in contacts[case.id]
-            if row.summary == PAROLE_TOLD
-        ]
-        meetings[case.id] = wanted
+        for case in cases
+    }
     meet_history(meetings)
     # Pre-release work whose date passed more than a month ago was done at the time, on paper
     # before the service (an SPO's meeting by hand, with that reason); one in six a few working
@@ -423,20 +409,60 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
     old = db.session.execute(
         select(CaseDeadline.case_id, CaseDeadline.code, CaseDeadline.due_on).where(
             CaseDeadline.case_id.in_([case.id for case in cases if case.allocated_vlo_id]),
-            CaseDeadline.code.in_([PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS]),
+            CaseDeadline.code.in_(PAPER_CODES),
             CaseDeadline.status == DeadlineStatus.OPEN,
-            CaseDeadline.due_on < today - timedelta(days=30),
+            CaseDeadline.due_on < today - timedelta(days=PAPER_AFTER_DAYS),
         )
     ).all()
     teams = {case.id: case.team_id for case in cases}
     by_hand: dict[int, list[Meeting]] = {}
     for case_id, code, due_on in old:
-        late = rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0
-        spo = spo_by_team[teams[case_id]]
         by_hand.setdefault(case_id, []).append(
-            Meeting(code, due_on + timedelta(days=late), Evidence(EvidenceKind.MANUAL), spo.id, PAPER)
+            paper_meeting(code, due_on, spo_by_team[teams[case_id]].id, rnd)
         )
     meet_history(by_hand)
+
+
+# Pre-release work whose date passed more than a month ago was done at the time, on paper before
+# the service.
+PAPER_CODES = (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS)
+PAPER_AFTER_DAYS = 30
+
+
+def contact_meetings(vlo_id: int | None, contacts: list[tuple[datetime, int, str, str]]) -> list[Meeting]:
+    """What a case's contacts (when, id, direction, summary) meet: the first contact to a victim
+    meets initial contact (late when the case's first letter never went and the first call came
+    months on); telling them of a parole review meets the review's work."""
+    wanted = []
+    outbound = sorted(
+        (at, contact_id)
+        for at, contact_id, direction, _summary in contacts
+        if direction == Direction.OUTBOUND
+    )
+    if outbound:
+        first_at, first_id = outbound[0]
+        wanted += [
+            Meeting(code, first_at.date(), Evidence(EvidenceKind.CONTACT, first_id), vlo_id)
+            for code in INITIAL_CONTACT_CODES
+        ]
+    wanted += [
+        Meeting(
+            event_code(OffenderEvent.PAROLE_REVIEW_LISTED),
+            at.date(),
+            Evidence(EvidenceKind.CONTACT, contact_id),
+            vlo_id,
+        )
+        for at, contact_id, _direction, summary in contacts
+        if summary == PAROLE_TOLD
+    ]
+    return wanted
+
+
+def paper_meeting(code: str, due_on: date, spo_id: int, rnd: random.Random) -> Meeting:
+    """Old pre-release work done on paper: an SPO's meeting by hand, with that reason; one in six a
+    few working days late, so the compliance figures have something to show."""
+    late = rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0
+    return Meeting(code, due_on + timedelta(days=late), Evidence(EvidenceKind.MANUAL), spo_id, PAPER)
 
 
 def unallocated(draw: Caseloads, team: Team) -> list[Drawn]:
