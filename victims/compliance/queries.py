@@ -36,6 +36,7 @@ from victims.domain.compliance import (
     last_months,
     measure_for_code,
     month_end,
+    month_start,
     percentage,
     split_period,
     stored_months,
@@ -215,16 +216,25 @@ def _deadline_counts(
     return found
 
 
-def _other_counts(scope: Scope, ranges: Ranges, today: date) -> dict[Any, dict[Count, int]]:
-    """Four statements (two with no ranges): overdue deadlines and tasks now, letters returned and
+def _other_counts(
+    scope: Scope, ranges: Ranges, today: date, overdue_since: date | None = None
+) -> dict[Any, dict[Count, int]]:
+    """Four statements (two with no ranges): overdue deadlines and tasks now (due from
+    `overdue_since` only, when a stored set gives those due before it), letters returned and
     contact lost and regained in the ranges, each by child scope."""
     found: dict[Any, dict[Count, int]] = defaultdict(lambda: dict.fromkeys(Count, 0))
     child = _case_child(scope).label("child")
+    since = [CaseDeadline.due_on >= overdue_since] if overdue_since else []
     overdue = (
         select(child, func.count())
         .select_from(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_on < today, *_case_filter(scope))
+        .where(
+            CaseDeadline.status == DeadlineStatus.OPEN,
+            *since,
+            CaseDeadline.due_on < today,
+            *_case_filter(scope),
+        )
         .group_by(child)
     )
     for key, number in db.session.execute(overdue):
@@ -234,7 +244,7 @@ def _other_counts(scope: Scope, ranges: Ranges, today: date) -> dict[Any, dict[C
         .select_from(Task)
         .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
         .join(Case, Case.id == Task.case_id)
-        .where(Task.status == TaskStatus.OPEN, CaseDeadline.due_on < today, *_case_filter(scope))
+        .where(Task.status == TaskStatus.OPEN, *since, CaseDeadline.due_on < today, *_case_filter(scope))
         .group_by(child)
     )
     for key, number in db.session.execute(tasks):
@@ -313,9 +323,11 @@ def _training(scope: Scope, today: date) -> tuple[dict[Any, dict[Course, int]], 
 # --- what the pages call -----------------------------------------------------------------------
 
 
-def _by_key(scope: Scope, ranges: Ranges, today: date) -> dict[Any, Figures]:
+def _by_key(
+    scope: Scope, ranges: Ranges, today: date, overdue_since: date | None = None
+) -> dict[Any, Figures]:
     deadlines = _deadline_counts(scope, ranges, today)
-    others = _other_counts(scope, ranges, today)
+    others = _other_counts(scope, ranges, today, overdue_since)
     valid, active = _training(scope, today)
     found: dict[Any, Figures] = {}
     for key in set(deadlines) | set(others) | set(valid) | set(active):
@@ -346,6 +358,8 @@ def _by_key(scope: Scope, ranges: Ranges, today: date) -> dict[Any, Figures]:
 
 _STORED_LEVELS = (Level.NATIONAL, Level.REGION)
 _PERIOD_COUNTS = (Count.LETTERS_RETURNED, Count.CONTACT_LOST, Count.CONTACT_REGAINED)
+# Kept in each team's row of the newest month: open deadlines (tasks) due by that month's end.
+_OVERDUE_COUNTS = (Count.OVERDUE_DEADLINES, Count.OVERDUE_TASKS)
 
 
 def figure_name(measure: Measure, outcome: Outcome) -> str:
@@ -362,10 +376,19 @@ class Stored:
     def holds(self) -> list[date]:
         return stored_months(self.taken_on)
 
+    @property
+    def overdue_since(self) -> date:
+        """Overdue work due before this day is in the set (in its newest month's rows)."""
+        return month_start(self.taken_on)
+
     def add_to(self, found: dict[Any, Figures], months: list[date]) -> None:
         for month in months:
             for key, numbers in self.months.get(month, {}).items():
                 _add_stored(found.setdefault(key, Figures()), numbers)
+        for key, numbers in self.months.get(month_start(self.taken_on, 1), {}).items():
+            figures = found.setdefault(key, Figures())
+            for count in _OVERDUE_COUNTS:
+                figures.counts[count] += numbers.get(count.value, 0)
 
 
 def _add_stored(figures: Figures, numbers: dict[str, int]) -> None:
@@ -415,7 +438,8 @@ class Breakdown:
     # What is in the totals but in no child's row: at a team, cases with no VLO allocated or
     # allocated to one no longer active in the team.
     rest: Figures | None = None
-    # The night whose stored figures gave the period's whole closed months (None: all live).
+    # The night whose stored figures gave the period's whole closed months and the overdue work
+    # due before this month (None: all live).
     stored_on: date | None = None
 
 
@@ -431,7 +455,7 @@ def breakdown(
     elif kept is None:
         kept = stored(scope, today)
     months, ranges = split_period(period, kept.holds() if kept else [])
-    found = _by_key(scope, ranges, today)
+    found = _by_key(scope, ranges, today, kept.overdue_since if kept else None)
     if kept is not None:
         kept.add_to(found, months)
     totals = Figures()
@@ -445,7 +469,7 @@ def breakdown(
         if key not in listed:
             rest.add(figures)
     return Breakdown(
-        totals, rows, rest if below and rest.counted() else None, kept.taken_on if kept and months else None
+        totals, rows, rest if below and rest.counted() else None, kept.taken_on if kept else None
     )
 
 
@@ -514,7 +538,8 @@ def month_figures(months: list[date], today: date) -> dict[tuple[date, int, int]
     """Every team's figures for each of the months (first days; each closed), for the nightly
     store: {(month, region id, team id): {figure name: number}}, grouped as the live statements
     group (the case's region and team), zeros left out. Three statements over those months'
-    deadlines, returned letters and people."""
+    deadlines, returned letters and people; and two for the open deadlines and tasks due by the
+    newest month's end (overdue, whenever they were due), kept in that month's rows."""
     found: dict[tuple[date, int, int], dict[str, int]] = defaultdict(dict)
     spans = [(first, month_end(first)) for first in months]
     if not spans:
@@ -598,6 +623,25 @@ def month_figures(months: list[date], today: date) -> dict[tuple[date, int, int]
             if month is not None:
                 into = found[(spans[int(month)][0], region_id, team_id)]
                 into[count.value] = into.get(count.value, 0) + int(number)
+    newest = spans[-1]
+    overdue = (
+        select(*groups, func.count())
+        .select_from(CaseDeadline)
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_on <= newest[1])
+        .group_by(*groups)
+    )
+    tasks = (
+        select(*groups, func.count())
+        .select_from(Task)
+        .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
+        .join(Case, Case.id == Task.case_id)
+        .where(Task.status == TaskStatus.OPEN, CaseDeadline.due_on <= newest[1])
+        .group_by(*groups)
+    )
+    for count, statement in ((Count.OVERDUE_DEADLINES, overdue), (Count.OVERDUE_TASKS, tasks)):
+        for region_id, team_id, number in db.session.execute(statement):
+            found[(newest[0], region_id, team_id)][count.value] = int(number)
     return {key: value for key, value in found.items() if value}
 
 

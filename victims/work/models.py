@@ -54,6 +54,8 @@ class CaseDeadline(Versioned, db.Model):
         # The caseload's "next deadline" and the reminder sweep read open deadlines by date; the
         # id makes it cover the sweep's query (victims.reminders.queries.deadlines_to_remind).
         Index("ix_deadlines_status_due_on_id", "status", "due_on", "id"),
+        # The compliance pages count this month's deadlines (any status) by due date, live.
+        Index("ix_deadlines_due_on", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
