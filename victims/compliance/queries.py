@@ -391,10 +391,12 @@ class Stored:
                 figures.counts[count] += numbers.get(count.value, 0)
 
 
-def _add_stored(figures: Figures, numbers: dict[str, int]) -> None:
+def _add_stored(figures: Figures, numbers: dict[str, int], *, counts: bool = True) -> None:
     for measure in Measure:
         for outcome in Outcome:
             figures.deadlines[measure][outcome] += numbers.get(figure_name(measure, outcome), 0)
+    if not counts:  # the monthly trend: deadlines only
+        return
     for count in _PERIOD_COUNTS:
         figures.counts[count] += numbers.get(count.value, 0)
 
@@ -505,7 +507,7 @@ def monthly(
     for index, (first, _last) in enumerate(spans):
         if first in held and kept is not None:
             for numbers in kept.months.get(first, {}).values():
-                _add_stored(result[index][1], numbers)
+                _add_stored(result[index][1], numbers, counts=False)
     left = [(index, first, last) for index, (first, last) in enumerate(spans) if first not in held]
     if not left:
         return result
