@@ -58,8 +58,9 @@ class Person(Versioned, db.Model):
     contact_lost: Mapped[bool] = mapped_column(Boolean, default=False)
     # When contact was last lost (a letter or email came back) and, after that, regained (new
     # contact details, or a contact made). Every loss and regain is in the audit trail.
-    contact_lost_on: Mapped[date | None] = mapped_column(Date)
-    contact_regained_on: Mapped[date | None] = mapped_column(Date)
+    # Indexed: the compliance pages count this month's losses and regains live.
+    contact_lost_on: Mapped[date | None] = mapped_column(Date, index=True)
+    contact_regained_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The day the "has turned 18" task was opened for this child victim (at most once).
     turned_18_alerted_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
