@@ -216,7 +216,10 @@ def _init_sessions(app: Flask) -> None:
             return None
         g.user_session = record
         if request.endpoint not in {"auth.session_status", "static"}:
-            auth.touch_session(record)
+            # A read within a few seconds of the last one writes nothing; anything else (a form
+            # sent, "stay signed in") notes the session in use at once.
+            quietly = request.method in ("GET", "HEAD") and request.endpoint != "auth.extend_session"
+            auth.touch_session(record, unless_within=app.config["SESSION_TOUCH_EVERY"] if quietly else None)
         return record.user
 
     @login_manager.user_loader
