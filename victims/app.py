@@ -51,6 +51,7 @@ from victims.reminders.cli import reminders_cli
 from victims.reminders.views import bp as reminders_bp
 from victims.staff.views import bp as staff_bp
 from victims.web import layout
+from victims.web.forms import draw_widgets_without_page_context
 from victims.web.input import init_input_guard
 from victims.web.paging import pagination
 from victims.web.security import guard
@@ -262,6 +263,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     WTFormsHelpers(app)
+    draw_widgets_without_page_context()
     layout.register(app)
     app.add_template_global(pagination)
 
