@@ -2,8 +2,10 @@
 needs and active work), and each VLO's workload. The one home of these facts: allocation,
 absence, calibration and the lists all read them from here.
 
-A fixed number of statements whatever the team's size or caseload: one for the cases, one each
-for their people, events, open deadlines, pre-release work and manual needs, one for reductions.
+A fixed number of statements whatever the team's size or caseload: one for the cases (with their
+open deadlines summed up, their zones waiting and their needs added by hand), one each for their
+people and events, and, for CaseFacts, one for the model and one for condition requests (a list's
+filters, ListFacts, need neither); one for reductions.
 """
 
 from __future__ import annotations
