@@ -116,7 +116,7 @@ def caseload():
     gone, args, only_ids, panel, filter_args = _filtered_list(
         "caseload",
         "cases.caseload",
-        read_facts=lambda today: workforce_queries.facts_for_vlos([current_user.id], today),
+        read_facts=lambda today: workforce_queries.list_facts_for_vlos([current_user.id], today),
     )
     if gone:
         return gone
@@ -150,7 +150,7 @@ def team_cases():
         "cases.team_cases",
         vlos=vlos,
         read_facts=lambda today: (
-            workforce_queries.facts_for_team(current_user.team_id, today) if current_user.team_id else {}
+            workforce_queries.list_facts_for_team(current_user.team_id, today) if current_user.team_id else []
         ),
         narrow=narrow,
     )

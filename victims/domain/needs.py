@@ -11,7 +11,7 @@ Pure rules: the service gathers the facts and passes them in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,20 +80,42 @@ class NeedFacts:
 
 def derived_needs(facts: NeedFacts) -> frozenset[Need]:
     """The needs the facts alone give (without those added by hand)."""
+    return needs_from(
+        facts.languages,
+        facts.child_on_case,
+        facts.bereaved_family,
+        facts.restricted_patient,
+        facts.domestic_abuse,
+        facts.parole,
+        facts.zone_requested,
+    )
+
+
+def needs_from(
+    languages: Collection[str],
+    child_on_case: bool,
+    bereaved_family: bool,
+    restricted_patient: bool,
+    domestic_abuse: bool,
+    parole: bool,
+    zone_requested: bool,
+) -> frozenset[Need]:
+    """derived_needs from the facts' values, for a list that reads hundreds of cases and need not
+    make a NeedFacts of each (the arguments are NeedFacts' first fields, in order)."""
     found: set[Need] = set()
-    if "cy" in facts.languages:
+    if "cy" in languages:
         found.add(Need.WELSH)
-    if facts.child_on_case:
+    if child_on_case:
         found.add(Need.CHILD_VICTIMS)
-    if facts.bereaved_family:
+    if bereaved_family:
         found.add(Need.BEREAVED)
-    if facts.restricted_patient:
+    if restricted_patient:
         found.add(Need.RESTRICTED_PATIENTS)
-    if facts.domestic_abuse:
+    if domestic_abuse:
         found.add(Need.DOMESTIC_ABUSE)
-    if facts.parole:
+    if parole:
         found.add(Need.PAROLE)
-    if facts.zone_requested:
+    if zone_requested:
         found.add(Need.MAPPING)
     return frozenset(found)
 

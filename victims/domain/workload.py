@@ -201,19 +201,43 @@ class StageFacts:
 def stage_on(facts: StageFacts, on: date) -> Stage:
     """The stage on a day. Closure due wins (the work left is closing); then an active parole
     review; then release (on licence); then the pre-release window; then custody."""
-    if facts.closure_review_open or (facts.sentence_ends is not None and facts.sentence_ends < on):
+    return stage_of(
+        on,
+        facts.earliest_release,
+        facts.released_on,
+        facts.sentence_ends,
+        facts.parole_review_active,
+        facts.closure_review_open,
+        facts.in_community,
+    )
+
+
+def stage_of(
+    on: date,
+    earliest_release: date | None,
+    released_on: date | None,
+    sentence_ends: date | None,
+    parole_review_active: bool,
+    closure_review_open: bool,
+    in_community: bool,
+) -> Stage:
+    """stage_on from the facts' values, for a list that reads hundreds of cases and need not make
+    a StageFacts of each (the arguments are StageFacts' fields, in order)."""
+    if closure_review_open or (sentence_ends is not None and sentence_ends < on):
         return Stage.CLOSURE_DUE
-    if facts.parole_review_active:
+    if parole_review_active:
         return Stage.PAROLE
-    released = facts.released_on is not None and facts.released_on <= on
-    due = facts.earliest_release is not None and facts.earliest_release <= on
-    if released or due or facts.in_community:
+    if (
+        (released_on is not None and released_on <= on)
+        or (earliest_release is not None and earliest_release <= on)
+        or in_community
+    ):
         return Stage.LICENCE
-    if facts.earliest_release is None:
+    if earliest_release is None:
         return Stage.CUSTODY
-    if add_months(facts.earliest_release, -PRE_RELEASE_MONTHS) <= on:
+    if add_months(earliest_release, -PRE_RELEASE_MONTHS) <= on:
         return Stage.PRE_RELEASE
-    if add_months(facts.earliest_release, -QUIET_CUSTODY_MONTHS) <= on:
+    if add_months(earliest_release, -QUIET_CUSTODY_MONTHS) <= on:
         return Stage.CUSTODY_NEAR
     return Stage.CUSTODY
 

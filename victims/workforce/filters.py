@@ -12,7 +12,7 @@ A user's choices are remembered per list (SavedListFilter) as a query string of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode
@@ -26,7 +26,7 @@ from victims.domain.vocabulary import Scheme
 from victims.domain.workload import Stage
 from victims.extensions import db
 from victims.staff.models import SavedListFilter
-from victims.workforce.queries import CaseFacts
+from victims.workforce.queries import CaseFacts, ListFacts
 
 # The marker a filter form and its tags send: the choices in the query string are the user's
 # (save them, even when none); a link without it (a sort, a page) leaves the saved ones alone.
@@ -65,34 +65,42 @@ class ListedCase:
     due_this_week: bool = False  # an open deadline due from today to Sunday
     closure_review: bool = False  # a "review the case for closure" task open
 
+    @property
+    def need_values(self) -> tuple[str, ...]:
+        return tuple(need.value for need in self.needs)
+
 
 @dataclass(frozen=True)
 class Group:
-    """One set of checkboxes: its query-string name, legend, options and how a case matches one."""
+    """One set of checkboxes: its query-string name, legend, options and the options' values a
+    case has (a case matches an option when it has its value)."""
 
     name: str
     legend: str
     options: list[tuple[str, str]]
-    test: Callable[[ListedCase, str], bool]
+    values: Callable[[ListedCase], Collection[str]]
+
+    def test(self, item: ListedCase, value: str) -> bool:
+        return value in self.values(item)
 
 
-def _due(item: ListedCase, value: str) -> bool:
-    return item.overdue if value == "overdue" else item.due_this_week
+def _due(item: ListedCase) -> tuple[str, ...]:
+    if item.overdue:
+        return ("overdue", "this_week") if item.due_this_week else ("overdue",)
+    return ("this_week",) if item.due_this_week else ()
 
 
-def _vlo(item: ListedCase, value: str) -> bool:
-    if value == UNALLOCATED:
-        return item.allocated_vlo_id is None
-    return str(item.allocated_vlo_id) == value
+def _vlo(item: ListedCase) -> tuple[str]:
+    return (UNALLOCATED,) if item.allocated_vlo_id is None else (str(item.allocated_vlo_id),)
 
 
 def groups(vlos: Iterable[tuple[int, str]] | None = None) -> list[Group]:
     """The filter groups of a list; `vlos` (id, name) adds "Allocated to" (Team cases)."""
     found = [
         Group("due", "Deadlines", DUE_OPTIONS, _due),
-        Group("stage", "Stage", STAGE_OPTIONS, lambda item, value: item.stage == value),
-        Group("scheme", "Scheme", Scheme.choices(), lambda item, value: item.scheme == value),
-        Group("need", "Needs", Need.choices(), lambda item, value: Need(value) in item.needs),
+        Group("stage", "Stage", STAGE_OPTIONS, lambda item: (item.stage,)),
+        Group("scheme", "Scheme", Scheme.choices(), lambda item: (item.scheme,)),
+        Group("need", "Needs", Need.choices(), lambda item: item.need_values),
     ]
     if vlos is not None:
         options = [(UNALLOCATED, "Unallocated")] + [(str(user_id), name) for user_id, name in vlos]
@@ -122,7 +130,7 @@ def matches(item: ListedCase, chosen: Chosen, list_groups: list[Group], leave_ou
     for group in list_groups:
         if group.name == leave_out or group.name not in chosen:
             continue
-        if not any(group.test(item, value) for value in chosen[group.name]):
+        if chosen[group.name].isdisjoint(group.values(item)):
             return False
     return True
 
@@ -134,14 +142,28 @@ def matching_ids(items: Iterable[ListedCase], chosen: Chosen, list_groups: list[
 def counts(
     items: Iterable[ListedCase], chosen: Chosen, list_groups: list[Group]
 ) -> dict[str, dict[str, int]]:
-    """For every option: the cases that match it and the other groups' choices."""
-    items = list(items)
-    found: dict[str, dict[str, int]] = {}
-    for group in list_groups:
-        others = [item for item in items if matches(item, chosen, list_groups, leave_out=group.name)]
-        found[group.name] = {
-            value: sum(1 for item in others if group.test(item, value)) for value, _ in group.options
-        }
+    """For every option: the cases that match it and the other groups' choices.
+
+    One pass over the cases: a case that fails no group's choices counts in every group; one that
+    fails exactly one group's counts in that group alone (leaving it out, the case matches); one
+    that fails two or more counts nowhere."""
+    found: dict[str, dict[str, int]] = {
+        group.name: dict.fromkeys((value for value, _ in group.options), 0) for group in list_groups
+    }
+    narrowing = [(group, chosen[group.name]) for group in list_groups if group.name in chosen]
+    for item in items:
+        failed = None
+        for group, picked in narrowing:
+            if picked.isdisjoint(group.values(item)):
+                if failed is not None:
+                    break
+                failed = group
+        else:
+            for group in list_groups if failed is None else (failed,):
+                numbers = found[group.name]
+                for value in group.values(item):
+                    if value in numbers:
+                        numbers[value] += 1
     return found
 
 
@@ -171,22 +193,37 @@ def week_ends(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def listed_cases(facts: Mapping[int, CaseFacts], today: date) -> list[ListedCase]:
-    """The facts read once for the list (with each case's open deadlines summed up: no further
-    statement). `today`: the day the facts were read for."""
+def listed_cases(facts: Mapping[int, CaseFacts] | Iterable[ListFacts], today: date) -> list[ListedCase]:
+    """The cases a list filters, from their facts (CaseFacts by case id, or the lists' own
+    ListFacts), each case's open deadlines already summed up: no further statement. `today`: the
+    day the facts were read for."""
     sunday = week_ends(today)
+    if isinstance(facts, Mapping):
+        return [
+            ListedCase(
+                case_id=case_id,
+                stage=STAGE_OF[fact.load.stage],
+                scheme=fact.scheme,
+                needs=fact.needs,
+                allocated_vlo_id=fact.allocated_vlo_id,
+                overdue=fact.earliest_open_due is not None and fact.earliest_open_due < today,
+                due_this_week=fact.next_open_due is not None and fact.next_open_due <= sunday,
+                closure_review=fact.stage_facts.closure_review_open,
+            )
+            for case_id, fact in facts.items()
+        ]
     return [
         ListedCase(
-            case_id=case_id,
-            stage=STAGE_OF[fact.load.stage],
+            case_id=fact.case_id,
+            stage=STAGE_OF[fact.stage],
             scheme=fact.scheme,
             needs=fact.needs,
             allocated_vlo_id=fact.allocated_vlo_id,
             overdue=fact.earliest_open_due is not None and fact.earliest_open_due < today,
             due_this_week=fact.next_open_due is not None and fact.next_open_due <= sunday,
-            closure_review=fact.stage_facts.closure_review_open,
+            closure_review=fact.closure_review_open,
         )
-        for case_id, fact in facts.items()
+        for fact in facts
     ]
 
 

@@ -2,8 +2,10 @@
 needs and active work), and each VLO's workload. The one home of these facts: allocation,
 absence, calibration and the lists all read them from here.
 
-A fixed number of statements whatever the team's size or caseload: one for the cases, one each
-for their people, events, open deadlines, pre-release work and manual needs, one for reductions.
+A fixed number of statements whatever the team's size or caseload: one for the cases (with their
+open deadlines summed up, their zones waiting and their needs added by hand), one each for their
+people and events, and, for CaseFacts, one for the model and one for condition requests (a list's
+filters, ListFacts, need neither); one for reductions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy import case as sql_case
@@ -23,7 +26,7 @@ from victims.domain import deadlines as rules
 from victims.domain.coming_of_age import is_child
 from victims.domain.deadlines import OffenderEvent, earliest_release_date, event_code
 from victims.domain.lifecycle import sentence_ends
-from victims.domain.needs import Need, NeedFacts, case_needs, derived_needs
+from victims.domain.needs import Need, NeedFacts, case_needs, derived_needs, needs_from
 from victims.domain.prerelease import Stage as RequestStage
 from victims.domain.prerelease import ZoneStatus
 from victims.domain.vocabulary import (
@@ -41,11 +44,13 @@ from victims.domain.workload import (
     CaseLoad,
     CasePoints,
     Reduction,
+    Stage,
     StageFacts,
     Weights,
     WorkItem,
     Workload,
     case_points,
+    stage_of,
     stage_on,
     workload,
 )
@@ -181,111 +186,73 @@ def facts_for_cases(case_ids: Iterable[int], today: date, model: Model | None = 
 
 def _read(statement: Select) -> Sequence[Row]:
     """Rows of columns, read without the ORM (nothing here is an entity): a list of 350 cases
-    reads seven such statements, and the ORM's own work for each is a third of its cost."""
+    reads three such statements, and the ORM's own work for each is a third of its cost."""
     return db.session.connection().execute(statement).all()
+
+
+class ListFacts(NamedTuple):
+    """What a case list's filters need of one open case (victims.workforce.filters): read as
+    CaseFacts are, without the model's weights or the work items a list never shows."""
+
+    case_id: int
+    stage: Stage
+    scheme: str
+    needs: frozenset[Need]
+    allocated_vlo_id: int | None
+    earliest_open_due: date | None
+    next_open_due: date | None
+    closure_review_open: bool
+
+
+def list_facts_for_team(team_id: int, today: date) -> list[ListFacts]:
+    """The filters' facts of every open case of the team, allocated or not."""
+    return _list_facts(Case.team_id == team_id, today)
+
+
+def list_facts_for_vlos(user_ids: Iterable[int], today: date) -> list[ListFacts]:
+    """The filters' facts of every open case allocated to these VLOs."""
+    return _list_facts(Case.allocated_vlo_id.in_(list(user_ids)), today)
+
+
+def _list_facts(where: ColumnElement[bool], today: date) -> list[ListFacts]:
+    """The cases' stages and needs worked out from the facts' values (stage_of, needs_from): a
+    list reads hundreds of cases, and making a StageFacts and a NeedFacts of each was most of its
+    cost."""
+    # The row's columns by position (see _read_cases): a column read by name costs as much as the
+    # rule's work.
+    return [
+        ListFacts(
+            row[0],
+            stage_of(today, *stage),
+            row[5],
+            needs_from(*need[:7]) | need[8],
+            row[4],
+            row[8],
+            row[9],
+            stage[4],
+        )
+        for row, stage, need, _present, _dates in _read_cases(where, today)
+    ]
 
 
 def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict[int, CaseFacts]:
     weights = (model or current_model()).weights
-    chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
-    date_columns = [getattr(Sentence, key) for key in SENTENCE_DATES]
-    rows = _read(
-        select(
-            Case.id,
-            Case.team_id,
-            Case.region_id,
-            Case.offender_id,
-            Case.allocated_vlo_id,
-            Case.scheme,
-            Sentence.sentence_type,
-            Sentence.offence_category,
-            *date_columns,
-        )
-        .join(Sentence, Sentence.id == Case.sentence_id)
-        .where(Case.id.in_(chosen))
-    )
-    if not rows:
+    read = _read_cases(where, today)
+    if not read:
         return {}
-
-    people: dict[int, list[tuple[str, str, date | None, str]]] = defaultdict(list)
-    for case_id, relationship_, language, born, level in _read(
-        select(
-            Person.case_id, Person.relationship_, Person.language, Person.date_of_birth, Person.contact_level
-        ).where(Person.case_id.in_(chosen))
-    ):
-        people[case_id].append((relationship_, language, born, level))
-
-    events: dict[int, list[tuple[date, int, OffenderEvent]]] = defaultdict(list)
-    for case_id, kind, occurred_on, event_id in _read(
-        select(
-            OffenderEventRecord.case_id,
-            OffenderEventRecord.kind,
-            OffenderEventRecord.occurred_on,
-            OffenderEventRecord.id,
-        ).where(OffenderEventRecord.case_id.in_(chosen), OffenderEventRecord.kind.in_(list(STAGE_EVENTS)))
-    ):
-        events[case_id].append((occurred_on, event_id, kind))
-
-    # Each case's open deadlines, summed up in the database: the earliest, the earliest from
-    # today, whether a closure review is open and how many victim personal statements are offered.
-    closure_open: set[int] = set()
-    vps: dict[int, int] = {}
-    open_due: dict[int, tuple[date | None, date | None]] = {}
-    for case_id, earliest, upcoming, closures, statements in _read(
-        select(
-            CaseDeadline.case_id,
-            func.min(CaseDeadline.due_on),
-            func.min(sql_case((CaseDeadline.due_on >= today, CaseDeadline.due_on), else_=None)),
-            func.count(sql_case((CaseDeadline.code == rules.CLOSURE_DUE, 1), else_=None)),
-            func.count(sql_case((CaseDeadline.code.in_(list(VPS_CODES)), 1), else_=None)),
-        )
-        .where(CaseDeadline.case_id.in_(chosen), CaseDeadline.status == DeadlineStatus.OPEN)
-        .group_by(CaseDeadline.case_id)
-    ):
-        open_due[case_id] = (earliest, upcoming)
-        if closures:
-            closure_open.add(case_id)
-        if statements:
-            vps[case_id] = statements
-
     requests: dict[int, int] = defaultdict(int)
+    chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
     for case_id, stage in _read(
         select(ConditionRequest.case_id, ConditionRequest.stage).where(ConditionRequest.case_id.in_(chosen))
     ):
         if stage not in REQUEST_DONE:
             requests[case_id] += 1
-    zones: dict[int, int] = defaultdict(int)
-    for case_id, status in _read(
-        select(ExclusionZone.case_id, ExclusionZone.status).where(ExclusionZone.case_id.in_(chosen))
-    ):
-        if status != ZoneStatus.COUNTERSIGNED:
-            zones[case_id] += 1
-
-    manual: dict[int, set[Need]] = defaultdict(set)
-    for case_id, need in _read(
-        select(CaseNeedRecord.case_id, CaseNeedRecord.need).where(
-            CaseNeedRecord.case_id.in_(chosen), CaseNeedRecord.removed_at.is_(None)
-        )
-    ):
-        manual[case_id].add(Need(need))
 
     found: dict[int, CaseFacts] = {}
-    for row in rows:
+    for row, stage, need, present, dates in read:
         case_id = row.id
-        dates = {key: value for key, value in zip(SENTENCE_DATES, row[8:], strict=True)}
-        sentence_type = SentenceType(row.sentence_type)
-        present = [p for p in people.get(case_id, []) if p[3] != ContactLevel.OPTED_OUT]
-        stage_facts = _stage_facts(dates, sentence_type, events.get(case_id, []), case_id in closure_open)
-        need_facts = _need_facts(
-            present,
-            sentence_type,
-            row.offence_category,
-            dates,
-            review_listed=any(kind in REVIEW_LISTED for _, _, kind in events.get(case_id, [])),
-            zone_requested=zones.get(case_id, 0) > 0,
-            manual=frozenset(manual.get(case_id, ())),
-            today=today,
-        )
+        stage_facts = StageFacts(*stage)
+        need_facts = NeedFacts(*need)
         load = CaseLoad(
             case_id=case_id,
             stage=stage_on(stage_facts, today),
@@ -293,8 +260,8 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
             needs=case_needs(need_facts),
             items={
                 WorkItem.CONDITION_REQUEST: requests.get(case_id, 0),
-                WorkItem.ZONE_MAP: zones.get(case_id, 0),
-                WorkItem.PAROLE_VPS: vps.get(case_id, 0),
+                WorkItem.ZONE_MAP: row.zones,
+                WorkItem.PAROLE_VPS: row.statements,
             },
         )
         found[case_id] = CaseFacts(
@@ -309,14 +276,136 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
             need_facts=need_facts,
             weights=weights,
             dates=dates,
-            earliest_open_due=open_due.get(case_id, (None, None))[0],
-            next_open_due=open_due.get(case_id, (None, None))[1],
+            earliest_open_due=row.earliest_open_due,
+            next_open_due=row.next_open_due,
         )
     return found
 
 
-def _need_facts(
-    present: list[tuple[str, str, date | None, str]],
+# A person on a case, as the facts read them: relationship, language, date of birth, contact level.
+_Present = tuple[str, str, date | None, str]
+# StageFacts' fields, in order.
+_StageValues = tuple[date | None, date | None, date | None, bool, bool, bool]
+# NeedFacts' fields, in order.
+_NeedValues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, bool, frozenset[Need]]
+# One case read: its row, its stage facts' and need facts' values, its people not opted out and
+# its release-related dates.
+_CaseRead = tuple[Row, _StageValues, _NeedValues, list[_Present], dict[str, date | None]]
+
+
+def _read_cases(where: ColumnElement[bool], today: date) -> list[_CaseRead]:
+    """The open cases `where` picks, in three statements whatever their number: the cases with
+    their sentence, their open deadlines summed up (the earliest, the earliest from today, a
+    closure review open, victim personal statements offered), their zones waiting and the needs
+    added by hand; their people; their offender events that decide a stage."""
+    chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
+    date_columns = [getattr(Sentence, key) for key in SENTENCE_DATES]
+    open_due = (
+        select(
+            CaseDeadline.case_id.label("case_id"),
+            func.min(CaseDeadline.due_on).label("earliest"),
+            func.min(sql_case((CaseDeadline.due_on >= today, CaseDeadline.due_on), else_=None)).label(
+                "upcoming"
+            ),
+            func.count(sql_case((CaseDeadline.code == rules.CLOSURE_DUE, 1), else_=None)).label("closures"),
+            func.count(sql_case((CaseDeadline.code.in_(list(VPS_CODES)), 1), else_=None)).label("statements"),
+        )
+        .where(CaseDeadline.case_id.in_(chosen), CaseDeadline.status == DeadlineStatus.OPEN)
+        .group_by(CaseDeadline.case_id)
+        .subquery()
+    )
+    zones = (
+        select(func.count(ExclusionZone.id))
+        .where(ExclusionZone.case_id == Case.id, ExclusionZone.status != ZoneStatus.COUNTERSIGNED)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    manual_needs = (
+        select(func.aggregate_strings(CaseNeedRecord.need, ","))
+        .where(CaseNeedRecord.case_id == Case.id, CaseNeedRecord.removed_at.is_(None))
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    rows = _read(
+        select(
+            Case.id,
+            Case.team_id,
+            Case.region_id,
+            Case.offender_id,
+            Case.allocated_vlo_id,
+            Case.scheme,
+            Sentence.sentence_type,
+            Sentence.offence_category,
+            open_due.c.earliest.label("earliest_open_due"),
+            open_due.c.upcoming.label("next_open_due"),
+            func.coalesce(open_due.c.closures, 0).label("closures"),
+            func.coalesce(open_due.c.statements, 0).label("statements"),
+            zones.label("zones"),
+            manual_needs.label("manual_needs"),
+            *date_columns,
+        )
+        .join(Sentence, Sentence.id == Case.sentence_id)
+        .outerjoin(open_due, open_due.c.case_id == Case.id)
+        .where(where, Case.status == CaseStatus.OPEN)
+    )
+    if not rows:
+        return []
+
+    people: dict[int, list[_Present]] = defaultdict(list)
+    for case_id, relationship_, language, born, level in _read(
+        select(
+            Person.case_id, Person.relationship_, Person.language, Person.date_of_birth, Person.contact_level
+        ).where(Person.case_id.in_(chosen), Person.contact_level != ContactLevel.OPTED_OUT)
+    ):
+        people[case_id].append((relationship_, language, born, level))
+
+    events: dict[int, list[tuple[date, int, OffenderEvent]]] = defaultdict(list)
+    for case_id, kind, occurred_on, event_id in _read(
+        select(
+            OffenderEventRecord.case_id,
+            OffenderEventRecord.kind,
+            OffenderEventRecord.occurred_on,
+            OffenderEventRecord.id,
+        ).where(OffenderEventRecord.case_id.in_(chosen), OffenderEventRecord.kind.in_(list(STAGE_EVENTS)))
+    ):
+        events[case_id].append((occurred_on, event_id, kind))
+
+    found: list[_CaseRead] = []
+    nobody: list[_Present] = []
+    no_events: list[tuple[date, int, OffenderEvent]] = []
+    no_needs: frozenset[Need] = frozenset()
+    # The rows unpacked, not read by name: a column read by name costs as much as the rule's work.
+    for row in rows:
+        case_id, sentence_type_value, category = row[0], row[6], row[7]
+        closures, zones_waiting, manual = row[10], row[12], row[13]
+        dates = dict(zip(SENTENCE_DATES, row[14:], strict=True))
+        sentence_type = SentenceType(sentence_type_value)
+        present = people.get(case_id, nobody)
+        case_events = events.get(case_id, no_events)
+        found.append(
+            (
+                row,
+                _stage_values(dates, sentence_type, case_events, closures > 0),
+                _need_values(
+                    present,
+                    sentence_type,
+                    category,
+                    dates,
+                    review_listed=bool(case_events)
+                    and any(kind in REVIEW_LISTED for _, _, kind in case_events),
+                    zone_requested=zones_waiting > 0,
+                    manual=frozenset(Need(need) for need in manual.split(",")) if manual else no_needs,
+                    today=today,
+                ),
+                present,
+                dates,
+            )
+        )
+    return found
+
+
+def _need_values(
+    present: list[_Present],
     sentence_type: SentenceType,
     offence_category: str,
     dates: dict[str, date | None],
@@ -325,10 +414,11 @@ def _need_facts(
     zone_requested: bool,
     manual: frozenset[Need],
     today: date,
-) -> NeedFacts:
-    """A case's need facts from its people not opted out (relationship, language, date of birth,
-    contact level), its sentence, whether a parole review or tribunal hearing has been listed and
-    whether a zone map is asked for and not yet countersigned."""
+) -> _NeedValues:
+    """A case's need facts (NeedFacts' fields, in order) from its people not opted out
+    (relationship, language, date of birth, contact level), its sentence, whether a parole review
+    or tribunal hearing has been listed and whether a zone map is asked for and not yet
+    countersigned."""
     child_on_case = bereaved_family = False
     for relationship_, _language, born, _level in present:
         if relationship_ == Relationship.PARENT_GUARDIAN or (
@@ -337,16 +427,16 @@ def _need_facts(
             child_on_case = True
         elif relationship_ == Relationship.BEREAVED_RELATIVE:
             bereaved_family = True
-    return NeedFacts(
-        languages=frozenset(p[1] for p in present),
-        child_on_case=child_on_case,
-        bereaved_family=bereaved_family,
-        restricted_patient=sentence_type in RESTRICTED_SENTENCES,
-        domestic_abuse=offence_category in DOMESTIC_ABUSE_OFFENCES,
-        parole=sentence_type in PAROLE_SENTENCES or dates.get("ped") is not None or review_listed,
-        zone_requested=zone_requested,
-        terrorism=offence_category == OffenceCategory.TERRORISM,
-        manual=manual,
+    return (
+        frozenset(p[1] for p in present),
+        child_on_case,
+        bereaved_family,
+        sentence_type in RESTRICTED_SENTENCES,
+        offence_category in DOMESTIC_ABUSE_OFFENCES,
+        sentence_type in PAROLE_SENTENCES or dates.get("ped") is not None or review_listed,
+        zone_requested,
+        offence_category == OffenceCategory.TERRORISM,
+        manual,
     )
 
 
@@ -372,26 +462,29 @@ def need_facts_for_case(case: Case, manual: Iterable[Need], today: date) -> Need
         for person in case.people
         if person.contact_level != ContactLevel.OPTED_OUT
     ]
-    return _need_facts(
-        present,
-        SentenceType(sentence.sentence_type),
-        sentence.offence_category,
-        {key: getattr(sentence, key) for key in SENTENCE_DATES},
-        review_listed=bool(review_listed),
-        zone_requested=bool(zone_requested),
-        manual=frozenset(manual),
-        today=today,
+    return NeedFacts(
+        *_need_values(
+            present,
+            SentenceType(sentence.sentence_type),
+            sentence.offence_category,
+            {key: getattr(sentence, key) for key in SENTENCE_DATES},
+            review_listed=bool(review_listed),
+            zone_requested=bool(zone_requested),
+            manual=frozenset(manual),
+            today=today,
+        )
     )
 
 
-def _stage_facts(
+def _stage_values(
     dates: dict[str, date | None],
     sentence_type: SentenceType,
     events: list[tuple[date, int, OffenderEvent]],
     closure_open: bool,
-) -> StageFacts:
-    """Read the stage's facts: the latest of each pair of events decides (a review listed after
-    the last decision is active; a release after the last recall stands)."""
+) -> _StageValues:
+    """Read the stage's facts (StageFacts' fields, in order): the latest of each pair of events
+    decides (a review listed after the last decision is active; a release after the last recall
+    stands)."""
     listed = decided = released = returned = None
     if events:  # most cases have none of these events
         listed = max((e for e in events if e[2] in REVIEW_LISTED), default=None)
@@ -400,17 +493,14 @@ def _stage_facts(
         returned = max((e for e in events if e[2] in RETURNED), default=None)
     review_active = listed is not None and (decided is None or decided < listed)
     released_on = released[0] if released is not None and (returned is None or returned < released) else None
-    return StageFacts(
-        earliest_release=earliest_release_date(dates) if returned is None else dates.get("prrd"),
-        released_on=released_on,
-        sentence_ends=sentence_ends(dates),
-        parole_review_active=review_active,
-        closure_review_open=closure_open,
-        in_community=sentence_type == SentenceType.COMMUNITY,
+    return (
+        earliest_release_date(dates) if returned is None else dates.get("prrd"),
+        released_on,
+        sentence_ends(dates),
+        review_active,
+        closure_open,
+        sentence_type == SentenceType.COMMUNITY,
     )
-
-
-# --- Workloads -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ def test_stages_come_from_dates_and_events(make, database):
         closing.id: Stage.CLOSURE_DUE,
     }
     assert closed.id not in facts
+    _lists_read_the_same(facts, queries.list_facts_for_vlos([vlo.id], TODAY))
+    _lists_read_the_same(facts, queries.list_facts_for_team(far.team_id, TODAY))
 
 
 def test_needs_people_and_work_items(make, database):
@@ -140,6 +142,48 @@ def test_needs_people_and_work_items(make, database):
         + sum(weights.item_points.values())
     )
     assert fact.points.total == expected
+    _lists_read_the_same({case.id: fact}, queries.list_facts_for_vlos([vlo.id], TODAY))
+
+
+def _lists_read_the_same(facts, listed) -> None:
+    """The lists' facts (stage and needs worked out from values, no work items) say what the
+    workforce tool's CaseFacts say of the same cases."""
+    assert {item.case_id: item for item in listed} == {
+        case_id: queries.ListFacts(
+            case_id=case_id,
+            stage=fact.load.stage,
+            scheme=fact.scheme,
+            needs=fact.needs,
+            allocated_vlo_id=fact.allocated_vlo_id,
+            earliest_open_due=fact.earliest_open_due,
+            next_open_due=fact.next_open_due,
+            closure_review_open=fact.stage_facts.closure_review_open,
+        )
+        for case_id, fact in facts.items()
+    }
+
+
+def test_a_list_reads_its_facts_in_three_statements_for_1_or_8_cases(make, database, count_queries):
+    vlo = make.user()
+    make.case(vlo=vlo)
+    with count_queries() as small:
+        assert len(queries.list_facts_for_vlos([vlo.id], TODAY)) == 1
+    for number in range(7):
+        case = make.case(vlo=vlo, victims=2)
+        _event(database.session, case, OffenderEvent.PAROLE_REVIEW_LISTED, date(2026, 10, 1))
+        _open_deadline(database.session, case, rules.CLOSURE_DUE)
+        database.session.add(
+            CaseNeedRecord(
+                case_id=case.id, need=Need.INTERPRETER, reason=f"Case {number}", added_by_id=vlo.id
+            )
+        )
+    database.session.flush()
+    with count_queries() as large:
+        listed = queries.list_facts_for_vlos([vlo.id], TODAY)
+
+    assert len(listed) == 8
+    assert sum(Need.INTERPRETER in item.needs for item in listed) == 7
+    assert small.count == large.count == 3
 
 
 def _first_person(session, case) -> int:
