@@ -28,6 +28,7 @@ from victims.domain.work import DeadlineStatus, TaskStatus
 from victims.domain.workload import ProjectedCase, Weights, project_points
 from victims.extensions import db
 from victims.letters.models import Letter
+from victims.lists import among
 from victims.prerelease.models import ConditionRequest, ExclusionZone
 from victims.staff.models import User
 from victims.work.models import CaseDeadline, Task
@@ -89,10 +90,9 @@ def peaks_for(facts: dict[int, CaseFacts], today: date) -> dict[int | None, Peak
     owner = {case_id: fact.allocated_vlo_id for case_id, fact in facts.items()}
     if not facts:
         return found
-    chosen = list(facts)
     for case_id, code, due_on in db.session.execute(
         select(CaseDeadline.case_id, CaseDeadline.code, CaseDeadline.due_on).where(
-            CaseDeadline.case_id.in_(chosen),
+            among(CaseDeadline.case_id, facts.keys()),
             CaseDeadline.status == DeadlineStatus.OPEN,
             CaseDeadline.code.in_(list(PEAK_CODES)),
             CaseDeadline.due_on >= today,
