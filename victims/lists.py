@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import QueryableAttribute
 
 from victims.extensions import db
 
@@ -99,7 +100,7 @@ def contains(term: str) -> str:
     return f"%{escaped}%"
 
 
-def among(column: ColumnElement[int], ids: Collection[int]) -> ColumnElement[bool]:
+def among(column: ColumnElement[int] | QueryableAttribute[int], ids: Collection[int]) -> ColumnElement[bool]:
     """`column IN ids` for a list of any length. On PostgreSQL the ids go as one array
     (`= ANY(:ids)`): an IN of a team's 4,000 case ids binds 4,000 parameters, and binding them
     costs five times the query (issue 16). SQLite has no arrays: there it is an IN."""

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from victims.domain.deadlines import add_months
 from victims.domain.needs import Need
@@ -452,8 +452,19 @@ class ProjectedCase:
     stage_facts: StageFacts
 
 
+class Projected(Protocol):
+    """Anything with a case's load and stage facts (a ProjectedCase, or the workforce's facts of a
+    case, passed as they are rather than copied for each of a team's thousands of cases)."""
+
+    @property
+    def load(self) -> CaseLoad: ...
+
+    @property
+    def stage_facts(self) -> StageFacts: ...
+
+
 def project_points(
-    cases: Iterable[ProjectedCase], start: date, weights: Weights, weeks: int = 12
+    cases: Iterable[Projected], start: date, weights: Weights, weeks: int = 12
 ) -> list[tuple[date, int]]:
     """Points week by week (the Monday of each week from `start`'s week), re-reading each case's
     stage on that day; needs and work items are held as they are today.

@@ -25,7 +25,7 @@ from victims.domain.prerelease import Stage as RequestStage
 from victims.domain.prerelease import ZoneStatus
 from victims.domain.vocabulary import CaseStatus, Labelled, Role
 from victims.domain.work import DeadlineStatus, TaskStatus
-from victims.domain.workload import ProjectedCase, Weights, project_points
+from victims.domain.workload import Weights, project_points
 from victims.extensions import db
 from victims.letters.models import Letter
 from victims.lists import among
@@ -124,9 +124,7 @@ def team_peaks(by_vlo: dict[int | None, Peaks], today: date) -> Peaks:
 
 def projection(facts: Iterable[CaseFacts], today: date, weights: Weights) -> list[tuple[date, int]]:
     """Points week by week for 12 weeks, each case's stage read again on each week's day."""
-    return project_points(
-        [ProjectedCase(fact.load, fact.stage_facts) for fact in facts], today, weights, weeks=WEEKS
-    )
+    return project_points(facts, today, weights, weeks=WEEKS)
 
 
 # --- The SPO's own workload --------------------------------------------------------------------
