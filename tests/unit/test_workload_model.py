@@ -3,8 +3,9 @@ boundaries, reductions, part-time, the band's edges, capacity and the projection
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,7 @@ from victims.domain.workload import (
     band,
     capacity_percent,
     case_points,
+    case_total,
     check_weights,
     project_points,
     stage_on,
@@ -444,3 +446,65 @@ def test_a_workload_reuses_points_already_worked_out():
     assert workload(7, cases, Decimal(37), [], DAY, W, scored={1: case_points(cases[0], other)}).points == (
         50 + W.stage_points[Stage.LICENCE]
     )
+
+
+# --- the team pages' shortcuts give what the full working-out gives ---------------------------------
+
+
+def _random_load(rnd: random.Random, case_id: int, stage: Stage) -> CaseLoad:
+    return CaseLoad(
+        case_id,
+        stage,
+        people=rnd.randint(0, 5),
+        needs=frozenset(need for need in Need if rnd.random() < 0.3),
+        items={item: rnd.choice([0, 0, 1, 2]) for item in WorkItem if rnd.random() < 0.5},
+    )
+
+
+def _random_day(rnd: random.Random) -> date | None:
+    return None if rnd.random() < 0.2 else DAY + timedelta(days=rnd.randint(-500, 500))
+
+
+def test_a_case_total_is_its_points_without_the_lines():
+    rnd = random.Random(16)
+    other = _weights_with(additional_person=7, need_points__welsh=9, item_points__zone_map=11)
+    for case_id in range(500):
+        load = _random_load(rnd, case_id, rnd.choice(list(Stage)))
+        for weights in (W, other):
+            assert case_total(load, weights) == case_points(load, weights).total, load
+
+
+def _projected_week_by_week(cases, start, weights, weeks):
+    """The projection read the long way: every case's stage and points on every week's day."""
+    monday = start - timedelta(days=start.weekday())
+    found = []
+    for week in range(weeks):
+        day = max(monday + timedelta(weeks=week), start)
+        total = sum(
+            case_points(replace(case.load, stage=stage_on(case.stage_facts, day)), weights).total
+            for case in cases
+        )
+        found.append((monday + timedelta(weeks=week), total))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_projection_gives_what_reading_every_case_every_week_gives(seed):
+    rnd = random.Random(seed)
+    cases = []
+    for case_id in range(300):
+        facts = StageFacts(
+            earliest_release=_random_day(rnd),
+            released_on=_random_day(rnd) if rnd.random() < 0.2 else None,
+            sentence_ends=_random_day(rnd),
+            parole_review_active=rnd.random() < 0.1,
+            closure_review_open=rnd.random() < 0.05,
+            in_community=rnd.random() < 0.1,
+        )
+        cases.append(ProjectedCase(_random_load(rnd, case_id, stage_on(facts, DAY)), facts))
+    start = DAY + timedelta(days=rnd.randint(0, 6))
+    for weeks in (1, 12, 30):
+        assert project_points(cases, start, W, weeks=weeks) == _projected_week_by_week(cases, start, W, weeks)
+    # Most of these cases change stage within 30 weeks of some day: the long way is really tested.
+    later = start + timedelta(weeks=30)
+    assert sum(stage_on(c.stage_facts, start) != stage_on(c.stage_facts, later) for c in cases) > 20

@@ -17,10 +17,10 @@ administrators; `DEFAULT_WEIGHTS` is version 1. Pure rules: today and the facts 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from victims.domain.deadlines import add_months
 from victims.domain.needs import Need
@@ -293,6 +293,26 @@ def case_points(case: CaseLoad, weights: Weights) -> CasePoints:
     return CasePoints(case.case_id, case.stage, tuple(lines))
 
 
+def case_total(case: CaseLoad, weights: Weights) -> int:
+    """`case_points(case, weights).total` without the lines that explain it: a team's pages add
+    up thousands of cases and show no case's lines."""
+    return weights.stage_points[case.stage] + _beyond_stage(case, weights)
+
+
+def _beyond_stage(case: CaseLoad, weights: Weights) -> int:
+    """A case's points but its stage's: further people, complexity needs and work items (the
+    same lines as case_points)."""
+    total = (case.people - 1) * weights.additional_person if case.people > 1 else 0
+    if case.needs:
+        for need in COMPLEXITY_NEEDS:
+            if need in case.needs:
+                total += weights.need_points[need]
+    for item, count in case.items.items():
+        if count:
+            total += count * weights.item_points[item]
+    return total
+
+
 # --- Available points ---------------------------------------------------------------------------
 
 
@@ -422,13 +442,13 @@ def workload(
     known = scored or {}
     for case in cases:
         points = known.get(case.case_id)
-        scored_case = points if points is not None else case_points(case, weights)
+        case_sum = points.total if points is not None else case_total(case, weights)
         count += 1
         people += case.people
-        total += scored_case.total
+        total += case_sum
         entry = by_stage.setdefault(case.stage, [0, 0])
         entry[0] += 1
-        entry[1] += scored_case.total
+        entry[1] += case_sum
         for item, number in case.items.items():
             if number:
                 got = by_item.setdefault(item, [0, 0])
@@ -456,22 +476,45 @@ class ProjectedCase:
     stage_facts: StageFacts
 
 
+class Projected(Protocol):
+    """Anything with a case's load and stage facts (a ProjectedCase, or the workforce's facts of a
+    case, passed as they are rather than copied for each of a team's thousands of cases)."""
+
+    @property
+    def load(self) -> CaseLoad: ...
+
+    @property
+    def stage_facts(self) -> StageFacts: ...
+
+
 def project_points(
-    cases: Iterable[ProjectedCase], start: date, weights: Weights, weeks: int = 12
+    cases: Iterable[Projected], start: date, weights: Weights, weeks: int = 12
 ) -> list[tuple[date, int]]:
     """Points week by week (the Monday of each week from `start`'s week), re-reading each case's
-    stage on that day; needs and work items are held as they are today."""
+    stage on that day; needs and work items are held as they are today.
+
+    A case's stage only moves on with the days (custody, near, pre-release, licence, closure
+    due; an active parole review, an open closure review or a community sentence holds for every
+    day), so a case whose stage is the same on the first and the last day has it on every day
+    between: only the cases whose stage changes within the weeks are read again week by week."""
     monday = start - timedelta(days=start.weekday())
-    chosen = list(cases)
-    points: list[tuple[date, int]] = []
-    for week in range(weeks):
-        day = max(monday + timedelta(weeks=week), start)
-        total = 0
-        for case in chosen:
-            moved = replace(case.load, stage=stage_on(case.stage_facts, day))
-            total += case_points(moved, weights).total
-        points.append((monday + timedelta(weeks=week), total))
-    return points
+    days = [max(monday + timedelta(weeks=week), start) for week in range(weeks)]
+    if not days:
+        return []
+    stage_points = weights.stage_points
+    steady = 0  # the points of the cases whose stage holds for every week
+    moving = [0] * weeks
+    first, last = days[0], days[-1]
+    for case in cases:
+        facts = case.stage_facts
+        beyond = _beyond_stage(case.load, weights)
+        stage = stage_on(facts, first)
+        if stage_on(facts, last) == stage:
+            steady += beyond + stage_points[stage]
+            continue
+        for week, day in enumerate(days):
+            moving[week] += beyond + stage_points[stage_on(facts, day)]
+    return [(monday + timedelta(weeks=week), steady + moving[week]) for week in range(weeks)]
 
 
 def weight_names() -> list[str]:

@@ -25,9 +25,10 @@ from victims.domain.prerelease import Stage as RequestStage
 from victims.domain.prerelease import ZoneStatus
 from victims.domain.vocabulary import CaseStatus, Labelled, Role
 from victims.domain.work import DeadlineStatus, TaskStatus
-from victims.domain.workload import ProjectedCase, Weights, project_points
+from victims.domain.workload import Weights, project_points
 from victims.extensions import db
 from victims.letters.models import Letter
+from victims.lists import among
 from victims.prerelease.models import ConditionRequest, ExclusionZone
 from victims.staff.models import User
 from victims.work.models import CaseDeadline, Task
@@ -89,10 +90,9 @@ def peaks_for(facts: dict[int, CaseFacts], today: date) -> dict[int | None, Peak
     owner = {case_id: fact.allocated_vlo_id for case_id, fact in facts.items()}
     if not facts:
         return found
-    chosen = list(facts)
     for case_id, code, due_on in db.session.execute(
         select(CaseDeadline.case_id, CaseDeadline.code, CaseDeadline.due_on).where(
-            CaseDeadline.case_id.in_(chosen),
+            among(CaseDeadline.case_id, facts.keys()),
             CaseDeadline.status == DeadlineStatus.OPEN,
             CaseDeadline.code.in_(list(PEAK_CODES)),
             CaseDeadline.due_on >= today,
@@ -124,9 +124,7 @@ def team_peaks(by_vlo: dict[int | None, Peaks], today: date) -> Peaks:
 
 def projection(facts: Iterable[CaseFacts], today: date, weights: Weights) -> list[tuple[date, int]]:
     """Points week by week for 12 weeks, each case's stage read again on each week's day."""
-    return project_points(
-        [ProjectedCase(fact.load, fact.stage_facts) for fact in facts], today, weights, weeks=WEEKS
-    )
+    return project_points(facts, today, weights, weeks=WEEKS)
 
 
 # --- The SPO's own workload --------------------------------------------------------------------

@@ -568,7 +568,6 @@ def _workloads(vlos, facts: dict[int, CaseFacts], today: date, model: Model) -> 
                 reductions.get(vlo.id, []),
                 today,
                 model.weights,
-                scored={fact.case_id: fact.points for fact in by_vlo.get(vlo.id, [])},
             ),
             cases=sorted(by_vlo.get(vlo.id, []), key=lambda fact: fact.case_id),
         )
