@@ -10,7 +10,7 @@ the next night.
 
 Revision ID: 0026
 Revises: 0025
-Create Date: 2026-12-01
+Create Date: 2026-11-30
 """
 
 import sqlalchemy as sa

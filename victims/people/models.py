@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column, relationship
 
 from victims.crypto import EncryptedText
@@ -114,6 +114,16 @@ class Person(Versioned, db.Model):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+# The same person on another case (victims.allocation.queries.victim_links): names compared without
+# case, with the date of birth. Without it, the allocation pages read every person in the country.
+Index(
+    "ix_people_same_person",
+    func.lower(Person.last_name),
+    func.lower(Person.first_name),
+    Person.date_of_birth,
+)
 
 
 class ContactLevelChange(db.Model):
