@@ -310,8 +310,9 @@ RAW_OTHERS = (
 )
 
 
-def raw_figures(region_id: int | None, starts_on: date, ends_on: date) -> None:
-    """The page's figures by hand: the same groupings, no ORM, no template."""
+def raw_figures(region_id: int | None, starts_on: date, ends_on: date, *, today: date = TODAY) -> None:
+    """The page's figures by hand: the same groupings, no ORM, no template (as of `today`: this
+    benchmark's fixed day, or the national benchmark's real one)."""
     from victims.domain.calendar import LONDON
     from victims.domain.compliance import last_months
 
@@ -320,7 +321,7 @@ def raw_figures(region_id: int | None, starts_on: date, ends_on: date) -> None:
     uwhere = "AND u.region_id = :region" if region_id else ""
     codes = ", ".join(f"'{code}'" for code in CODES)
     params = {
-        "today": TODAY,
+        "today": today,
         "starts_on": starts_on,
         "ends_on": ends_on,
         "region": region_id,
@@ -329,7 +330,7 @@ def raw_figures(region_id: int | None, starts_on: date, ends_on: date) -> None:
     }
     session = db.session
     session.execute(text(RAW_DEADLINES.format(child=child, codes=codes, where=where)), params).all()
-    months = last_months(TODAY, 12)
+    months = last_months(today, 12)
     bucket = (
         "CASE "
         + " ".join(
