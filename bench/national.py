@@ -13,6 +13,7 @@ of the harness itself, not a figure to quote).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import statistics
@@ -45,6 +46,8 @@ class SizeRun:
     size: str
     cases: int = 0
     load_seconds: float = 0.0
+    postgres: str = ""
+    sized: dict = field(default_factory=dict)  # the NationalSize's fields
     rows: dict[str, dict] = field(default_factory=dict)  # page name -> result
     load_test: list[dict] = field(default_factory=list)
 
@@ -270,10 +273,14 @@ def run(size_name: str, *, load_test: bool = False, echo=print) -> SizeRun:
         users = load(app, size_name, echo=echo)
         result.load_seconds = time.perf_counter() - started
         with app.app_context():
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
+            if size_name == "demo":  # load_national analyses what it wrote; the demo does not
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.exec_driver_sql("ANALYZE")
             result.cases = db.session.scalar(text("SELECT count(*) FROM cases"))
+            result.postgres = db.session.scalar(text("SHOW server_version"))
             db.session.remove()
+        if size_name != "demo":
+            result.sized = dataclasses.asdict(sizes()[size_name])
         echo(f"Loaded {size_name} ({result.cases:,} cases) in {result.load_seconds:.1f} s; measuring pages")
         result.rows = measure_pages(app, users, echo=echo)
         if load_test:
