@@ -29,6 +29,7 @@ from victims import clock
 from victims.audit import services as audit
 from victims.cases import services as case_services
 from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
+from victims.domain.calendar import WorkingDayCalendar
 from victims.domain.deadlines import DeadlineInputs
 from victims.domain.evidence import Evidence, meets, working_days_late
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, Relationship, Scheme
@@ -85,63 +86,138 @@ class Meeting:
     reason: str | None = None
 
 
+# -- the rows, one home for them (the demo's writer below, and the national loader's COPY) -------
+
+
+def offender_values(spec: CaseSpec) -> dict:
+    return {
+        "crn": spec.offender.crn.upper(),
+        "prison_number": (spec.offender.prison_number or "").upper() or None,
+        "first_name": spec.offender.first_name,
+        "last_name": spec.offender.last_name,
+        "date_of_birth": spec.offender.date_of_birth,
+        "current_location": spec.offender.current_location,
+    }
+
+
+def sentence_values(spec: CaseSpec, offender_id: int) -> dict:
+    return {
+        "offender_id": offender_id,
+        "offence": spec.sentence.offence,
+        "offence_category": spec.sentence.offence_category,
+        "sentence_type": spec.sentence.sentence_type,
+        "length_months": spec.sentence.length_months,
+        "sentence_date": spec.sentence.sentence_date,
+        "court": spec.sentence.court,
+        **{name: spec.sentence.dates.get(name) for name in SENTENCE_DATES},
+    }
+
+
+def case_values(spec: CaseSpec, offender_id: int, sentence_id: int) -> dict:
+    """The case as intake opens it: its scheme and reasons from eligibility (`assess`, kept as
+    `_keep_computed` keeps them)."""
+    computed = case_services.assess(
+        spec.sentence.offence_category, spec.sentence.sentence_type, spec.sentence.length_months
+    )
+    if computed.scheme is None:
+        raise ValueError(f"a demo case is not eligible: {computed.reason}")
+    kept = SimpleNamespace()
+    case_services._keep_computed(kept, computed)  # type: ignore[arg-type]
+    return {
+        "offender_id": offender_id,
+        "sentence_id": sentence_id,
+        "region_id": spec.region_id,
+        "team_id": spec.team_id,
+        "scheme": computed.scheme.value,
+        "status": CaseStatus.OPEN.value,
+        "referral_received_on": spec.referral_received_on,
+        "allocated_vlo_id": spec.allocated_vlo_id,
+        **vars(kept),
+    }
+
+
+def deadline_inputs(spec: CaseSpec) -> DeadlineInputs:
+    """What the case's deadlines are counted from, as intake gives them to the planner."""
+    return DeadlineInputs(
+        sentence_date=spec.sentence.sentence_date,
+        referral_date=spec.referral_received_on,
+        release_dates={name: spec.sentence.dates.get(name) for name in SENTENCE_DATES},
+    )
+
+
+def person_values(case_id: int, person_spec: PersonSpec, acting_for_id: int | None) -> dict:
+    """A person as add_person makes them (its own field rules, on a Person that is never added to
+    the session); values in plain text: the model types encrypt them as they are written."""
+    person_spec.details.acting_for_id = acting_for_id
+    person = Person(case_id=case_id, relationship_=person_spec.details.relationship)
+    people_services._apply_details(person, person_spec.details)
+    people_services._apply_preferences(person, person_spec.preferences)
+    return {key: value for key, value in vars(person).items() if key in _PERSON_COLUMNS}
+
+
+def level_change_values(person_id: int, level: str, user_id: int | None, at: datetime) -> dict:
+    """The first entry of a person's contact level history, as add_person writes it."""
+    return {
+        "person_id": person_id,
+        "at": at,
+        "user_id": user_id,
+        "old_level": None,
+        "new_level": level,
+        "reason": "Recorded at intake",
+    }
+
+
+def contact_values(case_id: int, person_id: int, user_id: int | None, contact: ContactSpec) -> dict:
+    return {
+        "case_id": case_id,
+        "person_id": person_id,
+        "occurred_at": contact.occurred_at,
+        "user_id": user_id,
+        "method": contact.method,
+        "direction": contact.direction,
+        "summary": contact.summary,
+    }
+
+
+def met_values(
+    code: str, due_on: date, counted_from: date, meeting: Meeting, calendar: WorkingDayCalendar
+) -> dict | None:
+    """An open deadline met as `work.meet` meets it: only where the evidence meets it
+    (`victims.domain.evidence.meets`), keeping how and how late. None: this evidence cannot."""
+    if not meets(code, meeting.evidence.kind, meeting.on, counted_from):
+        return None
+    return {
+        "status": DeadlineStatus.MET,
+        "met_on": meeting.on,
+        "met_how": meeting.evidence.kind,
+        "met_evidence_id": meeting.evidence.id,
+        "met_by_id": meeting.by_id,
+        "met_reason": meeting.reason,
+        "days_late": working_days_late(due_on, meeting.on, calendar),
+    }
+
+
+def closed_task_values(by_id: int | None, now: datetime) -> dict:
+    """An open task whose deadline was met: closed as `work` closes it."""
+    status = task_status_when_closed(DeadlineStatus.MET)
+    done = status == TaskStatus.DONE
+    return {"status": status, "done_at": now if done else None, "done_by_id": by_id if done else None}
+
+
 def write_cases(specs: list[CaseSpec]) -> list[Case]:
     """Open the cases with their people, deadlines, tasks and contacts: a fixed number of
     statements for the batch on PostgreSQL (SQLite has no ordered multi-row RETURNING, so it gets
     one INSERT a row, still without the unit of work's cost). Call inside
     `victims.work.queries.settings_fixed()` for a large load."""
-    offender_ids = _insert(
-        Offender,
-        [
-            {
-                "crn": spec.offender.crn.upper(),
-                "prison_number": (spec.offender.prison_number or "").upper() or None,
-                "first_name": spec.offender.first_name,
-                "last_name": spec.offender.last_name,
-                "date_of_birth": spec.offender.date_of_birth,
-                "current_location": spec.offender.current_location,
-            }
-            for spec in specs
-        ],
-    )
+    offender_ids = _insert(Offender, [offender_values(spec) for spec in specs])
     sentence_ids = _insert(
         Sentence,
-        [
-            {
-                "offender_id": offender_id,
-                "offence": spec.sentence.offence,
-                "offence_category": spec.sentence.offence_category,
-                "sentence_type": spec.sentence.sentence_type,
-                "length_months": spec.sentence.length_months,
-                "sentence_date": spec.sentence.sentence_date,
-                "court": spec.sentence.court,
-                **{name: spec.sentence.dates.get(name) for name in SENTENCE_DATES},
-            }
-            for spec, offender_id in zip(specs, offender_ids, strict=True)
-        ],
+        [sentence_values(spec, offender_id) for spec, offender_id in zip(specs, offender_ids, strict=True)],
     )
-    rows = []
-    for spec, offender_id, sentence_id in zip(specs, offender_ids, sentence_ids, strict=True):
-        computed = case_services.assess(
-            spec.sentence.offence_category, spec.sentence.sentence_type, spec.sentence.length_months
-        )
-        if computed.scheme is None:
-            raise ValueError(f"a demo case is not eligible: {computed.reason}")
-        kept = SimpleNamespace()
-        case_services._keep_computed(kept, computed)  # type: ignore[arg-type]
-        rows.append(
-            {
-                "offender_id": offender_id,
-                "sentence_id": sentence_id,
-                "region_id": spec.region_id,
-                "team_id": spec.team_id,
-                "scheme": computed.scheme.value,
-                "status": CaseStatus.OPEN.value,
-                "referral_received_on": spec.referral_received_on,
-                "allocated_vlo_id": spec.allocated_vlo_id,
-                **vars(kept),
-            }
-        )
+    rows = [
+        case_values(spec, offender_id, sentence_id)
+        for spec, offender_id, sentence_id in zip(specs, offender_ids, sentence_ids, strict=True)
+    ]
     case_ids = _insert(Case, rows)
     loaded = {case.id: case for case in db.session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     cases = [loaded[case_id] for case_id in case_ids]
@@ -160,11 +236,7 @@ def write_cases(specs: list[CaseSpec]) -> list[Case]:
                 (
                     case,
                     Scheme(case.scheme),
-                    DeadlineInputs(
-                        sentence_date=spec.sentence.sentence_date,
-                        referral_date=case.referral_received_on,
-                        release_dates={name: spec.sentence.dates.get(name) for name in SENTENCE_DATES},
-                    ),
+                    deadline_inputs(spec),
                     "Case opened",
                 )
                 for case, spec in zip(cases, specs, strict=True)
@@ -214,16 +286,10 @@ def _write_people(specs: list[CaseSpec], cases: list[Case]) -> list[list[_Writte
                 guardian = person_spec.details.relationship == Relationship.PARENT_GUARDIAN
                 if guardian != (round_ == "guardians"):
                     continue
-                if guardian:
-                    child = made[index][person_spec.acting_for]  # type: ignore[index]
-                    person_spec.details.acting_for_id = child.id  # type: ignore[union-attr]
-                else:
-                    person_spec.details.acting_for_id = None
-                person = Person(case_id=case.id, relationship_=person_spec.details.relationship)
-                people_services._apply_details(person, person_spec.details)
-                people_services._apply_preferences(person, person_spec.preferences)
-                rows.append({key: value for key, value in vars(person).items() if key in _PERSON_COLUMNS})
-                places.append((index, number, person.contact_level))
+                child = made[index][person_spec.acting_for] if guardian else None  # type: ignore[index]
+                row = person_values(case.id, person_spec, child.id if child else None)
+                rows.append(row)
+                places.append((index, number, row["contact_level"]))
         for person_id, (index, number, level) in zip(_insert(Person, rows), places, strict=True):
             made[index][number] = _Written(person_id, level)
     now = clock.utcnow()
@@ -233,14 +299,7 @@ def _write_people(specs: list[CaseSpec], cases: list[Case]) -> list[list[_Writte
         for person in people:
             assert person is not None
             changes.append(
-                {
-                    "person_id": person.id,
-                    "at": now,
-                    "user_id": user.id if user else None,
-                    "old_level": None,
-                    "new_level": person.contact_level,
-                    "reason": "Recorded at intake",
-                }
+                level_change_values(person.id, person.contact_level, user.id if user else None, now)
             )
             audit.record(
                 "person_added", "person", person.id, case_id=case.id, region_id=case.region_id, user=user
@@ -252,15 +311,7 @@ def _write_people(specs: list[CaseSpec], cases: list[Case]) -> list[list[_Writte
 
 def _write_contacts(specs: list[CaseSpec], cases: list[Case], people: list[list[_Written]]) -> None:
     rows = [
-        {
-            "case_id": case.id,
-            "person_id": people_of_case[contact.person].id,
-            "occurred_at": contact.occurred_at,
-            "user_id": case.allocated_vlo_id,
-            "method": contact.method,
-            "direction": contact.direction,
-            "summary": contact.summary,
-        }
+        contact_values(case.id, people_of_case[contact.person].id, case.allocated_vlo_id, contact)
         for spec, case, people_of_case in zip(specs, cases, people, strict=True)
         for contact in spec.contacts
     ]
@@ -306,34 +357,14 @@ def meet_history(meetings: dict[int, list[Meeting]]) -> int:
             row = open_rows.pop((case_id, meeting.code), None)  # met once: later meetings find none
             if row is None:
                 continue
-            if not meets(row.code, meeting.evidence.kind, meeting.on, row.counted_from):
+            values = met_values(row.code, row.due_on, row.counted_from, meeting, calendar)
+            if values is None:
                 open_rows[(case_id, meeting.code)] = row
                 continue
-            values = {
-                "status": DeadlineStatus.MET,
-                "met_on": meeting.on,
-                "met_how": meeting.evidence.kind,
-                "met_evidence_id": meeting.evidence.id,
-                "met_by_id": meeting.by_id,
-                "met_reason": meeting.reason,
-                "days_late": working_days_late(row.due_on, meeting.on, calendar),
-            }
             deadline_changes.append((row.id, row.version, values))
             task: Task | None = tasks.get(row.id)
             if task is not None and task.status == TaskStatus.OPEN:
-                status = task_status_when_closed(DeadlineStatus.MET)
-                done = status == TaskStatus.DONE
-                task_changes.append(
-                    (
-                        task.id,
-                        task.version,
-                        {
-                            "status": status,
-                            "done_at": now if done else None,
-                            "done_by_id": meeting.by_id if done else None,
-                        },
-                    )
-                )
+                task_changes.append((task.id, task.version, closed_task_values(meeting.by_id, now)))
     # One executemany each (the ORM would send one UPDATE a row, to check its version).
     update_versioned(db.session, CaseDeadline, deadline_changes)
     update_versioned(db.session, Task, task_changes)

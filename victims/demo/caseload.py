@@ -389,33 +389,13 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
         with audit.batched():
             work.record_events(listed, None, "demo")
     contacts = contacts_of(cases)
-    meetings: dict[int, list[Meeting]] = {}
-    for case in cases:
-        wanted = []
-        # The first contact to a victim is the evidence that meets initial contact: late when the
-        # case's first letter never went and the first call came months on.
-        outbound = sorted(
-            (row.occurred_at, row.id) for row in contacts[case.id] if row.direction == Direction.OUTBOUND
+    meetings = {
+        case.id: contact_meetings(
+            case.allocated_vlo_id,
+            [(row.occurred_at, row.id, row.direction, row.summary) for row in contacts[case.id]],
         )
-        if outbound:
-            first_at, first_id = outbound[0]
-            wanted += [
-                Meeting(
-                    code, first_at.date(), Evidence(EvidenceKind.CONTACT, first_id), case.allocated_vlo_id
-                )
-                for code in INITIAL_CONTACT_CODES
-            ]
-        wanted += [
-            Meeting(
-                event_code(OffenderEvent.PAROLE_REVIEW_LISTED),
-                row.occurred_at.date(),
-                Evidence(EvidenceKind.CONTACT, row.id),
-                case.allocated_vlo_id,
-            )
-            for row in contacts[case.id]
-            if row.summary == PAROLE_TOLD
-        ]
-        meetings[case.id] = wanted
+        for case in cases
+    }
     meet_history(meetings)
     # Pre-release work whose date passed more than a month ago was done at the time, on paper
     # before the service (an SPO's meeting by hand, with that reason); one in six a few working
@@ -423,20 +403,60 @@ def _write_batch(batch: list[Drawn], spo_by_team: dict[int, User], rnd: random.R
     old = db.session.execute(
         select(CaseDeadline.case_id, CaseDeadline.code, CaseDeadline.due_on).where(
             CaseDeadline.case_id.in_([case.id for case in cases if case.allocated_vlo_id]),
-            CaseDeadline.code.in_([PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS]),
+            CaseDeadline.code.in_(PAPER_CODES),
             CaseDeadline.status == DeadlineStatus.OPEN,
-            CaseDeadline.due_on < today - timedelta(days=30),
+            CaseDeadline.due_on < today - timedelta(days=PAPER_AFTER_DAYS),
         )
     ).all()
     teams = {case.id: case.team_id for case in cases}
     by_hand: dict[int, list[Meeting]] = {}
     for case_id, code, due_on in old:
-        late = rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0
-        spo = spo_by_team[teams[case_id]]
         by_hand.setdefault(case_id, []).append(
-            Meeting(code, due_on + timedelta(days=late), Evidence(EvidenceKind.MANUAL), spo.id, PAPER)
+            paper_meeting(code, due_on, spo_by_team[teams[case_id]].id, rnd)
         )
     meet_history(by_hand)
+
+
+# Pre-release work whose date passed more than a month ago was done at the time, on paper before
+# the service.
+PAPER_CODES = (PRE_RELEASE_WINDOW, LICENCE_REPRESENTATIONS)
+PAPER_AFTER_DAYS = 30
+
+
+def contact_meetings(vlo_id: int | None, contacts: list[tuple[datetime, int, str, str]]) -> list[Meeting]:
+    """What a case's contacts (when, id, direction, summary) meet: the first contact to a victim
+    meets initial contact (late when the case's first letter never went and the first call came
+    months on); telling them of a parole review meets the review's work."""
+    wanted = []
+    outbound = sorted(
+        (at, contact_id)
+        for at, contact_id, direction, _summary in contacts
+        if direction == Direction.OUTBOUND
+    )
+    if outbound:
+        first_at, first_id = outbound[0]
+        wanted += [
+            Meeting(code, first_at.date(), Evidence(EvidenceKind.CONTACT, first_id), vlo_id)
+            for code in INITIAL_CONTACT_CODES
+        ]
+    wanted += [
+        Meeting(
+            event_code(OffenderEvent.PAROLE_REVIEW_LISTED),
+            at.date(),
+            Evidence(EvidenceKind.CONTACT, contact_id),
+            vlo_id,
+        )
+        for at, contact_id, _direction, summary in contacts
+        if summary == PAROLE_TOLD
+    ]
+    return wanted
+
+
+def paper_meeting(code: str, due_on: date, spo_id: int, rnd: random.Random) -> Meeting:
+    """Old pre-release work done on paper: an SPO's meeting by hand, with that reason; one in six a
+    few working days late, so the compliance figures have something to show."""
+    late = rnd.randint(1, 9) if rnd.random() < 1 / 6 else 0
+    return Meeting(code, due_on + timedelta(days=late), Evidence(EvidenceKind.MANUAL), spo_id, PAPER)
 
 
 def unallocated(draw: Caseloads, team: Team) -> list[Drawn]:

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from victims.demo.data import load_demo
+from victims.demo.national import NationalSize, load_national
 from victims.demo.staff import DEMO_DOMAIN, demo_totp_secret
 
 seed_cli = AppGroup("seed", help="Load demo data.")
@@ -16,6 +17,32 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 @seed_cli.command("demo")
 def demo() -> None:
     load_demo()
+
+
+@seed_cli.command("national")
+@click.option("--regions", default=NationalSize.regions, show_default=True, help="Regions (of the 12).")
+@click.option("--teams-per-region", default=NationalSize.teams_per_region, show_default=True)
+@click.option("--vlos", default=NationalSize.vlos, show_default=True)
+@click.option("--spos-per-team", default=NationalSize.spos_per_team, show_default=True)
+@click.option(
+    "--cases", default=NationalSize.cases, show_default=True, help="All cases, the closed included."
+)
+@click.option("--audit-events", default=NationalSize.audit_events, show_default=True)
+@click.option("--caseload-low", default=NationalSize.caseload_low, show_default=True)
+@click.option("--caseload-high", default=NationalSize.caseload_high, show_default=True)
+@click.option(
+    "--busiest", default=NationalSize.busiest, show_default=True, help="Open cases of the busiest VLO."
+)
+@click.option(
+    "--lightest", default=NationalSize.lightest, show_default=True, help="Open cases of the lightest."
+)
+@click.option("--queue-per-team", default=NationalSize.queue_per_team, show_default=True)
+@click.option("--seed", default=NationalSize.seed, show_default=True)
+@click.option("--chunk", default=NationalSize.chunk, show_default=True, help="Cases computed at a time.")
+@click.option("--replace", is_flag=True, help="Empty the tables first if the database holds cases.")
+def national(replace: bool, **size: int) -> None:
+    """Load the national data set (issue 16): sizes as options, the same every time for a seed."""
+    load_national(NationalSize(**size), replace=replace)
 
 
 @seed_cli.command("code")

@@ -22,7 +22,7 @@ closes it as done, cancelled closes it as no longer needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import or_, select
@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from victims import clock
 from victims.audit import services as audit
 from victims.domain import deadlines as rules
+from victims.domain.calendar import WorkingDayCalendar
 from victims.domain.cover import Days, covered_until
 from victims.domain.deadlines import Deadline, DeadlineInputs, OffenderEvent
 from victims.domain.evidence import (
@@ -108,24 +109,7 @@ def _open_deadlines(
     (the person the work is about) and `title` (a task title saying more than its rule's) apply
     to every opening: callers give them for one."""
     rows = [
-        CaseDeadline(
-            case_id=case.id,
-            code=deadline.code,
-            event_id=event_id,
-            due_on=deadline.due,
-            counted_from=deadline.counted_from,
-            moved_from=deadline.moved_from,
-            rule_version=deadline.rule_version,
-            rule_number=deadline.number,
-            status=DeadlineStatus.OPEN if met_on is None else DeadlineStatus.MET,
-            met_on=met_on,
-            # Met as it opens: only the referral deadline, met by the referral arriving.
-            met_how=None if met_on is None else EvidenceKind.REFERRAL,
-            days_late=None
-            if met_on is None
-            else working_days_late(deadline.due, met_on, queries.working_calendar()),
-            person_id=person_id,
-        )
+        CaseDeadline(**deadline_values(case.id, deadline, met_on, event_id, person_id))
         for case, deadline, met_on, event_id in openings
     ]
     if not rows:
@@ -134,24 +118,80 @@ def _open_deadlines(
     db.session.flush()
     now = clock.utcnow()
     tasks = [
-        Task(
-            case_id=case.id,
-            team_id=case.team_id,
-            deadline_id=row.id,
-            event_id=row.event_id,
-            title=title or rule_title,
-            assigned_to_id=None if to_queue else case.allocated_vlo_id,
-            status=TaskStatus.OPEN,
-            created_at=now,
-        )
+        Task(**values)
         for row, (case, *_rest) in zip(rows, openings, strict=True)
-        if (rule_title := task_title(row.code)) is not None and row.met_on is None
+        if (
+            values := task_values(
+                case, row.id, row.code, row.event_id, row.met_on, now, title=title, to_queue=to_queue
+            )
+        )
+        is not None
     ]
     _while_away(tasks, {row.id: row.due_on for row in rows})
     if tasks:
         db.session.add_all(tasks)
         db.session.flush()
     return rows
+
+
+def deadline_values(
+    case_id: int,
+    deadline: Deadline,
+    met_on: date | None,
+    event_id: int | None,
+    person_id: int | None,
+    calendar: WorkingDayCalendar | None = None,
+) -> dict:
+    """The columns of a deadline as it opens (open, or met as it opens: only the referral
+    deadline, met by the referral arriving). One home for them: `_open_deadlines` and the bulk
+    loaders (victims.demo) make their rows with it. The calendar is read only for a deadline met
+    as it opens, when not given."""
+    late = None
+    if met_on is not None:
+        late = working_days_late(deadline.due, met_on, calendar or queries.working_calendar())
+    return {
+        "case_id": case_id,
+        "code": deadline.code,
+        "event_id": event_id,
+        "due_on": deadline.due,
+        "counted_from": deadline.counted_from,
+        "moved_from": deadline.moved_from,
+        "rule_version": deadline.rule_version,
+        "rule_number": deadline.number,
+        "status": DeadlineStatus.OPEN if met_on is None else DeadlineStatus.MET,
+        "met_on": met_on,
+        "met_how": None if met_on is None else EvidenceKind.REFERRAL,
+        "days_late": late,
+        "person_id": person_id,
+    }
+
+
+def task_values(
+    case: CaseForWork,
+    deadline_id: int,
+    code: str,
+    event_id: int | None,
+    met_on: date | None,
+    now: datetime,
+    *,
+    title: str | None = None,
+    to_queue: bool = False,
+) -> dict | None:
+    """The columns of the task a deadline opens, None when its rule carries no work or it was met
+    as it opened: for the case's VLO, or the team's queue when nobody is allocated or `to_queue`."""
+    rule_title = task_title(code)
+    if rule_title is None or met_on is not None:
+        return None
+    return {
+        "case_id": case.id,
+        "team_id": case.team_id,
+        "deadline_id": deadline_id,
+        "event_id": event_id,
+        "title": title or rule_title,
+        "assigned_to_id": None if to_queue else case.allocated_vlo_id,
+        "status": TaskStatus.OPEN,
+        "created_at": now,
+    }
 
 
 def _while_away(tasks: list[Task], due: dict[int, date]) -> None:
