@@ -14,6 +14,7 @@ Nothing leaves the machine: every address is 127.0.0.1, and each run stops by it
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -40,9 +41,53 @@ RATE = float(os.environ.get("BENCH_LOAD_RATE", "3"))  # requests a second per us
 SESSIONS = int(os.environ.get("BENCH_LOAD_VLOS", "20"))  # VLOs signed in
 WORKERS = 2
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+OWN_REDIS_PORT = 6395  # a Redis of the load test's own, when none answers at REDIS_URL
 
 
-def _environment(url: str, keys: dict) -> dict[str, str]:
+@contextlib.contextmanager
+def redis_url(echo=print):
+    """REDIS_URL when a Redis answers there, else a redis-server of our own (no persistence) on
+    loopback for the length of the test: production settings keep sign-in limits in Redis."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pass
+    else:
+        yield REDIS_URL
+        return
+    echo(f"No Redis at {REDIS_URL}: starting one on 127.0.0.1:{OWN_REDIS_PORT}")
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(OWN_REDIS_PORT),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{OWN_REDIS_PORT}/0"
+    try:
+        for _ in range(50):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.RedisError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _environment(url: str, keys: dict, redis: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -51,7 +96,7 @@ def _environment(url: str, keys: dict) -> dict[str, str]:
     env.update(
         VICTIMS_ENV="production",
         DATABASE_URL=url,
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=redis,
         SECRET_KEY=keys["SECRET_KEY"],
         FIELD_ENCRYPTION_KEYS=",".join(keys["FIELD_ENCRYPTION_KEYS"]),
         BLIND_INDEX_KEY=keys["BLIND_INDEX_KEY"],
@@ -232,9 +277,9 @@ def _measure(app_spec: str, port: int, env: dict, folder: Path, name: str, locus
 
 def run(app, url: str, keys: dict, echo=print) -> list[dict]:
     """The service's figures and the bare endpoint's, in that order."""
-    env = _environment(url, keys)
     vlos = _vlos(app)
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as name:
+    with redis_url(echo) as redis, tempfile.TemporaryDirectory(prefix="bench-load-") as name:
+        env = _environment(url, keys, redis)
         folder = Path(name)
         echo(
             f"Load test: {USERS} users at {RATE:g} requests/s each for {SECONDS} s, "
