@@ -142,13 +142,16 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _cpu_seconds(process: subprocess.Popen) -> tuple[float, int]:
-    """User + system CPU of the master and its workers, and how many processes that was."""
+    """User + system CPU of the master, its live workers and the workers it has reaped (gunicorn
+    replaces a worker after max_requests: its CPU then counts in the master's children times),
+    and how many processes are live."""
     master = psutil.Process(process.pid)
-    total, count = 0.0, 0
-    for each in [master, *master.children(recursive=True)]:
+    times = master.cpu_times()
+    total, count = times.user + times.system + times.children_user + times.children_system, 1
+    for each in master.children(recursive=True):
         try:
             times = each.cpu_times()
-        except psutil.NoSuchProcess:
+        except psutil.NoSuchProcess:  # exited between the listing and now: counted when reaped
             continue
         total += times.user + times.system
         count += 1

@@ -31,6 +31,7 @@ from victims.extensions import db
 # Time spent measuring one page: rounds = this / one GET, within ROUNDS.
 TARGET_SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", "2"))
 ROUNDS = (3, 15)
+JOBS = ("Nightly snapshot (every VLO, team and region)",)  # timed once after loading
 
 # One set of keys for the whole run: the data set is encrypted with them in this process, and the
 # load test's gunicorn must read it with the same.
@@ -48,6 +49,7 @@ class SizeRun:
     load_seconds: float = 0.0
     postgres: str = ""
     sized: dict = field(default_factory=dict)  # the NationalSize's fields
+    jobs: dict[str, float] = field(default_factory=dict)  # a job's name -> milliseconds, once
     rows: dict[str, dict] = field(default_factory=dict)  # page name -> result
     load_test: list[dict] = field(default_factory=list)
 
@@ -130,6 +132,72 @@ def _load_demo(echo) -> _DemoUsers:
         who("manager", "national"),
         case_id,
     )
+
+
+def add_records(users, echo=print) -> None:
+    """What the national data set does not hold, made through the services on the VLO's cases so
+    their pages can be measured: a letter draft, a request for an exclusion zone (its map with it),
+    and a transfer into the SPO's team from another team."""
+    from victims.cases import services as case_services
+    from victims.cases.models import Case
+    from victims.domain.letters import LetterType
+    from victims.domain.prerelease import ConditionType
+    from victims.letters import services as letters
+    from victims.people.models import Person
+    from victims.prerelease import services as prerelease
+    from victims.refusals import Refused
+    from victims.staff.models import Team, User
+
+    vlo = db.session.get(User, users.vlo_350.user_id)
+    people = db.session.execute(
+        text(
+            "SELECT p.case_id, p.id FROM people p JOIN cases c ON c.id = p.case_id "
+            "WHERE c.allocated_vlo_id = :vlo AND c.status = 'open' AND p.relationship = 'victim' "
+            "AND p.contact_level = 'key_stages' AND NOT p.contact_lost ORDER BY c.id, p.id LIMIT 20"
+        ),
+        {"vlo": vlo.id},
+    ).all()
+    other = db.session.execute(
+        text(
+            "SELECT c.id, u.id FROM cases c JOIN users u ON u.team_id = c.team_id AND u.role = 'spo' "
+            "WHERE c.team_id <> :team AND c.status = 'open' ORDER BY c.id LIMIT 1"
+        ),
+        {"team": vlo.team_id},
+    ).first()
+    made = {
+        "a letter draft": lambda case, person: letters.start_draft(
+            case, person, LetterType.INITIAL_CONTACT, vlo
+        ),
+        "an exclusion-zone request": lambda case, person: prerelease.add_request(
+            case, person, ConditionType.EXCLUSION_ZONE, "Keep him away from where I live.", vlo
+        ),
+        "a transfer": lambda _case, _person: case_services.request_transfer(
+            db.session.get(Case, other[0]),
+            db.session.get(Team, vlo.team_id),
+            "The family moved into this team's area.",
+            db.session.get(User, other[1]),
+        ),
+    }
+    for number, (what, make) in enumerate(made.items()):
+        case_id, person_id = people[number % len(people)]
+        try:
+            make(db.session.get(Case, case_id), db.session.get(Person, person_id))
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            echo(f"Could not make {what}: {refused}")
+
+
+def snapshot(echo=print) -> float:
+    """Take today's nightly snapshot (what the balance pages read), timed: milliseconds."""
+    from victims.snapshots import services as snapshots
+
+    started = time.perf_counter()
+    rows = snapshots.take(clock.today())
+    db.session.commit()
+    took = (time.perf_counter() - started) * 1000
+    echo(f"Nightly snapshot: {rows:,} rows in {took / 1000:.1f} s")
+    return took
 
 
 def ids(users) -> dict:
@@ -273,6 +341,9 @@ def run(size_name: str, *, load_test: bool = False, echo=print) -> SizeRun:
         users = load(app, size_name, echo=echo)
         result.load_seconds = time.perf_counter() - started
         with app.app_context():
+            if size_name != "demo":  # the demo has its own examples and a year of snapshots
+                add_records(users, echo=echo)
+                result.jobs[JOBS[0]] = snapshot(echo=echo)
             if size_name == "demo":  # load_national analyses what it wrote; the demo does not
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                     connection.exec_driver_sql("ANALYZE")
@@ -283,6 +354,13 @@ def run(size_name: str, *, load_test: bool = False, echo=print) -> SizeRun:
             result.sized = dataclasses.asdict(sizes()[size_name])
         echo(f"Loaded {size_name} ({result.cases:,} cases) in {result.load_seconds:.1f} s; measuring pages")
         result.rows = measure_pages(app, users, echo=echo)
+        for name, ms in result.jobs.items():
+            result.rows[name] = {
+                "group": "Jobs",
+                "name": name,
+                "median_ms": ms,
+                "note": "once, after loading",
+            }
         if load_test:
             from bench import load as load_bench
 
