@@ -154,6 +154,19 @@ def measure(app, client, path: str, rounds: int = ROUNDS) -> tuple[float, int]:
     return statistics.median(timings) * 1000, len(statements) // rounds
 
 
+def row(group: str, name: str, ms: float, raw: float | None, statements: int | None, note: str = "") -> dict:
+    """A row of the one table, as every benchmark module returns them."""
+    return {
+        "group": group,
+        "name": name,
+        "median_ms": ms,
+        "raw_ms": raw,
+        "ratio": ms / raw if raw else None,
+        "statements": statements,
+        "note": note,
+    }
+
+
 def _sizes() -> list[str]:
     chosen = os.environ.get("BENCH_SIZE", "full")
     return {"full": ["tenth", "national"], "small": ["tenth"], "demo": ["demo"]}.get(chosen) or [chosen]
@@ -168,36 +181,13 @@ def _others(name: str) -> list[dict]:
     return [_row_from(name, row) for row in module.main() or []]
 
 
-def _row_from(name: str, row) -> dict:
-    if isinstance(row, dict):
-        return row
-    # The older modules' tuples: (name, ms, statements), (name, ms, raw, statements), or the
-    # sweep's (open deadlines, ms, due).
-    if name == "sweep":
-        total, ms, found = row
-        return {
-            "group": "Reminder sweep",
-            "name": f"Sweep, {total:,} open deadlines ({found} due)",
-            "median_ms": ms,
-            "raw_ms": None,
-            "ratio": None,
-            "statements": None,
-            "note": "",
-        }
-    if len(row) == 3:
-        page, ms, statements = row
-        raw = None
-    else:
-        page, ms, raw, statements = row
-    return {
-        "group": name.capitalize(),
-        "name": page,
-        "median_ms": ms,
-        "raw_ms": raw,
-        "ratio": ms / raw if raw else None,
-        "statements": statements,
-        "note": "scenario data",
-    }
+def _row_from(name: str, found) -> dict:
+    if isinstance(found, dict):
+        return found
+    # Until the data helper's bench/sweep.py lands (it returns rows): the old sweep's tuples of
+    # (open deadlines, ms, due). Remove with the merge.
+    total, ms, due = found
+    return row("Reminder sweep", f"Sweep, {total:,} open deadlines ({due} due)", ms, None, None)
 
 
 def main() -> None:

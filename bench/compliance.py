@@ -365,8 +365,8 @@ def time_raw(app, region_id: int | None, starts_on: date, ends_on: date, rounds:
     return statistics.median(timings) * 1000
 
 
-def main() -> list[tuple[str, float, float, int]]:
-    from bench.__main__ import measure, postgres_database, sign_in
+def main() -> list[dict]:
+    from bench.__main__ import measure, postgres_database, row, sign_in
     from tests.factories import PASSWORD
     from victims.domain.compliance import Preset, preset_period
 
@@ -396,7 +396,9 @@ def main() -> list[tuple[str, float, float, int]]:
     print(f"{'page':<30}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}")
     for page, ms, raw, statements in rows:
         print(f"{page:<30}{ms:>10.1f}{raw:>12.1f}{ms / raw:>8.2f}{statements:>12}")
-    return rows
+    return [
+        row("Compliance", page, ms, raw, statements, "scenario data") for page, ms, raw, statements in rows
+    ]
 
 
 def db_name(url: str) -> str:

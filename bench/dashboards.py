@@ -252,8 +252,8 @@ def raw(app, statements: list[str], params: dict) -> float:
     return statistics.median(timings[1:]) * 1000
 
 
-def main() -> list[tuple[str, float, float, int]]:
-    from bench.__main__ import measure, postgres_database, sign_in
+def main() -> list[dict]:
+    from bench.__main__ import measure, postgres_database, row, sign_in
     from tests.factories import PASSWORD
     from victims.feedback.queries import period_from_key
     from victims.snapshots.queries import trend_days
@@ -293,7 +293,7 @@ def main() -> list[tuple[str, float, float, int]]:
     print(f"{'page':<20}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}")
     for name, ms, raw_ms, count in rows:
         print(f"{name:<20}{ms:>10.1f}{raw_ms:>12.1f}{ms / raw_ms:>8.1f}{count:>12}")
-    return rows
+    return [row("Dashboards", name, ms, raw_ms, count, "scenario data") for name, ms, raw_ms, count in rows]
 
 
 if __name__ == "__main__":
