@@ -173,12 +173,22 @@ def _sizes() -> list[str]:
 
 
 def _others(name: str) -> list[dict]:
-    """A benchmark module's rows, in the table's shape."""
+    """A benchmark module's rows, in the table's shape; a row saying so when it failed (the pages'
+    figures, twenty minutes in, are not lost to one broken module)."""
     import importlib
+    import traceback
 
-    module = importlib.import_module(f"bench.{name}")
     print(f"\n== {name}")
-    return [_row_from(name, row) for row in module.main() or []]
+    try:
+        module = importlib.import_module(f"bench.{name}")
+    except ModuleNotFoundError:  # bench/pdfs.py, until the ops helper's branch lands
+        print(f"(bench/{name}.py is not here)")
+        return []
+    try:
+        return [_row_from(name, found) for found in module.main() or []]
+    except Exception as error:
+        traceback.print_exc()
+        return [row(name.capitalize(), f"bench/{name}.py", 0.0, None, None, f"failed: {error!r}"[:120])]
 
 
 def _row_from(name: str, found) -> dict:
@@ -203,22 +213,23 @@ def main() -> None:
     if os.environ.get("BENCH_SWEEP", "1") != "0":
         others += _others("sweep")
     if os.environ.get("BENCH_PDFS", "1") != "0":
-        try:
-            others += _others("pdfs")
-        except ModuleNotFoundError:  # the ops helper's module, until it lands
-            print("(bench/pdfs.py is not here yet)")
+        others += _others("pdfs")
     if os.environ.get("BENCH_SCENARIOS") == "1":
         for name in ("allocation", "compliance", "dashboards"):
             others += _others(name)
-    if os.environ.get("BENCH_OTHERS", "1") != "0":
-        from bench import disclosure, imports
-
-        print("\n== disclosure check")
-        disclosure.main()
-        print("\n== referral imports")
-        imports.main()
     print()
     report.write(runs, others)
+    if os.environ.get("BENCH_OTHERS", "1") != "0":  # figures of their own, after the table
+        import traceback
+
+        from bench import disclosure, imports
+
+        for title, module in (("disclosure check", disclosure), ("referral imports", imports)):
+            print(f"\n== {title}")
+            try:
+                module.main()
+            except Exception:  # one broken benchmark must not lose the others' figures
+                traceback.print_exc()
 
 
 if __name__ == "__main__":
