@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run test lint format e2e bench worker beat migrate seed clean system-packages
+.PHONY: help setup run serve test lint format e2e bench worker beat migrate seed clean system-packages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ run: setup ## Set up, then start the web service, a Celery worker and beat (embe
 	  $(BIN)/celery -A tasks worker --loglevel=INFO --concurrency=1 --pool=solo & \
 	  $(BIN)/celery -A tasks beat --loglevel=INFO & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: $(STAMPS)/venv static/.built ## Start the web service under gunicorn as production does (gunicorn.conf.py); `make worker` and `make beat` beside it
+	$(BIN)/gunicorn -c gunicorn.conf.py -b $(HOST):$(PORT)
 
 worker: $(STAMPS)/venv ## Start a Celery worker
 	$(BIN)/celery -A tasks worker --loglevel=INFO

@@ -92,6 +92,15 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # PostgreSQL only: how long a connection attempt may take (libpq counts at least 2 s).
     DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3)
+    # PostgreSQL only: psycopg prepares a statement on the server after it has run this many times
+    # on a connection (psycopg's default, 5, when unset). "off" never prepares: for a PgBouncer in
+    # transaction mode older than 1.21, or without max_prepared_statements (docs/operations.md).
+    DATABASE_PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "")
+    # A read replica (a hot standby) for the managers' oversight pages and their CSV exports
+    # (victims.replica); none by default: everything reads from the primary. When it cannot be
+    # reached those pages read from the primary, trying the replica again after this long.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+    DATABASE_REPLICA_RETRY_SECONDS = _env_int("DATABASE_REPLICA_RETRY_SECONDS", 30)
     REDIS_URL = os.environ.get("REDIS_URL", "")
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -363,6 +372,9 @@ class ProductionConfig(Config):
         database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
         if not database.startswith("postgresql"):
             problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://…), not SQLite")
+        replica = str(config.get("DATABASE_REPLICA_URL") or "")
+        if replica and not replica.startswith("postgresql"):
+            problems.append("DATABASE_REPLICA_URL must point at PostgreSQL (a standby of DATABASE_URL)")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

@@ -22,7 +22,7 @@ from werkzeug.routing import IntegerConverter
 
 import victims.models  # noqa: F401  (every table known to the metadata, for Alembic and the tests)
 from config import config_for
-from victims import crypto
+from victims import crypto, replica
 from victims.absences.views import bp as absences_bp
 from victims.admin.views import bp as admin_bp
 from victims.allocation.views import bp as allocation_bp
@@ -135,20 +135,30 @@ def _init_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    # A database that is down or unreachable fails a connection attempt in seconds, so pages get
+    # the "service unavailable" page and /health its answer quickly. The same for the replica.
+    app.config["POSTGRES_CONNECT_ARGS"] = _postgres_connect_args(app.config)
     if uri.startswith("postgresql"):
-        # A database that is down or unreachable fails a connection attempt in seconds, so pages
-        # get the "service unavailable" page and /health its answer quickly.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {
-            "connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
-            **options.get("connect_args", {}),
-        }
+        options["connect_args"] = {**app.config["POSTGRES_CONNECT_ARGS"], **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    replica.configure(app)  # a second engine for the oversight pages' reads, when configured
     db.init_app(app)
-    if uri.startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if uri.startswith("sqlite"):
             _sqlite_behaves(db.engine)
+        replica.init_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+
+def _postgres_connect_args(config) -> dict:
+    args: dict = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
+    threshold = str(config.get("DATABASE_PREPARE_THRESHOLD") or "").strip().lower()
+    if threshold in {"off", "none"}:
+        args["prepare_threshold"] = None  # never prepare on the server (psycopg 3)
+    elif threshold:
+        args["prepare_threshold"] = int(threshold)
+    return args
 
 
 def _init_client_addresses(app: Flask) -> None:

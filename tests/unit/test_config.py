@@ -120,3 +120,31 @@ def test_behind_a_load_balancer_by_default():
 
     assert ProductionConfig.TRUSTED_PROXY_COUNT == 1
     assert Config.TRUSTED_PROXY_COUNT == 0
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("", {}),
+        ("off", {"prepare_threshold": None}),
+        ("None", {"prepare_threshold": None}),
+        ("0", {"prepare_threshold": 0}),
+    ],
+)
+def test_the_prepare_threshold_reaches_psycopg_for_a_pooler(setting, expected):
+    """DATABASE_PREPARE_THRESHOLD=off: no server-side prepared statements (PgBouncer in
+    transaction mode without max_prepared_statements); unset: psycopg's own default."""
+    from victims.app import _postgres_connect_args
+
+    args = _postgres_connect_args(
+        {"DATABASE_CONNECT_TIMEOUT_SECONDS": 3, "DATABASE_PREPARE_THRESHOLD": setting}
+    )
+    assert args == {"connect_timeout": 3, **expected}
+
+
+def test_a_replica_must_be_postgresql_in_production():
+    ProductionConfig.check(
+        good() | {"DATABASE_REPLICA_URL": "postgresql+psycopg://victims@replica.internal/victims"}
+    )
+    with pytest.raises(RuntimeError, match="DATABASE_REPLICA_URL must point at PostgreSQL"):
+        ProductionConfig.check(good() | {"DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from victims import clock
+from victims import clock, replica
 from victims.audit import services as audit
 from victims.compliance import charts, queries
 from victims.compliance.forms import period_args, read_period
@@ -41,8 +41,9 @@ def _percent(value: int | None) -> str:
 def index():
     scope, form, period = _scope_and_period()
     today = clock.today()
-    found = queries.breakdown(scope, period, today)
-    months = queries.monthly(scope, TREND_MONTHS, today)
+    with replica.reads():
+        found = queries.breakdown(scope, period, today)
+        months = queries.monthly(scope, TREND_MONTHS, today)
     args = period_args(period)
     return render_template(
         "compliance/index.html",
@@ -109,9 +110,10 @@ def cases():
     filters = {"scope": scope.key, "measure": measure.value, **period_args(period)}
     if outcome:
         filters["outcome"] = outcome.value
-    result = queries.cases_behind(
-        scope, measure, outcome, period, clock.today(), page=page_number(), per_page=PER_PAGE
-    )
+    with replica.reads():
+        result = queries.cases_behind(
+            scope, measure, outcome, period, clock.today(), page=page_number(), per_page=PER_PAGE
+        )
     return render_template(
         "compliance/cases.html",
         scope=scope,
@@ -140,7 +142,8 @@ def cases_csv():
     measure = _measure(request.args.get("measure"))
     outcome = _outcome(request.args.get("outcome"), measure)
     today = clock.today()
-    rows = queries.all_cases_behind(scope, measure, outcome, period, today)
+    with replica.reads():  # the export's own record (below) goes to the primary
+        rows = queries.all_cases_behind(scope, measure, outcome, period, today)
     audit.record(
         "compliance_exported",
         "compliance",
@@ -215,14 +218,16 @@ def export():
     )
     name = f"compliance-{table}-{scope.key.replace(':', '-')}-{today.isoformat()}.csv"
     if table == "monthly":
-        months = queries.monthly(scope, TREND_MONTHS, today)
+        with replica.reads():
+            months = queries.monthly(scope, TREND_MONTHS, today)
         header = ["Month"] + [f"{m.label}: {o.label.lower()}" for m in Measure for o in Outcome]
         rows = [
             [first.strftime("%B %Y")] + [f.deadlines[m][o] for m in Measure for o in Outcome]
             for first, f in months
         ]
         return csv_response(name, header, rows)
-    found = queries.breakdown(scope, period, today)
+    with replica.reads():
+        found = queries.breakdown(scope, period, today)
     if table == "training":
         header = ["Course", "VLOs with valid training", "Active VLOs", "Per cent"]
         rows = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from victims import clock
+from victims import clock, replica
 from victims.audit.services import record
 from victims.dashboard import pages, report
 from victims.domain.oversight import Level
@@ -74,7 +74,8 @@ def region(region_id: int):
 
 
 def _overview(scope: Scope):
-    page = _overview_page(scope)
+    with replica.reads():  # who may see it was decided on the primary; the figures may lag a little
+        page = _overview_page(scope)
     today = clock.today()
     # This month so far, then the 12 before it (last month chosen).
     months = [today.replace(day=1)]
@@ -94,7 +95,8 @@ def _overview_page(scope: Scope) -> pages.Overview:
 @allowed(Role.MANAGER)
 def team(team_id: int):
     scope = scopes.scope_for(current_user, Level.TEAM, team_id)
-    page = pages.team_page(scope, clock.today()) or abort(404)
+    with replica.reads():
+        page = pages.team_page(scope, clock.today()) or abort(404)
     return render_template("dashboard/team.html", page=page, **_context(scope))
 
 
@@ -102,7 +104,8 @@ def team(team_id: int):
 @allowed(Role.MANAGER)
 def vlo(user_id: int):
     scope = scopes.scope_for(current_user, Level.VLO, user_id)
-    page = pages.vlo_page(scope, clock.today()) or abort(404)
+    with replica.reads():
+        page = pages.vlo_page(scope, clock.today()) or abort(404)
     return render_template("dashboard/vlo.html", page=page, **_context(scope))
 
 
@@ -116,14 +119,8 @@ def export():
     `table` (an id the page gives each table). Recorded in the audit trail: what, and for where."""
     scope = scopes.scope_from_key(current_user, request.args.get("scope"))
     today = clock.today()
-    if request.args.get("table") == pages.HISTORY:  # read only when asked for
-        tables = {pages.HISTORY: pages.history_table(scope, today)}
-    elif scope.level in (Level.NATIONAL, Level.REGION):
-        tables = _overview_page(scope).tables
-    elif scope.level == Level.TEAM:
-        tables = (pages.team_page(scope, today) or abort(404)).tables
-    else:
-        tables = (pages.vlo_page(scope, today) or abort(404)).tables
+    with replica.reads():  # the export's own record (below) goes to the primary
+        tables = _export_tables(scope, today)
     table = tables.get(request.args.get("table", "")) or abort(404)
     record(
         "dashboard_exported",
@@ -135,6 +132,16 @@ def export():
     )
     filename = f"caseload-balance-{scope.key.replace(':', '-')}-{table.id}-{today.isoformat()}.csv"
     return csv_response(filename, table.headers, table.rows)
+
+
+def _export_tables(scope: Scope, today) -> dict[str, pages.Table]:
+    if request.args.get("table") == pages.HISTORY:  # read only when asked for
+        return {pages.HISTORY: pages.history_table(scope, today)}
+    if scope.level in (Level.NATIONAL, Level.REGION):
+        return _overview_page(scope).tables
+    if scope.level == Level.TEAM:
+        return (pages.team_page(scope, today) or abort(404)).tables
+    return (pages.vlo_page(scope, today) or abort(404)).tables
 
 
 # --- The monthly regional report -------------------------------------------------------------------
@@ -151,7 +158,8 @@ def region_report(region_id: int):
     first = report.parse_month(asked, today) if asked else report.last_month(today)
     if first is None:
         abort(404)
-    sections = report.regional_report(scope, first, today)
+    with replica.reads():
+        sections = report.regional_report(scope, first, today)
     pdf = report.report_pdf(scope.name, first, sections, clock.utcnow().astimezone(clock.LONDON))
     record(
         "dashboard_report_printed",

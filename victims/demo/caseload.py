@@ -73,6 +73,8 @@ STAGE_MIX: list[tuple[Stage, float]] = [
     (Stage.CLOSURE_DUE, 0.015),
 ]
 BATCH = 400
+# Most cases have one victim; some two or three.
+PEOPLE_COUNTS = [1] * 7 + [2] * 3 + [3]
 
 OFFENCES = {
     OffenceCategory.VIOLENT: ["Wounding with intent (s.18)", "Robbery", "Grievous bodily harm (s.20)"],
@@ -126,8 +128,12 @@ class Drawn:
 class Caseloads:
     """Draws demo cases with one random generator, so the demo is the same every time."""
 
-    def __init__(self, fake: Faker, rnd: random.Random, today: date, crns) -> None:
+    def __init__(
+        self, fake: Faker, rnd: random.Random, today: date, crns, people_counts: list[int] | None = None
+    ) -> None:
         self.fake, self.rnd, self.today, self.crns = fake, rnd, today, crns
+        # How many people a case has, drawn from this list (a parent or guardian comes on top).
+        self.people_counts = people_counts or PEOPLE_COUNTS
 
     # -- a case ------------------------------------------------------------------------------------
 
@@ -264,7 +270,7 @@ class Caseloads:
 
     def _people(self, *, bereaved: bool, child: bool, welsh: bool) -> list[PersonSpec]:
         rnd = self.rnd
-        count = rnd.choice([1] * 7 + [2] * 3 + [3])
+        count = rnd.choice(self.people_counts)
         people: list[PersonSpec] = []
         family = self.fake.last_name()
         for index in range(count):

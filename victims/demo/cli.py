@@ -39,7 +39,11 @@ def demo() -> None:
 @click.option("--queue-per-team", default=NationalSize.queue_per_team, show_default=True)
 @click.option("--seed", default=NationalSize.seed, show_default=True)
 @click.option("--chunk", default=NationalSize.chunk, show_default=True, help="Cases computed at a time.")
-@click.option("--replace", is_flag=True, help="Empty the tables first if the database holds cases.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="If the database holds cases, empty it first: staff, cases and all made since (not the regions).",
+)
 def national(replace: bool, **size: int) -> None:
     """Load the national data set (issue 16): sizes as options, the same every time for a seed."""
     load_national(NationalSize(**size), replace=replace)

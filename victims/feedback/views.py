@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from victims import clock
+from victims import clock, replica
 from victims.audit import services as audit
 from victims.cases import queries as case_queries
 from victims.domain.oversight import FeedbackAbout
@@ -123,7 +123,11 @@ def _report_args():
 @allowed(Role.MANAGER)
 def report():
     scope, period = _report_args()
-    found = queries.summary(scope, period)
+    with replica.reads():
+        found = queries.summary(scope, period)
+        comments = queries.comments(scope, period, found)
+        chart = queries.month_chart(scope, min(period.end, clock.today()))
+        below = children(scope) if found.group_label else []
     return render_template(
         "feedback/report.html",
         found=found,
@@ -131,9 +135,9 @@ def report():
         period=period,
         periods=queries.periods(),
         trail=trail(scope, current_user),
-        below=children(scope) if found.group_label else [],
-        comments=queries.comments(scope, period, found),
-        chart=queries.month_chart(scope, min(period.end, clock.today())),
+        below=below,
+        comments=comments,
+        chart=chart,
         headers=queries.HEADERS,
         scope_link=lambda key: url_for("feedback.report", scope=key, period=period.key),
         fewer=queries.FEWER,
@@ -145,8 +149,9 @@ def report():
 @allowed(Role.MANAGER)
 def report_csv():
     scope, period = _report_args()
-    found = queries.summary(scope, period)
-    rows = queries.csv_rows(found)
+    with replica.reads():  # the export's own record (below) goes to the primary
+        found = queries.summary(scope, period)
+        rows = queries.csv_rows(found)
     audit.record(
         "feedback_exported",
         "feedback_report",

@@ -14,6 +14,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import text
 
+from victims import replica
 from victims.extensions import db
 from victims.outages import DATABASE_DOWN
 
@@ -66,4 +67,8 @@ def report() -> tuple[dict, int]:
     checks = {"database": database(), "broker": broker()}
     down = [name for name, state in checks.items() if state == DOWN]
     body = {"status": "unavailable" if down else "ok", "checks": checks, "down": down}
+    if replica.configured():
+        # Reported, never "down" for the load balancer: without its replica the service reads the
+        # oversight pages from the primary (victims.replica).
+        body["replica"] = replica.status()
     return body, 503 if down else 200
