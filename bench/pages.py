@@ -77,9 +77,10 @@ def _case_list(
 
 CASELOAD = _case_list("c.allocated_vlo_id = :vlo")
 CASELOAD_35 = _case_list("c.allocated_vlo_id = :vlo_35")
+# A search of My caseload: the VLO's own cases whose offender's or a person's surname matches.
 SEARCH = (
     _CASE_LIST.format(
-        where="c.team_id = :team AND (o.last_name ILIKE :like OR EXISTS "
+        where="c.allocated_vlo_id = :vlo AND (o.last_name ILIKE :like OR EXISTS "
         "(SELECT 1 FROM people p WHERE p.case_id = c.id AND p.last_name ILIKE :like))",
         order="o.last_name, o.first_name, c.id",
     ),
