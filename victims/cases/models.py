@@ -111,6 +111,9 @@ class Case(Versioned, db.Model):
     __table_args__ = (
         Index("ix_cases_team_id_status", "team_id", "status"),
         Index("ix_cases_allocated_vlo_id_status", "allocated_vlo_id", "status"),
+        # The national and regional lists by next deadline read a page off these (issue 16).
+        Index("ix_cases_status_next_due_on_id", "status", "next_due_on", "id"),
+        Index("ix_cases_region_id_status_next_due_on_id", "region_id", "status", "next_due_on", "id"),
         CheckConstraint("(status = 'closed') = (closed_reason IS NOT NULL)", name="closed_has_reason"),
     )
 

@@ -206,13 +206,10 @@ class CaseRow:
 
 
 def next_open_due_on():
-    """A correlated subquery for a case list: the earliest open deadline of each case."""
-    return (
-        select(func.min(CaseDeadline.due_on))
-        .where(CaseDeadline.case_id == Case.id, CaseDeadline.status == DeadlineStatus.OPEN)
-        .correlate(Case)
-        .scalar_subquery()
-    )
+    """Each case's earliest open deadline, for a case list: the column the case keeps
+    (victims.work.services.refresh_next_due), indexed with the list's scopes, where a min() over
+    each case's deadlines cost a subquery per case."""
+    return Case.next_due_on
 
 
 SORTS = {
@@ -248,6 +245,19 @@ def _list_statement(user: User, *, search: str | None, status: str | None) -> Se
         .join(Team, Case.team_id == Team.id)
         .outerjoin(User, Case.allocated_vlo_id == User.id)
     )
+    return _filtered(statement, user, search=search, status=status)
+
+
+def _count_statement(user: User, *, search: str | None, status: str | None) -> Select:
+    """The same cases as _list_statement, without the joins that only the page shows (each
+    case has one offender and one team): what the list counts."""
+    statement = select(Case.id)
+    if search:
+        statement = statement.join(Offender, Case.offender_id == Offender.id)
+    return _filtered(statement, user, search=search, status=status)
+
+
+def _filtered(statement: Select, user: User, *, search: str | None, status: str | None) -> Select:
     statement = scope(statement, user)
     if status:
         statement = statement.where(Case.status == status)
@@ -285,24 +295,26 @@ def list_cases(
 ) -> Page[CaseRow]:
     """One page of cases: two queries whatever the caseload (a count and the page). `only_ids`:
     the cases a list's filters chose (victims.workforce.filters), kept in the list's sort."""
-    statement = _list_statement(user, search=search, status=status)
+    conditions = []
     if only_ids is not None:
-        statement = statement.where(Case.id.in_(list(only_ids))) if only_ids else statement.where(false())
+        conditions.append(Case.id.in_(list(only_ids)) if only_ids else false())
     if allocated_to is not None:
-        statement = statement.where(Case.allocated_vlo_id == allocated_to)
+        conditions.append(Case.allocated_vlo_id == allocated_to)
     if unallocated_only:
-        statement = statement.where(Case.allocated_vlo_id.is_(None))
+        conditions.append(Case.allocated_vlo_id.is_(None))
     if closure_due_only:
-        statement = statement.where(_closure_review_open())
+        conditions.append(_closure_review_open())
     if team_id is not None:
-        statement = statement.where(Case.team_id == team_id)
+        conditions.append(Case.team_id == team_id)
+    statement = _list_statement(user, search=search, status=status).where(*conditions)
+    counted = _count_statement(user, search=search, status=status).where(*conditions)
     order = []
     if unallocated_first:
         order.append(Case.allocated_vlo_id.is_not(None))
     columns = SORTS.get(sort, SORTS["offender"])
     order.extend((column.desc() if descending else column.asc()).nulls_last() for column in columns)
     order.append(Case.id)
-    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_case_row)
+    return paginate(statement, page=page, per_page=per_page, order_by=order, row=_case_row, count=counted)
 
 
 def searched_case_ids(user: User, search: str) -> set[int]:

@@ -337,8 +337,8 @@ def contacts_of(cases: Iterable[Case]) -> dict[int, list[ContactLogEntry]]:
 def meet_history(meetings: dict[int, list[Meeting]]) -> int:
     """Meet each case's open deadline of each code (the one due first) as `work.meet` would: only
     where the evidence meets it (`victims.domain.evidence.meets`), keeping how and how late, and
-    closing its task as done. Two reads and two writes for the whole batch. Returns how many
-    were met."""
+    closing its task as done, and keeping each case's next due date. Two reads and three writes
+    for the whole batch. Returns how many were met."""
     if not meetings:
         return 0
     open_rows: dict[tuple[int, str], CaseDeadline] = {}
@@ -372,4 +372,5 @@ def meet_history(meetings: dict[int, list[Meeting]]) -> int:
     # One executemany each (the ORM would send one UPDATE a row, to check its version).
     update_versioned(db.session, CaseDeadline, deadline_changes)
     update_versioned(db.session, Task, task_changes)
+    work.refresh_next_due(case_id for case_id in meetings)
     return len(deadline_changes)

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal_column, or_, select
 
 from victims.cases.models import Case, Offender
 from victims.domain.reminders import EmailStatus, Reason, Stage
 from victims.domain.vocabulary import Role
-from victims.domain.work import DeadlineStatus
 from victims.extensions import db
 from victims.lists import Page, paginate
 from victims.reminders.models import Reminder, ReminderStageRecord
@@ -28,17 +27,35 @@ def _stage_today(today: date):
     )
 
 
+def still_to_remind():
+    """Open deadlines that can still reach a reminder stage: all but those already reminded
+    "overdue" for their current due date (victims.work.models.STILL_TO_REMIND, the condition of
+    the partial index ix_deadlines_to_remind, written here the same way with its constants
+    inline so that the planner matches the two)."""
+    return and_(
+        CaseDeadline.status == literal_column("'open'"),
+        or_(
+            CaseDeadline.reminded_due_on.is_(None),
+            CaseDeadline.reminded_due_on != CaseDeadline.due_on,
+            CaseDeadline.reminded_stage != literal_column("'overdue'"),
+        ),
+    )
+
+
 def deadlines_to_remind_query(today: date, horizon: date, limit: int) -> Select:
     """Open deadlines with a task, due on or before `horizon`, whose stage today has not been
     recorded as sent for their current due date.
 
-    Its cost follows the number of deadlines in a reminder stage, not the number of cases: it
-    reads the index (status, due_on, id) from its start to `horizon`, and checks the two other
-    tables through their unique indexes (tasks.deadline_id, and reminder_stages)."""
+    Its cost follows the number of deadlines that can still reach a stage, not the number of
+    cases nor the backlog of overdue deadlines already reminded as overdue: it reads the partial
+    index ix_deadlines_to_remind (due_on, id) from its start to `horizon`, and checks the two
+    other tables through their unique indexes (tasks.deadline_id, and reminder_stages). The
+    reminder_stages row stays the arbiter of what was sent; `reminded_stage` and
+    `reminded_due_on`, written with it (services.remind), only keep finished deadlines out."""
     return (
         select(CaseDeadline.id)
         .where(
-            CaseDeadline.status == DeadlineStatus.OPEN,
+            still_to_remind(),
             CaseDeadline.due_on <= horizon,
             exists().where(Task.deadline_id == CaseDeadline.id),
             ~exists().where(

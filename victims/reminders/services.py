@@ -119,6 +119,17 @@ def remind(deadline_id: int) -> list[int]:
     except IntegrityError:
         db.session.rollback()
         return []  # another run recorded this stage first: its reminders exist
+    # The same stage kept on the deadline, in the same transaction, for the sweep to skip the
+    # deadlines that can reach no further stage (queries.still_to_remind). Written to the table,
+    # not through the ORM, so that it leaves the deadline's version alone: a reminder never makes
+    # someone's edit of the deadline stale. Unless the due date moved meanwhile: then the stage
+    # was for a date the deadline no longer has.
+    deadlines = CaseDeadline.__table__
+    db.session.execute(
+        update(deadlines)
+        .where(deadlines.c.id == deadline.id, deadlines.c.due_on == deadline.due_on)
+        .values(reminded_stage=stage.value, reminded_due_on=deadline.due_on)
+    )
 
     case = db.session.get(Case, task.case_id)
     people = _people_to_tell(task, case)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from victims.domain.deadlines import RULES_BY_CODE, OffenderEvent
@@ -44,6 +44,14 @@ class NonWorkingDay(db.Model):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+# The partial index's condition, as the sweep's query repeats it word for word so that the planner
+# (PostgreSQL's and SQLite's) can match the two: constants written in, not bound parameters.
+STILL_TO_REMIND = (
+    "status = 'open'"
+    " AND (reminded_due_on IS NULL OR reminded_due_on <> due_on OR reminded_stage <> 'overdue')"
+)
+
+
 class CaseDeadline(Versioned, db.Model):
     """A deadline computed for a case by one rule, with the rule version that produced it."""
 
@@ -54,6 +62,16 @@ class CaseDeadline(Versioned, db.Model):
         # The caseload's "next deadline" and the reminder sweep read open deadlines by date; the
         # id makes it cover the sweep's query (victims.reminders.queries.deadlines_to_remind).
         Index("ix_deadlines_status_due_on_id", "status", "due_on", "id"),
+        # The reminder sweep's: open deadlines that can still reach a reminder stage, that is all
+        # but those already reminded "overdue" for their current due date, which pile up as a
+        # backlog the sweep need never read again (victims.reminders.queries, issue 16).
+        Index(
+            "ix_deadlines_to_remind",
+            "due_on",
+            "id",
+            postgresql_where=text(STILL_TO_REMIND),
+            sqlite_where=text(STILL_TO_REMIND),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

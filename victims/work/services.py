@@ -13,7 +13,10 @@ Other areas change work only through this API:
 - `record_event` / `record_events`: something happened to the offender (one event, or a bulk);
 - `mark_done`, `assign`, `reassign_open_tasks`: people's handling of tasks;
 - `close_case_work`, `open_closure_review`, `hand_open_work_to_team`: the case closed, may
-  close, or moved to another team (victims.cases.services owns the case's life).
+  close, or moved to another team (victims.cases.services owns the case's life);
+- `refresh_next_due`: each case keeps the due date of its earliest open deadline
+  (`cases.next_due_on`, read by lists ordered by next deadline); every function here that opens,
+  meets, cancels, reopens, closes or re-dates deadlines calls it, and so must any bulk writer.
 
 A deadline and its task always change together, here: a deadline opened opens its task, met
 closes it as done, cancelled closes it as no longer needed.
@@ -21,11 +24,12 @@ closes it as done, cancelled closes it as no longer needed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import column, func, or_, select, table, update
 
 from victims import clock
 from victims.audit import services as audit
@@ -76,6 +80,31 @@ class CaseForWork(Protocol):
 
 # -- deadlines and their tasks ---------------------------------------------------------------------
 
+# The two columns of cases that refresh_next_due writes (work sits below cases: it names the table
+# rather than importing its model).
+_CASES = table("cases", column("id"), column("next_due_on"))
+
+
+def refresh_next_due(case_ids: Iterable[int]) -> None:
+    """Set each case's `next_due_on` to the earliest due date of its open deadlines (None when it
+    has none): one UPDATE however many cases, after flushing what the session holds. It writes
+    the column alone, without the case's version, so it never makes someone's edit of the case
+    stale; a case already loaded has the attribute expired, to be read again if used."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return
+    db.session.flush()
+    earliest = (
+        select(func.min(CaseDeadline.due_on))
+        .where(CaseDeadline.case_id == _CASES.c.id, CaseDeadline.status == DeadlineStatus.OPEN)
+        .scalar_subquery()
+    )
+    db.session.execute(update(_CASES).where(_CASES.c.id.in_(ids)).values(next_due_on=earliest))
+    wanted = set(ids)
+    for loaded in list(db.session.identity_map.values()):
+        if getattr(loaded, "__tablename__", None) == "cases" and loaded.id in wanted:
+            db.session.expire(loaded, ["next_due_on"])
+
 
 def open_deadline(
     case: CaseForWork,
@@ -103,9 +132,11 @@ def _open_deadlines(
     to_queue: bool = False,
     person_id: int | None = None,
     title: str | None = None,
+    refresh: bool = True,
 ) -> list[CaseDeadline]:
     """open_deadline for several deadlines, of one case or many, written together: two flushes
-    however many (a case opens with four or five; a bulk of events opens thousands). `person_id`
+    however many (a case opens with four or five; a bulk of events opens thousands), and the
+    cases' next due dates (unless `refresh` is False: the caller refreshes them). `person_id`
     (the person the work is about) and `title` (a task title saying more than its rule's) apply
     to every opening: callers give them for one."""
     rows = [
@@ -131,6 +162,8 @@ def _open_deadlines(
     if tasks:
         db.session.add_all(tasks)
         db.session.flush()
+    if refresh:
+        refresh_next_due(row.case_id for row in rows)
     return rows
 
 
@@ -282,7 +315,7 @@ def refresh_many(
         for case, plan, _reason in plans
         for opening in plan.opened
     ]
-    _open_deadlines(openings)
+    _open_deadlines(openings, refresh=False)
     # Moved deadlines: one UPDATE for all (the ORM would send one each), from what was read.
     held = {row.id: row for rows in stored.values() for row in rows}
     moves = []
@@ -308,6 +341,7 @@ def refresh_many(
             _keep_history(row, None, None, reason, user)
             _close(row, DeadlineStatus.CANCELLED, None, user, task=tasks.get(deadline_id))
     db.session.flush()
+    refresh_next_due(case.id for case, plan, _reason in plans if plan.opened or plan.moved or plan.cancelled)
     return [list(plan.changes) for _case, plan, _reason in plans]
 
 
@@ -351,7 +385,7 @@ def meet_deadline(
     row.met_by_id = user.id if user is not None else None
     row.met_reason = reason
     row.days_late = working_days_late(row.due_on, on, queries.working_calendar())
-    db.session.flush()
+    refresh_next_due([row.case_id])
 
 
 def meet_by_hand(case: CaseForWork, row: CaseDeadline, on: date, reason: str, user: User) -> None:
@@ -409,6 +443,8 @@ def reopen_met_by(
         if task is not None and task.status == TaskStatus.DONE:
             task.status, task.done_at, task.done_by_id = TaskStatus.OPEN, None, None
     db.session.flush()
+    if rows:
+        refresh_next_due([case.id])
     for row in rows:
         audit.record(
             "deadline_reopened",
@@ -714,6 +750,8 @@ def close_case_work(case: CaseForWork, user: User | None) -> int:
     ):
         task.status = TaskStatus.CASE_CLOSED
     db.session.flush()
+    if deadlines:
+        refresh_next_due([case.id])
     return len(deadlines)
 
 
