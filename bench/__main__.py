@@ -185,19 +185,10 @@ def _others(name: str) -> list[dict]:
         print(f"(bench/{name}.py is not here)")
         return []
     try:
-        return [_row_from(name, found) for found in module.main() or []]
+        return list(module.main() or [])  # rows of the one table, as row() makes them
     except Exception as error:
         traceback.print_exc()
         return [row(name.capitalize(), f"bench/{name}.py", 0.0, None, None, f"failed: {error!r}"[:120])]
-
-
-def _row_from(name: str, found) -> dict:
-    if isinstance(found, dict):
-        return found
-    # Until the data helper's bench/sweep.py lands (it returns rows): the old sweep's tuples of
-    # (open deadlines, ms, due). Remove with the merge.
-    total, ms, due = found
-    return row("Reminder sweep", f"Sweep, {total:,} open deadlines ({due} due)", ms, None, None)
 
 
 def main() -> None:

@@ -111,9 +111,9 @@ def _load_demo(echo) -> _DemoUsers:
         )
     ).all()
 
-    def who(role: str, where: str) -> _SignIn:
+    def who(role: str, where: str) -> _SignIn:  # `where`: this function's own fragments
         user_id, email = db.session.execute(
-            text(f"SELECT id, email FROM users WHERE role = :role AND {where} ORDER BY id LIMIT 1"),
+            text(f"SELECT id, email FROM users WHERE role = :role AND {where} ORDER BY id LIMIT 1"),  # noqa: S608
             {"role": role},
         ).one()
         return _SignIn(role, email, demo_password(email), user_id)
@@ -127,7 +127,7 @@ def _load_demo(echo) -> _DemoUsers:
     return _DemoUsers(
         _SignIn("vlo", most.email, demo_password(most.email), most.id),
         _SignIn("vlo", fewest.email, demo_password(fewest.email), fewest.id),
-        who("spo", f"team_id = (SELECT team_id FROM users WHERE id = {int(most.id)})"),
+        who("spo", f"team_id = (SELECT team_id FROM users WHERE id = {int(most.id)})"),  # noqa: S608
         who("manager", "NOT national"),
         who("manager", "national"),
         case_id,
