@@ -130,7 +130,8 @@ def write(runs, others: list[dict]) -> Path:
         f"{sizes}.\n\nPages: the median of 3 to 15 GETs each (the statements each made); raw SQL: "
         "the same data by hand-written SQL (bench/pages.py) on the same connection pool; ratio = "
         f"page / raw SQL (target ≤ {RATIO_TARGET:g}); the size ratio (target ≤ {SCALE_TARGET}) "
-        "for the national and regional pages.\n"
+        "for the national and regional pages. The reminder sweep's ratio is against its first row "
+        "(bench/sweep.py).\n"
     )
     markdown = heading + "\n" + table(runs, others) + "\n"
     if loads:
