@@ -114,6 +114,10 @@ class Config:
     # The "you will be signed out soon" warning appears this long before the idle timeout.
     SESSION_WARNING_BEFORE = timedelta(minutes=_env_int("SESSION_WARNING_MINUTES", 2))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # A page read writes the session's last-seen time only if it is older than this (every form
+    # sent writes it): one UPDATE per page saved, at the cost of the idle limit running from up to
+    # this long before the last page read. The sign-out warning counts from the same time.
+    SESSION_TOUCH_EVERY = timedelta(seconds=_env_int("SESSION_TOUCH_SECONDS", 30))
 
     SESSION_COOKIE_NAME = "vcs_session"
     SESSION_COOKIE_HTTPONLY = True

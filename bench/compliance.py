@@ -1,23 +1,24 @@
-"""The compliance pages at national scale (issue 15): the national page and a region's.
+"""The compliance pages at national scale (issue 15; issue 16: the scale rule): the national page
+and a region's, each at 15,000 and at 150,000 cases, and the ratio between the two.
 
-Builds the country in bulk, shaped like the real one: 12 regions x 3 teams x 11 VLOs, 150,000
-cases spread over them (an offender, a sentence and a victim each), about 570,000 deadlines due
-over the last two years and the next month (initial contact, pre-release, representations,
-outcomes, event tasks and annual updates; most met on time, some late, some missed, some closed
-with their case), a task for each open deadline, returned letters, lost and regained contact, and
-training records. Then times each page (median of ROUNDS requests) against the same figures in
-hand-written SQL (the statements a person would write for them, run through the same
-connection), and counts the page's statements.
+Each size is the national data set (victims.demo.national, `load_national`): 12 regions x 3 teams,
+400 VLOs, the cases with their people, deadlines, tasks and contacts drawn by the service's own
+rules. At 15,000 cases the VLOs hold 25 to 35 open cases each instead of 250 to 350: the same
+staff and shape, a tenth of the work, so the ratio shows what grows with the cases alone. Then
+tonight's snapshot is taken (victims.snapshots.services.take: it stores each team's closed months),
+as the beat does at 02:00, and each page is timed (median of ROUNDS requests) against the same
+figures in hand-written SQL (the stored months' rows and the statements the page still runs live,
+as a person would write them, through the same connection), with the page's statements counted.
 
-PostgreSQL, as the service runs at this scale: a throw-away database, or BENCH_DATABASE_URL's
-(emptied first).
+PostgreSQL, as the service runs at this scale: a throw-away database for each size, or
+BENCH_DATABASE_URL's (emptied first, each time).
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_migrate import upgrade
 from sqlalchemy import select, text
@@ -25,225 +26,40 @@ from sqlalchemy import select, text
 from victims import clock, create_app
 from victims.extensions import db
 
-TEAMS_EACH = 3
-VLOS_EACH = 11
-CASES = 150_000
+SIZES = (15_000, 150_000)
 ROUNDS = 5
 TODAY = clock.today()
-DAYS = 760  # deadlines due from about two years ago to a month ahead
-
-# Codes and their share of a case's deadlines (about 3.8 a case).
-PLAN = (
-    ("initial_contact", 1.0),
-    ("pre_release_window", 0.7),
-    ("licence_representations", 0.7),
-    ("licence_outcome", 0.5),
-    ("event_release_date_change", 0.4),
-    ("event_recall", 0.2),
-    ("annual_update", 0.3),
-)
+GROUP = "Oversight"
 
 
-def build(app) -> tuple[int, int, int]:
-    """The national manager's id, a regional manager's id and their region's id."""
-    from bench.__main__ import offender_and_sentence, write_rows
-    from tests.factories import Factory
-    from victims.cases.models import Case, ContactLogEntry, Offender, Sentence
-    from victims.domain.needs import Course
-    from victims.domain.vocabulary import Role
-    from victims.people.models import Person
-    from victims.staff.models import Region, TrainingRecord, User
-    from victims.work.models import CaseDeadline, Task
+def national_size(cases: int):
+    """The national data set's shape at a size: the same 400 VLOs; below 100,000 cases, caseloads
+    a tenth as large. Few audit events: these pages never read the audit trail."""
+    from victims.demo.national import NationalSize
+
+    if cases >= 100_000:
+        return NationalSize(cases=cases, audit_events=10_000)
+    return NationalSize(cases=cases, caseload_low=25, caseload_high=35, audit_events=1_000)
+
+
+def build(app, cases: int) -> tuple[tuple[int, str], tuple[int, str], int]:
+    """Load the data set and take tonight's snapshot: the national and the regional manager
+    (id and password each) and the regional manager's region's id."""
+    from victims.demo.national import load_national
+    from victims.snapshots import services as snapshots
+    from victims.staff.models import User
 
     with app.app_context():
-        make = Factory(db.session)
-        regions = list(db.session.scalars(select(Region).order_by(Region.id)))
-        national = make.user(Role.MANAGER, region=regions[0], national=True)
-        regional = make.user(Role.MANAGER, region=regions[6])
-        password_hash = national.password_hash
-        teams = [
-            make.team(region, name=f"{region.name} {n + 1}") for region in regions for n in range(TEAMS_EACH)
-        ]
+        users = load_national(national_size(cases), echo=lambda _line: None)
+        snapshots.take(TODAY)
         db.session.commit()
-        now = clock.utcnow()
-
-        def next_id(model) -> int:
-            return (db.session.scalar(select(model.id).order_by(model.id.desc()).limit(1)) or 0) + 1
-
-        user_id = next_id(User)
-        users, vlos = [], []  # vlos: (id, team)
-        for team in teams:
-            for n in range(VLOS_EACH):
-                number = len(users)
-                users.append(
-                    {
-                        "id": user_id + number,
-                        "email": f"vlo{number}@bench.example",
-                        "name": f"VLO {number:04d}",
-                        "role": Role.VLO.value,
-                        "region_id": team.region_id,
-                        "team_id": team.id,
-                        "national": False,
-                        "active": n != VLOS_EACH - 1 or number % 2 == 0,
-                        "password_hash": password_hash,
-                        "totp_confirmed": False,
-                        "version": 1,
-                        "created_at": now,
-                    }
-                )
-                vlos.append((user_id + number, team))
-        training = []
-        for index, (vlo_id, _team) in enumerate(vlos):
-            for c, course in enumerate(Course):
-                if (index + c) % 4 == 0:
-                    continue  # about three in four hold each course
-                expires = TODAY + timedelta(days=(index * 37 + c * 101) % 900 - 200)
-                training.append(
-                    {
-                        "user_id": vlo_id,
-                        "course": course.value,
-                        "completed_on": expires - timedelta(days=730),
-                        "expires_on": expires,
-                        "recorded_at": now,
-                    }
-                )
-        offender_id, sentence_id, case_id = next_id(Offender), next_id(Sentence), next_id(Case)
-        person_id, deadline_id = next_id(Person), next_id(CaseDeadline)
-        offenders, sentences, cases, people, deadlines, tasks, letters = [], [], [], [], [], [], []
-        start = TODAY - timedelta(days=DAYS - 30)
-        for number in range(CASES):
-            vlo_id, team = vlos[number % len(vlos)]
-            closed = number % 17 == 0
-            closed_at = datetime.combine(TODAY - timedelta(days=number % 400), datetime.min.time(), UTC)
-            offender, sentence = offender_and_sentence(
-                offender_id + number,
-                sentence_id + number,
-                number,
-                now,
-                offence_category="violent",
-                sentence_type="determinate",
-                crd=TODAY + timedelta(days=number % 900),
-            )
-            offenders.append(offender)
-            sentences.append(sentence)
-            cases.append(
-                {
-                    "id": case_id + number,
-                    "offender_id": offender_id + number,
-                    "sentence_id": sentence_id + number,
-                    "region_id": team.region_id,
-                    "team_id": team.id,
-                    "scheme": "statutory",
-                    "status": "closed" if closed else "open",
-                    "closed_reason": "other" if closed else None,
-                    "closed_at": closed_at if closed else None,
-                    "allocated_vlo_id": vlo_id if number % 50 else None,
-                    "referral_received_on": date(2024, 7, 1),
-                    "version": 1,
-                    "created_at": now,
-                }
-            )
-            lost_on = start + timedelta(days=(number * 13) % DAYS) if number % 20 == 0 else None
-            people.append(
-                {
-                    "id": person_id + number,
-                    "case_id": case_id + number,
-                    "relationship_": "victim",
-                    "first_name": "Sam",
-                    "last_name": f"Person{number}",
-                    "contact_level": "key_stages",
-                    "channel": "post",
-                    "language": "en",
-                    "large_print": False,
-                    "contact_lost": bool(lost_on) and number % 40 == 0,
-                    "contact_lost_on": lost_on,
-                    "contact_regained_on": lost_on + timedelta(days=40) if lost_on and number % 40 else None,
-                    "version": 1,
-                    "created_at": now,
-                }
-            )
-            if number % 25 == 0:
-                letters.append(
-                    {
-                        "case_id": case_id + number,
-                        "person_id": person_id + number,
-                        "occurred_at": datetime.combine(
-                            start + timedelta(days=(number * 7) % DAYS), datetime.min.time(), UTC
-                        ),
-                        "recorded_at": now,
-                        "user_id": vlo_id,
-                        "method": "letter",
-                        "direction": "inbound",
-                        "outcome": "returned_mail",
-                        "summary": "Letter came back.",
-                    }
-                )
-            for k, (code, share) in enumerate(PLAN):
-                if (number * 7 + k * 3) % 10 >= share * 10:
-                    continue
-                due = start + timedelta(days=(number * 31 + k * 97) % DAYS)
-                roll = (number + k * 11) % 20
-                if due >= TODAY:
-                    status, late = "open", None
-                elif closed and roll < 2:
-                    status, late = "closed", None
-                elif roll < 14:
-                    status, late = "met", 0
-                elif roll < 18:
-                    status, late = "met", 1 + roll % 9
-                else:
-                    status, late = "open", None
-                if closed and status == "open":
-                    status = "closed"
-                identifier = deadline_id + len(deadlines)
-                deadlines.append(
-                    {
-                        "id": identifier,
-                        "case_id": case_id + number,
-                        "code": code,
-                        "due_on": due,
-                        "counted_from": due - timedelta(days=20),
-                        "rule_version": 1,
-                        "rule_number": 20,
-                        "status": status,
-                        "met_on": due + timedelta(days=late or 0) if status == "met" else None,
-                        "days_late": late,
-                        "version": 1,
-                        "created_at": now,
-                    }
-                )
-                if status == "open":
-                    tasks.append(
-                        {
-                            "case_id": case_id + number,
-                            "team_id": team.id,
-                            "deadline_id": identifier,
-                            "title": "Bench task",
-                            "assigned_to_id": vlo_id,
-                            "status": "open",
-                            "version": 1,
-                            "created_at": now,
-                        }
-                    )
-        write_rows(
-            (
-                (User, users),
-                (TrainingRecord, training),
-                (Offender, offenders),
-                (Sentence, sentences),
-                (Case, cases),
-                (Person, people),
-                (ContactLogEntry, letters),
-                (CaseDeadline, deadlines),
-                (Task, tasks),
-            )
-        )
-        print(
-            f"Compliance: {len(regions)} regions x {TEAMS_EACH} teams x {VLOS_EACH} VLOs, "
-            f"{len(cases):,} cases, {len(deadlines):,} deadlines, {len(tasks):,} tasks"
-        )
-        region_id = regional.region_id
-        return national.id, regional.id, region_id
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE compliance_months")
+            connection.exec_driver_sql("VACUUM ANALYZE snapshots")
+        regional = users.regional_manager
+        region_id = db.session.scalar(select(User.region_id).where(User.id == regional.user_id))
+        national = users.national_manager
+        return (national.user_id, national.password), (regional.user_id, regional.password), region_id
 
 
 # --- the same figures, written by hand -----------------------------------------------------------
@@ -267,41 +83,39 @@ OUTCOMES = """
        count(*) FILTER (WHERE d.status = 'open' AND d.due_on >= :today)
 """
 
+RAW_STORED = """SELECT month, region_id, team_id, figures FROM compliance_months
+WHERE taken_on = (SELECT max(taken_on) FROM compliance_months WHERE taken_on <= :today) {swhere}"""
+
 RAW_DEADLINES = (
     "SELECT {child} AS child, d.code,"
     + OUTCOMES
     + """
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE (d.code IN ({codes}) OR d.code LIKE 'event\\_%' ESCAPE '\\')
-  AND d.due_on BETWEEN :starts_on AND :ends_on {where}
+  AND d.due_on BETWEEN :live_from AND :live_to {where}
 GROUP BY 1, 2
 """
 )
 
+# The monthly trend's live month (this one): its other months are stored.
 RAW_MONTHLY = (
-    "SELECT {bucket} AS month, d.code,"
+    "SELECT d.code,"
     + OUTCOMES
     + """
 FROM deadlines d JOIN cases c ON c.id = d.case_id
 WHERE (d.code IN ({codes}) OR d.code LIKE 'event\\_%' ESCAPE '\\')
-  AND d.due_on BETWEEN :first AND :last {where}
-GROUP BY 1, 2
+  AND d.due_on BETWEEN :month_first AND :month_last {where}
+GROUP BY 1
 """
 )
 
-RAW_OTHERS = (
+# Overdue work due this month (the rest is stored), training and VLOs now.
+RAW_NOW = (
     """SELECT {child}, count(*) FROM deadlines d JOIN cases c ON c.id = d.case_id
-       WHERE d.status = 'open' AND d.due_on < :today {where} GROUP BY 1""",
+       WHERE d.status = 'open' AND d.due_on >= :month_first AND d.due_on < :today {where} GROUP BY 1""",
     """SELECT {child}, count(*) FROM tasks t JOIN deadlines d ON d.id = t.deadline_id
-       JOIN cases c ON c.id = t.case_id WHERE t.status = 'open' AND d.due_on < :today {where} GROUP BY 1""",
-    """SELECT {child}, count(*) FROM contact_log_entries e JOIN cases c ON c.id = e.case_id
-       WHERE e.outcome = 'returned_mail' AND e.occurred_at >= :from_at AND e.occurred_at < :to_at {where}
-       GROUP BY 1""",
-    """SELECT {child}, sum(CASE WHEN p.contact_lost_on BETWEEN :starts_on AND :ends_on THEN 1 ELSE 0 END),
-              sum(CASE WHEN p.contact_regained_on BETWEEN :starts_on AND :ends_on THEN 1 ELSE 0 END)
-       FROM people p JOIN cases c ON c.id = p.case_id
-       WHERE (p.contact_lost_on BETWEEN :starts_on AND :ends_on
-              OR p.contact_regained_on BETWEEN :starts_on AND :ends_on) {where} GROUP BY 1""",
+       JOIN cases c ON c.id = t.case_id
+       WHERE t.status = 'open' AND d.due_on >= :month_first AND d.due_on < :today {where} GROUP BY 1""",
     """SELECT {uchild}, r.course, count(DISTINCT u.id)
        FROM training_records r JOIN users u ON u.id = r.user_id
        WHERE u.role = 'vlo' AND u.active AND r.completed_on <= :today
@@ -309,43 +123,55 @@ RAW_OTHERS = (
     """SELECT {uchild}, count(*) FROM users u WHERE u.role = 'vlo' AND u.active {uwhere} GROUP BY 1""",
 )
 
+# Letters and contact in the period's live part (this month's, for "this month").
+RAW_PERIOD = (
+    """SELECT {child}, count(*) FROM contact_log_entries e JOIN cases c ON c.id = e.case_id
+       WHERE e.outcome = 'returned_mail' AND e.occurred_at >= :from_at AND e.occurred_at < :to_at {where}
+       GROUP BY 1""",
+    """SELECT {child}, sum(CASE WHEN p.contact_lost_on BETWEEN :live_from AND :live_to THEN 1 ELSE 0 END),
+              sum(CASE WHEN p.contact_regained_on BETWEEN :live_from AND :live_to THEN 1 ELSE 0 END)
+       FROM people p JOIN cases c ON c.id = p.case_id
+       WHERE (p.contact_lost_on BETWEEN :live_from AND :live_to
+              OR p.contact_regained_on BETWEEN :live_from AND :live_to) {where} GROUP BY 1""",
+)
 
-def raw_figures(region_id: int | None, starts_on: date, ends_on: date, *, today: date = TODAY) -> None:
-    """The page's figures by hand: the same groupings, no ORM, no template (as of `today`: this
-    benchmark's fixed day, or the national benchmark's real one)."""
+
+def raw_figures(region_id: int | None, live: tuple[date, date] | None) -> None:
+    """The page's figures by hand: the stored months' rows, then what the page works out live
+    (`live`: the period's days not stored, if any), no ORM, no template."""
     from victims.domain.calendar import LONDON
-    from victims.domain.compliance import last_months
+    from victims.domain.compliance import month_end, month_start
 
     child, uchild = ("c.team_id", "u.team_id") if region_id else ("c.region_id", "u.region_id")
     where = "AND c.region_id = :region" if region_id else ""
     uwhere = "AND u.region_id = :region" if region_id else ""
+    swhere = "AND region_id = :region" if region_id else ""
     codes = ", ".join(f"'{code}'" for code in CODES)
+    first = month_start(TODAY)
     params = {
-        "today": today,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
+        "today": TODAY,
         "region": region_id,
-        "from_at": datetime.combine(starts_on, datetime.min.time(), LONDON),
-        "to_at": datetime.combine(ends_on + timedelta(days=1), datetime.min.time(), LONDON),
+        "month_first": first,
+        "month_last": month_end(first),
     }
-    session = db.session
-    session.execute(text(RAW_DEADLINES.format(child=child, codes=codes, where=where)), params).all()
-    months = last_months(today, 12)
-    bucket = (
-        "CASE "
-        + " ".join(
-            f"WHEN d.due_on BETWEEN '{first}' AND '{last}' THEN {n}" for n, (first, last) in enumerate(months)
+    if live:
+        params.update(
+            live_from=live[0],
+            live_to=live[1],
+            from_at=datetime.combine(live[0], datetime.min.time(), LONDON),
+            to_at=datetime.combine(live[1] + timedelta(days=1), datetime.min.time(), LONDON),
         )
-        + " END"
-    )
-    session.execute(
-        text(RAW_MONTHLY.format(bucket=bucket, codes=codes, where=where)),
-        {**params, "first": months[0][0], "last": months[-1][1]},
-    ).all()
-    for statement in RAW_OTHERS:
+    session = db.session
+    session.execute(text(RAW_STORED.format(swhere=swhere)), params).all()
+    for statement in RAW_NOW:
         session.execute(
             text(statement.format(child=child, uchild=uchild, where=where, uwhere=uwhere)), params
         ).all()
+    if live:
+        session.execute(text(RAW_DEADLINES.format(child=child, codes=codes, where=where)), params).all()
+        for statement in RAW_PERIOD:
+            session.execute(text(statement.format(child=child, where=where)), params).all()
+    session.execute(text(RAW_MONTHLY.format(codes=codes, where=where)), params).all()
     session.execute(
         text("SELECT id, name FROM teams WHERE region_id = :region ORDER BY name")
         if region_id
@@ -354,55 +180,88 @@ def raw_figures(region_id: int | None, starts_on: date, ends_on: date, *, today:
     ).all()
 
 
-def time_raw(app, region_id: int | None, starts_on: date, ends_on: date, rounds: int) -> float:
+def time_raw(app, region_id: int | None, live: tuple[date, date] | None, rounds: int) -> float:
     timings = []
     with app.app_context():
-        raw_figures(region_id, starts_on, ends_on)  # warm up
+        raw_figures(region_id, live)  # warm up
         for _ in range(rounds):
             started = time.perf_counter()
-            raw_figures(region_id, starts_on, ends_on)
+            raw_figures(region_id, live)
             timings.append(time.perf_counter() - started)
+        db.session.rollback()
     return statistics.median(timings) * 1000
 
 
+def measure_size(app, national: tuple[int, str], regional: tuple[int, str], region_id: int) -> dict:
+    """{(page name): (median ms, raw ms, statements)} on a loaded database."""
+    from bench.__main__ import measure, sign_in
+    from victims.domain.compliance import Preset, month_end, month_start, preset_period
+
+    found = {}
+    clients = {"National": sign_in(app, *national), "Regional": sign_in(app, *regional)}
+    this_month = (month_start(TODAY), month_end(month_start(TODAY)))
+    for preset in (Preset.THIS_MONTH, Preset.LAST_MONTH, Preset.LAST_12_MONTHS):
+        preset_period(preset, TODAY)  # a preset the page knows
+        live = this_month if preset == Preset.THIS_MONTH else None
+        for name, scope, region in (
+            ("National", "national", None),
+            ("Regional", f"region:{region_id}", region_id),
+        ):
+            path = f"/management/compliance/?scope={scope}&period={preset.value}"
+            ms, statements = measure(app, clients[name], path, ROUNDS)
+            raw = time_raw(app, region, live, ROUNDS)
+            found[f"{name} compliance, {preset.label.lower()}"] = (ms, raw, statements)
+    return found
+
+
 def main() -> list[dict]:
-    from bench.__main__ import measure, postgres_database, row, sign_in
-    from tests.factories import PASSWORD
-    from victims.domain.compliance import Preset, preset_period
+    from bench.__main__ import postgres_database
 
+    by_size: dict[int, dict] = {}
+    for cases in SIZES:
+        with postgres_database(f"vcs_bench_compliance_{cases // 1000}k") as url:
+            app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+            with app.app_context():
+                upgrade()
+            started = time.perf_counter()
+            national, regional, region_id = build(app, cases)
+            print(
+                f"Compliance: {cases:,} cases loaded and tonight's snapshot taken in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
+            by_size[cases] = measure_size(app, national, regional, region_id)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    return report(by_size)
+
+
+def report(by_size: dict[int, dict]) -> list[dict]:
+    """Print the table and return its rows for `make bench`: each page at the largest size, with
+    its ratio to the smallest (the scale rule: at most 1.5)."""
+    small, large = SIZES[0], SIZES[-1]
+    print(f"PostgreSQL, median of {ROUNDS}; ratio: time at {large:,} / time at {small:,} cases")
+    print(f"{'page':<42}{'cases':>9}{'median ms':>11}{'raw SQL ms':>12}{'statements':>12}{'x size':>8}")
     rows = []
-    with postgres_database("vcs_bench_compliance") as url:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-        with app.app_context():
-            upgrade()
-        started = time.perf_counter()
-        national_id, regional_id, region_id = build(app)
-        built = time.perf_counter() - started
-        national = sign_in(app, national_id, PASSWORD)
-        regional = sign_in(app, regional_id, PASSWORD)
-        for preset in (Preset.LAST_MONTH, Preset.LAST_12_MONTHS):
-            period = preset_period(preset, TODAY)
-            for name, client, scope, region in (
-                ("National", national, "national", None),
-                ("Regional", regional, f"region:{region_id}", region_id),
-            ):
-                path = f"/management/compliance/?scope={scope}&period={preset.value}"
-                ms, statements = measure(app, client, path, ROUNDS)
-                raw = time_raw(app, region, period.starts_on, period.ends_on, ROUNDS)
-                rows.append((f"{name}, {preset.label.lower()}", ms, raw, statements))
-        with app.app_context():
-            db.engine.dispose()
-    print(f"(built in {built:.1f} s, {db_name(url)}), median of {ROUNDS}")
-    print(f"{'page':<30}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}")
-    for page, ms, raw, statements in rows:
-        print(f"{page:<30}{ms:>10.1f}{raw:>12.1f}{ms / raw:>8.2f}{statements:>12}")
-    return [
-        row("Compliance", page, ms, raw, statements, "scenario data") for page, ms, raw, statements in rows
-    ]
-
-
-def db_name(url: str) -> str:
-    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    for page, (ms, raw, statements) in by_size[large].items():
+        before = by_size[small][page][0]
+        for cases in SIZES:
+            at = by_size[cases][page]
+            scale = f"{ms / before:>8.2f}" if cases == large else ""
+            print(f"{page:<42}{cases:>9,}{at[0]:>11.1f}{at[1]:>12.1f}{at[2]:>12}{scale}")
+        rows.append(
+            {
+                "group": GROUP,
+                "name": page,
+                "median_ms": round(ms, 1),
+                "raw_ms": round(raw, 1),
+                "ratio": round(ms / before, 2),
+                "statements": statements,
+                "note": f"ratio: {large:,} vs {small:,} cases ({before:.1f} ms); page / raw SQL "
+                f"{ms / raw:.1f}; statements at {small:,}: {by_size[small][page][2]}",
+            }
+        )
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
-"""The national and a regional caseload balance and feedback page at national scale (issue 15).
+"""The national and a regional caseload balance and feedback page at national scale (issue 15), at
+15,000 and at 150,000 cases, and the ratio between the two (issue 16: at most 1.5).
 
 Builds, straight into a throw-away PostgreSQL database, 12 regions × 3 teams with 400 VLOs, and a
 year of daily snapshots for every VLO, team and region (about 163,000 rows), then times each page
 (median of ROUNDS requests, with its statement count) against the same figures read by hand-written
 raw SQL on the same connection pool: the page's ratio to its raw SQL is what the page itself adds
 (the ORM, the charts, the template). The pages read the snapshots, never the cases, so the
-country's 150,000 cases are not built: they would change nothing here. The feedback pages read a
-year of 120,000 responses, one in ten with a comment.
+country's cases are not built: they would change nothing here. So the two sizes differ in what
+grows with the cases: the feedback pages read a year of responses, 120,000 at 150,000 cases (12,000
+at 15,000), one in ten with a comment; the balance pages read the same 400 VLOs' snapshots at both
+sizes (the staff do not grow with the cases in this comparison, as in bench/compliance.py).
 
 BENCH_DATABASE_URL picks an existing PostgreSQL database instead of a throw-away one.
 """
@@ -30,7 +33,7 @@ DAYS = 365
 ROUNDS = 10
 
 
-def build(app, today: date) -> tuple[int, int, int]:
+def build(app, today: date, feedback: int = 120_000) -> tuple[int, int, int]:
     """The national manager's id, a regional manager's id and their region's id."""
     from bench.__main__ import write_rows
     from tests.factories import Factory
@@ -134,7 +137,7 @@ def build(app, today: date) -> tuple[int, int, int]:
                         now,
                     )
                 )
-        responses = _responses(teams, today, chance)
+        responses = _responses(teams, today, chance, feedback)
         write_rows(((Snapshot, rows), (FeedbackResponse, responses)), chunk=20_000)
         print(
             f"Built {len(regions)} regions, {len(teams)} teams, {len(vlos)} VLOs, {len(rows):,} snapshots, "
@@ -143,12 +146,14 @@ def build(app, today: date) -> tuple[int, int, int]:
         return national.id, regional.id, regions[0].id
 
 
-FEEDBACK = 120_000  # responses over the year: about 10 a day a team
+FEEDBACK = 120_000  # responses over the year at 150,000 cases: about 10 a day a team
+SIZES = (15_000, 150_000)
+GROUP = "Oversight"
 COMMENTED = 10  # one in ten responses has a comment (encrypted, as the service keeps them)
 COMMENT = "The letter came the day before he was released."
 
 
-def _responses(teams, today: date, chance: random.Random) -> list[dict]:
+def _responses(teams, today: date, chance: random.Random, count: int = 120_000) -> list[dict]:
     from victims.domain.oversight import Answer, FeedbackAbout, FeedbackSource
 
     answers, abouts = list(Answer), list(FeedbackAbout)
@@ -169,7 +174,7 @@ def _responses(teams, today: date, chance: random.Random) -> list[dict]:
             "received_on": today - timedelta(days=chance.randrange(365)),
             "created_at": now,
         }
-        for number in range(FEEDBACK)
+        for number in range(count)
     ]
 
 
@@ -253,20 +258,54 @@ def raw(app, statements: list[str], params: dict) -> float:
 
 
 def main() -> list[dict]:
-    from bench.__main__ import measure, postgres_database, row, sign_in
+    by_size = {cases: measure_size(cases) for cases in SIZES}
+    small, large = SIZES[0], SIZES[-1]
+    print(f"PostgreSQL, median of {ROUNDS}; x size: time at {large:,} / time at {small:,} cases")
+    print(
+        f"{'page':<20}{'cases':>9}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}"
+        f"{'x size':>8}"
+    )
+    rows = []
+    for name, (ms, raw_ms, count) in by_size[large].items():
+        before = by_size[small][name][0]
+        for cases in SIZES:
+            at_ms, at_raw, at_count = by_size[cases][name]
+            scale = f"{ms / before:>8.2f}" if cases == large else ""
+            print(
+                f"{name:<20}{cases:>9,}{at_ms:>10.1f}{at_raw:>12.1f}{at_ms / at_raw:>8.1f}{at_count:>12}"
+                f"{scale}"
+            )
+        rows.append(
+            {
+                "group": GROUP,
+                "name": name,
+                "median_ms": round(ms, 1),
+                "raw_ms": round(raw_ms, 1),
+                "ratio": round(ms / before, 2),
+                "statements": count,
+                "note": f"ratio: {large:,} vs {small:,} cases ({before:.1f} ms); page / raw SQL "
+                f"{ms / raw_ms:.1f}; statements at {small:,}: {by_size[small][name][2]}",
+            }
+        )
+    return rows
+
+
+def measure_size(cases: int) -> dict[str, tuple[float, float, int]]:
+    """Build the country at a size (feedback in proportion to the cases) and time each page."""
+    from bench.__main__ import measure, postgres_database, sign_in
     from tests.factories import PASSWORD
     from victims.feedback.queries import period_from_key
     from victims.snapshots.queries import trend_days
 
     today = clock.today()
-    with postgres_database("vcs_bench_dashboards") as url:
+    found = {}
+    with postgres_database(f"vcs_bench_dashboards_{cases // 1000}k") as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
             upgrade()
-        national_id, regional_id, region_id = build(app, today)
+        national_id, regional_id, region_id = build(app, today, FEEDBACK * cases // 150_000)
         with app.app_context():
             region_ids = list(db.session.scalars(text("SELECT id FROM regions")))
-        rows = []
         # The feedback page's default period: the 12 months to the end of this month.
         period = period_from_key(None, today)
         clients: dict[int, object] = {}
@@ -286,14 +325,11 @@ def main() -> list[dict]:
                 "start": period.start,
                 "end": period.end,
             }
-            rows.append((name, ms, raw(app, statements, params), count))
+            found[name] = (ms, raw(app, statements, params), count)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    print(f"{'page':<20}{'median ms':>10}{'raw SQL ms':>12}{'ratio':>8}{'statements':>12}")
-    for name, ms, raw_ms, count in rows:
-        print(f"{name:<20}{ms:>10.1f}{raw_ms:>12.1f}{ms / raw_ms:>8.1f}{count:>12}")
-    return [row("Dashboards", name, ms, raw_ms, count, "scenario data") for name, ms, raw_ms, count in rows]
+    return found
 
 
 if __name__ == "__main__":

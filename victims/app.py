@@ -51,6 +51,7 @@ from victims.reminders.cli import reminders_cli
 from victims.reminders.views import bp as reminders_bp
 from victims.staff.views import bp as staff_bp
 from victims.web import layout
+from victims.web.forms import draw_widgets_without_page_context
 from victims.web.input import init_input_guard
 from victims.web.paging import pagination
 from victims.web.security import guard
@@ -226,7 +227,10 @@ def _init_sessions(app: Flask) -> None:
             return None
         g.user_session = record
         if request.endpoint not in {"auth.session_status", "static"}:
-            auth.touch_session(record)
+            # A read within a few seconds of the last one writes nothing; anything else (a form
+            # sent, "stay signed in") notes the session in use at once.
+            quietly = request.method in ("GET", "HEAD") and request.endpoint != "auth.extend_session"
+            auth.touch_session(record, unless_within=app.config["SESSION_TOUCH_EVERY"] if quietly else None)
         return record.user
 
     @login_manager.user_loader
@@ -269,6 +273,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     WTFormsHelpers(app)
+    draw_widgets_without_page_context()
     layout.register(app)
     app.add_template_global(pagination)
 

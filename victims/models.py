@@ -14,6 +14,7 @@ from victims.cases.models import (
     Sentence,
     SentenceDateChange,
 )
+from victims.compliance.models import ComplianceMonth
 from victims.feedback.models import FeedbackLink, FeedbackResponse
 from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
@@ -52,6 +53,7 @@ __all__ = [
     "CaseNeedRecord",
     "CaseStatusChange",
     "CaseTransfer",
+    "ComplianceMonth",
     "ConditionRequest",
     "ContactLevelChange",
     "ContactLogEntry",

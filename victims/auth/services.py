@@ -269,8 +269,14 @@ def load_session(token: str | None) -> tuple[UserSession | None, str | None]:
     return record, None
 
 
-def touch_session(record: UserSession) -> None:
-    record.last_seen_at = clock.utcnow()
+def touch_session(record: UserSession, *, unless_within: timedelta | None = None) -> None:
+    """Note that the session is in use now. `unless_within`: leave it if it was noted that
+    recently (a page read need not write the session row every time; the idle limit then runs
+    from the last note, and the page's sign-out warning counts from that too)."""
+    now = clock.utcnow()
+    if unless_within is not None and now - record.last_seen_at < unless_within:
+        return
+    record.last_seen_at = now
 
 
 def end_session(record: UserSession, reason: str) -> None:

@@ -242,7 +242,16 @@ class CaseTransfer(db.Model):
 
 class ContactLogEntry(db.Model):
     __tablename__ = "contact_log_entries"
-    __table_args__ = (Index("ix_contact_log_entries_case_id_occurred_at", "case_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_contact_log_entries_case_id_occurred_at", "case_id", "occurred_at"),
+        # The compliance pages count this month's returned letters live: only those rows.
+        Index(
+            "ix_contact_log_entries_returned_occurred_at",
+            "occurred_at",
+            postgresql_where=text("outcome = 'returned_mail'"),
+            sqlite_where=text("outcome = 'returned_mail'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))

@@ -65,7 +65,7 @@ SECTIONS = {
         joinedload(Case.sentence),
         joinedload(Case.region),
         joinedload(Case.scheme_overridden_by),
-        selectinload(Case.people),
+        joinedload(Case.people),  # a few rows: in the case's own statement
     ),
     "people": (
         selectinload(Case.people).selectinload(Person.level_changes).joinedload(ContactLevelChange.user),
@@ -109,18 +109,25 @@ class NextItem:
 
 def next_to_do(case_id: int, *, limit: int = 5) -> tuple[list[NextItem], int]:
     """The case's open deadlines nearest due (overdue ones first, as they are the earliest), with
-    their open task, and how many open deadlines there are in all: two statements."""
-    open_deadlines = (CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.OPEN)
+    their open task, and how many open deadlines there are in all: one statement (the count is a
+    window over every open deadline, worked out before the limit)."""
     rows = db.session.execute(
-        select(CaseDeadline.id, CaseDeadline.code, CaseDeadline.due_on, Task.title, User.name)
+        select(
+            CaseDeadline.id,
+            CaseDeadline.code,
+            CaseDeadline.due_on,
+            Task.title,
+            User.name,
+            func.count().over().label("open_count"),
+        )
         .outerjoin(Task, (Task.deadline_id == CaseDeadline.id) & (Task.status == TaskStatus.OPEN))
         .outerjoin(User, User.id == Task.assigned_to_id)
-        .where(*open_deadlines)
+        .where(CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.OPEN)
         .order_by(CaseDeadline.due_on, CaseDeadline.id)
         .limit(limit)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(CaseDeadline).where(*open_deadlines)) or 0
-    return [NextItem(*row) for row in rows], total
+    total = rows[0].open_count if rows else 0
+    return [NextItem(*row[:5]) for row in rows], total
 
 
 def london_midnight(day: date) -> datetime:

@@ -22,6 +22,7 @@ from victims.cases.forms import (
 )
 from victims.domain.evidence import ContactOutcome
 from victims.domain.lifecycle import TransferStatus
+from victims.domain.needs import Need
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, ClosureReason, Role, Scheme
 from victims.extensions import db
 from victims.intake import services as intake
@@ -252,7 +253,10 @@ def case(case_id: int):
     """The summary: what needs doing next and the key facts."""
     record = _section(case_id, "summary")
     next_items, open_count = queries.next_to_do(record.id)
-    facts = workforce_queries.facts_for_cases([record.id], clock.today()).get(record.id)
+    in_force = case_needs.needs_in_force(record.id)
+    need_facts = workforce_queries.need_facts_for_case(
+        record, (Need(need_record.need) for need_record, _ in in_force), clock.today()
+    )
     return _render_section(
         "cases/summary.html",
         record,
@@ -263,7 +267,7 @@ def case(case_id: int):
         open_count=open_count,
         sentence_dates=SENTENCE_DATES,
         lifecycle=_lifecycle(record),
-        needs=case_needs.shown_needs(facts.need_facts if facts else None, record.id),
+        needs=case_needs.shown_needs(need_facts, record.id, in_force),
         can_change_needs=current_user.role == Role.SPO and record.status == CaseStatus.OPEN,
     )
 

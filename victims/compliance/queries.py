@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, case, func, literal, null, or_, select
 
 from victims.cases.models import Case, ContactLogEntry, Offender
+from victims.compliance.models import ComplianceMonth
 from victims.domain.calendar import LONDON
 from victims.domain.compliance import (
     DECIDED,
@@ -34,7 +35,12 @@ from victims.domain.compliance import (
     Period,
     last_months,
     measure_for_code,
+    month_end,
+    month_start,
     percentage,
+    split_period,
+    stored_months,
+    stored_set_usable,
 )
 from victims.domain.evidence import ContactOutcome
 from victims.domain.needs import Course
@@ -180,21 +186,28 @@ def _empty() -> dict[Measure, dict[Outcome, int]]:
     return {measure: dict.fromkeys(Outcome, 0) for measure in Measure}
 
 
+Ranges = list[tuple[date, date]]
+
+
+def _due_in(ranges: Ranges) -> ColumnElement:
+    """Due in any of the date ranges (each first and last day included): each a range of the
+    due date alone, so the planner reads only those days' rows through the (due_on) index."""
+    return or_(*(CaseDeadline.due_on.between(first, last) for first, last in ranges))
+
+
 def _deadline_counts(
-    scope: Scope, period: Period, today: date
+    scope: Scope, ranges: Ranges, today: date
 ) -> dict[Any, dict[Measure, dict[Outcome, int]]]:
-    """One statement: the deadline measures by child scope, rule code and outcome."""
+    """One statement: the deadline measures by child scope, rule code and outcome, for the
+    deadlines due in the ranges (none: no statement)."""
+    if not ranges:
+        return {}
     child = _case_child(scope)
     statement = (
         select(child, CaseDeadline.code, *_outcome_sums(_outcome(today)))
         .select_from(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(
-            CaseDeadline.code.in_(ALL_CODES),
-            CaseDeadline.due_on >= period.starts_on,
-            CaseDeadline.due_on <= period.ends_on,
-            *_case_filter(scope),
-        )
+        .where(CaseDeadline.code.in_(ALL_CODES), _due_in(ranges), *_case_filter(scope))
         .group_by(child, CaseDeadline.code)
     )
     found: dict[Any, dict[Measure, dict[Outcome, int]]] = {}
@@ -203,16 +216,25 @@ def _deadline_counts(
     return found
 
 
-def _other_counts(scope: Scope, period: Period, today: date) -> dict[Any, dict[Count, int]]:
-    """Four statements: overdue deadlines and tasks now, letters returned and contact lost and
-    regained in the period, each by child scope."""
+def _other_counts(
+    scope: Scope, ranges: Ranges, today: date, overdue_since: date | None = None
+) -> dict[Any, dict[Count, int]]:
+    """Four statements (two with no ranges): overdue deadlines and tasks now (due from
+    `overdue_since` only, when a stored set gives those due before it), letters returned and
+    contact lost and regained in the ranges, each by child scope."""
     found: dict[Any, dict[Count, int]] = defaultdict(lambda: dict.fromkeys(Count, 0))
     child = _case_child(scope).label("child")
+    since = [CaseDeadline.due_on >= overdue_since] if overdue_since else []
     overdue = (
         select(child, func.count())
         .select_from(CaseDeadline)
         .join(Case, Case.id == CaseDeadline.case_id)
-        .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_on < today, *_case_filter(scope))
+        .where(
+            CaseDeadline.status == DeadlineStatus.OPEN,
+            *since,
+            CaseDeadline.due_on < today,
+            *_case_filter(scope),
+        )
         .group_by(child)
     )
     for key, number in db.session.execute(overdue):
@@ -222,21 +244,24 @@ def _other_counts(scope: Scope, period: Period, today: date) -> dict[Any, dict[C
         .select_from(Task)
         .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
         .join(Case, Case.id == Task.case_id)
-        .where(Task.status == TaskStatus.OPEN, CaseDeadline.due_on < today, *_case_filter(scope))
+        .where(Task.status == TaskStatus.OPEN, *since, CaseDeadline.due_on < today, *_case_filter(scope))
         .group_by(child)
     )
     for key, number in db.session.execute(tasks):
         found[key][Count.OVERDUE_TASKS] = number
+    if not ranges:
+        return found
     letters = (
         select(child, func.count())
         .select_from(ContactLogEntry)
         .join(Case, Case.id == ContactLogEntry.case_id)
-        .where(_returned_in(period), *_case_filter(scope))
+        .where(or_(*(_returned_in(Period(*one)) for one in ranges)), *_case_filter(scope))
         .group_by(child)
     )
     for key, number in db.session.execute(letters):
         found[key][Count.LETTERS_RETURNED] = number
-    lost, regained = _lost_in(period), _regained_in(period)
+    lost = or_(*(_lost_in(Period(*one)) for one in ranges))
+    regained = or_(*(_regained_in(Period(*one)) for one in ranges))
     people = (
         select(
             child,
@@ -298,9 +323,11 @@ def _training(scope: Scope, today: date) -> tuple[dict[Any, dict[Course, int]], 
 # --- what the pages call -----------------------------------------------------------------------
 
 
-def _by_key(scope: Scope, period: Period, today: date) -> dict[Any, Figures]:
-    deadlines = _deadline_counts(scope, period, today)
-    others = _other_counts(scope, period, today)
+def _by_key(
+    scope: Scope, ranges: Ranges, today: date, overdue_since: date | None = None
+) -> dict[Any, Figures]:
+    deadlines = _deadline_counts(scope, ranges, today)
+    others = _other_counts(scope, ranges, today, overdue_since)
     valid, active = _training(scope, today)
     found: dict[Any, Figures] = {}
     for key in set(deadlines) | set(others) | set(valid) | set(active):
@@ -316,6 +343,94 @@ def _by_key(scope: Scope, period: Period, today: date) -> dict[Any, Figures]:
     return found
 
 
+# --- closed months from the nightly snapshot ------------------------------------------------------
+#
+# The snapshot stores, every night, each team's figures for each of the 13 closed months before
+# (victims.compliance.services.store_months): deadline outcomes by measure, letters returned,
+# contact lost and regained. The national and region pages read the newest such set for the
+# whole closed months of what they show and work out only the rest live (this month, and any
+# part of a custom period outside the stored months). Team and VLO pages stay live: a team's
+# deadlines are a few thousand rows through the team's cases.
+#
+# Outcomes of a closed month's deadlines change only when someone records something about them
+# (met late, a case closed or transferred): the set is recomputed in full every night, so such a
+# change shows from the next night's set; the page says how old the set is.
+
+_STORED_LEVELS = (Level.NATIONAL, Level.REGION)
+_PERIOD_COUNTS = (Count.LETTERS_RETURNED, Count.CONTACT_LOST, Count.CONTACT_REGAINED)
+# Kept in each team's row of the newest month: open deadlines (tasks) due by that month's end.
+_OVERDUE_COUNTS = (Count.OVERDUE_DEADLINES, Count.OVERDUE_TASKS)
+
+
+def figure_name(measure: Measure, outcome: Outcome) -> str:
+    return f"{measure.value}.{outcome.value}"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The newest usable set's rows for a scope: by month (first day), by child key."""
+
+    taken_on: date
+    months: dict[date, dict[Any, dict[str, int]]]
+
+    def holds(self) -> list[date]:
+        return stored_months(self.taken_on)
+
+    @property
+    def overdue_since(self) -> date:
+        """Overdue work due before this day is in the set (in its newest month's rows)."""
+        return month_start(self.taken_on)
+
+    def add_to(self, found: dict[Any, Figures], months: list[date]) -> None:
+        for month in months:
+            for key, numbers in self.months.get(month, {}).items():
+                _add_stored(found.setdefault(key, Figures()), numbers)
+        for key, numbers in self.months.get(month_start(self.taken_on, 1), {}).items():
+            figures = found.setdefault(key, Figures())
+            for count in _OVERDUE_COUNTS:
+                figures.counts[count] += numbers.get(count.value, 0)
+
+
+def _add_stored(figures: Figures, numbers: dict[str, int], *, counts: bool = True) -> None:
+    for measure in Measure:
+        for outcome in Outcome:
+            figures.deadlines[measure][outcome] += numbers.get(figure_name(measure, outcome), 0)
+    if not counts:  # the monthly trend: deadlines only
+        return
+    for count in _PERIOD_COUNTS:
+        figures.counts[count] += numbers.get(count.value, 0)
+
+
+def stored(scope: Scope, today: date) -> Stored | None:
+    """The newest stored set of closed months for a national or region scope, if it is fresh
+    enough (victims.domain.compliance.stored_set_usable): one statement. None: work it all out
+    live (a team or VLO, no set yet, or the nightly snapshot missed)."""
+    if scope.level not in _STORED_LEVELS:
+        return None
+    newest = (
+        select(func.max(ComplianceMonth.taken_on)).where(ComplianceMonth.taken_on <= today).scalar_subquery()
+    )
+    statement = select(
+        ComplianceMonth.taken_on,
+        ComplianceMonth.month,
+        ComplianceMonth.region_id,
+        ComplianceMonth.team_id,
+        ComplianceMonth.figures,
+    ).where(ComplianceMonth.taken_on == newest)
+    if scope.level == Level.REGION:
+        statement = statement.where(ComplianceMonth.region_id == scope.region_id)
+    rows = db.session.execute(statement).all()
+    if not rows or not stored_set_usable(rows[0].taken_on, today):
+        return None
+    months: dict[date, dict[Any, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        key = row.region_id if scope.level == Level.NATIONAL else row.team_id
+        into = months[row.month].setdefault(key, {})
+        for name, number in row.figures.items():
+            into[name] = into.get(name, 0) + int(number)
+    return Stored(rows[0].taken_on, dict(months))
+
+
 @dataclass(frozen=True)
 class Breakdown:
     """A scope's figures and its children's, from one run of the statements."""
@@ -325,12 +440,26 @@ class Breakdown:
     # What is in the totals but in no child's row: at a team, cases with no VLO allocated or
     # allocated to one no longer active in the team.
     rest: Figures | None = None
+    # The night whose stored figures gave the period's whole closed months and the overdue work
+    # due before this month (None: all live).
+    stored_on: date | None = None
 
 
-def breakdown(scope: Scope, period: Period, today: date) -> Breakdown:
+def breakdown(
+    scope: Scope, period: Period, today: date, *, live: bool = False, kept: Stored | None = None
+) -> Breakdown:
     """The scope's totals and one row per child scope, from the same grouped statements (a
-    fixed number however many children or cases)."""
-    found = _by_key(scope, period, today)
+    fixed number however many children or cases): the whole closed months of the period from
+    the newest stored set where there is one (not with `live`; `kept`: the set the caller read),
+    the rest live."""
+    if live:
+        kept = None
+    elif kept is None:
+        kept = stored(scope, today)
+    months, ranges = split_period(period, kept.holds() if kept else [])
+    found = _by_key(scope, ranges, today, kept.overdue_since if kept else None)
+    if kept is not None:
+        kept.add_to(found, months)
     totals = Figures()
     for figures in found.values():
         totals.add(figures)
@@ -341,27 +470,49 @@ def breakdown(scope: Scope, period: Period, today: date) -> Breakdown:
     for key, figures in found.items():
         if key not in listed:
             rest.add(figures)
-    return Breakdown(totals, rows, rest if below and rest.counted() else None)
+    return Breakdown(
+        totals, rows, rest if below and rest.counted() else None, kept.taken_on if kept else None
+    )
 
 
-def figures(scope: Scope, period: Period, today: date) -> Figures:
-    return breakdown(scope, period, today).totals
+def figures(scope: Scope, period: Period, today: date, *, live: bool = False) -> Figures:
+    return breakdown(scope, period, today, live=live).totals
 
 
 def by_child(scope: Scope, period: Period, today: date) -> list[tuple[Scope, Figures]]:
     return breakdown(scope, period, today).children
 
 
-def monthly(scope: Scope, months: int, today: date, ending: date | None = None) -> list[tuple[date, Figures]]:
+def monthly(
+    scope: Scope,
+    months: int,
+    today: date,
+    ending: date | None = None,
+    *,
+    live: bool = False,
+    kept: Stored | None = None,
+) -> list[tuple[date, Figures]]:
     """The deadline measures for each of the last `months` months (the current one last, or the
-    month of `ending`: a past month's report), by the month the deadline was due: one statement.
-    Outcomes are as they stand today."""
+    month of `ending`: a past month's report), by the month the deadline was due. Outcomes are as
+    they stand today (closed months: as they stood on the night of the stored set read). The
+    months the newest stored set holds come from it (one statement, or none when the caller
+    passes the set it read); the rest (this month) in one statement over their days only."""
     spans = last_months(ending or today, months)
+    if live:
+        kept = None
+    elif kept is None:
+        kept = stored(scope, today)
+    held = set(kept.holds()) if kept else set()
+    result = [(first, Figures()) for first, _last in spans]
+    for index, (first, _last) in enumerate(spans):
+        if first in held and kept is not None:
+            for numbers in kept.months.get(first, {}).values():
+                _add_stored(result[index][1], numbers, counts=False)
+    left = [(index, first, last) for index, (first, last) in enumerate(spans) if first not in held]
+    if not left:
+        return result
     bucket = case(
-        *(
-            (and_(CaseDeadline.due_on >= first, CaseDeadline.due_on <= last), index)
-            for index, (first, last) in enumerate(spans)
-        ),
+        *((CaseDeadline.due_on.between(first, last), index) for index, first, last in left),
         else_=None,
     )
     inner = (
@@ -370,13 +521,11 @@ def monthly(scope: Scope, months: int, today: date, ending: date | None = None) 
         .join(Case, Case.id == CaseDeadline.case_id)
         .where(
             CaseDeadline.code.in_(ALL_CODES),
-            CaseDeadline.due_on >= spans[0][0],
-            CaseDeadline.due_on <= spans[-1][1],
+            _due_in([(first, last) for _index, first, last in left]),
             *_case_filter(scope),
         )
         .subquery()
     )
-    result = [(first, Figures()) for first, _last in spans]
     statement = (
         select(inner.c.month, inner.c.code, *_outcome_sums(inner.c.outcome))
         .where(inner.c.month.is_not(None))
@@ -385,6 +534,117 @@ def monthly(scope: Scope, months: int, today: date, ending: date | None = None) 
     for month, code, *numbers in db.session.execute(statement):
         _add_row(result[int(month)][1].deadlines, code, tuple(numbers))
     return result
+
+
+def month_figures(months: list[date], today: date) -> dict[tuple[date, int, int], dict[str, int]]:
+    """Every team's figures for each of the months (first days; each closed), for the nightly
+    store: {(month, region id, team id): {figure name: number}}, grouped as the live statements
+    group (the case's region and team), zeros left out. Three statements over those months'
+    deadlines, returned letters and people; and two for the open deadlines and tasks due by the
+    newest month's end (overdue, whenever they were due), kept in that month's rows."""
+    found: dict[tuple[date, int, int], dict[str, int]] = defaultdict(dict)
+    spans = [(first, month_end(first)) for first in months]
+    if not spans:
+        return {}
+    groups = (Case.region_id, Case.team_id)
+    by_due = case(
+        *((CaseDeadline.due_on.between(first, last), index) for index, (first, last) in enumerate(spans)),
+        else_=None,
+    )
+    inner = (
+        select(
+            *groups,
+            by_due.label("month"),
+            CaseDeadline.code.label("code"),
+            _outcome(today).label("outcome"),
+        )
+        .select_from(CaseDeadline)
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(CaseDeadline.code.in_(ALL_CODES), _due_in(spans))
+        .subquery()
+    )
+    statement = select(
+        inner.c.region_id, inner.c.team_id, inner.c.month, inner.c.code, *_outcome_sums(inner.c.outcome)
+    ).group_by(inner.c.region_id, inner.c.team_id, inner.c.month, inner.c.code)
+    for region_id, team_id, month, code, *numbers in db.session.execute(statement):
+        measure = measure_for_code(code)
+        if measure is None:
+            continue
+        into = found[(spans[int(month)][0], region_id, team_id)]
+        for outcome, number in zip(Outcome, numbers, strict=True):
+            if number:
+                name = figure_name(measure, outcome)
+                into[name] = into.get(name, 0) + int(number)
+    by_returned = case(
+        *(
+            (
+                and_(
+                    ContactLogEntry.occurred_at >= _london_midnight(first),
+                    ContactLogEntry.occurred_at < _london_midnight(last + timedelta(days=1)),
+                ),
+                index,
+            )
+            for index, (first, last) in enumerate(spans)
+        ),
+        else_=None,
+    ).label("month")
+    letters = (
+        select(*groups, by_returned, func.count())
+        .select_from(ContactLogEntry)
+        .join(Case, Case.id == ContactLogEntry.case_id)
+        .where(or_(*(_returned_in(Period(*one)) for one in spans)))
+        .group_by(*groups, by_returned)
+    )
+    for region_id, team_id, month, number in db.session.execute(letters):
+        found[(spans[int(month)][0], region_id, team_id)][Count.LETTERS_RETURNED.value] = int(number)
+    lost_month = case(
+        *((Person.contact_lost_on.between(first, last), index) for index, (first, last) in enumerate(spans)),
+        else_=None,
+    )
+    regained_month = case(
+        *(
+            (Person.contact_regained_on.between(first, last), index)
+            for index, (first, last) in enumerate(spans)
+        ),
+        else_=None,
+    )
+    people = (
+        select(*groups, lost_month.label("lost"), regained_month.label("regained"), func.count())
+        .select_from(Person)
+        .join(Case, Case.id == Person.case_id)
+        .where(
+            or_(
+                *(_lost_in(Period(*one)) for one in spans),
+                *(_regained_in(Period(*one)) for one in spans),
+            )
+        )
+        .group_by(*groups, lost_month, regained_month)
+    )
+    for region_id, team_id, lost, regained, number in db.session.execute(people):
+        for month, count in ((lost, Count.CONTACT_LOST), (regained, Count.CONTACT_REGAINED)):
+            if month is not None:
+                into = found[(spans[int(month)][0], region_id, team_id)]
+                into[count.value] = into.get(count.value, 0) + int(number)
+    newest = spans[-1]
+    overdue = (
+        select(*groups, func.count())
+        .select_from(CaseDeadline)
+        .join(Case, Case.id == CaseDeadline.case_id)
+        .where(CaseDeadline.status == DeadlineStatus.OPEN, CaseDeadline.due_on <= newest[1])
+        .group_by(*groups)
+    )
+    tasks = (
+        select(*groups, func.count())
+        .select_from(Task)
+        .join(CaseDeadline, CaseDeadline.id == Task.deadline_id)
+        .join(Case, Case.id == Task.case_id)
+        .where(Task.status == TaskStatus.OPEN, CaseDeadline.due_on <= newest[1])
+        .group_by(*groups)
+    )
+    for count, statement in ((Count.OVERDUE_DEADLINES, overdue), (Count.OVERDUE_TASKS, tasks)):
+        for region_id, team_id, number in db.session.execute(statement):
+            found[(newest[0], region_id, team_id)][count.value] = int(number)
+    return {key: value for key, value in found.items() if value}
 
 
 def snapshot_figures(today: date) -> dict[tuple[Level, int], dict[str, int]]:

@@ -42,8 +42,9 @@ def index():
     scope, form, period = _scope_and_period()
     today = clock.today()
     with replica.reads():
-        found = queries.breakdown(scope, period, today)
-        months = queries.monthly(scope, TREND_MONTHS, today)
+        kept = queries.stored(scope, today)  # read once for both
+        found = queries.breakdown(scope, period, today, live=kept is None, kept=kept)
+        months = queries.monthly(scope, TREND_MONTHS, today, live=kept is None, kept=kept)
     args = period_args(period)
     return render_template(
         "compliance/index.html",
@@ -66,6 +67,7 @@ def index():
         monthly_chart=charts.monthly_chart(months),
         training_chart=charts.training_chart(found.totals),
         today=today,
+        stored_on=kept.taken_on if kept else None,
     )
 
 

@@ -177,3 +177,39 @@ def last_months(today: date, months: int) -> list[tuple[date, date]]:
     return [
         (month_start(today, back), month_end(month_start(today, back))) for back in range(months - 1, -1, -1)
     ]
+
+
+# --- Closed months kept by the nightly snapshot (issue 16) ----------------------------------------
+
+# The closed months each night's stored set holds: the 12 of the "last 12 months" period and the
+# monthly trend, and one more so a report of last month can draw its 12 months too.
+STORED_MONTHS = 13
+# A set is read while it is last night's (or, before tonight's is taken, the night before's); an
+# older one (the beat was down) is not: the pages work everything out live until the next one.
+STORED_FRESH_DAYS = 1
+
+
+def stored_months(taken_on: date) -> list[date]:
+    """The first days of the closed months a set taken on `taken_on` holds, oldest first: the
+    STORED_MONTHS whole months before the month of `taken_on` (whose own month is still open)."""
+    return [month_start(taken_on, back) for back in range(STORED_MONTHS, 0, -1)]
+
+
+def stored_set_usable(taken_on: date, today: date) -> bool:
+    return today - timedelta(days=STORED_FRESH_DAYS) <= taken_on <= today
+
+
+def split_period(period: Period, stored: list[date]) -> tuple[list[date], list[tuple[date, date]]]:
+    """The whole months of `period` that a stored set holds (their first days), and the date
+    ranges of the period left to work out live (before, between or after them): every day of
+    the period is in exactly one of the two."""
+    whole = [first for first in stored if period.starts_on <= first and month_end(first) <= period.ends_on]
+    live: list[tuple[date, date]] = []
+    cursor = period.starts_on
+    for first in whole:
+        if cursor < first:
+            live.append((cursor, first - timedelta(days=1)))
+        cursor = month_end(first) + timedelta(days=1)
+    if cursor <= period.ends_on:
+        live.append((cursor, period.ends_on))
+    return whole, live

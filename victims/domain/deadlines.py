@@ -576,9 +576,28 @@ class Urgency(Labelled):
 
 def urgency(due: date, today: date, calendar: WorkingDayCalendar, warn_working_days: int = 5) -> Urgency:
     """Overdue once the due date has passed; due soon on the day and within the warning period
-    (due no more than `warn_working_days` working days after today); otherwise on track."""
+    (due no more than `warn_working_days` working days after today); otherwise on track.
+
+    For one date. A page of many dates works out the threshold once (`due_soon_before`) and
+    compares each date with it (`urgency_against`): the same answer, without counting the
+    working days up to every due date."""
+    return urgency_against(due, today, due_soon_before(today, calendar, warn_working_days))
+
+
+def due_soon_before(today: date, calendar: WorkingDayCalendar, warn_working_days: int = 5) -> date:
+    """The first due date that is on track today: the (warn_working_days + 1)-th working day
+    after today. Every day from today up to the day before it is within the warning period,
+    since the working days counted from today to a date (today not counted, the date counted)
+    only grow as the date moves later, and reach warn_working_days + 1 on that working day."""
+    if warn_working_days < 0:
+        raise ValueError("the warning period is a number of working days, 0 or more")
+    return calendar.add_working_days(today, warn_working_days + 1)
+
+
+def urgency_against(due: date, today: date, on_track_from: date) -> Urgency:
+    """A due date's urgency against today and the threshold `due_soon_before` gave for today."""
     if today > due:
         return Urgency.OVERDUE
-    if calendar.working_days_between(today, due) <= warn_working_days:
+    if due < on_track_from:
         return Urgency.DUE_SOON
     return Urgency.ON_TRACK

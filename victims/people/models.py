@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column, relationship
 
 from victims.crypto import EncryptedText
 from victims.domain import coming_of_age
@@ -21,6 +22,14 @@ CONTACT_DETAIL_FIELDS = (
     "telephone",
     "email",
 )
+# Loaded together, and only when first read: a page that lists people (the case page, the letters)
+# never reads, so never decrypts, where they live; reading one of them (a reveal, a letter being
+# printed) loads the person's whole group in one statement.
+HIDDEN_GROUP = "contact_details"
+
+
+def _hidden() -> MappedColumn[Any]:
+    return mapped_column(EncryptedText(), deferred=True, deferred_group=HIDDEN_GROUP)
 
 
 class Person(Versioned, db.Model):
@@ -43,13 +52,13 @@ class Person(Versioned, db.Model):
     last_name: Mapped[str] = mapped_column(String(100), index=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date)
 
-    address_line_1: Mapped[str | None] = mapped_column(EncryptedText())
-    address_line_2: Mapped[str | None] = mapped_column(EncryptedText())
-    address_town: Mapped[str | None] = mapped_column(EncryptedText())
-    address_postcode: Mapped[str | None] = mapped_column(EncryptedText())
-    telephone: Mapped[str | None] = mapped_column(EncryptedText())
-    email: Mapped[str | None] = mapped_column(EncryptedText())
-    safe_contact_times: Mapped[str | None] = mapped_column(EncryptedText())
+    address_line_1: Mapped[str | None] = _hidden()
+    address_line_2: Mapped[str | None] = _hidden()
+    address_town: Mapped[str | None] = _hidden()
+    address_postcode: Mapped[str | None] = _hidden()
+    telephone: Mapped[str | None] = _hidden()
+    email: Mapped[str | None] = _hidden()
+    safe_contact_times: Mapped[str | None] = _hidden()
 
     contact_level: Mapped[str] = mapped_column(String(20), default=ContactLevel.KEY_STAGES.value)
     channel: Mapped[str] = mapped_column(String(10), default=Channel.POST.value)
@@ -58,8 +67,9 @@ class Person(Versioned, db.Model):
     contact_lost: Mapped[bool] = mapped_column(Boolean, default=False)
     # When contact was last lost (a letter or email came back) and, after that, regained (new
     # contact details, or a contact made). Every loss and regain is in the audit trail.
-    contact_lost_on: Mapped[date | None] = mapped_column(Date)
-    contact_regained_on: Mapped[date | None] = mapped_column(Date)
+    # Indexed: the compliance pages count this month's losses and regains live.
+    contact_lost_on: Mapped[date | None] = mapped_column(Date, index=True)
+    contact_regained_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The day the "has turned 18" task was opened for this child victim (at most once).
     turned_18_alerted_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()

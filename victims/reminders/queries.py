@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort
+from flask import abort, g, has_request_context
 from sqlalchemy import Select, and_, case, exists, func, literal_column, or_, select
 
 from victims.cases.models import Case, Offender
@@ -97,11 +97,17 @@ def emails_to_resend(
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Reminder)
-        .where(Reminder.recipient_id == user.id, Reminder.read_at.is_(None))
-    )
+    """The user's unread notifications: counted once per request (the menu's badge on every page,
+    and the notifications page's own heading, read the same number). A request that marks some
+    read redirects, and the next request counts again."""
+    counted = g.setdefault("unread_counts", {}) if has_request_context() else {}
+    if user.id not in counted:
+        counted[user.id] = db.session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.recipient_id == user.id, Reminder.read_at.is_(None))
+        )
+    return counted[user.id]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ The figures come from `SOURCES`: each a callable `(today) -> {(level, subject id
 Caseload balance is one (victims.snapshots.balance); compliance adds its own. A subject's figures
 from every source are merged into its one row.
 
+The same night stores every team's compliance figures of the 13 closed months before (a table of
+its own, victims.compliance.models.ComplianceMonth: many figures a row, read only by the national
+and region compliance pages, so the trends here stay small).
+
 Taking the day's snapshot again changes nothing: each row is inserted only if the (level,
 subject, day) is not there yet (`ON CONFLICT DO NOTHING` on the unique constraint), so a retry,
 a second beat or two workers at once leave exactly one row per subject per day. Flushes, never
@@ -23,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from victims import clock
 from victims.compliance.queries import snapshot_figures as compliance_figures
+from victims.compliance.services import store_months
 from victims.domain.oversight import Level
 from victims.extensions import db
 from victims.snapshots.balance import balance_figures
@@ -48,10 +53,13 @@ def gather(today: date, sources: tuple[Source, ...] | None = None) -> Figures:
 
 
 def take(today: date, sources: tuple[Source, ...] | None = None) -> int:
-    """Record the day's snapshot of every VLO, team and region; the number of rows written
-    (0 when the day was already taken)."""
+    """Record the day's snapshot of every VLO, team and region, and the closed months' compliance
+    figures (victims.compliance.services.store_months, with the default sources); the number of
+    snapshot rows written (0 when the day was already taken)."""
     figures = gather(today, sources)
     if not figures:
+        if sources is None:
+            store_months(today)
         return 0
     places = _places(
         {subject for level, subject in figures if level == Level.TEAM},
@@ -88,6 +96,9 @@ def take(today: date, sources: tuple[Source, ...] | None = None) -> int:
     # The rows written come back (a row already there is not): the driver's rowcount is not
     # reliable for a multi-row insert that skips conflicts.
     written = len(db.session.execute(statement).all())
+    if sources is None:
+        # After the rows above: a second run at once waits there for the first to commit.
+        store_months(today)
     db.session.flush()
     return written
 

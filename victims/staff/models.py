@@ -75,7 +75,8 @@ class User(UserMixin, Versioned, db.Model):
     contracted_hours: Mapped[Decimal] = mapped_column(Numeric(4, 1), default=Decimal("37.0"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    # Read only when a code is checked or a new one set up: not decrypted on every page.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText(), deferred=True)
     # A password an administrator set: it must be replaced before any other page, and stops
     # working when it expires (a few days after it was set, or at its first full sign-in).
     password_must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

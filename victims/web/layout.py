@@ -3,12 +3,13 @@ the number of unread notifications, and the session timing for the sign-out warn
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from victims import clock
 from victims.domain.letters import DeliveryStatus, LetterStatus
 from victims.domain.prerelease import Stage, ZoneStatus
 from victims.domain.vocabulary import CaseStatus, Labelled, Role
@@ -78,6 +79,13 @@ def _notifications_item() -> dict:
     return {"href": href, "html": html, "active": request.path.startswith(href)}
 
 
+def idle_seconds_left(user_session, idle: timedelta) -> int:
+    """How long the session stays signed in without another page: the idle limit, less the time
+    since it was last noted in use (a page read may not note it: victims.auth.services)."""
+    left = idle - max(clock.utcnow() - user_session.last_seen_at, timedelta(0))
+    return max(int(left.total_seconds()), 0)
+
+
 STATUS_TAGS = {"overdue": "govuk-tag--red", "due_soon": "govuk-tag--yellow", "on_track": "govuk-tag--green"}
 
 
@@ -130,11 +138,51 @@ VOCABULARIES = {
 }
 
 
+# The GOV.UK layout's header, service navigation and footer: the same parameters always draw the
+# same HTML, and every page draws all three (about a third of a short page's rendering), so each
+# is drawn once per process for each set of parameters (the menu differs by role, page and
+# unread count; the name by user) and kept, the most recent few thousand.
+_COMPONENT_MACROS = {
+    "header": "govukHeader",
+    "service-navigation": "govukServiceNavigation",
+    "footer": "govukFooter",
+}
+
+
+def _component_key(value: object) -> object:
+    """Parameters as a hashable key; Markup kept apart from plain text (it is drawn unescaped)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _component_key(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_component_key(item) for item in value)
+    if isinstance(value, Markup):
+        return ("html", str(value))
+    return value
+
+
+_DRAWN: dict[tuple[str, object], Markup] = {}
+_MOST_KEPT = 4096
+
+
+def govuk_component(name: str, params: dict) -> Markup:
+    """A GOV.UK layout component (header, service navigation, footer) drawn with `params`."""
+    key = (name, _component_key(params))
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        macros = current_app.jinja_env.get_template(f"govuk_frontend_jinja/components/{name}/macro.html")
+        drawn = getattr(macros.module, _COMPONENT_MACROS[name])(params)  # a macro gives Markup
+        if len(_DRAWN) >= _MOST_KEPT:
+            _DRAWN.clear()  # simpler than least-recently-used, and as rare
+        _DRAWN[key] = drawn
+    return drawn
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(deadline_tag, "deadline_tag")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(status_tag, "status_tag")
+    app.add_template_global(govuk_component)
 
     @app.context_processor
     def layout_context():
@@ -143,7 +191,8 @@ def register(app: Flask) -> None:
             "navigation": navigation(),
             **VOCABULARIES,
             "session_timing": {
-                "idle": int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()),
+                # From the last time the session was noted in use (not always this request).
+                "idle": idle_seconds_left(user_session, app.config["SESSION_IDLE_TIMEOUT"]),
                 "warning": int(app.config["SESSION_WARNING_BEFORE"].total_seconds()),
             }
             if user_session is not None

@@ -72,6 +72,8 @@ class CaseDeadline(Versioned, db.Model):
             postgresql_where=text(STILL_TO_REMIND),
             sqlite_where=text(STILL_TO_REMIND),
         ),
+        # The compliance pages count this month's deadlines (any status) by due date, live.
+        Index("ix_deadlines_due_on", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

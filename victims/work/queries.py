@@ -104,8 +104,22 @@ def non_working_days() -> list[NonWorkingDay]:
 
 
 def urgency(due: date, today: date | None = None) -> rules.Urgency:
-    """Overdue, due soon or on track (victims.domain.deadlines.urgency)."""
-    return rules.urgency(due, today or clock.today(), working_calendar())
+    """Overdue, due soon or on track (victims.domain.deadlines.urgency), against a threshold
+    worked out once per request and day: a page of many deadlines compares dates, it does not
+    count the working days up to each."""
+    today = today or clock.today()
+    return rules.urgency_against(due, today, due_soon_before(today))
+
+
+def due_soon_before(today: date) -> date:
+    """The first due date that is on track `today` (victims.domain.deadlines.due_soon_before)."""
+    cached = g.get("due_soon_before") if has_request_context() else None
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    threshold = rules.due_soon_before(today, working_calendar())
+    if has_request_context():
+        g.due_soon_before = (today, threshold)
+    return threshold
 
 
 STATUS_ORDER = sql_case(

@@ -17,17 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from victims import clock
 from victims.domain.needs import Need
 from victims.domain.vocabulary import Scheme
-from victims.domain.work import DeadlineStatus
 from victims.domain.workload import Stage
 from victims.extensions import db
 from victims.staff.models import SavedListFilter
-from victims.work.models import CaseDeadline
 from victims.workforce.queries import CaseFacts
 
 # The marker a filter form and its tags send: the choices in the query string are the user's
@@ -174,34 +172,22 @@ def week_ends(today: date) -> date:
 
 
 def listed_cases(facts: Mapping[int, CaseFacts], today: date) -> list[ListedCase]:
-    """The facts read once for the list, with each case's open deadlines: one more statement."""
-    ids = list(facts)
-    due: dict[int, tuple[date | None, date | None]] = {}
-    if ids:
-        upcoming = case((CaseDeadline.due_on >= today, CaseDeadline.due_on), else_=None)
-        for case_id, earliest, next_due in db.session.execute(
-            select(CaseDeadline.case_id, func.min(CaseDeadline.due_on), func.min(upcoming))
-            .where(CaseDeadline.case_id.in_(ids), CaseDeadline.status == DeadlineStatus.OPEN)
-            .group_by(CaseDeadline.case_id)
-        ):
-            due[case_id] = (earliest, next_due)
+    """The facts read once for the list (with each case's open deadlines summed up: no further
+    statement). `today`: the day the facts were read for."""
     sunday = week_ends(today)
-    listed = []
-    for case_id, fact in facts.items():
-        earliest, next_due = due.get(case_id, (None, None))
-        listed.append(
-            ListedCase(
-                case_id=case_id,
-                stage=STAGE_OF[fact.load.stage],
-                scheme=fact.scheme,
-                needs=fact.needs,
-                allocated_vlo_id=fact.allocated_vlo_id,
-                overdue=earliest is not None and earliest < today,
-                due_this_week=next_due is not None and next_due <= sunday,
-                closure_review=fact.stage_facts.closure_review_open,
-            )
+    return [
+        ListedCase(
+            case_id=case_id,
+            stage=STAGE_OF[fact.load.stage],
+            scheme=fact.scheme,
+            needs=fact.needs,
+            allocated_vlo_id=fact.allocated_vlo_id,
+            overdue=fact.earliest_open_due is not None and fact.earliest_open_due < today,
+            due_this_week=fact.next_open_due is not None and fact.next_open_due <= sunday,
+            closure_review=fact.stage_facts.closure_review_open,
         )
-    return listed
+        for case_id, fact in facts.items()
+    ]
 
 
 # --- What the filter panel shows ---------------------------------------------------------------------

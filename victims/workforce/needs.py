@@ -62,11 +62,15 @@ def needs_in_force(case_id: int) -> list[tuple[CaseNeedRecord, str]]:
     return [(record, name) for record, name in rows]
 
 
-def shown_needs(need_facts: NeedFacts | None, case_id: int) -> list[ShownNeed]:
+def shown_needs(
+    need_facts: NeedFacts | None, case_id: int, in_force: list[tuple[CaseNeedRecord, str]] | None = None
+) -> list[ShownNeed]:
     """Every need of the case, in the vocabulary's order: derived ones with why, hand-added ones
-    with their record. A need both derived and added by hand shows both."""
+    with their record. A need both derived and added by hand shows both. `in_force`: the needs
+    added by hand, if the caller has already read them (needs_in_force)."""
     derived = derived_needs(need_facts) if need_facts is not None else frozenset()
-    manual = {record.need: (record, name) for record, name in needs_in_force(case_id)}
+    records = needs_in_force(case_id) if in_force is None else in_force
+    manual = {record.need: (record, name) for record, name in records}
     shown = []
     for need in ordered(derived | set(manual)):
         record, name = manual.get(need, (None, None))

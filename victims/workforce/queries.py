@@ -9,12 +9,14 @@ for their people, events, open deadlines, pre-release work and manual needs, one
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import case as sql_case
 
 from victims.cases.models import Case, CaseNeedRecord, Sentence
 from victims.domain import deadlines as rules
@@ -135,9 +137,19 @@ class CaseFacts:
     load: CaseLoad
     stage_facts: StageFacts
     need_facts: NeedFacts
-    points: CasePoints
+    # The model's weights the case's points are worked out with (when first asked for: a list
+    # that filters by stage and needs never asks).
+    weights: Weights
     # Release-related dates by their SENTENCE_DATES key, for peaks ahead.
     dates: dict[str, date | None]
+    # The case's earliest open deadline, and its earliest open deadline due on or after the day
+    # the facts were read (the lists' "overdue" and "due this week" filters).
+    earliest_open_due: date | None = None
+    next_open_due: date | None = None
+
+    @cached_property
+    def points(self) -> CasePoints:
+        return case_points(self.load, self.weights)
 
     @property
     def needs(self) -> frozenset[Need]:
@@ -167,11 +179,17 @@ def facts_for_cases(case_ids: Iterable[int], today: date, model: Model | None = 
     return _facts(Case.id.in_(list(case_ids)), today, model)
 
 
+def _read(statement: Select) -> Sequence[Row]:
+    """Rows of columns, read without the ORM (nothing here is an entity): a list of 350 cases
+    reads seven such statements, and the ORM's own work for each is a third of its cost."""
+    return db.session.connection().execute(statement).all()
+
+
 def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict[int, CaseFacts]:
     weights = (model or current_model()).weights
     chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
     date_columns = [getattr(Sentence, key) for key in SENTENCE_DATES]
-    rows = db.session.execute(
+    rows = _read(
         select(
             Case.id,
             Case.team_id,
@@ -185,12 +203,12 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
         )
         .join(Sentence, Sentence.id == Case.sentence_id)
         .where(Case.id.in_(chosen))
-    ).all()
+    )
     if not rows:
         return {}
 
     people: dict[int, list[tuple[str, str, date | None, str]]] = defaultdict(list)
-    for case_id, relationship_, language, born, level in db.session.execute(
+    for case_id, relationship_, language, born, level in _read(
         select(
             Person.case_id, Person.relationship_, Person.language, Person.date_of_birth, Person.contact_level
         ).where(Person.case_id.in_(chosen))
@@ -198,7 +216,7 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
         people[case_id].append((relationship_, language, born, level))
 
     events: dict[int, list[tuple[date, int, OffenderEvent]]] = defaultdict(list)
-    for case_id, kind, occurred_on, event_id in db.session.execute(
+    for case_id, kind, occurred_on, event_id in _read(
         select(
             OffenderEventRecord.case_id,
             OffenderEventRecord.kind,
@@ -208,35 +226,43 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
     ):
         events[case_id].append((occurred_on, event_id, kind))
 
+    # Each case's open deadlines, summed up in the database: the earliest, the earliest from
+    # today, whether a closure review is open and how many victim personal statements are offered.
     closure_open: set[int] = set()
-    vps: dict[int, int] = defaultdict(int)
-    for case_id, code in db.session.execute(
-        select(CaseDeadline.case_id, CaseDeadline.code).where(
-            CaseDeadline.case_id.in_(chosen),
-            CaseDeadline.status == DeadlineStatus.OPEN,
-            CaseDeadline.code.in_([rules.CLOSURE_DUE, *VPS_CODES]),
+    vps: dict[int, int] = {}
+    open_due: dict[int, tuple[date | None, date | None]] = {}
+    for case_id, earliest, upcoming, closures, statements in _read(
+        select(
+            CaseDeadline.case_id,
+            func.min(CaseDeadline.due_on),
+            func.min(sql_case((CaseDeadline.due_on >= today, CaseDeadline.due_on), else_=None)),
+            func.count(sql_case((CaseDeadline.code == rules.CLOSURE_DUE, 1), else_=None)),
+            func.count(sql_case((CaseDeadline.code.in_(list(VPS_CODES)), 1), else_=None)),
         )
+        .where(CaseDeadline.case_id.in_(chosen), CaseDeadline.status == DeadlineStatus.OPEN)
+        .group_by(CaseDeadline.case_id)
     ):
-        if code == rules.CLOSURE_DUE:
+        open_due[case_id] = (earliest, upcoming)
+        if closures:
             closure_open.add(case_id)
-        else:
-            vps[case_id] += 1
+        if statements:
+            vps[case_id] = statements
 
     requests: dict[int, int] = defaultdict(int)
-    for case_id, stage in db.session.execute(
+    for case_id, stage in _read(
         select(ConditionRequest.case_id, ConditionRequest.stage).where(ConditionRequest.case_id.in_(chosen))
     ):
         if stage not in REQUEST_DONE:
             requests[case_id] += 1
     zones: dict[int, int] = defaultdict(int)
-    for case_id, status in db.session.execute(
+    for case_id, status in _read(
         select(ExclusionZone.case_id, ExclusionZone.status).where(ExclusionZone.case_id.in_(chosen))
     ):
         if status != ZoneStatus.COUNTERSIGNED:
             zones[case_id] += 1
 
     manual: dict[int, set[Need]] = defaultdict(set)
-    for case_id, need in db.session.execute(
+    for case_id, need in _read(
         select(CaseNeedRecord.case_id, CaseNeedRecord.need).where(
             CaseNeedRecord.case_id.in_(chosen), CaseNeedRecord.removed_at.is_(None)
         )
@@ -250,19 +276,15 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
         sentence_type = SentenceType(row.sentence_type)
         present = [p for p in people.get(case_id, []) if p[3] != ContactLevel.OPTED_OUT]
         stage_facts = _stage_facts(dates, sentence_type, events.get(case_id, []), case_id in closure_open)
-        need_facts = NeedFacts(
-            languages=frozenset(p[1] for p in present),
-            child_on_case=any(p[0] == Relationship.VICTIM and is_child(p[2], today) for p in present)
-            or any(p[0] == Relationship.PARENT_GUARDIAN for p in present),
-            bereaved_family=any(p[0] == Relationship.BEREAVED_RELATIVE for p in present),
-            restricted_patient=sentence_type in RESTRICTED_SENTENCES,
-            domestic_abuse=row.offence_category in DOMESTIC_ABUSE_OFFENCES,
-            parole=sentence_type in PAROLE_SENTENCES
-            or dates.get("ped") is not None
-            or any(kind in REVIEW_LISTED for _, _, kind in events.get(case_id, [])),
+        need_facts = _need_facts(
+            present,
+            sentence_type,
+            row.offence_category,
+            dates,
+            review_listed=any(kind in REVIEW_LISTED for _, _, kind in events.get(case_id, [])),
             zone_requested=zones.get(case_id, 0) > 0,
-            terrorism=row.offence_category == OffenceCategory.TERRORISM,
             manual=frozenset(manual.get(case_id, ())),
+            today=today,
         )
         load = CaseLoad(
             case_id=case_id,
@@ -285,10 +307,81 @@ def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict
             load=load,
             stage_facts=stage_facts,
             need_facts=need_facts,
-            points=case_points(load, weights),
+            weights=weights,
             dates=dates,
+            earliest_open_due=open_due.get(case_id, (None, None))[0],
+            next_open_due=open_due.get(case_id, (None, None))[1],
         )
     return found
+
+
+def _need_facts(
+    present: list[tuple[str, str, date | None, str]],
+    sentence_type: SentenceType,
+    offence_category: str,
+    dates: dict[str, date | None],
+    *,
+    review_listed: bool,
+    zone_requested: bool,
+    manual: frozenset[Need],
+    today: date,
+) -> NeedFacts:
+    """A case's need facts from its people not opted out (relationship, language, date of birth,
+    contact level), its sentence, whether a parole review or tribunal hearing has been listed and
+    whether a zone map is asked for and not yet countersigned."""
+    child_on_case = bereaved_family = False
+    for relationship_, _language, born, _level in present:
+        if relationship_ == Relationship.PARENT_GUARDIAN or (
+            relationship_ == Relationship.VICTIM and is_child(born, today)
+        ):
+            child_on_case = True
+        elif relationship_ == Relationship.BEREAVED_RELATIVE:
+            bereaved_family = True
+    return NeedFacts(
+        languages=frozenset(p[1] for p in present),
+        child_on_case=child_on_case,
+        bereaved_family=bereaved_family,
+        restricted_patient=sentence_type in RESTRICTED_SENTENCES,
+        domestic_abuse=offence_category in DOMESTIC_ABUSE_OFFENCES,
+        parole=sentence_type in PAROLE_SENTENCES or dates.get("ped") is not None or review_listed,
+        zone_requested=zone_requested,
+        terrorism=offence_category == OffenceCategory.TERRORISM,
+        manual=manual,
+    )
+
+
+def need_facts_for_case(case: Case, manual: Iterable[Need], today: date) -> NeedFacts | None:
+    """One open case's need facts, as facts_for_cases gives them, for the case page: from the case
+    with its sentence and people already loaded and the needs added by hand already read, in one
+    more statement (a review listed? a zone map waiting?). None for a closed case."""
+    if case.status != CaseStatus.OPEN:
+        return None
+    sentence = case.sentence
+    review_listed, zone_requested = db.session.execute(
+        select(
+            select(OffenderEventRecord.id)
+            .where(OffenderEventRecord.case_id == case.id, OffenderEventRecord.kind.in_(list(REVIEW_LISTED)))
+            .exists(),
+            select(ExclusionZone.id)
+            .where(ExclusionZone.case_id == case.id, ExclusionZone.status != ZoneStatus.COUNTERSIGNED)
+            .exists(),
+        )
+    ).one()
+    present = [
+        (person.relationship_, person.language, person.date_of_birth, person.contact_level)
+        for person in case.people
+        if person.contact_level != ContactLevel.OPTED_OUT
+    ]
+    return _need_facts(
+        present,
+        SentenceType(sentence.sentence_type),
+        sentence.offence_category,
+        {key: getattr(sentence, key) for key in SENTENCE_DATES},
+        review_listed=bool(review_listed),
+        zone_requested=bool(zone_requested),
+        manual=frozenset(manual),
+        today=today,
+    )
 
 
 def _stage_facts(
@@ -299,11 +392,12 @@ def _stage_facts(
 ) -> StageFacts:
     """Read the stage's facts: the latest of each pair of events decides (a review listed after
     the last decision is active; a release after the last recall stands)."""
-    ordered = sorted(events)
-    listed = max((e for e in ordered if e[2] in REVIEW_LISTED), default=None)
-    decided = max((e for e in ordered if e[2] in REVIEW_DECIDED), default=None)
-    released = max((e for e in ordered if e[2] in RELEASED), default=None)
-    returned = max((e for e in ordered if e[2] in RETURNED), default=None)
+    listed = decided = released = returned = None
+    if events:  # most cases have none of these events
+        listed = max((e for e in events if e[2] in REVIEW_LISTED), default=None)
+        decided = max((e for e in events if e[2] in REVIEW_DECIDED), default=None)
+        released = max((e for e in events if e[2] in RELEASED), default=None)
+        returned = max((e for e in events if e[2] in RETURNED), default=None)
     review_active = listed is not None and (decided is None or decided < listed)
     released_on = released[0] if released is not None and (returned is None or returned < released) else None
     return StageFacts(

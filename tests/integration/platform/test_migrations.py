@@ -22,6 +22,7 @@ TABLES = {
     "case_status_changes",
     "case_transfers",
     "cases",
+    "compliance_months",
     "condition_requests",
     "contact_level_changes",
     "contact_log_entries",

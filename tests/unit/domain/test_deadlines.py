@@ -9,9 +9,11 @@ the `holidays` package and Python's calendar, not against the code under test.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from victims.domain import deadlines as dl
 from victims.domain.calendar import WorkingDayCalendar
@@ -394,3 +396,61 @@ def test_a_date_the_calendar_cannot_count_from_is_named(inputs, anchor, counted_
         dl.compute_all(inputs, RULES, CAL)
     assert (caught.value.anchor, caught.value.counted_from) == (anchor, counted_from)
     assert (caught.value.first_year, caught.value.last_year) == (2020, 2030)
+
+
+# --- Urgency against a threshold worked out once (issue 16: O(1) per deadline on a page) -----------
+
+
+def _counted_urgency(due: date, today: date, calendar: WorkingDayCalendar, warn: int) -> Urgency:
+    """The rule as first written: count every working day from today to the due date."""
+    if today > due:
+        return Urgency.OVERDUE
+    if calendar.working_days_between(today, due) <= warn:
+        return Urgency.DUE_SOON
+    return Urgency.ON_TRACK
+
+
+def _days_from(first: date, count: int) -> list[date]:
+    return [date.fromordinal(first.toordinal() + offset) for offset in range(count)]
+
+
+# Christmas and New Year 2025-26 (three bank holidays and a weekend between them), Easter 2026
+# (Good Friday and Easter Monday), and the May and August bank holidays of 2026, with an extra
+# non-working day an administrator added.
+EXTRA_DAY = D(2026, 5, 26)
+SPANS = [(D(2025, 12, 15), 40), (D(2026, 3, 25), 30), (D(2026, 4, 25), 40), (D(2026, 8, 20), 20)]
+WITH_EXTRA = WorkingDayCalendar.england(2020, 2030, extra_non_working=[EXTRA_DAY])
+
+
+@pytest.mark.parametrize("calendar", [CAL, WITH_EXTRA], ids=["bank holidays", "with an extra day off"])
+@pytest.mark.parametrize("warn", [0, 1, 5, 10])
+def test_the_threshold_gives_the_counted_answer_for_every_due_date_around_bank_holidays(
+    calendar: WorkingDayCalendar, warn: int
+) -> None:
+    for first, length in SPANS:
+        for today in _days_from(first, length):  # weekdays, weekends and bank holidays as today
+            threshold = dl.due_soon_before(today, calendar, warn)
+            for due in _days_from(date.fromordinal(today.toordinal() - 5), 45):
+                expected = _counted_urgency(due, today, calendar, warn)
+                assert dl.urgency_against(due, today, threshold) is expected, (today, due, warn)
+                assert urgency(due, today, calendar, warn) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    today=st.dates(min_value=D(2021, 3, 1), max_value=D(2029, 6, 30)),
+    ahead=st.integers(min_value=-400, max_value=400),
+    warn=st.integers(min_value=0, max_value=30),
+)
+def test_the_threshold_agrees_with_counting_for_any_day_and_date(today: date, ahead: int, warn: int) -> None:
+    due = date.fromordinal(today.toordinal() + ahead)
+    threshold = dl.due_soon_before(today, CAL, warn)
+    assert dl.urgency_against(due, today, threshold) is _counted_urgency(due, today, CAL, warn)
+    # The threshold itself: on track from that day, due soon the working day before it.
+    assert _counted_urgency(threshold, today, CAL, warn) is Urgency.ON_TRACK
+    assert CAL.working_days_between(today, CAL.previous_working_day(threshold - timedelta(days=1))) <= warn
+
+
+def test_a_negative_warning_period_is_refused() -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        dl.due_soon_before(D(2026, 1, 5), CAL, -1)
