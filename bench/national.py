@@ -31,8 +31,9 @@ from victims.extensions import db
 # Time spent measuring one page: rounds = this / one GET, within ROUNDS.
 TARGET_SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", "2"))
 ROUNDS = (3, 15)
-# Nightly jobs whose rows pages read, run and timed once after loading.
-JOBS = ("Nightly snapshot (every VLO, team and region)", "Nightly compliance months stored")
+# The nightly job whose rows the oversight pages read (the snapshot stores the compliance
+# months too), run and timed once after loading.
+JOBS = ("Nightly snapshot (balance and compliance months)",)
 
 # One set of keys for the whole run: the data set is encrypted with them in this process, and the
 # load test's gunicorn must read it with the same.
@@ -201,18 +202,6 @@ def snapshot(echo=print) -> float:
     return took
 
 
-def compliance_months(echo=print) -> float:
-    """Store the closed months' compliance figures (what the compliance pages read), timed."""
-    from victims.compliance import services as compliance
-
-    started = time.perf_counter()
-    rows = compliance.store_months(clock.today())
-    db.session.commit()
-    took = (time.perf_counter() - started) * 1000
-    echo(f"Compliance months stored: {rows:,} rows in {took / 1000:.1f} s")
-    return took
-
-
 def ids(users) -> dict:
     """What the pages' paths and the raw SQL name, found in the loaded data: the VLO's sample
     case and records of other kinds on the VLO's (or the team's) cases."""
@@ -352,7 +341,6 @@ def run(size_name: str, *, load_test: bool = False, echo=print) -> SizeRun:
             if size_name != "demo":  # the demo has its own examples and a year of snapshots
                 add_records(users, echo=echo)
                 result.jobs[JOBS[0]] = snapshot(echo=echo)
-                result.jobs[JOBS[1]] = compliance_months(echo=echo)
             if size_name == "demo":  # load_national analyses what it wrote; the demo does not
                 with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                     connection.exec_driver_sql("ANALYZE")
