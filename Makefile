@@ -93,7 +93,10 @@ format: $(STAMPS)/venv ## Format with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMPS)/venv ## Run the benchmarks and print figures (pages, reminder sweep, disclosure check)
+# The national data set in throw-away PostgreSQL databases, every page in one table, a load test on
+# loopback (gunicorn and locust from the venv; Redis if one answers, else one of its own), the
+# results in bench/results/. Settings (BENCH_SIZE=small for a quick run, ...): bench/__main__.py.
+bench: $(STAMPS)/venv static/.built $(STAMPS)/system ## Run the benchmarks: pages at national scale, sweep, PDFs, load test (about 25 min)
 	$(BIN)/python -m bench
 
 clean: ## Remove what setup made (not the database in instance/)

@@ -159,8 +159,8 @@ def build(app) -> tuple[int, int]:
         return spo.id, waiting
 
 
-def main() -> list[tuple[str, float, int]]:
-    from bench.__main__ import measure, sign_in
+def main() -> list[dict]:
+    from bench.__main__ import measure, row, sign_in
     from tests.factories import PASSWORD
 
     rows = []
@@ -188,7 +188,8 @@ def main() -> list[tuple[str, float, int]]:
     print(f"{'page':<26}{'median ms':>10}{'SQL per request':>17}")
     for page, ms, statements in rows:
         print(f"{page:<26}{ms:>10.1f}{statements:>17}")
-    return rows
+    scenario = f"scenario: {VLOS} VLOs × {CASES_EACH} cases, {WAITING} waiting"
+    return [row("Allocation", page, ms, None, statements, scenario) for page, ms, statements in rows]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -69,8 +70,15 @@ def existing_cases(app, team, rows: list[dict[str, str]]) -> None:
     crns = sorted({row["offender_crn"] for row in rows})
     for number, crn in enumerate(crns):
         if number % EXISTING_EVERY == 0:
-            last_name = next(row["offender_last_name"] for row in rows if row["offender_crn"] == crn)
-            make.case(team=team, crn=crn, offender_last_name=last_name, victims=1)
+            row = next(row for row in rows if row["offender_crn"] == crn)
+            # The file's release date: a repeated referral with other dates is refused (issue 11).
+            make.case(
+                team=team,
+                crn=crn,
+                offender_last_name=row["offender_last_name"],
+                victims=1,
+                crd=date.fromisoformat(row["crd"]),
+            )
     db.session.commit()
 
 
