@@ -3,7 +3,9 @@
 Each simulated user is one of the VLOs that bench/load.py signed in over HTTP (their cookies and
 a sample of their own open cases in the JSON file BENCH_SESSIONS names): it opens its caseload,
 its cases and their tabs, its tasks and notifications, at BENCH_LOAD_RATE requests a second
-(constant throughput, so the offered load is users x rate whatever the latency). With BENCH_BARE
+(constant throughput, so the offered load is users x rate whatever the latency). Locust's
+FastHttpUser (geventhttpclient) makes the requests: locust shares the two cores with the server
+it measures, and the requests-based client costs it several times the CPU. With BENCH_BARE
 set it asks the bare Flask endpoint for "/" instead, at the same rate.
 """
 
@@ -14,7 +16,7 @@ import json
 import os
 import random
 
-from locust import HttpUser, constant_throughput, task
+from locust import FastHttpUser, constant_throughput, task
 
 RATE = float(os.environ.get("BENCH_LOAD_RATE", "3"))
 BARE = bool(os.environ.get("BENCH_BARE"))
@@ -22,7 +24,7 @@ _SESSIONS = [] if BARE else json.loads(open(os.environ["BENCH_SESSIONS"]).read()
 _NEXT = itertools.count()
 
 
-class Bare(HttpUser):
+class Bare(FastHttpUser):
     wait_time = constant_throughput(RATE)
     abstract = not BARE
 
@@ -31,20 +33,20 @@ class Bare(HttpUser):
         self.client.get("/")
 
 
-class Vlo(HttpUser):
+class Vlo(FastHttpUser):
     wait_time = constant_throughput(RATE)
     abstract = BARE
 
     def on_start(self) -> None:
         session = _SESSIONS[next(_NEXT) % len(_SESSIONS)]
         # Sent by hand: the session cookie is Secure (production settings) and this is plain HTTP.
-        self.cookies = session["cookies"]
+        self.headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in session["cookies"].items())}
         self.cases = session["cases"]
         self.chance = random.Random(session["user_id"])
 
     def _get(self, path: str, name: str) -> None:
         with self.client.get(
-            path, cookies=self.cookies, name=name, allow_redirects=False, catch_response=True
+            path, headers=self.headers, name=name, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
