@@ -258,7 +258,7 @@ def case(case_id: int):
         "summary",
         {
             **queries.lifecycle_facts(),
-            **workforce_queries.need_fact_columns(),
+            **workforce_queries.case_need_columns(),
             "needs_added": case_needs.in_force_count(),
         },
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
@@ -62,6 +63,7 @@ def needs_in_force(case_id: int) -> list[tuple[CaseNeedRecord, str]]:
     return [(record, name) for record, name in rows]
 
 
+@cache
 def in_force_count() -> ColumnElement:
     """How many needs added by hand are in force on a case (correlated): the case page reads
     needs_in_force only when there are some."""

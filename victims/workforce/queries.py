@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Row, Select, func, select
@@ -440,10 +440,16 @@ def _need_values(
     )
 
 
-def need_fact_columns(case_id: ColumnElement | int = Case.id) -> dict[str, ColumnElement]:
+@cache
+def case_need_columns() -> dict[str, ColumnElement]:
+    """need_fact_columns correlated to the case of a statement over cases (the case page reads
+    them in the case's own statement: victims.cases.queries.case_with_facts), built once."""
+    return need_fact_columns(Case.id)
+
+
+def need_fact_columns(case_id: ColumnElement | int) -> dict[str, ColumnElement]:
     """The two facts of a case's needs that its own row and people do not hold: a review listed,
-    a zone map waiting. Correlated to the case in a statement over cases (the case page reads
-    them in the case's own statement: victims.cases.queries.case_with_facts), or for one id."""
+    a zone map waiting, for a case's id or correlated to the case."""
     return {
         "review_listed": select(OffenderEventRecord.id)
         .where(OffenderEventRecord.case_id == case_id, OffenderEventRecord.kind.in_(list(REVIEW_LISTED)))
