@@ -37,7 +37,14 @@ from victims.domain.vocabulary import (
 )
 from victims.people.forms import PersonFieldsMixin, PreferencesFieldsMixin
 from victims.web import validators
-from victims.web.forms import GovDateField, OptionalDate, RequiredDate, WholeNumberField, options
+from victims.web.forms import (
+    BlankFilterDateInput,
+    GovDateField,
+    OptionalDate,
+    RequiredDate,
+    WholeNumberField,
+    options,
+)
 from victims.web.validators import Required
 
 # Sentences with no length to give.
@@ -433,8 +440,8 @@ class ContactFilterForm(FlaskForm):
     method = SelectField("Type", widget=GovSelect(), validate_choice=False)
     person = SelectField("Person", widget=GovSelect(), validate_choice=False)
     # No Optional(): GovDateField already treats three empty boxes as "no date".
-    date_from = GovDateField("Date from")
-    date_to = GovDateField("Date to")
+    date_from = GovDateField("Date from", widget=BlankFilterDateInput())
+    date_to = GovDateField("Date to", widget=BlankFilterDateInput())
 
     def __init__(self, formdata, people: list[tuple[int, str]], **kwargs):
         super().__init__(formdata, **kwargs)

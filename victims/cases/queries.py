@@ -6,12 +6,14 @@ Another team's or region's case is simply not found (404), never "forbidden".
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from victims import clock
@@ -90,6 +92,37 @@ def case_for_page(case_id: int, user: User, section: str = "summary") -> Case:
     if case is None:
         abort(404)
     return case
+
+
+def case_with_facts(
+    case_id: int, user: User, section: str, facts: Mapping[str, ColumnElement]
+) -> tuple[Case, dict[str, Any]]:
+    """The case for one section of the case page, as case_for_page reads it, with facts about the
+    same case worked out in the same statement: each a scalar subquery correlated to the case
+    (whether there is anything of a kind to read, say), so a page asks for the rest only when
+    there is something to show."""
+    labelled = [column.label(name) for name, column in facts.items()]
+    statement = scope(select(Case, *labelled).where(Case.id == case_id), user).options(
+        *HEADER, *SECTIONS[section]
+    )
+    row = db.session.execute(statement).unique().one_or_none()
+    if row is None:
+        abort(404)
+    return row[0], {name: row[index] for index, name in enumerate(facts, start=1)}
+
+
+@cache
+def lifecycle_facts() -> dict[str, ColumnElement]:
+    """For case_with_facts: the case's transfer waiting (else the one last declined), as
+    latest_transfer would find it, and how many closures and reopenings it has had. Built once:
+    an expression is the same for every case, and building it cost 0.35 ms a page."""
+    return {
+        "transfer_id": _latest_transfer(select(CaseTransfer.id), Case.id).correlate(Case).scalar_subquery(),
+        "status_changes": select(func.count(CaseStatusChange.id))
+        .where(CaseStatusChange.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery(),
+    }
 
 
 @dataclass(frozen=True)
@@ -563,13 +596,18 @@ def latest_transfer(case_id: int) -> CaseTransfer | None:
     """The case's transfer waiting to be decided, else the one most recently declined (for the
     sending team to see why), with the team and region it was for: one query."""
     return db.session.scalar(
-        select(CaseTransfer)
-        .where(
+        _latest_transfer(select(CaseTransfer), case_id).options(
+            joinedload(CaseTransfer.to_team).joinedload(Team.region), joinedload(CaseTransfer.requested_by)
+        )
+    )
+
+
+def _latest_transfer(statement: Select, case_id) -> Select:
+    """The one transfer latest_transfer means: pending first, else the latest declined."""
+    return (
+        statement.where(
             CaseTransfer.case_id == case_id,
             CaseTransfer.status.in_([TransferStatus.PENDING, TransferStatus.DECLINED]),
-        )
-        .options(
-            joinedload(CaseTransfer.to_team).joinedload(Team.region), joinedload(CaseTransfer.requested_by)
         )
         .order_by(
             (CaseTransfer.status != TransferStatus.PENDING),

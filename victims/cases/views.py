@@ -251,11 +251,22 @@ def _render_section(template: str, record, **context):
 @allowed(*READERS)
 def case(case_id: int):
     """The summary: what needs doing next and the key facts."""
-    record = _section(case_id, "summary")
+    # The case's own facts come in its statement; what they say is there is read after it.
+    record, facts = queries.case_with_facts(
+        case_id,
+        current_user,
+        "summary",
+        {
+            **queries.lifecycle_facts(),
+            **workforce_queries.case_need_columns(),
+            "needs_added": case_needs.in_force_count(),
+        },
+    )
+    services.record_viewed(record, current_user)
     next_items, open_count = queries.next_to_do(record.id)
-    in_force = case_needs.needs_in_force(record.id)
+    in_force = case_needs.needs_in_force(record.id) if facts["needs_added"] else []
     need_facts = workforce_queries.need_facts_for_case(
-        record, (Need(need_record.need) for need_record, _ in in_force), clock.today()
+        record, (Need(need_record.need) for need_record, _ in in_force), clock.today(), facts
     )
     return _render_section(
         "cases/summary.html",
@@ -266,7 +277,7 @@ def case(case_id: int):
         next_items=next_items,
         open_count=open_count,
         sentence_dates=SENTENCE_DATES,
-        lifecycle=_lifecycle(record),
+        lifecycle=_lifecycle(record, facts),
         needs=case_needs.shown_needs(need_facts, record.id, in_force),
         can_change_needs=current_user.role == Role.SPO and record.status == CaseStatus.OPEN,
     )
@@ -495,12 +506,13 @@ def add_contact(case_id: int):
 # -- the case's life: close, reopen, transfer --------------------------------------------------------
 
 
-def _lifecycle(record) -> dict:
+def _lifecycle(record, facts: dict) -> dict:
     """What templates/cases/_lifecycle.html shows: the actions the user may take, a transfer
-    waiting, the last one declined, and the closures and reopenings."""
+    waiting, the last one declined, and the closures and reopenings. `facts`:
+    queries.lifecycle_facts, read with the case (each list is read only when it has rows)."""
     spo = current_user.role == Role.SPO and current_user.team_id == record.team_id
     is_open = record.status == CaseStatus.OPEN
-    transfer = queries.latest_transfer(record.id) if is_open else None
+    transfer = queries.latest_transfer(record.id) if is_open and facts["transfer_id"] else None
     pending = transfer is not None and transfer.status == TransferStatus.PENDING
     return {
         "can_close": is_open and services.can_close(record, current_user),
@@ -508,7 +520,7 @@ def _lifecycle(record) -> dict:
         "can_transfer": is_open and spo,
         "pending": transfer if pending else None,
         "declined": transfer if transfer is not None and not pending and spo else None,
-        "history": queries.status_history(record.id),
+        "history": queries.status_history(record.id) if facts["status_changes"] else [],
     }
 
 

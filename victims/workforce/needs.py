@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from victims import clock
@@ -60,6 +61,18 @@ def needs_in_force(case_id: int) -> list[tuple[CaseNeedRecord, str]]:
         .order_by(CaseNeedRecord.added_at)
     ).all()
     return [(record, name) for record, name in rows]
+
+
+@cache
+def in_force_count() -> ColumnElement:
+    """How many needs added by hand are in force on a case (correlated): the case page reads
+    needs_in_force only when there are some."""
+    return (
+        select(func.count(CaseNeedRecord.id))
+        .where(CaseNeedRecord.case_id == Case.id, CaseNeedRecord.removed_at.is_(None))
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
 def shown_needs(

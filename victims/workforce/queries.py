@@ -11,12 +11,12 @@ filters, ListFacts, need neither); one for reductions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
-from typing import NamedTuple
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy import case as sql_case
@@ -440,23 +440,39 @@ def _need_values(
     )
 
 
-def need_facts_for_case(case: Case, manual: Iterable[Need], today: date) -> NeedFacts | None:
+@cache
+def case_need_columns() -> dict[str, ColumnElement]:
+    """need_fact_columns correlated to the case of a statement over cases (the case page reads
+    them in the case's own statement: victims.cases.queries.case_with_facts), built once."""
+    return need_fact_columns(Case.id)
+
+
+def need_fact_columns(case_id: ColumnElement | int) -> dict[str, ColumnElement]:
+    """The two facts of a case's needs that its own row and people do not hold: a review listed,
+    a zone map waiting, for a case's id or correlated to the case."""
+    return {
+        "review_listed": select(OffenderEventRecord.id)
+        .where(OffenderEventRecord.case_id == case_id, OffenderEventRecord.kind.in_(list(REVIEW_LISTED)))
+        .exists(),
+        "zone_requested": select(ExclusionZone.id)
+        .where(ExclusionZone.case_id == case_id, ExclusionZone.status != ZoneStatus.COUNTERSIGNED)
+        .exists(),
+    }
+
+
+def need_facts_for_case(
+    case: Case, manual: Iterable[Need], today: date, read: Mapping[str, Any] | None = None
+) -> NeedFacts | None:
     """One open case's need facts, as facts_for_cases gives them, for the case page: from the case
-    with its sentence and people already loaded and the needs added by hand already read, in one
-    more statement (a review listed? a zone map waiting?). None for a closed case."""
+    with its sentence and people already loaded and the needs added by hand already read, and
+    need_fact_columns as `read` with the case, else in one more statement. None for a closed case."""
     if case.status != CaseStatus.OPEN:
         return None
     sentence = case.sentence
-    review_listed, zone_requested = db.session.execute(
-        select(
-            select(OffenderEventRecord.id)
-            .where(OffenderEventRecord.case_id == case.id, OffenderEventRecord.kind.in_(list(REVIEW_LISTED)))
-            .exists(),
-            select(ExclusionZone.id)
-            .where(ExclusionZone.case_id == case.id, ExclusionZone.status != ZoneStatus.COUNTERSIGNED)
-            .exists(),
-        )
-    ).one()
+    if read is None:
+        columns = need_fact_columns(case.id)
+        read = dict(zip(columns, db.session.execute(select(*columns.values())).one(), strict=True))
+    review_listed, zone_requested = read["review_listed"], read["zone_requested"]
     present = [
         (person.relationship_, person.language, person.date_of_birth, person.contact_level)
         for person in case.people

@@ -14,21 +14,25 @@ from victims.cases import queries as case_queries
 from victims.cases import services as cases
 from victims.cases.models import Sentence
 from victims.domain.letters import LetterType
+from victims.domain.needs import Need
 from victims.domain.prerelease import ConditionType
 from victims.domain.vocabulary import Role
 from victims.letters import services as letters
 from victims.prerelease import services as prerelease
+from victims.staff.models import Team
 from victims.work import services as work
+from victims.workforce import needs as case_needs
 
 # Measured, for each section: the user's session, the case with its header (offender, team, VLO)
 # and what the section shows of it, the audit event for the view, then the section's own reads.
 # Any of these repeated per row would make the large case read more than the small one.
 MOST_STATEMENTS = {
-    # summary: + its sentence, region and people (in the case's statement); the next deadlines
-    # with how many are open; the transfer waiting (or last declined) and the closures and
-    # reopenings; the needs added by hand with who added them, and whether a review is listed or a
-    # zone map waits (the rest of its needs come from what is already read); the unread count
-    "": 10,
+    # summary: + its sentence, region and people, and in the same statement whether it has a
+    # transfer waiting (or last declined), closures and reopenings, needs added by hand, a review
+    # listed or a zone map waiting; the next deadlines with how many are open; the non-working
+    # days (for the deadline tags); the unread count. The transfer, the closures and the needs
+    # added by hand are read only when the case has them (SUMMARY_WITH_EVERYTHING).
+    "": 6,
     "/people": 6,  # + people, their contact-level history and whom they act for
     "/deadlines": 10,  # + sentence and its date history; deadlines and their history; tasks; events
     "/contacts": 6,  # + people (for the filter); the contact log with who and whom
@@ -37,6 +41,9 @@ MOST_STATEMENTS = {
     "/history": 6,  # + a count and a page of the audit trail
 }
 SECTIONS = tuple(MOST_STATEMENTS)
+# The summary of a case with a transfer declined, a closure and reopening and a need added by
+# hand: one more statement for each.
+SUMMARY_WITH_EVERYTHING = MOST_STATEMENTS[""] + 3
 # Issue 16's ceiling for any section of the case page.
 CASE_PAGE_CEILING = 12
 
@@ -87,6 +94,31 @@ def test_each_section_reads_a_fixed_number_of_statements(
     assert large_case.offender.crn in page
     assert page.count('class="moj-sub-navigation__link"') == len(SECTIONS)
     assert re.search(rf'aria-current="page" href="/cases/{large_case.id}{section}"', page)
+
+
+def test_the_summary_reads_a_transfer_closures_and_needs_only_when_the_case_has_them(
+    app, make, database, frozen_clock, count_queries
+):
+    case, vlo = _busy_case(make, database, 2)
+    spo = make.user(Role.SPO, team=database.session.get(Team, vlo.team_id))
+    other_spo = make.user(Role.SPO)
+    browser = signed_in(app, spo)
+    read, plain = _statements(app, browser, case, "", count_queries)
+    assert read == MOST_STATEMENTS[""]
+    assert 'data-testid="status-history"' not in plain and 'data-testid="transfer-declined"' not in plain
+    record = case_queries.case_for_change(case.id, spo)
+    cases.close_case(record, "other", "Moved away", spo)
+    cases.reopen_case(record, "Came back to the area", spo)
+    transfer = cases.request_transfer(record, database.session.get(Team, other_spo.team_id), "Moving", spo)
+    cases.decline_transfer(transfer, record, "No room this month", other_spo)
+    case_needs.add_need(record, Need.INTERPRETER, "Asked for one", spo)
+    browser.get(f"/cases/{case.id}")
+    with count_queries() as counter:
+        page = browser.get(f"/cases/{case.id}")
+    assert counter.count == SUMMARY_WITH_EVERYTHING, counter.statements
+    assert 'data-testid="status-history"' in page and "Moved away" in page  # closed and reopened
+    assert "No room this month" in page  # the declined transfer, for the sending team's SPO
+    assert f"Added by hand by {spo.name}" in page and "Asked for one" in page
 
 
 @pytest.mark.parametrize("section", SECTIONS)

@@ -133,3 +133,24 @@ def test_the_filtered_log_reads_a_fixed_number_of_statements(
     with count_queries() as counter:
         browser.get(path)
     assert counter.count <= 6, counter.count
+
+
+def _date_boxes(page: str) -> list[str]:
+    return re.findall(r'<input[^>]*name="date_(?:from|to)"[^>]*>', page)
+
+
+def test_blank_date_filters_are_drawn_once_and_dates_typed_are_never_kept(app, make, database, frozen_clock):
+    """The blank "date from" and "date to" boxes are drawn once and kept (web.forms.
+    BlankFilterDateInput); a date typed, or an error, is drawn for its own request only."""
+    vlo = make.user(Role.VLO)
+    case, _, _ = _log(make, database, vlo)
+    browser = signed_in(app, vlo)
+    path = f"/cases/{case.id}/contacts"
+    blank = _date_boxes(browser.get(path))
+    assert len(blank) == 6 and not [box for box in blank if 'value="' in box and 'value=""' not in box]
+    typed = browser.get(f"{path}?date_from=17&date_from=11&date_from=2026")
+    assert 'value="17"' in typed and 'value="2026"' in typed
+    wrong = browser.get(f"{path}?date_to=31&date_to=2&date_to=2026")
+    assert "Date to must be a real date" in wrong and 'value="31"' in wrong
+    assert _date_boxes(browser.get(path)) == blank
+    assert "govuk-error-message" not in browser.get(path)
