@@ -3,6 +3,7 @@ the number of unread notifications, and the session timing for the sign-out warn
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask import Flask, current_app, g, request, url_for
@@ -138,11 +139,12 @@ VOCABULARIES = {
 }
 
 
-# The GOV.UK layout's header, service navigation and footer: the same parameters always draw the
+# The GOV.UK layout's skip link, header, service navigation and footer: the same parameters always draw the
 # same HTML, and every page draws all three (about a third of a short page's rendering), so each
 # is drawn once per process for each set of parameters (the menu differs by role, page and
 # unread count; the name by user) and kept, the most recent few thousand.
 _COMPONENT_MACROS = {
+    "skip-link": "govukSkipLink",
     "header": "govukHeader",
     "service-navigation": "govukServiceNavigation",
     "footer": "govukFooter",
@@ -165,7 +167,7 @@ _MOST_KEPT = 4096
 
 
 def govuk_component(name: str, params: dict) -> Markup:
-    """A GOV.UK layout component (header, service navigation, footer) drawn with `params`."""
+    """A GOV.UK layout component (skip link, header, service navigation, footer) drawn with `params`."""
     key = (name, _component_key(params))
     drawn = _DRAWN.get(key)
     if drawn is None:
@@ -177,7 +179,44 @@ def govuk_component(name: str, params: dict) -> Markup:
     return drawn
 
 
+class _Macro:
+    """A GOV.UK component's macro as a template global, its template loaded at first use: pages
+    used to import eleven of them in the layout on every render (each import a template lookup
+    and a check of the page's globals), for the same macro every time."""
+
+    def __init__(self, app: Flask, template: str, name: str) -> None:
+        self._app, self._template, self._name = app, template, name
+        self._macro: Callable[..., Markup] | None = None
+
+    def __call__(self, *args: object, **kwargs: object) -> Markup:
+        if self._macro is None:
+            self._macro = getattr(self._app.jinja_env.get_template(self._template).module, self._name)
+        return self._macro(*args, **kwargs)
+
+
+# The components every page may call without importing them (as the layout once imported them).
+LAYOUT_MACROS = {
+    "govukNotificationBanner": "notification-banner",
+    "govukErrorSummary": "error-summary",
+    "govukBackLink": "back-link",
+    "govukButton": "button",
+    "govukSummaryList": "summary-list",
+    "govukTable": "table",
+    "govukTag": "tag",
+    "govukInsetText": "inset-text",
+    "govukWarningText": "warning-text",
+    "govukPagination": "pagination",
+    "govukDetails": "details",
+}
+
+
 def register(app: Flask) -> None:
+    for name, component in LAYOUT_MACROS.items():
+        template = f"govuk_frontend_jinja/components/{component}/macro.html"
+        app.add_template_global(_Macro(app, template, name), name)
+    # The base template's (templates/base.html), for the attributes a page may give its body.
+    attributes = _Macro(app, "govuk_frontend_jinja/macros/attributes.html", "govukAttributes")
+    app.add_template_global(attributes, "govuk_attributes")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(deadline_tag, "deadline_tag")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
