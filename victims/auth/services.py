@@ -14,7 +14,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from victims import clock
 from victims.audit import services as audit
@@ -242,11 +242,17 @@ def start_session(user: User) -> str:
     return token
 
 
+@cache
+def _session_by_token() -> Select:
+    """Every request's first statement, built once (its values bound when it runs)."""
+    return select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+
+
 def load_session(token: str | None) -> tuple[UserSession | None, str | None]:
     """The live session for a cookie token, or None and why it ended."""
     if not token:
         return None, None
-    record = db.session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    record = db.session.scalar(_session_by_token(), {"token_hash": _token_hash(token)})
     if record is None:
         return None, None
     if record.ended_at is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask import abort, g, has_request_context
-from sqlalchemy import Select, and_, case, exists, func, literal_column, or_, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, literal_column, or_, select
 
 from victims.cases.models import Case, Offender
 from victims.domain.reminders import EmailStatus, Reason, Stage
@@ -96,17 +97,23 @@ def emails_to_resend(
     return list(db.session.scalars(statement))
 
 
+@cache
+def _unread() -> Select:
+    """Every page's count (the menu's badge), built once: its value is bound when it runs."""
+    return (
+        select(func.count())
+        .select_from(Reminder)
+        .where(Reminder.recipient_id == bindparam("recipient_id"), Reminder.read_at.is_(None))
+    )
+
+
 def unread_count(user: User) -> int:
     """The user's unread notifications: counted once per request (the menu's badge on every page,
     and the notifications page's own heading, read the same number). A request that marks some
     read redirects, and the next request counts again."""
     counted = g.setdefault("unread_counts", {}) if has_request_context() else {}
     if user.id not in counted:
-        counted[user.id] = db.session.scalar(
-            select(func.count())
-            .select_from(Reminder)
-            .where(Reminder.recipient_id == user.id, Reminder.read_at.is_(None))
-        )
+        counted[user.id] = db.session.scalar(_unread(), {"recipient_id": user.id})
     return counted[user.id]
 
 

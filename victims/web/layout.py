@@ -3,9 +3,10 @@ the number of unread notifications, and the session timing for the sign-out warn
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -90,11 +91,29 @@ STATUS_TAGS = {"overdue": "govuk-tag--red", "due_soon": "govuk-tag--yellow", "on
 
 
 def deadline_tag(due: date | None) -> Markup:
-    """A GOV.UK tag saying whether a deadline is overdue, due soon or on track."""
+    """A GOV.UK tag saying whether a deadline is overdue, due soon or on track: drawn once per
+    due date in a request (a list shows the same few dates many times)."""
     if due is None:
         return Markup("")
-    status = urgency(due)
-    return Markup('<strong class="govuk-tag {}">{}</strong>').format(STATUS_TAGS[status.value], status.label)
+    drawn = g.setdefault("deadline_tags", {}) if has_request_context() else {}
+    tag = drawn.get(due)
+    if tag is None:
+        status = urgency(due)
+        tag = drawn[due] = Markup('<strong class="govuk-tag {}">{}</strong>').format(
+            STATUS_TAGS[status.value], status.label
+        )
+    return tag
+
+
+# An id no record has (the largest a URL's int converter accepts), to find where ids go in a URL.
+_SOME_ID = 2**31 - 1
+
+
+def url_with_id(endpoint: str, name: str) -> Callable[[int], str]:
+    """A function giving the endpoint's URL for an id (`name`), built by url_for once and then by
+    joining strings: a list of 25 rows called url_for 25 times for one route."""
+    head, _, tail = url_for(endpoint, **{name: _SOME_ID}).rpartition(str(_SOME_ID))
+    return lambda record_id: f"{head}{int(record_id)}{tail}"
 
 
 # The colour of each status's GOV.UK tag; a status not named here is grey.
@@ -138,11 +157,12 @@ VOCABULARIES = {
 }
 
 
-# The GOV.UK layout's header, service navigation and footer: the same parameters always draw the
+# The GOV.UK layout's skip link, header, service navigation and footer: the same parameters always draw the
 # same HTML, and every page draws all three (about a third of a short page's rendering), so each
 # is drawn once per process for each set of parameters (the menu differs by role, page and
 # unread count; the name by user) and kept, the most recent few thousand.
 _COMPONENT_MACROS = {
+    "skip-link": "govukSkipLink",
     "header": "govukHeader",
     "service-navigation": "govukServiceNavigation",
     "footer": "govukFooter",
@@ -165,7 +185,7 @@ _MOST_KEPT = 4096
 
 
 def govuk_component(name: str, params: dict) -> Markup:
-    """A GOV.UK layout component (header, service navigation, footer) drawn with `params`."""
+    """A GOV.UK layout component (skip link, header, service navigation, footer) drawn with `params`."""
     key = (name, _component_key(params))
     drawn = _DRAWN.get(key)
     if drawn is None:
@@ -177,12 +197,50 @@ def govuk_component(name: str, params: dict) -> Markup:
     return drawn
 
 
+class _Macro:
+    """A GOV.UK component's macro as a template global, its template loaded at first use: pages
+    used to import eleven of them in the layout on every render (each import a template lookup
+    and a check of the page's globals), for the same macro every time."""
+
+    def __init__(self, app: Flask, template: str, name: str) -> None:
+        self._app, self._template, self._name = app, template, name
+        self._macro: Callable[..., Markup] | None = None
+
+    def __call__(self, *args: object, **kwargs: object) -> Markup:
+        if self._macro is None:
+            self._macro = getattr(self._app.jinja_env.get_template(self._template).module, self._name)
+        return self._macro(*args, **kwargs)
+
+
+# The components every page may call without importing them (as the layout once imported them).
+LAYOUT_MACROS = {
+    "govukNotificationBanner": "notification-banner",
+    "govukErrorSummary": "error-summary",
+    "govukBackLink": "back-link",
+    "govukButton": "button",
+    "govukSummaryList": "summary-list",
+    "govukTable": "table",
+    "govukTag": "tag",
+    "govukInsetText": "inset-text",
+    "govukWarningText": "warning-text",
+    "govukPagination": "pagination",
+    "govukDetails": "details",
+}
+
+
 def register(app: Flask) -> None:
+    for name, component in LAYOUT_MACROS.items():
+        template = f"govuk_frontend_jinja/components/{component}/macro.html"
+        app.add_template_global(_Macro(app, template, name), name)
+    # The base template's (templates/base.html), for the attributes a page may give its body.
+    attributes = _Macro(app, "govuk_frontend_jinja/macros/attributes.html", "govukAttributes")
+    app.add_template_global(attributes, "govuk_attributes")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(deadline_tag, "deadline_tag")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(status_tag, "status_tag")
     app.add_template_global(govuk_component)
+    app.add_template_global(url_with_id)
 
     @app.context_processor
     def layout_context():

@@ -11,14 +11,14 @@ filters, ListFacts, need neither); one for reductions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Date, Row, Select, bindparam, func, select
 from sqlalchemy import case as sql_case
 
 from victims.cases.models import Case, CaseNeedRecord, Sentence
@@ -171,23 +171,52 @@ class CaseFacts:
 
 def facts_for_team(team_id: int, today: date, model: Model | None = None) -> dict[int, CaseFacts]:
     """Every open case of the team, allocated or not."""
-    return _facts(Case.team_id == team_id, today, model)
+    return _facts(("team", {"scope_team": team_id}), today, model)
 
 
 def facts_for_vlos(user_ids: Iterable[int], today: date, model: Model | None = None) -> dict[int, CaseFacts]:
     """Every open case allocated to these VLOs."""
-    return _facts(Case.allocated_vlo_id.in_(list(user_ids)), today, model)
+    return _facts(("vlos", {"scope_ids": list(user_ids)}), today, model)
 
 
 def facts_for_cases(case_ids: Iterable[int], today: date, model: Model | None = None) -> dict[int, CaseFacts]:
     """These cases, if open (a closed case weighs nothing)."""
-    return _facts(Case.id.in_(list(case_ids)), today, model)
+    return _facts(("cases", {"scope_ids": list(case_ids)}), today, model)
 
 
-def _read(statement: Select) -> Sequence[Row]:
+def _read(statement: Select, params: dict | None = None) -> Sequence[Row]:
     """Rows of columns, read without the ORM (nothing here is an entity): a list of 350 cases
     reads three such statements, and the ORM's own work for each is a third of its cost."""
-    return db.session.connection().execute(statement).all()
+    return db.session.connection().execute(statement, params).all()
+
+
+# Which open cases facts are read for: a condition on the case whose values are bound when the
+# statements run, so that each statement is built (and its cache key worked out) once per process
+# rather than on every request; building them cost a list of 350 cases more than running them.
+_SCOPES: dict[str, Callable[[], ColumnElement[bool]]] = {
+    "team": lambda: Case.team_id == bindparam("scope_team"),
+    "vlos": lambda: Case.allocated_vlo_id.in_(bindparam("scope_ids", expanding=True)),
+    "cases": lambda: Case.id.in_(bindparam("scope_ids", expanding=True)),
+}
+# A scope's name and its values, e.g. ("team", {"scope_team": 3}).
+_Scope = tuple[str, dict]
+
+
+class _Statements(NamedTuple):
+    cases: Select
+    people: Select
+    events: Select
+    requests: Select
+
+
+_BUILT: dict[str, _Statements] = {}
+
+
+def _statements(scope: str) -> _Statements:
+    built = _BUILT.get(scope)
+    if built is None:
+        built = _BUILT[scope] = _build_statements(_SCOPES[scope]())
+    return built
 
 
 class ListFacts(NamedTuple):
@@ -206,15 +235,15 @@ class ListFacts(NamedTuple):
 
 def list_facts_for_team(team_id: int, today: date) -> list[ListFacts]:
     """The filters' facts of every open case of the team, allocated or not."""
-    return _list_facts(Case.team_id == team_id, today)
+    return _list_facts(("team", {"scope_team": team_id}), today)
 
 
 def list_facts_for_vlos(user_ids: Iterable[int], today: date) -> list[ListFacts]:
     """The filters' facts of every open case allocated to these VLOs."""
-    return _list_facts(Case.allocated_vlo_id.in_(list(user_ids)), today)
+    return _list_facts(("vlos", {"scope_ids": list(user_ids)}), today)
 
 
-def _list_facts(where: ColumnElement[bool], today: date) -> list[ListFacts]:
+def _list_facts(scope: _Scope, today: date) -> list[ListFacts]:
     """The cases' stages and needs worked out from the facts' values (stage_of, needs_from): a
     list reads hundreds of cases, and making a StageFacts and a NeedFacts of each was most of its
     cost."""
@@ -231,20 +260,17 @@ def _list_facts(where: ColumnElement[bool], today: date) -> list[ListFacts]:
             row[9],
             stage[4],
         )
-        for row, stage, need, _present, _dates in _read_cases(where, today)
+        for row, stage, need, _present, _dates in _read_cases(scope, today)
     ]
 
 
-def _facts(where: ColumnElement[bool], today: date, model: Model | None) -> dict[int, CaseFacts]:
+def _facts(scope: _Scope, today: date, model: Model | None) -> dict[int, CaseFacts]:
     weights = (model or current_model()).weights
-    read = _read_cases(where, today)
+    read = _read_cases(scope, today)
     if not read:
         return {}
     requests: dict[int, int] = defaultdict(int)
-    chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
-    for case_id, stage in _read(
-        select(ConditionRequest.case_id, ConditionRequest.stage).where(ConditionRequest.case_id.in_(chosen))
-    ):
+    for case_id, stage in _read(_statements(scope[0]).requests, scope[1]):
         if stage not in REQUEST_DONE:
             requests[case_id] += 1
 
@@ -293,11 +319,10 @@ _NeedValues = tuple[frozenset[str], bool, bool, bool, bool, bool, bool, bool, fr
 _CaseRead = tuple[Row, _StageValues, _NeedValues, list[_Present], dict[str, date | None]]
 
 
-def _read_cases(where: ColumnElement[bool], today: date) -> list[_CaseRead]:
-    """The open cases `where` picks, in three statements whatever their number: the cases with
-    their sentence, their open deadlines summed up (the earliest, the earliest from today, a
-    closure review open, victim personal statements offered), their zones waiting and the needs
-    added by hand; their people; their offender events that decide a stage."""
+def _build_statements(where: ColumnElement[bool]) -> _Statements:
+    """The statements _read_cases and _facts run for the open cases `where` picks, with the day
+    the facts are read for bound as `today`."""
+    today = bindparam("today", type_=Date())
     chosen = select(Case.id).where(where, Case.status == CaseStatus.OPEN).scalar_subquery()
     date_columns = [getattr(Sentence, key) for key in SENTENCE_DATES]
     open_due = (
@@ -326,8 +351,8 @@ def _read_cases(where: ColumnElement[bool], today: date) -> list[_CaseRead]:
         .correlate(Case)
         .scalar_subquery()
     )
-    rows = _read(
-        select(
+    return _Statements(
+        cases=select(
             Case.id,
             Case.team_id,
             Case.region_id,
@@ -346,28 +371,38 @@ def _read_cases(where: ColumnElement[bool], today: date) -> list[_CaseRead]:
         )
         .join(Sentence, Sentence.id == Case.sentence_id)
         .outerjoin(open_due, open_due.c.case_id == Case.id)
-        .where(where, Case.status == CaseStatus.OPEN)
-    )
-    if not rows:
-        return []
-
-    people: dict[int, list[_Present]] = defaultdict(list)
-    for case_id, relationship_, language, born, level in _read(
-        select(
+        .where(where, Case.status == CaseStatus.OPEN),
+        people=select(
             Person.case_id, Person.relationship_, Person.language, Person.date_of_birth, Person.contact_level
-        ).where(Person.case_id.in_(chosen), Person.contact_level != ContactLevel.OPTED_OUT)
-    ):
-        people[case_id].append((relationship_, language, born, level))
-
-    events: dict[int, list[tuple[date, int, OffenderEvent]]] = defaultdict(list)
-    for case_id, kind, occurred_on, event_id in _read(
-        select(
+        ).where(Person.case_id.in_(chosen), Person.contact_level != ContactLevel.OPTED_OUT),
+        events=select(
             OffenderEventRecord.case_id,
             OffenderEventRecord.kind,
             OffenderEventRecord.occurred_on,
             OffenderEventRecord.id,
-        ).where(OffenderEventRecord.case_id.in_(chosen), OffenderEventRecord.kind.in_(list(STAGE_EVENTS)))
-    ):
+        ).where(OffenderEventRecord.case_id.in_(chosen), OffenderEventRecord.kind.in_(list(STAGE_EVENTS))),
+        requests=select(ConditionRequest.case_id, ConditionRequest.stage).where(
+            ConditionRequest.case_id.in_(chosen)
+        ),
+    )
+
+
+def _read_cases(scope: _Scope, today: date) -> list[_CaseRead]:
+    """The open cases the scope picks, in three statements whatever their number: the cases with
+    their sentence, their open deadlines summed up (the earliest, the earliest from today, a
+    closure review open, victim personal statements offered), their zones waiting and the needs
+    added by hand; their people; their offender events that decide a stage."""
+    statements = _statements(scope[0])
+    rows = _read(statements.cases, {**scope[1], "today": today})
+    if not rows:
+        return []
+
+    people: dict[int, list[_Present]] = defaultdict(list)
+    for case_id, relationship_, language, born, level in _read(statements.people, scope[1]):
+        people[case_id].append((relationship_, language, born, level))
+
+    events: dict[int, list[tuple[date, int, OffenderEvent]]] = defaultdict(list)
+    for case_id, kind, occurred_on, event_id in _read(statements.events, scope[1]):
         events[case_id].append((occurred_on, event_id, kind))
 
     found: list[_CaseRead] = []
