@@ -20,7 +20,14 @@ from victims.imports.models import ReferralUpload
 from victims.letters.models import Letter, LetterTemplate
 from victims.notify.models import OutboxEmail, OutboxLetter
 from victims.people.models import ContactLevelChange, Person
-from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
+from victims.postcodes.models import Postcode
+from victims.prerelease.models import (
+    ConditionRequest,
+    ExclusionZone,
+    PreReleaseContact,
+    ReleaseAddress,
+    ZonePoint,
+)
 from victims.reminders.models import Reminder, ReminderStageRecord
 from victims.snapshots.models import Snapshot
 from victims.staff.models import (
@@ -70,10 +77,12 @@ __all__ = [
     "OutboxEmail",
     "OutboxLetter",
     "Person",
+    "Postcode",
     "PreReleaseContact",
     "Reduction",
     "ReferralUpload",
     "Region",
+    "ReleaseAddress",
     "Reminder",
     "ReminderStageRecord",
     "RuleSettingRecord",

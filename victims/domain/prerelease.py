@@ -127,6 +127,24 @@ def completion_problems(stages: Iterable[tuple[str, Stage]]) -> list[str]:
     return problems
 
 
+class PointSource(Labelled):
+    """How a place's coordinates were found (issue 17)."""
+
+    POSTCODE = "postcode", "The postcode’s centre"
+    MOVED = "moved", "Moved on the map to the exact spot"
+    ADDRESS = "address", "Looked up from the address"
+    COORDINATES = "coordinates", "Typed as latitude and longitude"
+
+
+class AddressSource(Labelled):
+    """Where the offender's proposed release address came from (issue 17)."""
+
+    API = "api", "nDelius (through the API)"
+    CSV = "csv", "A CSV upload"
+    DATES_PAGE = "dates_page", "Entered on the dates page"
+    ZONE_PAGE = "zone_page", "Entered on an exclusion-zone map"
+
+
 class ZoneStatus(Labelled):
     """An exclusion-zone map: drawn and checked by its maker, then countersigned by an SPO."""
 

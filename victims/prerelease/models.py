@@ -65,6 +65,9 @@ class ConditionRequest(Versioned, db.Model):
     told_on: Mapped[date | None] = mapped_column(Date)
     told_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     told_how: Mapped[str | None] = mapped_column(String(200))
+    # What told the victim the outcome (issue 17): the letter sent, or the contact recorded.
+    told_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    told_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact_log_entries.id"))
 
     @property
     def stage_enum(self) -> Stage:
@@ -104,7 +107,9 @@ class ExclusionZone(Versioned, db.Model):
 
 
 class ZonePoint(db.Model):
-    """A place the zone is checked against, given coordinates by the VLO (no geocoding)."""
+    """A place the zone is checked against: entered as a postcode (its centre from the postcode
+    table, then perhaps dragged to the exact spot), an address (a configured geocoder) or typed
+    coordinates."""
 
     __tablename__ = "zone_points"
 
@@ -115,6 +120,37 @@ class ZonePoint(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     # "lat,lon": encrypted, as it locates a victim or the offender's release address.
     coordinates: Mapped[str] = mapped_column(EncryptedText())
+    # The postcode the place was entered as, shown back after a reveal: encrypted, as it locates.
+    postcode: Mapped[str | None] = mapped_column(EncryptedText())
+    # How the coordinates were found (PointSource): None for places recorded before issue 17.
+    source: Mapped[str | None] = mapped_column(String(20))
+
+
+class ReleaseAddress(db.Model):
+    """The offender's proposed release address, as each source gave it (issue 17): the case's
+    current one is its latest row, and every exclusion zone on the case is checked against it.
+
+    Kept encrypted: it must never reach the victim, and it locates the offender. A row whose
+    postcode is None records that the proposed address was withdrawn."""
+
+    __tablename__ = "release_addresses"
+    __table_args__ = (Index("ix_release_addresses_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # House number and street (optional), and the postcode.
+    street: Mapped[str | None] = mapped_column(EncryptedText())
+    postcode: Mapped[str | None] = mapped_column(EncryptedText())
+    # "lat,lon": the postcode's centre, or the exact spot the VLO moved it to.
+    coordinates: Mapped[str | None] = mapped_column(EncryptedText())
+    # Where it came from (victims.domain.prerelease.AddressSource): the API, a CSV upload, the
+    # dates page or the zone page; and the date the source gave for it.
+    source: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = created_at_column()
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    recorded_by: Mapped[User | None] = relationship(lazy="raise")
 
 
 POINT_KINDS = {
