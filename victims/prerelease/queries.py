@@ -16,7 +16,13 @@ from victims.domain.prerelease import Contactable, Stage, ZoneStatus, to_offer_c
 from victims.domain.vocabulary import ContactLevel, Direction, Role
 from victims.extensions import db
 from victims.people.models import Person
-from victims.prerelease.models import ConditionRequest, ExclusionZone, PreReleaseContact, ZonePoint
+from victims.prerelease.models import (
+    ConditionRequest,
+    ExclusionZone,
+    PreReleaseContact,
+    ReleaseAddress,
+    ZonePoint,
+)
 from victims.staff.models import User
 from victims.work import queries as work_queries
 
@@ -60,6 +66,27 @@ def zone_points(zone: ExclusionZone) -> dict[str, tuple[float, float]]:
         lat, lon = (float(part) for part in point.coordinates.split(","))
         found[point.kind] = (lat, lon)
     return found
+
+
+def current_release_address(case_id: int) -> ReleaseAddress | None:
+    """The offender's proposed release address as last given (issue 17), or None when none has
+    been recorded or the last one given was withdrawn (its postcode is None)."""
+    latest = db.session.scalar(
+        select(ReleaseAddress)
+        .where(ReleaseAddress.case_id == case_id)
+        .order_by(ReleaseAddress.id.desc())
+        .limit(1)
+    )
+    return latest if latest is not None and latest.postcode is not None else None
+
+
+def release_address_history(case_id: int) -> list[ReleaseAddress]:
+    """Every release address given for the case, the latest first."""
+    return list(
+        db.session.scalars(
+            select(ReleaseAddress).where(ReleaseAddress.case_id == case_id).order_by(ReleaseAddress.id.desc())
+        )
+    )
 
 
 @dataclass(frozen=True)
