@@ -19,9 +19,10 @@ import math
 import random
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from victims.extensions import db
+from victims.postcodes import services
 from victims.postcodes.models import Postcode
 
 FILE = Path(__file__).with_name("postcodes.csv")
@@ -111,15 +112,8 @@ def load_demo_postcodes(echo) -> None:
     if held:
         echo(f"Postcodes already loaded: {held:,}.")
         return
-    made = rows()
-    db.session.execute(
-        insert(Postcode),
-        [
-            {"postcode": code, "sector": code[:-2], "latitude": lat, "longitude": lon}
-            for code, lat, lon in made
-        ],
-    )
-    echo(f"Postcodes: {len(made):,} loaded from the demo's generated file (Bedford, MK40 to MK45).")
+    imported = services.import_file(FILE)
+    echo(f"Postcodes: {imported.rows:,} loaded from the demo's generated file (Bedford, MK40 to MK45).")
 
 
 if __name__ == "__main__":
