@@ -330,7 +330,9 @@ def import_file(path: str | os.PathLike[str], progress: Progress = _silent) -> I
         savepoint = db.session.begin_nested()
         try:
             _stage(clean_path, size, postgresql, progress)
-            repeated, conflicting, duplicate_problems = _duplicates()
+            with progress("Finding repeats", 1) as advance:
+                repeated, conflicting, duplicate_problems = _duplicates()
+                advance(1)
             total = checked.bad + conflicting
             if total:
                 problems = sorted(checked.problems + duplicate_problems, key=lambda problem: problem.line)
@@ -342,10 +344,12 @@ def import_file(path: str | os.PathLike[str], progress: Progress = _silent) -> I
             rows = checked.rows - repeated
             if not rows:
                 raise Refused(f"{source.name} holds no postcode with a location; nothing was imported")
-            if postgresql:
-                _replace_postgresql()
-            else:
-                _replace_sqlite()
+            with progress("Replacing the table", 1) as advance:
+                if postgresql:
+                    _replace_postgresql()
+                else:
+                    _replace_sqlite()
+                advance(1)
         except BaseException:
             savepoint.rollback()
             raise
