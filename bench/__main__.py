@@ -22,7 +22,8 @@ Settings (environment):
   BENCH_SCENARIOS=1     also run the older scenario benchmarks (allocation, compliance,
                         dashboards: their pages are measured in the table on the national data;
                         each still runs alone, e.g. `python -m bench.compliance`)
-  BENCH_OTHERS=0        leave out the disclosure check and the import rates (figures of their own)
+  BENCH_OTHERS=0        leave out the disclosure check, the import rates and the postcode import
+                        (figures of their own)
 
 The helpers below (sign_in, measure, postgres_database, write_rows) serve every benchmark module.
 """
@@ -213,9 +214,13 @@ def main() -> None:
     if os.environ.get("BENCH_OTHERS", "1") != "0":  # figures of their own, after the table
         import traceback
 
-        from bench import disclosure, imports
+        from bench import disclosure, imports, postcodes
 
-        for title, module in (("disclosure check", disclosure), ("referral imports", imports)):
+        for title, module in (
+            ("disclosure check", disclosure),
+            ("referral imports", imports),
+            ("postcode import (500,000 rows)", postcodes),
+        ):
             print(f"\n== {title}")
             try:
                 module.main()

@@ -46,6 +46,7 @@ from victims.notify.views import bp as notify_bp
 from victims.outages import DATABASE_DOWN, is_database_down
 from victims.oversight.views import bp as oversight_bp
 from victims.people.views import bp as people_bp
+from victims.postcodes.cli import postcodes_cli
 from victims.prerelease.views import bp as prerelease_bp
 from victims.reminders.cli import reminders_cli
 from victims.reminders.views import bp as reminders_bp
@@ -269,6 +270,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(api_clients_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(postcodes_cli)
 
 
 def _init_templates(app: Flask) -> None:

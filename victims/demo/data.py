@@ -25,6 +25,7 @@ from victims.demo.events import add_event_examples
 from victims.demo.examples import add_examples
 from victims.demo.feedback import add_feedback, live_link
 from victims.demo.lifecycle import add_lifecycle_examples
+from victims.demo.postcodes import load_demo_postcodes
 from victims.demo.snapshots import add_snapshots
 from victims.demo.staff import (
     ANY_DAY_EMAILS,
@@ -63,6 +64,10 @@ def load_demo(
     region = db.session.scalar(select(Region).where(Region.code == "east_of_england"))
     if region is None:
         raise click.ClickException("Run the migrations first: flask --app victims db upgrade")
+    # The postcodes first (the examples' places are postcodes), and whether or not the rest is
+    # already loaded: a demo database made before the postcode table gets them on the next run.
+    load_demo_postcodes(echo)
+    db.session.commit()
     first_email = email_of(STAFF[0][0], STAFF[0][1])
     if db.session.scalar(select(User).where(User.email == first_email)) is None:
         _create(region, cases_per_vlo, seed)
