@@ -276,6 +276,32 @@ class SentenceDatesForm(SentenceDatesMixin, FlaskForm):
     submit = SubmitField("Save dates", widget=GovSubmitInput())
 
 
+class ReleaseAddressForm(FlaskForm):
+    """The offender's proposed release address, on the dates page (issue 17). The field names
+    are the section's own: the page holds the dates form too."""
+
+    release_street = StringField(
+        "House number and street (optional)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+    )
+    release_postcode = StringField(
+        "Postcode",
+        widget=GovTextInput(),
+        validators=[Required(message="Enter the postcode of the proposed release address")],
+    )
+    release_given_on = _date(
+        "Date the address was given",
+        "Enter the date the address was given",
+        description="The day the probation practitioner or nDelius gave it, for example 27 3 2026",
+    )
+    submit = SubmitField("Save release address", widget=GovSubmitInput())
+
+
+class WithdrawReleaseAddressForm(FlaskForm):
+    submit = SubmitField("Withdraw the proposed release address", widget=GovSubmitInput())
+
+
 class SchemeForm(FlaskForm):
     scheme = RadioField(
         "Scheme",
