@@ -103,7 +103,7 @@ def record(
     street: str | None,
     postcode_text: str | None,
     given_on: date | None,
-    source: AddressSource,
+    source: AddressSource | str,
     user: User | None,
     coordinates: tuple[float, float] | None = None,
 ) -> Recorded:
@@ -114,6 +114,7 @@ def record(
     this postcode"); from the API or a CSV it is kept without coordinates, so nothing nDelius sent
     is lost, and the zones' release-address check fails saying the postcode is not known.
     `coordinates` (lat, lon): the exact spot, when the officer moved the point on a map."""
+    source = AddressSource(source)
     _check_allowed(case, source, user)
     given, problems = check(case, street, postcode_text, given_on)
     if coordinates is not None and not (-90 <= coordinates[0] <= 90 and -180 <= coordinates[1] <= 180):
@@ -150,9 +151,10 @@ def record(
     )
 
 
-def withdraw(case: Case, source: AddressSource, user: User | None, given_on: date | None = None) -> Recorded:
+def withdraw(case: Case, source: AddressSource | str, user: User | None, given_on: date | None = None) -> Recorded:
     """The proposed release address is withdrawn (no address is proposed now): a row without a
     postcode. Nothing is written when none is recorded."""
+    source = AddressSource(source)
     _check_allowed(case, source, user)
     if queries.current_release_address(case.id) is None:
         return Recorded(changed=False)
