@@ -285,21 +285,18 @@ class ReleaseAddressForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional()],
     )
-    release_postcode = StringField(
-        "Postcode",
-        widget=GovTextInput(),
-        validators=[Required(message="Enter the postcode of the proposed release address")],
-    )
+    # What is required, and the rules of each field, are the service's (every problem at once,
+    # as the API and a CSV upload are told them): the form only reads a date that exists.
+    release_postcode = StringField("Postcode", widget=GovTextInput(), validators=[Optional()])
     release_given_on = _date(
         "Date the address was given",
-        "Enter the date the address was given",
         description="The day the probation practitioner or nDelius gave it, for example 27 3 2026",
     )
-    submit = SubmitField("Save release address", widget=GovSubmitInput())
+    release_submit = SubmitField("Save release address", widget=GovSubmitInput())
 
 
 class WithdrawReleaseAddressForm(FlaskForm):
-    submit = SubmitField("Withdraw the proposed release address", widget=GovSubmitInput())
+    withdraw = SubmitField("Withdraw the proposed release address", widget=GovSubmitInput())
 
 
 class SchemeForm(FlaskForm):

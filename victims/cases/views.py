@@ -413,23 +413,25 @@ def _dates_page(record, form, conflict, *, address_form=None, status: int = 200)
 def release_address(case_id: int):
     record = queries.case_for_change(case_id, current_user)
     address_form = ReleaseAddressForm()
+    given = (address_form.release_street.data, address_form.release_postcode.data)
     if address_form.validate_on_submit():
         try:
             recorded = release_addresses.record(
-                record,
-                address_form.release_street.data,
-                address_form.release_postcode.data,
-                address_form.release_given_on.data,
-                AddressSource.DATES_PAGE,
-                current_user,
+                record, *given, address_form.release_given_on.data, AddressSource.DATES_PAGE, current_user
             )
         except release_addresses.AddressRefused as refused:
-            for problem in refused.problems:
-                Refused(problem.message, f"release_{problem.field}").show_on(address_form, "release_postcode")
+            problems = refused.problems
         except Refused as refused:
             refused.show_on(address_form, "release_postcode")
+            problems = []
         else:
             return _address_changed(record, recorded, "Proposed release address saved")
+    else:
+        # A date that does not exist: the other fields' problems are shown with it.
+        _address, problems = release_addresses.check(record, *given, None)
+        problems = [problem for problem in problems if problem.field != "given_on"]
+    for problem in problems:
+        Refused(problem.message, f"release_{problem.field}").show_on(address_form, "release_postcode")
     return _dates_page(record, None, None, address_form=address_form)
 
 

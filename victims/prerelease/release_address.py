@@ -151,7 +151,9 @@ def record(
     )
 
 
-def withdraw(case: Case, source: AddressSource | str, user: User | None, given_on: date | None = None) -> Recorded:
+def withdraw(
+    case: Case, source: AddressSource | str, user: User | None, given_on: date | None = None
+) -> Recorded:
     """The proposed release address is withdrawn (no address is proposed now): a row without a
     postcode. Nothing is written when none is recorded."""
     source = AddressSource(source)
