@@ -6,9 +6,12 @@ from functools import cache
 
 from victims.domain.deadlines import Urgency
 from victims.domain.evidence import EvidenceKind
+from victims.domain.prerelease import AddressSource
+from victims.domain.release_addresses import STREET_MAX
 from victims.domain.vocabulary import CaseStatus
 from victims.domain.work import DeadlineStatus
 from victims.intake.definitions import BULK_EVENTS, EVENT, MAX_BULK_EVENTS, REFERRAL
+from victims.intake.schema import Day, Record, Text
 from victims.intake.services import Outcome
 
 DATE = {"type": "string", "format": "date"}
@@ -40,6 +43,7 @@ CASE = {
             },
         },
         "sentence_dates": {"type": "object", "additionalProperties": NULLABLE_DATE},
+        "release_address": {"$ref": "#/components/schemas/ReleaseAddressState"},
         "deadlines": {
             "type": "array",
             "items": {
@@ -79,6 +83,66 @@ CASE = {
     },
 }
 
+# The offender's proposed release address as nDelius gives it (issue 17). The types are checked
+# here; the rest (a real postcode, the date neither in the future nor before the sentence nor
+# before the address already recorded) by victims.domain.release_addresses, every problem at once.
+RELEASE_ADDRESS = Record(
+    fields={
+        "street": Text(
+            min_length=0,
+            max_length=STREET_MAX,
+            description="House number and street (optional), for example 12 High Street",
+        ),
+        "postcode": Text(
+            max_length=20, description="The postcode, for example MK40 1AA, written as people write it"
+        ),
+        "given_on": Day(
+            not_after_today=True,
+            description="The day nDelius was given the address: today if left out. Never before the "
+            "date of sentence, nor before the address already recorded",
+        ),
+    },
+    required=("postcode",),
+    description="The offender's proposed release address. It is kept encrypted, never returned and "
+    "never shown to the victim; every exclusion zone on the case is checked against it",
+)
+
+RELEASE_ADDRESS_STATE = {
+    "type": "object",
+    "required": ["recorded", "given_on", "source", "postcode_known"],
+    "description": "Whether the offender's proposed release address is recorded (never the address)",
+    "properties": {
+        "recorded": {"type": "boolean"},
+        "given_on": NULLABLE_DATE,
+        "source": {"type": ["string", "null"], "enum": [source.value for source in AddressSource] + [None]},
+        "postcode_known": {
+            "type": ["boolean", "null"],
+            "description": "Whether the postcode is in the service's postcode table: when it is not, "
+            "the zones cannot be checked against the address until it is",
+        },
+    },
+}
+
+RELEASE_ADDRESS_RECORDED = {
+    "type": "object",
+    "required": ["case_id", "changed", "release_address", "zones_now_failing"],
+    "properties": {
+        "case_id": {"type": "integer"},
+        "changed": {
+            "type": "boolean",
+            "description": "False when the address was the one already recorded (or, for a withdrawal, "
+            "none was recorded): nothing was written",
+        },
+        "release_address": RELEASE_ADDRESS_STATE,
+        "zones_now_failing": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Exclusion zones on the case that passed their release-address check "
+            "before the change and fail it now; the case's VLO has a task for each",
+        },
+    },
+}
+
 PROBLEM = {
     "type": "object",
     "required": ["type", "title", "status"],
@@ -107,6 +171,13 @@ def _case(description: str) -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}},
+    }
+
+
+def _address(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReleaseAddressRecorded"}}},
     }
 
 
@@ -180,6 +251,9 @@ def document() -> dict:
                 "Event": EVENT.json_schema(),
                 "BulkEvents": BULK_EVENTS.json_schema(),
                 "BulkEventsRecorded": BULK_RECORDED,
+                "ReleaseAddress": RELEASE_ADDRESS.json_schema(),
+                "ReleaseAddressState": RELEASE_ADDRESS_STATE,
+                "ReleaseAddressRecorded": RELEASE_ADDRESS_RECORDED,
             },
         },
         "paths": {
@@ -243,6 +317,45 @@ def document() -> dict:
                         **COMMON,
                     },
                 }
+            },
+            "/cases/{case_id}/release-address": {
+                "put": {
+                    "operationId": "putReleaseAddress",
+                    "summary": "Give the offender's proposed release address",
+                    "description": "Recorded when it differs from the current one (the same address again "
+                    "writes nothing), with the date it was given and the source (the API). Every exclusion "
+                    "zone on the case is then checked against it again, and the case's VLO is given a task "
+                    "for each zone that now fails. A postcode the service does not know is kept, and the "
+                    "zones' release-address check fails until it is known. The latest address given is "
+                    "the current one: an address given on an earlier date than the one recorded is "
+                    "refused.",
+                    "parameters": [CASE_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ReleaseAddress"}}
+                        },
+                    },
+                    "responses": {
+                        "200": _address("The address was recorded, or was the one already recorded"),
+                        "400": _problem("The body is not JSON"),
+                        "409": _problem("The case is closed; nothing was stored"),
+                        "422": _problem("Fields are invalid (every one is listed); nothing was stored"),
+                        **COMMON,
+                    },
+                },
+                "delete": {
+                    "operationId": "withdrawReleaseAddress",
+                    "summary": "Withdraw the offender's proposed release address",
+                    "description": "No address is proposed now: the zones are no longer checked against "
+                    "one. Nothing is written when none is recorded.",
+                    "parameters": [CASE_ID],
+                    "responses": {
+                        "200": _address("The address was withdrawn, or none was recorded"),
+                        "409": _problem("The case is closed; nothing was stored"),
+                        **COMMON,
+                    },
+                },
             },
             "/events": {
                 "post": {

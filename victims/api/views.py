@@ -12,16 +12,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from victims import clock
 from victims.api import auth, idempotency
 from victims.api.models import IdempotencyRecord
-from victims.api.openapi import document
+from victims.api.openapi import RELEASE_ADDRESS, document
 from victims.api.problems import invalid, problem
 from victims.cases import queries as case_queries
 from victims.cases.models import Case
+from victims.domain.prerelease import AddressSource
 from victims.domain.vocabulary import SENTENCE_DATES, Scheme
 from victims.domain.work import DeadlineStatus
 from victims.extensions import csrf, db
 from victims.intake import services as intake
 from victims.intake.definitions import BULK_EVENTS, EVENT
 from victims.intake.schema import NotJson, Problem, read_json, validate
+from victims.postcodes.queries import locate
+from victims.prerelease import queries as prerelease_queries
+from victims.prerelease import release_address as release_addresses
 from victims.refusals import Refused
 from victims.work import queries as work_queries
 
@@ -82,6 +86,9 @@ def case_body(case: Case) -> dict:
             name: (value.isoformat() if (value := getattr(case.sentence, name)) else None)
             for name in SENTENCE_DATES
         },
+        # Whether the offender's proposed release address is recorded, and where from: never the
+        # address itself (the client sent it; nothing else needs it back).
+        "release_address": _release_address_body(case.id),
         "deadlines": [
             {
                 "code": row.code,
@@ -102,6 +109,18 @@ def case_body(case: Case) -> dict:
             }
             for row in deadlines
         ],
+    }
+
+
+def _release_address_body(case_id: int) -> dict:
+    current = prerelease_queries.current_release_address(case_id)
+    if current is None:
+        return {"recorded": False, "given_on": None, "source": None, "postcode_known": None}
+    return {
+        "recorded": True,
+        "given_on": current.given_on.isoformat(),
+        "source": current.source,
+        "postcode_known": current.coordinates is not None or locate(current.postcode) is not None,
     }
 
 
@@ -284,3 +303,74 @@ def _changed_meanwhile():
         "Nothing was stored. Send the request again.",
         kind="changed-meanwhile",
     )
+
+
+# -- the offender's proposed release address (issue 17) --------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/release-address", methods=["PUT"])
+@client_view
+def put_release_address(case_id: int):
+    """nDelius gives the offender's proposed release address: recorded when it differs from the
+    current one, and every exclusion zone on the case checked against it again."""
+    case = case_in_region(case_id)
+    body, error = _json_body()
+    if error:
+        return error
+    data, problems = validate(RELEASE_ADDRESS, body)
+    if data is None:
+        return invalid(problems)
+    wrong = {problem.pointer for problem in problems}
+    given_on = data.get("given_on") or clock.today()
+    _given, address_problems = release_addresses.check(
+        case, data.get("street"), data.get("postcode"), given_on
+    )
+    problems += [
+        Problem(f"/{problem.field}", problem.message)
+        for problem in address_problems
+        if f"/{problem.field}" not in wrong
+    ]
+    if problems:
+        return invalid(sorted(problems, key=lambda problem: _FIELD_ORDER.get(problem.pointer, 9)))
+    try:
+        recorded = release_addresses.record(
+            case, data.get("street"), data["postcode"], given_on, AddressSource.API, None
+        )
+    except release_addresses.AddressRefused as refused:
+        db.session.rollback()
+        return invalid([Problem(f"/{problem.field}", problem.message) for problem in refused.problems])
+    except Refused as refused:
+        db.session.rollback()
+        return _case_closed(refused)
+    return jsonify(_address_answer(case, recorded)), 200
+
+
+@bp.route("/cases/<int:case_id>/release-address", methods=["DELETE"])
+@client_view
+def delete_release_address(case_id: int):
+    """The proposed release address is withdrawn: no address is proposed now."""
+    case = case_in_region(case_id)
+    try:
+        recorded = release_addresses.withdraw(case, AddressSource.API, None)
+    except Refused as refused:
+        db.session.rollback()
+        return _case_closed(refused)
+    return jsonify(_address_answer(case, recorded)), 200
+
+
+_FIELD_ORDER = {"/street": 0, "/postcode": 1, "/given_on": 2}
+
+
+def _address_answer(case: Case, recorded: release_addresses.Recorded) -> dict:
+    return {
+        "case_id": case.id,
+        "changed": recorded.changed,
+        "release_address": _release_address_body(case.id),
+        # How many of the case's exclusion zones the change made fail their checks: the case's
+        # VLO has a task for each.
+        "zones_now_failing": len(recorded.now_failing),
+    }
+
+
+def _case_closed(refused: Refused):
+    return problem(409, "The release address cannot be changed", refused.message, kind="case-closed")

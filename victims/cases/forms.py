@@ -276,6 +276,29 @@ class SentenceDatesForm(SentenceDatesMixin, FlaskForm):
     submit = SubmitField("Save dates", widget=GovSubmitInput())
 
 
+class ReleaseAddressForm(FlaskForm):
+    """The offender's proposed release address, on the dates page (issue 17). The field names
+    are the section's own: the page holds the dates form too."""
+
+    release_street = StringField(
+        "House number and street (optional)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+    )
+    # What is required, and the rules of each field, are the service's (every problem at once,
+    # as the API and a CSV upload are told them): the form only reads a date that exists.
+    release_postcode = StringField("Postcode", widget=GovTextInput(), validators=[Optional()])
+    release_given_on = _date(
+        "Date the address was given",
+        description="The day the probation practitioner or nDelius gave it, for example 27 3 2026",
+    )
+    release_submit = SubmitField("Save release address", widget=GovSubmitInput())
+
+
+class WithdrawReleaseAddressForm(FlaskForm):
+    withdraw = SubmitField("Withdraw the proposed release address", widget=GovSubmitInput())
+
+
 class SchemeForm(FlaskForm):
     scheme = RadioField(
         "Scheme",

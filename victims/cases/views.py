@@ -13,22 +13,26 @@ from victims.cases.forms import (
     ContactFilterForm,
     ContactForm,
     NewCaseForm,
+    ReleaseAddressForm,
     RemoveNeedForm,
     ReopenCaseForm,
     SchemeForm,
     SentenceDatesForm,
     TransferDecisionForm,
     TransferForm,
+    WithdrawReleaseAddressForm,
 )
 from victims.domain.evidence import ContactOutcome
 from victims.domain.lifecycle import TransferStatus
 from victims.domain.needs import Need
+from victims.domain.prerelease import AddressSource
 from victims.domain.vocabulary import SENTENCE_DATES, CaseStatus, ClosureReason, Role, Scheme
 from victims.extensions import db
 from victims.intake import services as intake
 from victims.letters import queries as letter_queries
 from victims.people.forms import person_details_from, preferences_from
 from victims.prerelease import queries as prerelease_queries
+from victims.prerelease import release_address as release_addresses
 from victims.refusals import Refused
 from victims.staff import queries as staff_queries
 from victims.web.conflicts import ConflictRow, conflict_rows, stale, take_current_version
@@ -371,7 +375,7 @@ def sentence_dates(case_id: int):
                 )
             except Refused as refused:  # refused before anything is written
                 refused.show_on(form, "crd")
-                return render_template("cases/sentence_dates.html", form=form, case=record, conflict=None)
+                return _dates_page(record, form, None)
             except StaleDataError:
                 db.session.rollback()
                 return _raced("cases.sentence_dates", case_id)
@@ -380,8 +384,85 @@ def sentence_dates(case_id: int):
                 "success",
             )
             return redirect(url_for("cases.deadlines", case_id=record.id, _anchor="sentence"))
-    status = 409 if conflict else 200
-    return render_template("cases/sentence_dates.html", form=form, case=record, conflict=conflict), status
+    return _dates_page(record, form, conflict, status=409 if conflict else 200)
+
+
+def _dates_page(record, form, conflict, *, address_form=None, status: int = 200):
+    """The dates page: the sentence dates, and the offender's proposed release address with its
+    history and the zones that failed their checks when it last changed here (`now_failing`)."""
+    if form is None:
+        form = SentenceDatesForm(obj=record.sentence)
+        form.version.data = str(record.sentence.version)
+    wanted = {int(part) for part in request.args.get("now_failing", "").split(",") if part.isdigit()}
+    failing = [zone for zone in prerelease_queries.zones_of_case(record.id) if zone.id in wanted]
+    return render_template(
+        "cases/sentence_dates.html",
+        form=form,
+        case=record,
+        conflict=conflict,
+        address_form=address_form or ReleaseAddressForm(),
+        withdraw_form=WithdrawReleaseAddressForm(),
+        address_history=prerelease_queries.release_address_history(record.id),
+        address_sources=dict(AddressSource.choices()),
+        now_failing=failing,
+    ), status
+
+
+@bp.route("/<int:case_id>/dates/release-address", methods=["POST"])
+@allowed(*CASEWORK)
+def release_address(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    address_form = ReleaseAddressForm()
+    given = (address_form.release_street.data, address_form.release_postcode.data)
+    if address_form.validate_on_submit():
+        try:
+            recorded = release_addresses.record(
+                record, *given, address_form.release_given_on.data, AddressSource.DATES_PAGE, current_user
+            )
+        except release_addresses.AddressRefused as refused:
+            problems = refused.problems
+        except Refused as refused:
+            refused.show_on(address_form, "release_postcode")
+            problems = []
+        else:
+            return _address_changed(record, recorded, "Proposed release address saved")
+    else:
+        # A date that does not exist: the other fields' problems are shown with it.
+        _address, problems = release_addresses.check(record, *given, None)
+        problems = [problem for problem in problems if problem.field != "given_on"]
+    for problem in problems:
+        Refused(problem.message, f"release_{problem.field}").show_on(address_form, "release_postcode")
+    return _dates_page(record, None, None, address_form=address_form)
+
+
+@bp.route("/<int:case_id>/dates/release-address/withdraw", methods=["POST"])
+@allowed(*CASEWORK)
+def withdraw_release_address(case_id: int):
+    record = queries.case_for_change(case_id, current_user)
+    if not WithdrawReleaseAddressForm().validate_on_submit():
+        abort(400)
+    try:
+        recorded = release_addresses.withdraw(record, AddressSource.DATES_PAGE, current_user)
+    except Refused as refused:
+        flash(refused.message)
+        return redirect(url_for("cases.sentence_dates", case_id=record.id, _anchor="release-address"))
+    return _address_changed(record, recorded, "Proposed release address withdrawn")
+
+
+def _address_changed(record, recorded, done: str):
+    if not recorded.changed:
+        flash("The proposed release address is the one already recorded: nothing changed", "success")
+    else:
+        flash(done, "success")
+    failing = ",".join(str(zone.id) for zone in recorded.now_failing)
+    return redirect(
+        url_for(
+            "cases.sentence_dates",
+            case_id=record.id,
+            _anchor="release-address",
+            **({"now_failing": failing} if failing else {}),
+        )
+    )
 
 
 def _raced(endpoint: str, case_id: int, **kwargs):

@@ -2,7 +2,9 @@
 
 Rows with the same CRN form one referral, so the offender, sentence and referral columns are
 repeated on each of them and must agree. Each column maps onto a field of the API's referral
-(victims.intake.definitions.REFERRAL), so a row is checked by exactly the rules the API applies.
+(victims.intake.definitions.REFERRAL), so a row is checked by exactly the rules the API applies;
+the release_address_* columns map onto the body of PUT /api/v1/cases/{case_id}/release-address
+and are checked by its rules (victims.domain.release_addresses).
 
 - The first row holds the column names. The columns of required fields must be there; the
   others may be left out. A column the service does not know is refused, so a misspelt name
@@ -188,6 +190,33 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+# The offender's proposed release address (issue 17), optional: recorded on the case the
+# referral opens or finds, as PUT /api/v1/cases/{case_id}/release-address records it (not a field
+# of the referral), and checked by the same rules (victims.domain.release_addresses).
+RELEASE_ADDRESS_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "release_address_street",
+        ("release_address", "street"),
+        "Offender’s proposed release address: house number and street",
+        "",
+    ),
+    Column(
+        "release_address_postcode",
+        ("release_address", "postcode"),
+        "Offender’s proposed release address: postcode (needed when any release address column is filled in)",
+        "",
+    ),
+    Column(
+        "release_address_given_on",
+        ("release_address", "given_on"),
+        "The day the proposed release address was given (the day of the import if empty)",
+        "",
+        kind=Kind.DATE,
+    ),
+)
+COLUMNS = COLUMNS + RELEASE_ADDRESS_COLUMNS
+RELEASE_ADDRESS_NAMES = frozenset(column.name for column in RELEASE_ADDRESS_COLUMNS)
+
 BY_NAME = {column.name: column for column in COLUMNS}
 BY_POINTER = {column.pointer: column for column in COLUMNS}
 # Problems about a group of columns rather than one of them.
@@ -222,7 +251,7 @@ class Row:
         data: dict = {}
         victim: dict = {}
         for name, value in self.cells.items():
-            if value == "":
+            if value == "" or name in RELEASE_ADDRESS_NAMES:
                 continue
             column = BY_NAME[name]
             target = victim if column.path[0] == "victim" else data
@@ -232,6 +261,12 @@ class Row:
             target[path[-1]] = _typed(column, value)
         data["victims"] = [victim]
         return data
+
+    def release_address(self) -> dict[str, str] | None:
+        """The release-address cells by field ("street", "postcode", "given_on"), or None when
+        they are all empty."""
+        cells = {column.path[-1]: self.cells.get(column.name, "") for column in RELEASE_ADDRESS_COLUMNS}
+        return cells if any(cells.values()) else None
 
 
 def template_csv() -> str:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import delete, or_
 
 from victims import clock
+from victims.cases import queries as case_queries
+from victims.domain import release_addresses as release_rules
+from victims.domain.prerelease import AddressSource
 from victims.extensions import db
 from victims.imports import csv_format
 from victims.imports.csv_format import BY_NAME as COLUMNS_BY_NAME
@@ -19,6 +23,7 @@ from victims.imports.csv_format import COLUMNS, Row
 from victims.imports.models import FORGET_AFTER, ImportStatus, ReferralUpload
 from victims.intake import services as intake
 from victims.intake.definitions import REFERRAL
+from victims.prerelease import release_address as release_addresses
 from victims.staff.models import User
 from victims.work import queries as work_queries
 
@@ -33,6 +38,8 @@ class Referral:
     rows: list[Row]
     existing_case: bool = False
     data: dict | None = None  # the validated referral, when every row is good
+    # The offender's proposed release address the rows give, checked (issue 17).
+    release_address: release_rules.GivenAddress | None = None
 
 
 @dataclass
@@ -116,6 +123,7 @@ def _check_referral(
     if not any(row.reasons for row in group):
         _check_countable(group, first)
     referral = Referral(crn=crn, rows=group)
+    existing = None
     if not wrong & {"/offender/crn", "/offender/last_name", "/offender/date_of_birth"}:
         mismatch = intake.identity_problem(first["offender"], known)
         if mismatch:
@@ -126,6 +134,9 @@ def _check_referral(
         if differ:
             for row in group:
                 row.reasons.append(differ)
+        if referral.existing_case:
+            existing = known.open_cases[known.offenders[crn.upper()].id]
+    referral.release_address = _check_release_address(group, first, wrong, existing)
     if not any(row.reasons for row in group):
         referral.data = {**first, "victims": [validated[row.line]["victims"][0] for row in group]}
     return referral
@@ -163,6 +174,49 @@ def _check_group(group: list[Row]) -> None:
             )
 
 
+def _check_release_address(
+    group: list[Row], data: dict, wrong: set[str], case
+) -> release_rules.GivenAddress | None:
+    """The offender's proposed release address the referral's rows give (the first row's: the
+    rows must agree), by the API's rules; every problem at its column. On the team's open case the
+    address is also checked against the one it holds (an older one is refused)."""
+    row = group[0]
+    cells = row.release_address()
+    if cells is None:
+        return None
+    given_on = clock.today()
+    problems = []
+    if cells["given_on"]:
+        try:
+            given_on = date.fromisoformat(cells["given_on"])
+        except ValueError:
+            problems.append("release_address_given_on must be a date written YYYY-MM-DD or DD/MM/YYYY")
+    if case is not None:
+        given, found = release_addresses.check(case, cells["street"], cells["postcode"], given_on)
+    else:
+        sentenced = (
+            data.get("sentence", {}).get("sentence_date") if "/sentence/sentence_date" not in wrong else None
+        )
+        given, found = release_rules.read(
+            cells["street"],
+            cells["postcode"],
+            given_on,
+            today=clock.today(),
+            sentenced_on=sentenced if isinstance(sentenced, date) else None,
+            current_given_on=None,
+        )
+    problems += [
+        f"release_address_{problem.field}: {problem.message}"
+        for problem in found
+        if not (problem.field == "given_on" and problems)
+    ]
+    # Cells already refused for their characters say so once.
+    problems = [problem for problem in problems if problem.split(":")[0].split(" ")[0] not in row.refused]
+    for each in group:
+        each.reasons.extend(problems)
+    return None if problems or given is None else given
+
+
 def _check_countable(group: list[Row], data: dict) -> None:
     """Dates the deadlines cannot be counted from (beyond the calendar's years) are refused
     here, as the import would refuse them: a file that passes its preview imports."""
@@ -187,12 +241,33 @@ def import_all(
     if not preview.ok or user.team_id is None:
         raise ImportFailed(0, "The file has problems")
     try:
-        return intake.receive_all(
+        received = intake.receive_all(
             [referral.data for referral in preview.referrals], user, rows=len(preview.rows), progress=progress
         )
     except intake.ReferralRefused as refused:
         line = preview.referrals[refused.index].rows[0].line
         raise ImportFailed(line, csv_format.reason(refused.field or "/", refused.message)) from None
+    for referral in preview.referrals:
+        if referral.release_address is not None:
+            _record_release_address(referral, user)
+    return received
+
+
+def _record_release_address(referral: Referral, user: User) -> None:
+    """The release address on the case the referral opened or found in the user's team (none on
+    a case another team holds: the referral was passed to them to check, with nothing added)."""
+    offender = case_queries.find_offender_by_crn(referral.crn)
+    case = case_queries.open_case_for_offender(offender.id, user.region_id) if offender is not None else None
+    if case is None or case.team_id != user.team_id:
+        return
+    given = referral.release_address
+    try:
+        release_addresses.record(case, given.street, given.postcode, given.given_on, AddressSource.CSV, user)
+    except release_addresses.AddressRefused as refused:
+        problems = "; ".join(
+            f"release_address_{problem.field}: {problem.message}" for problem in refused.problems
+        )
+        raise ImportFailed(referral.rows[0].line, problems) from None
 
 
 def keep(text: str, preview: Preview, user: User) -> ReferralUpload:

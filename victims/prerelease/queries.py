@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from victims import clock
 from victims.cases.models import Case, ContactLogEntry
@@ -59,6 +60,14 @@ def zone(zone_id: int | None) -> ExclusionZone | None:
     return db.session.get(ExclusionZone, zone_id) if zone_id is not None else None
 
 
+def zones_of_case(case_id: int) -> list[ExclusionZone]:
+    return list(
+        db.session.scalars(
+            select(ExclusionZone).where(ExclusionZone.case_id == case_id).order_by(ExclusionZone.id)
+        )
+    )
+
+
 def zone_points(zone: ExclusionZone) -> dict[str, tuple[float, float]]:
     """kind → (lat, lon) of the places the zone is checked against."""
     found = {}
@@ -84,7 +93,10 @@ def release_address_history(case_id: int) -> list[ReleaseAddress]:
     """Every release address given for the case, the latest first."""
     return list(
         db.session.scalars(
-            select(ReleaseAddress).where(ReleaseAddress.case_id == case_id).order_by(ReleaseAddress.id.desc())
+            select(ReleaseAddress)
+            .where(ReleaseAddress.case_id == case_id)
+            .options(joinedload(ReleaseAddress.recorded_by))
+            .order_by(ReleaseAddress.id.desc())
         )
     )
 

@@ -28,6 +28,7 @@ from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.formatting import govuk_date
 from victims.people import services as people
+from victims.postcodes import queries as postcodes
 from victims.prerelease import queries
 from victims.prerelease.map_pdf import (
     MapDocument,
@@ -35,7 +36,7 @@ from victims.prerelease.map_pdf import (
     render_map_pdf,
     render_map_svg,
 )
-from victims.prerelease.models import POINT_KINDS, ExclusionZone, ZonePoint
+from victims.prerelease.models import POINT_KINDS, ExclusionZone, ReleaseAddress, ZonePoint
 from victims.prerelease.services import findings_in, refusal_message, same_team, warning_messages
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -191,14 +192,15 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
         for kind, (lat, lon) in points.items()
         if kind in ("home", "work", "school")
     ]
-    release = [
-        geometry.NamedPoint(POINT_KINDS[kind], lon, lat)
-        for kind, (lat, lon) in points.items()
-        if kind == "release_address"
-    ]
+    release = _release_point(zone, points)
     results = geometry.check_zone(
-        polygons, inside=victim_places, outside=release, protected=victim_places, rules=zone_rules()
+        polygons,
+        inside=victim_places,
+        outside=[release.point] if release.point is not None else [],
+        protected=victim_places,
+        rules=zone_rules(),
     )
+    results = [_release_check(result, release) if result.code == "outside" else result for result in results]
     home_given = "home" in points
     results.append(
         geometry.ZoneCheck(
@@ -221,6 +223,69 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
         )
     )
     return results
+
+
+@dataclass(frozen=True)
+class _ReleasePoint:
+    """The release address a zone is checked against: the case's current one (issue 17), or,
+    on a case where none has ever been recorded, the zone's own legacy point."""
+
+    point: geometry.NamedPoint | None
+    from_case: bool = False
+    unknown_postcode: bool = False  # recorded with a postcode the postcode table does not have
+
+
+# Where the case's proposed release address is changed, said in every problem about it.
+CHANGE_IT_ON_THE_DATES_PAGE = (
+    "The proposed release address is the case’s: if it has changed, change it on the case’s "
+    "sentence dates page."
+)
+
+
+def _release_point(zone: ExclusionZone, points: dict[str, tuple[float, float]]) -> _ReleasePoint:
+    label = POINT_KINDS["release_address"]
+    latest = db.session.scalar(
+        select(ReleaseAddress)
+        .where(ReleaseAddress.case_id == zone.case_id)
+        .order_by(ReleaseAddress.id.desc())
+        .limit(1)
+    )
+    if latest is None:  # never recorded on the case: a zone saved before issue 17 keeps its own
+        legacy = points.get("release_address")
+        return _ReleasePoint(geometry.NamedPoint(label, legacy[1], legacy[0]) if legacy else None)
+    if latest.postcode is None:  # withdrawn: no address is proposed
+        return _ReleasePoint(None, from_case=True)
+    if latest.coordinates:
+        lat, lon = (float(part) for part in latest.coordinates.split(","))
+    else:
+        # Kept without coordinates (an unknown postcode from nDelius or a CSV): the postcode
+        # table may have it now.
+        found = postcodes.locate(latest.postcode)
+        if found is None:
+            return _ReleasePoint(None, from_case=True, unknown_postcode=True)
+        lat, lon = found
+    return _ReleasePoint(geometry.NamedPoint(label, lon, lat), from_case=True)
+
+
+def _release_check(result: geometry.ZoneCheck, release: _ReleasePoint) -> geometry.ZoneCheck:
+    """The domain's release-address check ("outside"), saying where the address is changed; it
+    fails when the case's address has a postcode the service does not know."""
+    if release.unknown_postcode:
+        return geometry.ZoneCheck(
+            "outside",
+            geometry.TITLES["outside"],
+            False,
+            (
+                "The postcode of the offender’s proposed release address is not one the service "
+                "knows, so the zone cannot be checked against it. Check the postcode with the "
+                "probation practitioner. " + CHANGE_IT_ON_THE_DATES_PAGE,
+            ),
+        )
+    if release.from_case and not result.passed:
+        return geometry.ZoneCheck(
+            result.code, result.title, False, (*result.problems, CHANGE_IT_ON_THE_DATES_PAGE)
+        )
+    return result
 
 
 def words_check(zone: ExclusionZone) -> geometry.ZoneCheck:

@@ -691,11 +691,12 @@ def reassign_open_tasks(case: CaseForWork, vlo: User | None) -> int:
     return len(tasks)
 
 
-def open_map_task(case: CaseForWork, on: date) -> CaseDeadline:
+def open_map_task(case: CaseForWork, on: date, *, title: str | None = None) -> CaseDeadline:
     """A map is a task for a VLO with the mapping skill: the case's VLO if they have it,
-    otherwise the team's queue, for an SPO to give to someone who has."""
+    otherwise the team's queue, for an SPO to give to someone who has. `title`: a task title
+    saying more than the rule's (a map to check again after the release address changed)."""
     deadline = rules.compute(rules.ZONE_MAP, on, queries.current_rules(), queries.working_calendar())
-    row = open_deadline(case, deadline)
+    row = _open_deadlines([(case, deadline, None, None)], title=title)[0]
     task = queries.task_for_deadline(row.id)
     if task is None:
         return row

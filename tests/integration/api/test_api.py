@@ -248,7 +248,16 @@ def test_the_openapi_document_is_public_and_describes_the_endpoints(app, databas
     assert response.status_code == 200
     document = response.get_json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/referrals", "/cases/{case_id}", "/cases/{case_id}/events", "/events"}
+    assert set(document["paths"]) == {
+        "/referrals",
+        "/cases/{case_id}",
+        "/cases/{case_id}/events",
+        "/events",
+        "/cases/{case_id}/release-address",
+    }
+    assert set(document["paths"]["/cases/{case_id}/release-address"]) == {"put", "delete"}
+    release_schema = document["components"]["schemas"]["ReleaseAddress"]
+    assert release_schema["required"] == ["postcode"] and release_schema["additionalProperties"] is False
     referral_schema = document["components"]["schemas"]["Referral"]
     assert referral_schema["required"] == ["offender", "sentence", "received_on", "victims"]
     assert referral_schema["additionalProperties"] is False

@@ -36,6 +36,8 @@ def test_no_generated_request_causes_a_server_error(app, database, token, mode):
         "GET /cases/{case_id}",
         "POST /cases/{case_id}/events",
         "POST /events",
+        "PUT /cases/{case_id}/release-address",
+        "DELETE /cases/{case_id}/release-address",
     }
     for operation in operations:
 

@@ -41,8 +41,9 @@ from victims.domain.workload import ReductionKind
 from victims.extensions import db
 from victims.letters import services as letters
 from victims.people.models import Person
+from victims.postcodes.models import Postcode
+from victims.prerelease import release_address, zones
 from victims.prerelease import services as prerelease
-from victims.prerelease import zones
 from victims.prerelease.models import ExclusionZone
 from victims.reminders import services as reminders
 from victims.reminders.models import Reminder
@@ -115,6 +116,10 @@ def build_world(make, database) -> World:
     draft_zone_request = prerelease.add_request(case, victim, ConditionType.EXCLUSION_ZONE, "And here", vlo)
     draft_zone = session.get(ExclusionZone, draft_zone_request.zone_id)
     zones.save_zone(draft_zone, _zone_form(), vlo)  # passes its checks: the page offers to send it
+    # The offender's proposed release address, well outside the zones: the dates page offers to
+    # change and withdraw it.
+    session.add(Postcode(postcode="MK41 7AA", sector="MK41 7", latitude=52.1600, longitude=-0.4667))
+    release_address.record(case, None, "MK41 7AA", clock.today(), "api", None)
     named = prerelease.add_request(case, victim, ConditionType.NO_CONTACT_NAMED, "His brother", vlo)
     prerelease.step(named, Stage.DRAFTED, StepInput(wording="Not to contact Mr X."), vlo)
 
