@@ -101,6 +101,10 @@ class Telling:
     outcome_letter: bool = False
     # How it is named on the page and in `told_how` ("Letter 42: Outcome of …"): never its content.
     description: str = ""
+    # The moment it was sent or happened, and for a contact whether it is a letter or email to
+    # the person (as the service logs each letter it sends, at the moment it sends it).
+    at: datetime | None = None
+    by_letter_or_email: bool = False
 
     @property
     def choice(self) -> str:
@@ -154,8 +158,15 @@ def told_refusal(outcome: OutcomeTold | None, telling: Telling | None) -> str | 
 
 def told_choices(outcome: OutcomeTold, tellings: Iterable[Telling]) -> list[Telling]:
     """The letters and contacts that can be chosen as what told the victim: outcome letters
-    first, then other letters, then contacts, each newest first."""
+    first, then other letters, then contacts, each newest first. The contact-log entry the
+    service wrote when it sent one of the letters is that letter: it is listed once, as the letter."""
     usable = [telling for telling in tellings if told_refusal(outcome, telling) is None]
+    sent = {(t.person_id, t.at) for t in usable if t.kind is ToldKind.LETTER and t.at is not None}
+    usable = [
+        t
+        for t in usable
+        if not (t.kind is ToldKind.CONTACT and t.by_letter_or_email and (t.person_id, t.at) in sent)
+    ]
     return sorted(
         usable,
         key=lambda t: (

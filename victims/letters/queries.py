@@ -131,6 +131,7 @@ def telling(letter: Letter) -> Telling:
         happened=letter.status == LetterStatus.SENT,
         outcome_letter=letter.letter_type == LetterType.LICENCE_CONDITIONS_OUTCOME.value,
         description=f"Letter {letter.id}: {letter.type_enum.label}{sent}",
+        at=letter.sent_at,
     )
 
 

@@ -194,6 +194,9 @@ def contact_telling(entry: ContactLogEntry) -> Telling:
         on=on,
         happened=entry.outcome == ContactOutcome.MADE,
         description=f"Contact log: {how}, {govuk_date(on)}",
+        at=entry.occurred_at,
+        by_letter_or_email=entry.method in (ContactMethod.LETTER, ContactMethod.EMAIL)
+        and entry.direction == Direction.OUTBOUND,
     )
 
 

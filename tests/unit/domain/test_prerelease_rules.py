@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from victims.domain.prerelease import (
     ConditionType,
@@ -163,3 +163,15 @@ def test_the_choices_put_outcome_letters_first_then_letters_then_contacts_each_n
 )
 def test_a_choice_is_read_only_as_the_form_writes_it(value, expected):
     assert parse_choice(value) == expected
+
+
+def test_the_log_entry_the_service_wrote_for_a_sent_letter_is_listed_once_as_the_letter():
+    moment = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    letter = _telling(id=5, outcome_letter=False, at=moment)
+    logged = _telling(kind=ToldKind.CONTACT, id=8, outcome_letter=False, at=moment, by_letter_or_email=True)
+    email_later = _telling(
+        kind=ToldKind.CONTACT, id=9, outcome_letter=False, at=datetime(2026, 11, 26, 11, 0, tzinfo=UTC),
+        by_letter_or_email=True,
+    )  # fmt: skip
+    call = _telling(kind=ToldKind.CONTACT, id=10, outcome_letter=False, at=moment)  # a call at that moment
+    assert [t.id for t in told_choices(OUTCOME, [letter, logged, email_later, call])] == [5, 10, 9]
