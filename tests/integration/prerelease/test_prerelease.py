@@ -145,9 +145,14 @@ def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, tod
     with pytest.raises(Refused, match="cannot be marked complete"):
         services.complete(case, vlo)
     call = add_contact(
-        case_for_change(case.id, vlo), occurred_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), method="telephone",
-        direction="outbound", summary="Told her the outcome.", person_id=team["victim"].id, user=vlo,
-    )  # fmt: skip
+        case_for_change(case.id, vlo),
+        occurred_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        method="telephone",
+        direction="outbound",
+        summary="Told her the outcome.",
+        person_id=team["victim"].id,
+        user=vlo,
+    )
     services.step(request, Stage.TOLD, StepInput(told_by=prerelease_queries.contact_telling(call)), vlo)
     assert (request.told_contact_id, request.told_on) == (call.id, date(2026, 11, 25))
     assert _deadline(case.id, "licence_outcome").status == "met"

@@ -4,10 +4,9 @@ pre-release work is complete only when every outcome has been told (victims.doma
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, date, datetime
 
 import pytest
-
-from datetime import UTC, date, datetime
 
 from victims.domain.prerelease import (
     ConditionType,
