@@ -1,7 +1,8 @@
 """Pre-release work a VLO can finish (issue 17): the postcode table (the ONS Postcode Directory's
 centres, imported by `flask --app victims postcodes import FILE`), the offender's proposed release
 address on the case with its source and date, the postcode and source of each place a zone is
-checked against, and the letter or contact that told a victim a request's outcome.
+checked against, the letter or contact that told a victim a request's outcome, and when a
+request's sending, outcome and telling were recorded.
 
 Downgrading drops the new tables and columns: the postcodes can be imported again; release
 addresses, places' postcodes and the links to what told the victim are lost.
@@ -87,6 +88,10 @@ def upgrade():
     with _sqlite_batch("condition_requests") as batch_op:
         batch_op.add_column(sa.Column("told_letter_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("told_contact_id", sa.Integer(), nullable=True))
+        # When each later step was recorded (its *_on is the day it happened): who and when.
+        batch_op.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("outcome_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("told_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_condition_requests_told_letter_id_letters"), "letters", ["told_letter_id"], ["id"]
         )
@@ -104,6 +109,9 @@ def downgrade():
             batch_op.f("fk_condition_requests_told_contact_id_contact_log_entries"), type_="foreignkey"
         )
         batch_op.drop_constraint(batch_op.f("fk_condition_requests_told_letter_id_letters"), type_="foreignkey")
+        batch_op.drop_column("told_at")
+        batch_op.drop_column("outcome_at")
+        batch_op.drop_column("sent_at")
         batch_op.drop_column("told_contact_id")
         batch_op.drop_column("told_letter_id")
     with op.batch_alter_table("zone_points", schema=None) as batch_op:

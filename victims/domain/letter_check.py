@@ -17,6 +17,7 @@ from victims.domain.letters import (
     NEEDS_UNWANTED_CONTACT,
     PLACEHOLDERS,
     UNWANTED_CONTACT,
+    YOUR_REQUESTS,
     LetterType,
     Section,
     guidance_sentences,
@@ -49,6 +50,18 @@ class Recipient:
 
 
 @dataclass(frozen=True)
+class RequestReport:
+    """One of the recipient's licence-condition requests (theirs, or of the victim they act for),
+    as the outcome letter must report it (issue 17)."""
+
+    name: str  # "request 4 (No contact with named people)"
+    sent: bool  # sent to the offender's probation practitioner
+    # How the letter reports its outcome (victims.domain.letters.outcome_sentence), unfilled as
+    # the sections are; None while it has no outcome.
+    sentence: str | None
+
+
+@dataclass(frozen=True)
 class LetterFacts:
     """Everything the quality check looks at, gathered by the service."""
 
@@ -77,6 +90,8 @@ class LetterFacts:
     # What the unit's letterhead lacks ("postal address", "telephone number"): victims must be
     # able to write to and call the Victim Contact Unit.
     letterhead_missing: Sequence[str] = ()
+    # The recipient's licence-condition requests: an outcome letter reports every outcome.
+    requests: Sequence[RequestReport] = ()
 
 
 @dataclass(frozen=True)
@@ -107,9 +122,10 @@ FACT_LABELS: Mapping[str, str] = {
 
 
 def check(facts: LetterFacts) -> list[CheckResult]:
-    """Every check of SPEC §6, in the order the page shows them. A letter can be approved only
-    when every result has passed."""
-    return [
+    """Every check of SPEC §6, in the order the page shows them, and for an outcome letter that
+    it reports every outcome (issue 17). A letter can be approved only when every result has
+    passed."""
+    results = [
         _mandatory_sections(facts),
         _finished(facts),
         _matches_case(facts),
@@ -119,6 +135,9 @@ def check(facts: LetterFacts) -> list[CheckResult]:
         _reachable(facts),
         _address_fits(facts),
     ]
+    if facts.letter_type is LetterType.LICENCE_CONDITIONS_OUTCOME:
+        results.append(_outcomes_reported(facts))
+    return results
 
 
 def _result(code: str, title: str, problems: list[str]) -> CheckResult:
@@ -199,6 +218,11 @@ def _finished(facts: LetterFacts) -> CheckResult:
                 )
                 break
     return _result("finished", "The template’s guidance and [notes] have been replaced", problems)
+
+
+def contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    """Whether the words of `needle` come, in order and together, in the words of `haystack`."""
+    return _within(haystack, needle)
 
 
 def _within(haystack: Sequence[str], needle: Sequence[str]) -> bool:
@@ -375,3 +399,31 @@ def _shown(line: str, most: int = 36) -> str:
             break
         shown = f"{shown} {word}" if shown else word
     return (shown or line[:most]).rstrip(" ,;") + "…"
+
+
+def _outcomes_reported(facts: LetterFacts) -> CheckResult:
+    """An outcome letter reports the outcome of every request the recipient has sent to the
+    probation practitioner (issue 17): it fails while one of them has no outcome yet, or when
+    the letter does not say one that has (drafted before it came, or edited out). Whatever the
+    template: the outcomes are looked for in every section, so no version of the template can
+    remove the check."""
+    title = "The letter reports the outcome of every licence-condition request"
+    heading = next(
+        (section.heading for section in facts.sections if section.key == YOUR_REQUESTS), "Your requests"
+    )
+    text = words("\n\n".join(section.body for section in facts.sections))
+    problems = []
+    for request in facts.requests:
+        if request.sentence is None:
+            if request.sent:
+                problems.append(
+                    f"The outcome of {request.name} is not known yet: it was sent to the probation "
+                    "practitioner and has no outcome recorded. Record its outcome, then start a new "
+                    "draft, or wait for it before sending this letter."
+                )
+        elif not _within(text, words(request.sentence)):
+            problems.append(
+                f"The letter does not give the outcome of {request.name}. Start a new draft, or add "
+                f"to “{heading}”: “{request.sentence}”"
+            )
+    return _result("outcomes", title, problems)

@@ -264,6 +264,56 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
+# -- the outcome letter's report of each request (issue 17) ------------------------------------------
+
+# The section of the outcome letter the requests' outcomes are drafted into.
+YOUR_REQUESTS = "your_requests"
+# The outcome letter's table in each language's file (victims/letters/texts) with the sentences
+# below: [conditions_outcome.outcomes].
+REQUEST_OUTCOMES = "outcomes"
+
+
+@dataclass(frozen=True)
+class OutcomeSentences:
+    """How the outcome letter reports a request, in one language. {wording} is the condition's
+    wording as it went to the probation practitioner, {reason} the reason recorded for leaving
+    it out. An exclusion zone is reported by its map, never by the places its wording or map
+    name (they may locate the victim)."""
+
+    included: str  # {wording}
+    not_included: str  # {wording} and {reason}
+    zone_included: str
+    zone_not_included: str  # {reason}
+
+
+# The slots each sentence must have, and no others.
+OUTCOME_SLOTS: Mapping[str, frozenset[str]] = {
+    "included": frozenset({"wording"}),
+    "not_included": frozenset({"wording", "reason"}),
+    "zone_included": frozenset(),
+    "zone_not_included": frozenset({"reason"}),
+}
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+def slots_in(text: str) -> set[str]:
+    return set(_SLOT.findall(text))
+
+
+def outcome_sentence(
+    sentences: OutcomeSentences, *, zone: bool, included: bool, wording: str, reason: str
+) -> str:
+    """One request's outcome as the letter reports it. The wording and reason go in as they were
+    recorded, on one line (they are quoted, never read for slots)."""
+    if zone:
+        template = sentences.zone_included if included else sentences.zone_not_included
+    else:
+        template = sentences.included if included else sentences.not_included
+    values = {"wording": " ".join(wording.split()).rstrip(".").strip(), "reason": " ".join(reason.split())}
+    sentence = _SLOT.sub(lambda match: values.get(match.group(1), match.group(0)), template).strip()
+    return sentence if sentence.endswith((".", "!", "?", "”", '"', ")")) else sentence + "."
+
+
 # -- templates --------------------------------------------------------------------------------------
 
 

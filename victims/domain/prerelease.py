@@ -7,14 +7,15 @@ A request moves through fixed stages, one at a time, never skipping one:
               → included / not included (with the reason) → victim told
 
 Pre-release work on a case is complete only when every request has an outcome and the victim
-has been told it.
+has been told it. "Told" names what told them (issue 17): a letter sent to them, or a contact
+made with them, on or after the day the outcome was recorded (`told_refusal`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from victims.domain.vocabulary import Labelled
 
@@ -69,7 +70,112 @@ REDRAFTABLE = frozenset({Stage.DRAFTED, Stage.CHECKED})
 
 
 class StepRefused(ValueError):
-    """A step that is not the next one, or lacks what it needs; the message says which."""
+    """A step that is not the next one, or lacks what it needs; the message says which, and
+    `field` the form field it is about (None: the step as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ToldKind(Labelled):
+    LETTER = "letter", "Letter"
+    CONTACT = "contact", "Contact"
+
+
+@dataclass(frozen=True)
+class Telling:
+    """A letter or a contact-log entry that may have told a person the outcome of their request,
+    as the service found it by its id (whatever case it is on: the rules below say whether it
+    can be the one)."""
+
+    kind: ToldKind
+    id: int
+    case_id: int
+    person_id: int | None
+    # The day the letter was sent or the contact happened (None: a letter not sent).
+    on: date | None
+    # A letter: sent. A contact: made (not only attempted, nor a letter or email that came back).
+    happened: bool
+    # A letter of the "Outcome of licence-condition requests" type: listed first.
+    outcome_letter: bool = False
+    # How it is named on the page and in `told_how` ("Letter 42: Outcome of …"): never its content.
+    description: str = ""
+    # The moment it was sent or happened, and for a contact whether it is a letter or email to
+    # the person (as the service logs each letter it sends, at the moment it sends it).
+    at: datetime | None = None
+    by_letter_or_email: bool = False
+
+    @property
+    def choice(self) -> str:
+        """Its value in the form: "letter:42", "contact:17"."""
+        return f"{self.kind.value}:{self.id}"
+
+
+def parse_choice(value: str | None) -> tuple[ToldKind, int] | None:
+    """A form's "letter:42" or "contact:17" (None for anything else)."""
+    kind, _, number = (value or "").partition(":")
+    found = next((member for member in ToldKind if member.value == kind), None)
+    if found is None or not number.isascii() or not number.isdigit() or len(number) > 12:
+        return None
+    return found, int(number)
+
+
+@dataclass(frozen=True)
+class OutcomeTold:
+    """What telling a request's outcome must follow: its case, the people who may be told (the
+    person who made the request and whoever acts for them), and the day the outcome came."""
+
+    case_id: int
+    people: frozenset[int]
+    on: date
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def told_refusal(outcome: OutcomeTold | None, telling: Telling | None) -> str | None:
+    """Why `telling` cannot be what told the victim the outcome, or None when it can: a letter
+    sent to them, or a contact made with them, on this case, on or after the outcome's day."""
+    if outcome is None:
+        return "The request has no outcome to tell"
+    if telling is None:
+        return "Choose the letter or contact that told the victim the outcome"
+    if telling.case_id != outcome.case_id or telling.person_id not in outcome.people:
+        return "Choose a letter or contact with the person who made the request, on this case"
+    if not telling.happened:
+        if telling.kind is ToldKind.LETTER:
+            return "Choose a letter that has been sent"
+        return "Choose a contact that was made, not one only attempted or that came back"
+    if telling.on is None or telling.on < outcome.on:
+        return (
+            f"Choose a letter or contact from {_long_date(outcome.on)} or later: the outcome was "
+            "recorded that day"
+        )
+    return None
+
+
+def told_choices(outcome: OutcomeTold, tellings: Iterable[Telling]) -> list[Telling]:
+    """The letters and contacts that can be chosen as what told the victim: outcome letters
+    first, then other letters, then contacts, each newest first. The contact-log entry the
+    service wrote when it sent one of the letters is that letter: it is listed once, as the letter."""
+    usable = [telling for telling in tellings if told_refusal(outcome, telling) is None]
+    sent = {(t.person_id, t.at) for t in usable if t.kind is ToldKind.LETTER and t.at is not None}
+    usable = [
+        t
+        for t in usable
+        if not (t.kind is ToldKind.CONTACT and t.by_letter_or_email and (t.person_id, t.at) in sent)
+    ]
+    return sorted(
+        usable,
+        key=lambda t: (
+            not (t.kind is ToldKind.LETTER and t.outcome_letter),
+            t.kind is not ToldKind.LETTER,
+            -(t.on or date.min).toordinal(),
+            -t.id,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +187,8 @@ class StepInput:
     practitioner_name: str | None = None
     practitioner_team: str | None = None
     reason: str | None = None
-    told_how: str | None = None
+    # Telling: the letter or contact that told the victim (checked against `OutcomeTold`).
+    told_by: Telling | None = None
     # Checking: the SPO has read a town named in the wording and accepts it (issue 12).
     town_acknowledged: bool = False
 
@@ -90,8 +197,15 @@ def next_stages(stage: Stage) -> tuple[Stage, ...]:
     return NEXT[stage]
 
 
-def check_step(current: Stage, target: Stage, given: StepInput, condition: ConditionType) -> None:
-    """Raise StepRefused unless `target` is the next stage from `current` with what it needs."""
+def check_step(
+    current: Stage,
+    target: Stage,
+    given: StepInput,
+    condition: ConditionType,
+    outcome: OutcomeTold | None = None,
+) -> None:
+    """Raise StepRefused unless `target` is the next stage from `current` with what it needs.
+    Telling the outcome needs `outcome`, what the letter or contact must follow."""
     if target not in NEXT[current]:
         allowed = " or ".join(f"“{stage.label}”" for stage in NEXT[current]) or "nothing: it is finished"
         raise StepRefused(f"The request is at “{current.label}”: the next step is {allowed}")
@@ -107,8 +221,10 @@ def check_step(current: Stage, target: Stage, given: StepInput, condition: Condi
         raise StepRefused("Enter the probation practitioner’s name and team")
     if target is Stage.NOT_INCLUDED and not (given.reason or "").strip():
         raise StepRefused("Enter the reason the condition was not included")
-    if target is Stage.TOLD and not (given.told_how or "").strip():
-        raise StepRefused("Say how the victim was told the outcome")
+    if target is Stage.TOLD:
+        refusal = told_refusal(outcome, given.told_by)
+        if refusal:
+            raise StepRefused(refusal, field="told_by")
 
 
 def has_outcome(stage: Stage) -> bool:

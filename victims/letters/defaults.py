@@ -29,11 +29,15 @@ from types import MappingProxyType
 
 from victims.domain.letters import (
     NEEDS_UNWANTED_CONTACT,
+    OUTCOME_SLOTS,
     PLACEHOLDERS,
+    REQUEST_OUTCOMES,
     UNWANTED_CONTACT,
     LetterType,
+    OutcomeSentences,
     Section,
     placeholders_in,
+    slots_in,
     template_problems,
 )
 
@@ -50,6 +54,8 @@ LAST_SECTIONS = ("your_information", "sign_off")  # locked, and the last two of 
 _SECTION_FIELDS = frozenset({"key", "heading", "body", "locked", "guidance"})
 _SHARED_FIELDS = frozenset({"heading", "body", "locked", "guidance"})
 _LETTER_FIELDS = frozenset({"title", "sections"})
+# The outcome letter also has how it reports each request (issue 17).
+_OUTCOME_LETTER = LetterType.LICENCE_CONDITIONS_OUTCOME
 _KEY = re.compile(r"[a-z][a-z_]*")
 _GOOD_PLACEHOLDER = re.compile(r"\(\([a-z_]+\)\)")
 # As the quality check finds them (victims.domain.letters._finished): on one line, closed.
@@ -60,6 +66,8 @@ _GOOD_NOTE = re.compile(r"\[[^\[\]\n]{2,}\]")
 class BuiltInTemplate:
     title: str
     sections: tuple[Section, ...]
+    # The outcome letter's sentences for each request's outcome (None for other letters).
+    outcomes: OutcomeSentences | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,13 @@ def default_sections(letter_type: LetterType, language: str) -> list[Section]:
 def default_title(letter_type: LetterType, language: str) -> str:
     """The letter's title line, e.g. "Information about the Victim Contact Scheme"."""
     return _template(letter_type, language).title
+
+
+def outcome_sentences(language: str) -> OutcomeSentences:
+    """How the outcome letter reports each request, in "en" or "cy" ([conditions_outcome.outcomes])."""
+    sentences = _template(_OUTCOME_LETTER, language).outcomes
+    assert sentences is not None  # load_texts refuses a file without them
+    return sentences
 
 
 def _template(letter_type: LetterType, language: str) -> BuiltInTemplate:
@@ -268,8 +283,10 @@ def _template_from(
     if not isinstance(table, dict):
         file.problem(f"“{name}” must be a table: [{name}]", letter_type)
         return None
-    for field in table.keys() - _LETTER_FIELDS:
+    allowed = _LETTER_FIELDS | ({REQUEST_OUTCOMES} if letter_type is _OUTCOME_LETTER else set())
+    for field in table.keys() - allowed:
         file.problem(f"[{name}] has “{field}”, which is not title or sections", letter_type)
+    outcomes = _outcomes(table.get(REQUEST_OUTCOMES), file) if letter_type is _OUTCOME_LETTER else None
     title = table.get("title")
     if not isinstance(title, str) or not title.strip() or "\n" in title:
         file.problem('the letter needs a title: title = "...", on one line', letter_type)
@@ -300,7 +317,37 @@ def _template_from(
         section = _section(entry, file, letter_type, where, _SECTION_FIELDS)
         if section is not None:
             sections.append(section)
-    return BuiltInTemplate(_text(title).strip(), tuple(sections))
+    return BuiltInTemplate(_text(title).strip(), tuple(sections), outcomes)
+
+
+def _outcomes(table: object, file: _File) -> OutcomeSentences | None:
+    """[conditions_outcome.outcomes]: one line for each kind of outcome, with its {slots}."""
+    where = f"[{_OUTCOME_LETTER.value}.{REQUEST_OUTCOMES}]"
+    if not isinstance(table, dict):
+        file.problem(
+            f"the letter needs {where}: how it reports each request ({', '.join(OUTCOME_SLOTS)})",
+            _OUTCOME_LETTER,
+        )
+        return None
+    ok = True
+    for key in sorted(table.keys() - OUTCOME_SLOTS.keys()):
+        file.problem(f"{where} has “{key}”; it has only {', '.join(OUTCOME_SLOTS)}", _OUTCOME_LETTER)
+        ok = False
+    values = {}
+    for key, slots in OUTCOME_SLOTS.items():
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+            file.problem(f'{where} needs {key} = "...", on one line', _OUTCOME_LETTER)
+            ok = False
+            continue
+        value = " ".join(_text(value).split())
+        if slots_in(value) != slots:
+            wanted = " and ".join(f"{{{slot}}}" for slot in sorted(slots)) or "no {slots}"
+            file.problem(f"{where}: {key} must have {wanted}", _OUTCOME_LETTER)
+            ok = False
+        _check_text(value, f"{where} {key}", file, _OUTCOME_LETTER)
+        values[key] = value
+    return OutcomeSentences(**values) if ok else None
 
 
 def _section(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import abort, current_app
@@ -11,9 +12,11 @@ from sqlalchemy.orm import joinedload
 from victims import clock
 from victims.cases.models import Case, Offender
 from victims.cases.queries import scope
-from victims.domain.letters import FINAL_DELIVERY, LetterStatus
+from victims.domain.letters import FINAL_DELIVERY, LetterStatus, LetterType
+from victims.domain.prerelease import Telling, ToldKind
 from victims.domain.vocabulary import Role
 from victims.extensions import db
+from victims.formatting import govuk_date
 from victims.letters.models import Letter, LetterTemplate
 from victims.lists import Page, paginate
 from victims.people.models import Person
@@ -109,3 +112,42 @@ def letters_to_follow(limit: int = 500) -> list[int]:
             .limit(limit)
         )
     )
+
+
+# -- letters that may have told a victim an outcome (victims.domain.prerelease) -----------------------
+
+
+def telling(letter: Letter) -> Telling:
+    """A letter as what may have told a victim the outcome of a licence-condition request:
+    named by its number, type and the day it was sent, never its content."""
+    on = clock.london_date(letter.sent_at) if letter.sent_at else None
+    sent = f", sent {govuk_date(on)}" if on else ""
+    return Telling(
+        kind=ToldKind.LETTER,
+        id=letter.id,
+        case_id=letter.case_id,
+        person_id=letter.person_id,
+        on=on,
+        happened=letter.status == LetterStatus.SENT,
+        outcome_letter=letter.letter_type == LetterType.LICENCE_CONDITIONS_OUTCOME.value,
+        description=f"Letter {letter.id}: {letter.type_enum.label}{sent}",
+        at=letter.sent_at,
+    )
+
+
+def tellings(case_id: int, people: Iterable[int]) -> list[Telling]:
+    """The case's sent letters to these people (the rules choose among them)."""
+    letters = db.session.scalars(
+        select(Letter).where(
+            Letter.case_id == case_id,
+            Letter.person_id.in_(list(people)),
+            Letter.status == LetterStatus.SENT,
+        )
+    )
+    return [telling(letter) for letter in letters]
+
+
+def telling_by_id(letter_id: int) -> Telling | None:
+    """The letter with this id, on whatever case: the rules refuse another case's."""
+    letter = db.session.get(Letter, letter_id)
+    return telling(letter) if letter is not None else None

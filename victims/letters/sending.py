@@ -25,6 +25,7 @@ from victims.domain.evidence import ContactOutcome, Evidence, EvidenceKind
 from victims.domain.letters import CONTACT_LOST_DELIVERY, DeliveryStatus, LetterStatus, LetterType
 from victims.domain.vocabulary import CaseStatus, Direction
 from victims.extensions import db
+from victims.letters import queries as letter_queries
 from victims.letters.models import Letter
 from victims.letters.services import (
     NO_HEADING,
@@ -33,6 +34,7 @@ from victims.letters.services import (
     passes,
     pdf_bytes,
     printable,
+    told_by,
     with_feedback,
 )
 from victims.notify import gateway as notify
@@ -40,6 +42,7 @@ from victims.notify import sending
 from victims.notify.references import new_reference
 from victims.notify.sending import Outcome, SendOutcome
 from victims.people.models import Person
+from victims.prerelease import services as prerelease
 from victims.refusals import Refused
 from victims.staff.models import User
 from victims.work import services as work
@@ -255,6 +258,10 @@ def _sent(letter: Letter, person: Person, notification_id: str) -> None:
         details={"channel": letter.channel, "notify_id": notification_id},
         user=sender,
     )
+    # The outcome letter told the victim every outcome it reports (the check just before sending
+    # made sure it reports them all): those requests are told, by this letter, in this commit.
+    if letter.type_enum is LetterType.LICENCE_CONDITIONS_OUTCOME:
+        prerelease.told_by_letter(told_by(letter), letter_queries.telling(letter), sender)
 
 
 # -- after sending -----------------------------------------------------------------------------------

@@ -24,12 +24,15 @@ from victims.cases.models import Case, Offender, Sentence
 from victims.domain import coming_of_age, disclosure, letter_check
 from victims.domain import deadlines as deadline_rules
 from victims.domain import letters as rules
+from victims.domain import prerelease as request_rules
 from victims.domain.disclosure.normalise import words as disclosure_words
 from victims.domain.letters import (
+    YOUR_REQUESTS,
     LetterStatus,
     LetterType,
     Section,
 )
+from victims.domain.prerelease import ConditionType, Stage
 from victims.domain.vocabulary import (
     SENTENCE_DATES,
     CaseStatus,
@@ -41,11 +44,13 @@ from victims.domain.vocabulary import (
 from victims.extensions import db
 from victims.feedback import services as feedback
 from victims.feedback.texts import LETTER_SECTION
-from victims.letters import template_versions
+from victims.letters import defaults, template_versions
 from victims.letters.models import Letter, LetterTemplate
 from victims.letters.pdf import AddressTooLong, PrintableLetter, lines_too_wide, render_pdf, split_to_fit
 from victims.people import services as people
 from victims.people.models import Person
+from victims.prerelease import queries as prerelease_queries
+from victims.prerelease.models import ConditionRequest
 from victims.printing import DRAFT_MARK
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -110,6 +115,66 @@ def filled_sections(letter: Letter, on: date | None = None) -> list[tuple[str, s
     return [(rules.fill(s.heading, values), rules.fill(s.body, values), s) for s in letter.sections]
 
 
+# -- the outcome letter's requests (issue 17) ------------------------------------------------------
+
+
+def requests_reported(person: Person) -> list[ConditionRequest]:
+    """The requests an outcome letter to `person` reports: theirs, and those of the victim they
+    act for (a parent or guardian)."""
+    people = {person.id} | ({person.acting_for_id} if person.acting_for_id else set())
+    return prerelease_queries.requests_of_people(person.case_id, people)
+
+
+def outcome_sentence(request: ConditionRequest, language: str) -> str | None:
+    """How the outcome letter reports the request, unfilled (None while it has no outcome). Only
+    "not included" records a reason (victims.prerelease.services.step)."""
+    if not request_rules.has_outcome(request.stage_enum):
+        return None
+    return rules.outcome_sentence(
+        defaults.outcome_sentences(language),
+        zone=request.type_enum is ConditionType.EXCLUSION_ZONE,
+        included=request.outcome_reason is None,
+        wording=request.wording or "",
+        reason=request.outcome_reason or "",
+    )
+
+
+def _report(request: ConditionRequest, language: str) -> letter_check.RequestReport:
+    return letter_check.RequestReport(
+        name=f"request {request.id} ({request.type_enum.label})",
+        sent=request_rules.ORDER[request.stage_enum] >= request_rules.ORDER[Stage.SENT],
+        sentence=outcome_sentence(request, language),
+    )
+
+
+def with_outcomes(sections: list[Section], requests: list[ConditionRequest], language: str) -> list[Section]:
+    """The outcome letter's sections with "Your requests" drafted: a paragraph for each request
+    with an outcome, before what the template says there."""
+    sentences = [sentence for request in requests if (sentence := outcome_sentence(request, language))]
+    if not sentences:
+        return sections
+    return [
+        replace(section, body="\n\n".join([*sentences, section.body.strip()]).strip())
+        if section.key == YOUR_REQUESTS and not section.locked
+        else section
+        for section in sections
+    ]
+
+
+def told_by(letter: Letter) -> list[ConditionRequest]:
+    """The requests an outcome letter told the victim about: those with an outcome whose
+    sentence the letter has."""
+    if letter.type_enum is not LetterType.LICENCE_CONDITIONS_OUTCOME:
+        return []
+    text = disclosure_words("\n\n".join(section.body for section in letter.sections))
+    found = []
+    for request in requests_reported(db.session.get(Person, letter.person_id)):
+        sentence = outcome_sentence(request, letter.language)
+        if sentence and letter_check.contains(text, disclosure_words(sentence)):
+            found.append(request)
+    return found
+
+
 # -- drafting ------------------------------------------------------------------------------------------
 
 
@@ -146,7 +211,10 @@ def start_draft(case: Case, person: Person, letter_type: LetterType, user: User)
         created_at=now,
         updated_at=now,
     )
-    letter.sections = template.sections
+    sections = template.sections
+    if letter_type is LetterType.LICENCE_CONDITIONS_OUTCOME:
+        sections = with_outcomes(sections, requests_reported(person), person.language)
+    letter.sections = sections
     letter.facts = current_facts(letter, letter_vlo(case, user))
     db.session.add(letter)
     db.session.flush()
@@ -253,6 +321,9 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         address_lines=address_lines,
         address_too_wide=lines_too_wide(address_lines),
         letterhead_missing=_letterhead_missing(db.session.get(Team, case.team_id)),
+        requests=[_report(request, letter.language) for request in requests_reported(person)]
+        if letter.type_enum is LetterType.LICENCE_CONDITIONS_OUTCOME
+        else [],
     )
     return letter_check.check(facts)
 

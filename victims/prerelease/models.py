@@ -56,14 +56,21 @@ class ConditionRequest(Versioned, db.Model):
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_on: Mapped[date | None] = mapped_column(Date)
+    # When the later steps were recorded (issue 17; None on rows from before): each *_on is the
+    # day it happened, which for "told" is the day of the letter or contact that told them.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     practitioner_name: Mapped[str | None] = mapped_column(String(120))
     practitioner_team: Mapped[str | None] = mapped_column(String(120))
     outcome_on: Mapped[date | None] = mapped_column(Date)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     told_on: Mapped[date | None] = mapped_column(Date)
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     told_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How, in words: typed by hand before issue 17 (kept and shown); since, derived from the
+    # letter or contact below ("Letter 42: …"), never its content.
     told_how: Mapped[str | None] = mapped_column(String(200))
     # What told the victim the outcome (issue 17): the letter sent, or the contact recorded.
     told_letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))

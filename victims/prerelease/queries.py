@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort
 from sqlalchemy import func, select
@@ -13,9 +14,18 @@ from victims import clock
 from victims.cases.models import Case, ContactLogEntry
 from victims.cases.queries import case_for_change
 from victims.domain import deadlines as deadline_rules
-from victims.domain.prerelease import Contactable, Stage, ZoneStatus, to_offer_contact_again
-from victims.domain.vocabulary import ContactLevel, Direction, Role
+from victims.domain.evidence import ContactOutcome
+from victims.domain.prerelease import (
+    Contactable,
+    Stage,
+    Telling,
+    ToldKind,
+    ZoneStatus,
+    to_offer_contact_again,
+)
+from victims.domain.vocabulary import ContactLevel, ContactMethod, Direction, Role
 from victims.extensions import db
+from victims.formatting import govuk_date
 from victims.people.models import Person
 from victims.prerelease.models import (
     ConditionRequest,
@@ -48,6 +58,17 @@ def requests_of_case(case_id: int) -> list[ConditionRequest]:
     return list(
         db.session.scalars(
             select(ConditionRequest).where(ConditionRequest.case_id == case_id).order_by(ConditionRequest.id)
+        )
+    )
+
+
+def requests_of_people(case_id: int, people: Iterable[int]) -> list[ConditionRequest]:
+    """The requests these people made on the case, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ConditionRequest)
+            .where(ConditionRequest.case_id == case_id, ConditionRequest.person_id.in_(list(people)))
+            .order_by(ConditionRequest.id)
         )
     )
 
@@ -101,6 +122,112 @@ def release_address_history(case_id: int) -> list[ReleaseAddress]:
     )
 
 
+# -- who did each step, and when ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage a request reached: who recorded it and when (`at`; None on rows from before
+    issue 17 for the later steps), and the day it happened where only a day is known or it
+    differs from the recording (the day the victim was told is the letter's or contact's)."""
+
+    stage: Stage
+    by: User | None
+    at: datetime | None
+    on: date | None = None
+
+
+def _steps(record: ConditionRequest) -> list[tuple[Stage, int | None, datetime | None, date | None]]:
+    found: list[tuple[Stage, int | None, datetime | None, date | None]] = [
+        (Stage.REQUESTED, record.requested_by_id, record.requested_at, None)
+    ]
+    if record.drafted_at:
+        found.append((Stage.DRAFTED, record.drafted_by_id, record.drafted_at, None))
+    if record.checked_at:
+        found.append((Stage.CHECKED, record.checked_by_id, record.checked_at, None))
+    if record.sent_on:
+        found.append((Stage.SENT, record.sent_by_id, record.sent_at, record.sent_on))
+    if record.outcome_on:
+        # Only "not included" records a reason (services.step).
+        outcome = Stage.NOT_INCLUDED if record.outcome_reason else Stage.INCLUDED
+        found.append((outcome, record.outcome_by_id, record.outcome_at, record.outcome_on))
+    if record.told_on or record.told_at:
+        found.append((Stage.TOLD, record.told_by_id, record.told_at, record.told_on))
+    return found
+
+
+def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
+    """The users with these ids, in one statement."""
+    wanted = {user_id for user_id in ids if user_id is not None}
+    if not wanted:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def history(record: ConditionRequest) -> list[Step]:
+    """Every stage the request has reached, the latest first (the MOJ timeline's order), with
+    who recorded it: the users read in one statement."""
+    steps = _steps(record)
+    users = users_by_id(by for _stage, by, _at, _on in steps)
+    return [Step(stage, users.get(by or 0), at, on) for stage, by, at, on in reversed(steps)]
+
+
+# The user who took a request's latest step: the latest step's *_by_id is the first one set,
+# going back from "told" (a redraft clears "checked").
+def _latest_by():
+    return func.coalesce(
+        ConditionRequest.told_by_id,
+        ConditionRequest.outcome_by_id,
+        ConditionRequest.sent_by_id,
+        ConditionRequest.checked_by_id,
+        ConditionRequest.drafted_by_id,
+        ConditionRequest.requested_by_id,
+    )
+
+
+def latest_step(record: ConditionRequest, by: User | None) -> Step:
+    """The request's current stage, who took it and when."""
+    stage, _by, at, on = _steps(record)[-1]
+    return Step(stage, by, at, on)
+
+
+# -- what told the victim ------------------------------------------------------------------------------
+
+
+def contact_telling(entry: ContactLogEntry) -> Telling:
+    """A contact-log entry as what may have told a victim an outcome (named, never its summary)."""
+    on = clock.london_date(entry.occurred_at)
+    how = f"{ContactMethod(entry.method).label} {Direction(entry.direction).label.lower()}"
+    return Telling(
+        kind=ToldKind.CONTACT,
+        id=entry.id,
+        case_id=entry.case_id,
+        person_id=entry.person_id,
+        on=on,
+        happened=entry.outcome == ContactOutcome.MADE,
+        description=f"Contact log: {how}, {govuk_date(on)}",
+        at=entry.occurred_at,
+        by_letter_or_email=entry.method in (ContactMethod.LETTER, ContactMethod.EMAIL)
+        and entry.direction == Direction.OUTBOUND,
+    )
+
+
+def contact_tellings(case_id: int, people: Iterable[int]) -> list[Telling]:
+    """The case's contact-log entries with these people (the rules choose among them)."""
+    entries = db.session.scalars(
+        select(ContactLogEntry).where(
+            ContactLogEntry.case_id == case_id, ContactLogEntry.person_id.in_(list(people))
+        )
+    )
+    return [contact_telling(entry) for entry in entries]
+
+
+def contact_telling_by_id(entry_id: int) -> Telling | None:
+    """The contact-log entry with this id, on whatever case: the rules refuse another case's."""
+    entry = db.session.get(ContactLogEntry, entry_id)
+    return contact_telling(entry) if entry is not None else None
+
+
 @dataclass(frozen=True)
 class CasePrerelease:
     """What the case page's "Pre-release" section shows."""
@@ -112,6 +239,8 @@ class CasePrerelease:
     zones: dict[int, ExclusionZone]
     to_consider: list[tuple[Person, str]]
     people: dict[int, Person] = field(default_factory=dict)
+    # request id → its current stage, who took it and when
+    latest: dict[int, Step] = field(default_factory=dict)
 
 
 def for_case_page(case: Case) -> CasePrerelease:
@@ -136,6 +265,13 @@ def for_case_page(case: Case) -> CasePrerelease:
         ).all()
     )
     people = {person.id: person for person in case.people}
+    # The requests with who took each one's latest step, in one statement.
+    rows = db.session.execute(
+        select(ConditionRequest, User)
+        .outerjoin(User, User.id == _latest_by())
+        .where(ConditionRequest.case_id == case.id)
+        .order_by(ConditionRequest.id)
+    ).all()
     considered = to_offer_contact_again(
         (
             Contactable(
@@ -152,10 +288,11 @@ def for_case_page(case: Case) -> CasePrerelease:
         window_opens=due.get(deadline_rules.PRE_RELEASE_WINDOW),
         representations_due=due.get(deadline_rules.LICENCE_REPRESENTATIONS),
         contacts=list(contacts),
-        requests=requests_of_case(case.id),
+        requests=[record for record, _by in rows],
         zones=zones,
         to_consider=[(people[person_id], why) for person_id, why in considered],
         people=people,
+        latest={record.id: latest_step(record, by) for record, by in rows},
     )
 
 

@@ -19,7 +19,15 @@ from victims.domain import disclosure
 from victims.domain import prerelease as rules
 from victims.domain.disclosure import Finding, Protected, Whereabouts, find_disclosures
 from victims.domain.evidence import Evidence, EvidenceKind
-from victims.domain.prerelease import ConditionType, Stage, StepInput, ZoneStatus
+from victims.domain.prerelease import (
+    ConditionType,
+    OutcomeTold,
+    Stage,
+    StepInput,
+    Telling,
+    ToldKind,
+    ZoneStatus,
+)
 from victims.domain.vocabulary import CaseStatus, ContactMethod, Direction, Relationship, Role
 from victims.extensions import db
 from victims.people import queries as people_queries
@@ -168,6 +176,18 @@ def zone_ready(request: ConditionRequest) -> bool:
     return zone is not None and zone.status == ZoneStatus.COUNTERSIGNED
 
 
+def outcome_told(request: ConditionRequest) -> OutcomeTold | None:
+    """What a letter or contact must follow to have told the victim this request's outcome: the
+    request's case, its person or whoever acts for them, on or after the outcome's day."""
+    if request.outcome_on is None:
+        return None
+    everyone = people_queries.people_of_case(request.case_id)
+    people = {request.person_id} | {
+        person.id for person in everyone if person.acting_for_id == request.person_id
+    }
+    return OutcomeTold(case_id=request.case_id, people=frozenset(people), on=request.outcome_on)
+
+
 def step(
     request: ConditionRequest, target: Stage, given: StepInput, user: User, *, on: date | None = None
 ) -> None:
@@ -178,9 +198,10 @@ def step(
     redraft = target is Stage.DRAFTED and current in rules.REDRAFTABLE
     if not redraft:
         try:
-            rules.check_step(current, target, given, request.type_enum)
+            outcome = outcome_told(request) if target is Stage.TOLD else None
+            rules.check_step(current, target, given, request.type_enum, outcome)
         except rules.StepRefused as refused:
-            raise Refused(str(refused)) from None
+            raise Refused(str(refused), field=refused.field) from None
     if target is Stage.CHECKED:
         if user.role != Role.SPO:
             raise Refused("Only a senior probation officer can check the wording")
@@ -220,15 +241,16 @@ def step(
     elif target is Stage.CHECKED:
         request.checked_at, request.checked_by_id = now, user.id
     elif target is Stage.SENT:
-        request.sent_on, request.sent_by_id = today, user.id
+        request.sent_on, request.sent_at, request.sent_by_id = today, now, user.id
         request.practitioner_name = (given.practitioner_name or "").strip()
         request.practitioner_team = (given.practitioner_team or "").strip()
     elif target in (Stage.INCLUDED, Stage.NOT_INCLUDED):
-        request.outcome_on, request.outcome_by_id = today, user.id
-        request.outcome_reason = (given.reason or "").strip() or None
-    elif target is Stage.TOLD:
-        request.told_on, request.told_by_id = today, user.id
-        request.told_how = (given.told_how or "").strip()
+        request.outcome_on, request.outcome_at, request.outcome_by_id = today, now, user.id
+        reason = (given.reason or "").strip() if target is Stage.NOT_INCLUDED else ""
+        request.outcome_reason = reason or None
+    elif target is Stage.TOLD and given.told_by is not None:
+        _record_told(case, request, given.told_by, user)
+        return
     request.stage = target.value
     db.session.flush()
     _deadlines_after(case, request, target, today, user)
@@ -245,6 +267,53 @@ def step(
         details=details,
         user=user,
     )
+
+
+def _record_told(
+    case: Case, request: ConditionRequest, telling: Telling, user: User, *, automatic: bool = False
+) -> None:
+    """The victim was told the outcome by `telling` (already checked against the request): on
+    the day of the letter or contact, recorded now, by `user`. Its name goes in `told_how`, never
+    its content."""
+    current = request.stage_enum
+    request.told_on = telling.on
+    request.told_at, request.told_by_id = clock.utcnow(), user.id
+    request.told_letter_id = telling.id if telling.kind is ToldKind.LETTER else None
+    request.told_contact_id = telling.id if telling.kind is ToldKind.CONTACT else None
+    request.told_how = telling.description[:200] or None
+    request.stage = Stage.TOLD.value
+    db.session.flush()
+    _deadlines_after(case, request, Stage.TOLD, telling.on or clock.today(), user)
+    details: dict[str, object] = {"from": current.value, "to": Stage.TOLD.value}
+    details[telling.kind.value] = telling.id  # which letter or contact-log entry, never its content
+    if automatic:
+        details["automatic"] = True
+    audit.record(
+        "condition_request_told",
+        "condition_request",
+        request.id,
+        case_id=case.id,
+        region_id=case.region_id,
+        details=details,
+        user=user,
+    )
+
+
+def told_by_letter(requests: list[ConditionRequest], letter: Telling, sender: User) -> list[int]:
+    """An outcome letter has been sent: every request it reported whose outcome the victim had
+    not yet been told is now told, by that letter, recorded as its sender (audited as automatic).
+    A request the letter cannot have told (another person's, or the letter came before the
+    outcome) is left as it is. The ids of the requests marked told."""
+    marked = []
+    for request in requests:
+        if request.stage_enum not in (Stage.INCLUDED, Stage.NOT_INCLUDED):
+            continue
+        if rules.told_refusal(outcome_told(request), letter) is not None:
+            continue
+        case = db.session.get(Case, request.case_id)
+        _record_told(case, request, letter, sender, automatic=True)
+        marked.append(request.id)
+    return marked
 
 
 def _deadlines_after(case: Case, request: ConditionRequest, target: Stage, today: date, user: User) -> None:

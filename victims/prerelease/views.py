@@ -8,9 +8,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from victims.cases import queries as case_queries
 from victims.cases.models import Case
-from victims.domain.prerelease import REDRAFTABLE, ConditionType, Stage, StepInput, ZoneStatus, next_stages
+from victims.domain import prerelease as rules
+from victims.domain.prerelease import (
+    REDRAFTABLE,
+    ConditionType,
+    Stage,
+    StepInput,
+    Telling,
+    ToldKind,
+    ZoneStatus,
+    next_stages,
+)
 from victims.domain.vocabulary import CaseStatus, Role
 from victims.extensions import db
+from victims.letters import queries as letter_queries
 from victims.people import queries as people_queries
 from victims.people.models import Person
 from victims.prerelease import queries, services, zones
@@ -103,14 +114,50 @@ def condition(request_id: int):
     return _request_page(record, case)
 
 
+def _told_choices(record: ConditionRequest) -> list[Telling]:
+    """The letters sent to, and contacts made with, the person (or whoever acts for them) on or
+    after the outcome: what the "victim told" step may name."""
+    outcome = services.outcome_told(record)
+    if outcome is None:
+        return []
+    found = letter_queries.tellings(record.case_id, outcome.people) + queries.contact_tellings(
+        record.case_id, outcome.people
+    )
+    return rules.told_choices(outcome, found)
+
+
+def _told_by(value: str | None) -> Telling | None:
+    """The letter or contact a form chose, found by its id wherever it is: the rules then refuse
+    another case's, one not sent or made, or one before the outcome."""
+    chosen = rules.parse_choice(value)
+    if chosen is None:
+        return None
+    kind, number = chosen
+    if kind is ToldKind.LETTER:
+        return letter_queries.telling_by_id(number)
+    return queries.contact_telling_by_id(number)
+
+
+def _what_told(record: ConditionRequest) -> Telling | None:
+    if record.told_letter_id is not None:
+        return letter_queries.telling_by_id(record.told_letter_id)
+    if record.told_contact_id is not None:
+        return queries.contact_telling_by_id(record.told_contact_id)
+    return None
+
+
 def _request_page(record: ConditionRequest, case: Case, errors: list | None = None, values=None) -> str:
+    stages = next_stages(record.stage_enum)
     return render_template(
         "prerelease/request.html",
         record=record,
         case=case,
         person=people_queries.person_for_change(case.id, record.person_id),
         zone=queries.zone(record.zone_id),
-        next_stages=next_stages(record.stage_enum),
+        next_stages=stages,
+        history=queries.history(record),
+        what_told=_what_told(record),
+        told_choices=_told_choices(record) if Stage.TOLD in stages else [],
         can_redraft=record.stage_enum in REDRAFTABLE,
         form=TokenForm(),
         errors=errors or [],
@@ -139,7 +186,7 @@ def step(request_id: int, target: str):
         practitioner_name=request.form.get("practitioner_name"),
         practitioner_team=request.form.get("practitioner_team"),
         reason=request.form.get("reason"),
-        told_how=request.form.get("told_how"),
+        told_by=_told_by(request.form.get("told_by")) if stage is Stage.TOLD else None,
         town_acknowledged=request.form.get("town_acknowledged") == "yes",
     )
     try:

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from tests.helpers import post_with_token
 from victims.audit.models import AuditEvent
 from victims.cases.models import ContactLogEntry, Sentence
+from victims.cases.queries import case_for_change
+from victims.cases.services import add_contact
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.prerelease import ConditionType, Stage, StepInput
 from victims.domain.vocabulary import Role, Skill
@@ -142,7 +144,17 @@ def test_a_request_goes_from_the_victims_words_to_the_licence_and_back(team, tod
 
     with pytest.raises(Refused, match="cannot be marked complete"):
         services.complete(case, vlo)
-    services.step(request, Stage.TOLD, StepInput(told_how="Telephone call"), vlo)
+    call = add_contact(
+        case_for_change(case.id, vlo),
+        occurred_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+        method="telephone",
+        direction="outbound",
+        summary="Told her the outcome.",
+        person_id=team["victim"].id,
+        user=vlo,
+    )
+    services.step(request, Stage.TOLD, StepInput(told_by=prerelease_queries.contact_telling(call)), vlo)
+    assert (request.told_contact_id, request.told_on) == (call.id, date(2026, 11, 25))
     assert _deadline(case.id, "licence_outcome").status == "met"
     services.complete(case, vlo)
     assert case.prerelease_completed_at is not None
