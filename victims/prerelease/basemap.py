@@ -12,7 +12,7 @@ What the fetcher will and will not do:
   host and port (with ``{s}``, from each of its subdomains). It checks every address before asking
   for it and follows a redirect only to the same place; a redirect anywhere else fails the tile.
 - Each tile has a timeout (``MAP_TILE_TIMEOUT_SECONDS``) and a size cap (``MAP_TILE_MAX_BYTES``),
-  and must decode as a 256-pixel square PNG, JPEG, WebP or GIF image, or it is not used.
+  and must be a whole 256-pixel square PNG or JPEG image, or it is not used.
 - Tiles are kept on disk (``MAP_TILE_CACHE_DIR``), written atomically (a temporary file in the same
   folder, then renamed), and used for ``MAP_TILE_CACHE_SECONDS`` (7 days by default): printing the
   same area again asks the provider for nothing. The folder is per provider (a hash of the
@@ -56,7 +56,7 @@ from victims.domain.geometry.webmercator import MAX_TILES, TILE_SIZE
 log = logging.getLogger(__name__)
 
 SUBDOMAINS = "abc"  # Leaflet's default for {s}, which the on-screen map uses too
-IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
+IMAGE_FORMATS = {"PNG", "JPEG"}  # what XYZ services serve (OS Maps API: PNG)
 PLACEHOLDER = re.compile(r"\{([^}]*)\}")
 FETCHING_AT_ONCE = 4
 USER_AGENT = "victim-contact-scheme-map-printing/1"
@@ -210,6 +210,7 @@ class TileSource:
                     raise TileFailed("the answer came from another host")
                 content = response.read(self.max_tile_bytes + 1)
         except urllib.error.HTTPError as error:
+            error.close()  # it holds the connection
             raise TileFailed(f"HTTP {error.code}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
@@ -278,14 +279,21 @@ def encode(image: Image.Image) -> bytes:
 
 
 def _decode(content: bytes) -> Image.Image:
-    """A tile's bytes as an RGB image, or TileFailed: only a 256-pixel square image is a tile (the
-    size is read from the header before anything is decoded)."""
+    """A tile's bytes as an RGB image, or TileFailed: only a whole 256-pixel square PNG or JPEG is
+    a tile. The size is read from the header before anything is decoded; a cut-short image is
+    refused by its own structure (PNG: every chunk's checksum to the end; JPEG: its end marker),
+    because WeasyPrint tells Pillow, for the whole process, to decode cut-short images."""
     try:
         image = Image.open(io.BytesIO(content))
         if image.format not in IMAGE_FORMATS:
             raise TileFailed("an answer that is not a tile image")
         if image.size != (TILE_SIZE, TILE_SIZE):
             raise TileFailed(f"a tile of {image.size[0]} × {image.size[1]} pixels, not {TILE_SIZE}")
+        if image.format == "PNG":
+            image.verify()
+        elif not content.rstrip(b"\0").endswith(b"\xff\xd9"):
+            raise TileFailed("an answer that does not decode as an image (cut short)")
+        image = Image.open(io.BytesIO(content))
         image.load()
     except TileFailed:
         raise
@@ -302,5 +310,6 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if _origin(newurl) not in self.origins:
+            fp.close()  # the redirect's own answer, and its connection
             raise TileFailed("a redirect to another host was refused")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
