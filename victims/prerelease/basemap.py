@@ -268,14 +268,25 @@ class TileSource:
         area = stitched.crop(
             (window.left, window.top, window.left + window.width, window.top + window.height)
         )
-        return BaseMapImage(window=window, mime_type="image/png", content=encode(area))
+        mime_type, content = encode(area)
+        return BaseMapImage(window=window, mime_type=mime_type, content=content)
 
 
-def encode(image: Image.Image) -> bytes:
-    """The stitched map as PNG: lossless, so street names stay sharp (see docs/decisions.md)."""
+# Above this a PNG of the map is photographic (aerial tiles), which JPEG holds in a quarter of it.
+PNG_LIMIT_BYTES = 1_500_000
+JPEG_QUALITY = 85
+
+
+def encode(image: Image.Image) -> tuple[str, bytes]:
+    """The stitched map as (MIME type, bytes): PNG, lossless, so street names stay sharp, and smaller
+    than JPEG for drawn maps; JPEG when the PNG would be photographic-sized (docs/decisions.md)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
-    return buffer.getvalue()
+    image.save(buffer, format="PNG", compress_level=6)
+    if buffer.tell() <= PNG_LIMIT_BYTES:
+        return "image/png", buffer.getvalue()
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=JPEG_QUALITY)
+    return "image/jpeg", buffer.getvalue()
 
 
 def _decode(content: bytes) -> Image.Image:

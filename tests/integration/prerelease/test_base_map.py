@@ -9,9 +9,11 @@ darker 8-pixel border, so a pixel of the extracted image says which tile it came
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import os
+import random
 import re
 import subprocess
 import threading
@@ -29,7 +31,14 @@ from tests.fakes.tiles import BORDER, FakeTiles, border_colour, tile_colour, til
 from tests.integration.prerelease.test_map_pdf import BEDFORD, DESCRIPTION, document
 from victims import printing
 from victims.domain.geometry import mercator_to_lonlat, project_zone_web_mercator
-from victims.prerelease.basemap import BaseMapUnavailable, TileFailed, TileSource, check_template
+from victims.prerelease.basemap import (
+    PNG_LIMIT_BYTES,
+    BaseMapUnavailable,
+    TileFailed,
+    TileSource,
+    check_template,
+    encode,
+)
 from victims.prerelease.map_pdf import NO_PROVIDER, NOT_LOADED, render_map_pdf
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database rights 2026 AC0000000000"
@@ -141,8 +150,6 @@ class socket_that_never_answers:
 
 
 def jpeg_tile() -> bytes:
-    import io
-
     buffer = io.BytesIO()
     Image.open(io.BytesIO(tile_png(1, 0, 0))).convert("RGB").save(buffer, format="JPEG")
     return buffer.getvalue()
@@ -328,8 +335,6 @@ def test_an_answer_that_is_not_a_tile_is_not_used(tmp_path, answer, message):
 
 
 def test_a_tile_of_the_wrong_size_is_not_used(tmp_path):
-    import io
-
     buffer = io.BytesIO()
     Image.new("RGB", (512, 512), (200, 200, 200)).save(buffer, format="PNG")
     with serving(lambda request: Response(buffer.getvalue(), mimetype="image/png")) as base:
@@ -434,3 +439,22 @@ def test_with_no_provider_the_map_says_so(poppler, tmp_path):
     assert NO_PROVIDER in pdf.text(1)
     assert "Grey grid lines are 100 m apart" in pdf.text(1)
     assert pdf.images() == []
+
+
+# The image's encoding -------------------------------------------------------------------------------
+
+
+def test_a_drawn_map_is_kept_as_png_and_a_photographic_one_as_jpeg():
+    """Measured (docs/decisions.md): a drawn street map of an A4 map's size is smaller as PNG than
+    as JPEG, and stays sharp; aerial imagery would be ~2.4 MB as PNG, so it goes as JPEG."""
+    drawn = Image.new("RGB", (903, 922), (242, 239, 233))
+    for step in range(0, 903, 40):
+        drawn.paste((255, 255, 255), (step, 0, step + 8, 922))
+    mime, content = encode(drawn)
+    assert mime == "image/png" and content.startswith(b"\x89PNG")
+    assert Image.open(io.BytesIO(content)).convert("RGB").tobytes() == drawn.tobytes()  # lossless
+
+    photographic = Image.frombytes("RGB", (903, 922), random.Random(17).randbytes(903 * 922 * 3))
+    mime, content = encode(photographic)
+    assert mime == "image/jpeg" and content.startswith(b"\xff\xd8")
+    assert len(content) < PNG_LIMIT_BYTES
