@@ -260,9 +260,9 @@ def draw_map(
         # beyond the map's area on each side) and clipped to the area.
         clip = _element(_element(svg, "defs"), "clipPath", id="map-area")
         _element(clip, "rect", x=0.0, y=0.0, width=width_mm, height=map_bottom)
-        west, south, east, north = base_map.window.bounds
-        left, top = to_map(west, north)
-        right, bottom = to_map(east, south)
+        image_west, image_south, image_east, image_north = base_map.window.bounds
+        left, top = to_map(image_west, image_north)
+        right, bottom = to_map(image_east, image_south)
         _element(
             svg,
             "image",

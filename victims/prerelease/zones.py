@@ -331,7 +331,7 @@ def _tiles() -> TileSource | None:
         raise Refused(BASE_MAP_MISCONFIGURED) from None
 
 
-def _projected(geojson: str, tiles: TileSource | None) -> geometry.ProjectedZone:
+def _projected(geojson: str | dict | None, tiles: TileSource | None) -> geometry.ProjectedZone:
     """The zone as the map draws it: in Web Mercator over a base map, on the grid without one."""
     polygons = geometry.parse_zone(geojson) if geojson else []
     if tiles is not None:
