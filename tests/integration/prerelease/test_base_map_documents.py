@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.fakes.tiles import FakeTiles
+from tests.helpers import keeping_default_celery_app
 from tests.integration.prerelease.test_prerelease import _save, _zone_request
+from victims import create_app
 from victims.audit.models import AuditEvent
 from victims.cases.models import Sentence
 from victims.cases.services import refresh_deadlines
@@ -166,3 +168,26 @@ def test_a_provider_address_that_cannot_be_used_refuses_the_map_with_words_for_t
     assert answer.status_code == 302  # back to the zone's page, with the reason flashed
     with pytest.raises(zones.Refused, match="map provider’s settings are not usable"):
         zones.zone_pdf(zone, issue=False)
+
+
+@pytest.mark.parametrize(
+    ("template", "allowed"),
+    [
+        ("https://api.os.uk/maps/raster/v1/zxy/Road_3857/{z}/{x}/{y}.png?key=s3cret", "https://api.os.uk"),
+        ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "https://*.tile.example.org"),
+        ("http://127.0.0.1:8123/{z}/{x}/{y}.png", "http://127.0.0.1:8123"),
+    ],
+)
+def test_the_browser_may_load_images_from_the_tile_host_and_no_other(app, template, allowed):
+    with keeping_default_celery_app():
+        service = create_app(
+            "testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], MAP_TILE_URL=template
+        )
+    try:
+        policy = service.test_client().get("/health").headers["Content-Security-Policy"]
+    finally:
+        db._app_engines[service][None].dispose()
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["img-src"].split() == ["'self'", "data:", allowed]
+    assert "s3cret" not in policy and "{" not in policy
+    assert "connect-src" in directives and allowed not in directives["connect-src"]
