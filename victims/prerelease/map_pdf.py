@@ -84,7 +84,7 @@ SCALE_BAR_HEIGHT_MM = 2.0
 # Words on the map itself, in a white box: the base map's attribution (bottom right, smaller, as
 # web maps print it) or the note that there is no base map (top left).
 ATTRIBUTION_MM = 2.5  # about 7 pt
-NOTE_MM = 3.2  # about 9 pt
+NOTE_MM = TEXT_MM  # about 10 pt, bold: a map without its base map must not pass unnoticed
 LABEL_PADDING_MM = 1.0
 CHARACTER_WIDTH_EM = 0.55  # Liberation Sans' average, for the box behind the words
 NO_PROVIDER = "No base map: no map provider is configured"
@@ -170,11 +170,19 @@ def _element(parent: ET.Element, tag: str, **attributes: float | str) -> ET.Elem
 
 
 def _label(
-    parent: ET.Element, text: str, *, x: float, y: float, size: float, anchor: str, element_id: str
+    parent: ET.Element,
+    text: str,
+    *,
+    x: float,
+    y: float,
+    size: float,
+    anchor: str,
+    element_id: str,
+    bold: bool = False,
 ) -> None:
     """Words on the map in a white box; (x, y) is the box's top-left (anchor "start") or top-right
     ("end") corner."""
-    width = len(text) * size * CHARACTER_WIDTH_EM + 2 * LABEL_PADDING_MM
+    width = len(text) * size * (CHARACTER_WIDTH_EM + (0.05 if bold else 0)) + 2 * LABEL_PADDING_MM
     height = size * 1.2 + LABEL_PADDING_MM
     left = x if anchor == "start" else x - width
     group = _element(parent, "g", id=element_id)
@@ -186,6 +194,7 @@ def _label(
         y=y + LABEL_PADDING_MM / 2 + size * 0.95,
         font_family=FONT_FAMILY,
         font_size=size,
+        font_weight="bold" if bold else "normal",
         text_anchor=anchor,
         fill="#0b0c0c",
     )
@@ -332,7 +341,14 @@ def draw_map(
         )
     if note:
         _label(
-            svg, note, x=FRAME_STROKE_MM, y=FRAME_STROKE_MM, size=NOTE_MM, anchor="start", element_id="note"
+            svg,
+            note,
+            x=FRAME_STROKE_MM,
+            y=FRAME_STROKE_MM,
+            size=NOTE_MM,
+            anchor="start",
+            element_id="note",
+            bold=True,
         )
 
     # The frame, and the line above the key strip.
