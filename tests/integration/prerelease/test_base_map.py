@@ -262,7 +262,7 @@ def test_a_preview_says_the_base_map_could_not_be_loaded_and_the_map_for_issue_i
     preview = over_tiles(source(fake, tmp_path), draft_mark=printing.DRAFT_MARK)
     pdf = Pdf(render_map_pdf(preview), tmp_path)
     page_one = pdf.text(1)
-    assert NOT_LOADED in page_one
+    assert page_one.count(NOT_LOADED) == 2  # on the map, and in the legend
     assert ATTRIBUTION not in page_one  # no base map, so no notice for one
     assert pdf.images() == []
     asked = len(fake.requests)
@@ -436,7 +436,7 @@ def test_the_printer_reads_a_data_uri_and_refuses_every_other_url(poppler, fake,
 
 def test_with_no_provider_the_map_says_so(poppler, tmp_path):
     pdf = Pdf(render_map_pdf(replace(document(), description=DESCRIPTION)), tmp_path)
-    assert NO_PROVIDER in pdf.text(1)
+    assert pdf.text(1).count(NO_PROVIDER) == 2  # on the map, and in the legend
     assert "Grey grid lines are 100 m apart" in pdf.text(1)
     assert pdf.images() == []
 
