@@ -197,9 +197,23 @@ class Config:
     ZONE_MIN_DISTANCE_M = _env_int("ZONE_MIN_DISTANCE_M", 250)
     ZONE_MIN_AREA_KM2 = float(os.environ.get("ZONE_MIN_AREA_KM2", "0.5"))
     ZONE_MAX_AREA_KM2 = float(os.environ.get("ZONE_MAX_AREA_KM2", "250"))
-    # A tile layer for the zone map, where the deployment has one ({z}/{x}/{y} URL); none by default.
+    # The base map under exclusion zones, on screen (the browser fetches the tiles) and in the map
+    # PDF (the server fetches them: victims.prerelease.basemap). Any XYZ tile service: its address
+    # template with {z}, {x}, {y} (and {s} for a, b, c subdomains), any query included, e.g. OS Maps
+    # API "https://api.os.uk/maps/raster/v1/zxy/Road_3857/{z}/{x}/{y}.png?key=…" (see
+    # docs/operations.md). Empty: no base map, and printed maps say so. Production needs https.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+    # The notice the provider's licence asks for, printed on the map and in its legend, e.g.
+    # "Contains OS data © Crown copyright and database rights 2026 AC0000000000".
     MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+    # The provider's highest zoom: a printed map never asks for a tile above it.
+    MAP_TILE_MAX_ZOOM = _env_int("MAP_TILE_MAX_ZOOM", 19)
+    # Tiles fetched for printing are kept here, and used for this long before being fetched again.
+    MAP_TILE_CACHE_DIR = os.environ.get("MAP_TILE_CACHE_DIR", str(INSTANCE_DIR / "tile-cache"))
+    MAP_TILE_CACHE_SECONDS = _env_int("MAP_TILE_CACHE_SECONDS", 7 * 24 * 3600)
+    # Each tile: how long to wait for it, and the most bytes it may have (a 256-pixel tile is ~50 kB).
+    MAP_TILE_TIMEOUT_SECONDS = float(os.environ.get("MAP_TILE_TIMEOUT_SECONDS", "10"))
+    MAP_TILE_MAX_BYTES = _env_int("MAP_TILE_MAX_BYTES", 1_000_000)
 
     # GOV.UK Notify. Without a key, emails go to the development outbox (/dev/outbox).
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
@@ -376,6 +390,9 @@ class ProductionConfig(Config):
         database = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
         if not database.startswith("postgresql"):
             problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://…), not SQLite")
+        tiles = str(config.get("MAP_TILE_URL") or "")
+        if tiles and not tiles.startswith("https://"):
+            problems.append("MAP_TILE_URL must be an https address: it may carry the provider's key")
         replica = str(config.get("DATABASE_REPLICA_URL") or "")
         if replica and not replica.startswith("postgresql"):
             problems.append("DATABASE_REPLICA_URL must point at PostgreSQL (a standby of DATABASE_URL)")

@@ -7,8 +7,10 @@ the representations document are standalone HTML pages printed here:
   more than printing a letter). The templates ask for Liberation Sans.
 - One lock round every use of WeasyPrint: WeasyPrint and Pango make no promise about threads
   sharing a font configuration.
-- No network: the pages have no external URLs, and the URL fetcher refuses every URL anyway, and
-  stops the rendering if one is ever asked for.
+- No network: the pages have no external URLs, and the URL fetcher refuses every URL but a
+  ``data:`` URI anyway, and stops the rendering if one is ever asked for. (A printed map's base
+  map is an image the server fetched and stitched, ``victims.prerelease.basemap``, embedded in the
+  page as a ``data:`` URI: it needs no fetching.)
 - Templates: a Jinja environment of its own (not Flask's) on the project's ``templates/`` folder,
   with autoescape for HTML and ``StrictUndefined``, so a value left out is an error rather than a
   blank in a letter.
@@ -119,14 +121,15 @@ def _font_config() -> FontConfiguration:
 
 
 def _page(html: str) -> HTML:
-    """The page for WeasyPrint, with a URL fetcher that refuses every URL and stops the rendering
-    if one is ever asked for (a new fetcher each time: it keeps state while fetching)."""
+    """The page for WeasyPrint, with a URL fetcher that refuses every URL but ``data:`` and stops
+    the rendering if one is ever asked for (a new fetcher each time: it keeps state while
+    fetching)."""
     # Imported when first printing: WeasyPrint and Pango take about 0.4 s to load, and the
     # web process may never print.
     from weasyprint import HTML  # noqa: PLC0415  (see above)
     from weasyprint.urls import URLFetcher  # noqa: PLC0415  (see above)
 
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=(), fail_on_errors=True))
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",), fail_on_errors=True))
 
 
 def html_to_pdf(html: str) -> bytes:

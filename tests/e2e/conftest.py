@@ -6,10 +6,14 @@ browser sees what a newcomer sees after `make run`. With TEST_DATABASE_URL point
 PostgreSQL (as in CI) the server gets a database of its own (`vcs_e2e`), never the one
 the other tests roll back in; otherwise a SQLite file in a temporary folder.
 
+The live server has a base map: a fake XYZ tile server (tests.fakes.tiles) started here is
+its map provider (MAP_TILE_URL, MAP_TILE_ATTRIBUTION), so every map on screen loads tiles from
+it and every printed map is drawn over them.
+
 Every page a test visits goes through `ui.check()`: axe finds no accessibility
 violations, the browser logged no errors, GOV.UK Frontend started its components, and
-nothing was fetched from any host but the live server. A page loaded without a check
-fails the test.
+nothing was fetched from any host but the live server and the tile server. A page loaded
+without a check fails the test.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.fakes.tiles import ATTRIBUTION as TILE_ATTRIBUTION
+from tests.fakes.tiles import FakeTiles
 from victims.demo.staff import DEMO_DOMAIN, demo_password, demo_totp_secret
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,8 +137,17 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
-    """The base URL of the real app, migrated and seeded with the demo data."""
+def tile_server() -> FakeTiles:
+    """The live server's map provider: a fake XYZ tile server on the loopback."""
+    server = FakeTiles().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, tile_server) -> str:
+    """The base URL of the real app, migrated and seeded with the demo data, with the fake tile
+    server as its map provider."""
     for asset in ("govuk-frontend.min.js", "moj-frontend.min.js", "app.js", "app.css"):
         if not (ROOT / "static" / asset).exists():
             pytest.fail(f"static/{asset} is missing: run `npm run build` (or `make e2e`)", pytrace=False)
@@ -153,6 +168,9 @@ def live_server(tmp_path_factory) -> str:
         INSTANCE_PATH=str(instance),  # development secrets and the embedded broker go here
         SESSION_COOKIE_SECURE="false",  # plain http on the loopback
         PYTHONUNBUFFERED="1",
+        MAP_TILE_URL=tile_server.url,
+        MAP_TILE_ATTRIBUTION=TILE_ATTRIBUTION,
+        MAP_TILE_CACHE_DIR=str(instance / "tile-cache"),
     )
     _flask(env, "db", "upgrade")
     SEED_PRINTED.extend(_flask(env, "seed", "demo").splitlines())
@@ -285,6 +303,7 @@ class Watched:
     """What the browser did that a test must not let pass silently."""
 
     origin: str
+    also_allowed: frozenset[str] = frozenset()  # the tile server's origin
     console_errors: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
     unchecked_loads: list[str] = field(default_factory=list)
@@ -305,10 +324,11 @@ class Watched:
 class UI:
     """A page plus the checks every visited page must pass."""
 
-    def __init__(self, page: Page, base_url: str):
+    def __init__(self, page: Page, base_url: str, tiles_url: str = ""):
         self.page = page
         self.base_url = base_url
-        self.watched = Watched(origin=_origin(base_url))
+        allowed = frozenset({_origin(tiles_url)}) if tiles_url else frozenset()
+        self.watched = Watched(origin=_origin(base_url), also_allowed=allowed)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.watched.console_errors.append(f"[pageerror] {error}"))
         page.on("request", self._on_request)
@@ -323,7 +343,7 @@ class UI:
         url = request.url
         if url.startswith(("data:", "blob:", "about:")):
             return
-        if _origin(url) != self.watched.origin:
+        if _origin(url) != self.watched.origin and _origin(url) not in self.watched.also_allowed:
             self.watched.foreign_requests.append(f"{request.method} {url}")
 
     # -- navigation -------------------------------------------------------
@@ -434,8 +454,9 @@ def totp_code(email: str) -> str:
 
 
 @pytest.fixture()
-def ui(page: Page, base_url: str):
-    """The page, checked on every visit; fails the test on console errors or other hosts."""
-    watched = UI(page, base_url)
+def ui(page: Page, base_url: str, tile_server: FakeTiles):
+    """The page, checked on every visit; fails the test on console errors or hosts other than the
+    live server and its tile server."""
+    watched = UI(page, base_url, tile_server.url)
     yield watched
     watched.finish()

@@ -1,21 +1,57 @@
 """Pre-release work in a real browser, checked by axe on every page: a victim's request for an
-exclusion zone, a polygon drawn on the map with the mouse, its checks passed, sent to an SPO, and
-the two-page map PDF produced.
+exclusion zone, a polygon drawn with the mouse on the base map (the fake tile server's tiles), its
+checks passed, sent to an SPO, and the two-page map PDF produced over the same tiles.
 
 Signs in as a demo user no other end-to-end test uses (hana.vlo, who has the mapping skill)."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
+
+from tests.fakes.tiles import ATTRIBUTION as TILE_ATTRIBUTION
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf(ui):
+def assert_map_pdf_over_tiles(content: bytes, folder: Path) -> None:
+    """The two-page map PDF, read back with poppler: page 1 holds one image, the stitched tiles
+    (their colours are the fake tile server's), and the tiles' attribution; page 2 the boundary."""
+    path = folder / "map.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", path], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M)
+    listed = subprocess.run(["pdfimages", "-list", path], capture_output=True, check=True, text=True)
+    assert [line.split()[0] for line in listed.stdout.splitlines()[2:]] == ["1"]
+    subprocess.run(["pdfimages", "-png", "-f", "1", "-l", "1", path, folder / "tiles"], check=True)
+    (extracted,) = folder.glob("tiles-*.png")
+    image = Image.open(extracted).convert("RGB")
+    assert 450 <= image.width <= 910  # the map's 180 mm at about 0.2–0.4 mm a pixel
+    # Each of the fake's tiles is light (every channel at least 128) inside a darker border.
+    light = sum(count for count, colour in image.getcolors(maxcolors=100_000) if min(colour) >= 128)
+    assert light > 0.8 * image.width * image.height
+
+    def page(number: int) -> str:
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), path, "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        return " ".join(text.split())
+
+    assert page(1).count(TILE_ATTRIBUTION) == 2  # on the map and in its legend
+    assert "No base map" not in page(1) and "could not be loaded" not in page(1)
+    assert "Description of the boundary" in page(2) and "Description of the boundary" not in page(1)
+
+
+def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf(ui, tmp_path):
     page = ui.page
     ui.sign_in("hana.vlo")
     ui.goto("/cases/mine")
@@ -34,6 +70,9 @@ def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf
     expect(page.get_by_role("heading", level=1)).to_have_text("Exclusion-zone map")
     the_map = page.locator('[data-module="app-zone-map"]')
     the_map.scroll_into_view_if_needed()
+    # The base map, from the live server's map provider (the fake tile server), with its notice.
+    expect(the_map.locator(".leaflet-tile-loaded").first).to_be_visible()
+    expect(the_map.locator(".leaflet-control-attribution")).to_have_text(TILE_ATTRIBUTION)
     page.get_by_role("button", name="Draw a polygon").click()
     map_box = the_map.bounding_box()
     corners = [(150, 90), (470, 70), (580, 260), (430, 420), (170, 390)]
@@ -61,6 +100,8 @@ def test_a_mapping_vlo_draws_a_zone_that_passes_its_checks_and_makes_the_map_pdf
     pdf = page.request.get(pdf_link.get_attribute("href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF")
+    # Two pages: the map over the base map's tiles with their notice, then the description.
+    assert_map_pdf_over_tiles(pdf.body(), tmp_path)
 
     ui.submit("Send the map to an SPO to check")
     expect(page.get_by_test_id("zone-status")).to_contain_text("Waiting for an SPO to check it")

@@ -148,3 +148,11 @@ def test_a_replica_must_be_postgresql_in_production():
     )
     with pytest.raises(RuntimeError, match="DATABASE_REPLICA_URL must point at PostgreSQL"):
         ProductionConfig.check(good() | {"DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3"})
+
+
+def test_a_map_provider_over_plain_http_is_refused_in_production():
+    assert "MAP_TILE_URL must be an https address" in refusal(
+        MAP_TILE_URL="http://api.os.uk/maps/raster/v1/zxy/Road_3857/{z}/{x}/{y}.png?key=k"
+    )
+    ProductionConfig.check(good() | {"MAP_TILE_URL": "https://api.os.uk/{z}/{x}/{y}.png?key=k"})
+    ProductionConfig.check(good() | {"MAP_TILE_URL": ""})  # no base map is allowed

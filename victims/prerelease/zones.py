@@ -30,6 +30,7 @@ from victims.formatting import govuk_date
 from victims.people import services as people
 from victims.postcodes import queries as postcodes
 from victims.prerelease import queries
+from victims.prerelease.basemap import BaseMapUnavailable, TileSource
 from victims.prerelease.map_pdf import (
     MapDocument,
     MapDoesNotFit,
@@ -377,9 +378,36 @@ def return_zone(zone: ExclusionZone, user: User) -> None:
 # -- documents -------------------------------------------------------------------------------------
 
 
+BASE_MAP_NOT_LOADED = (
+    "The base map could not be loaded from the map provider. Try again in a few minutes; if it "
+    "keeps happening, tell the service’s administrator."
+)
+BASE_MAP_MISCONFIGURED = (
+    "The map provider’s settings are not usable, so no map can be printed. Tell the service’s "
+    "administrator (MAP_TILE_URL)."
+)
+
+
+def _tiles() -> TileSource | None:
+    """The configured map provider for a printed base map (none: maps print without one)."""
+    try:
+        return TileSource.from_config(current_app.config)
+    except BaseMapUnavailable:
+        raise Refused(BASE_MAP_MISCONFIGURED) from None
+
+
+def _projected(geojson: str | dict | None, tiles: TileSource | None) -> geometry.ProjectedZone:
+    """The zone as the map draws it: in Web Mercator over a base map, on the grid without one."""
+    polygons = geometry.parse_zone(geojson) if geojson else []
+    if tiles is not None:
+        return geometry.project_zone_web_mercator(polygons)
+    return geometry.project_zone(polygons)
+
+
 def map_document(zone: ExclusionZone, *, draft: bool = False) -> MapDocument:
     """The map PDF's content. The zone is projected and checked by the domain, which refuses (with
-    GeometryError, a ValueError) a zone that is not a valid shape: the map shows what was checked."""
+    GeometryError, a ValueError) a zone that is not a valid shape: the map shows what was checked.
+    With a map provider configured, the map is drawn over its base map."""
     request = queries.request_for_zone(zone)
     # The offender receives the map: it names the unit, not the officer who drew it.
     case = db.session.get(Case, zone.case_id)
@@ -388,15 +416,17 @@ def map_document(zone: ExclusionZone, *, draft: bool = False) -> MapDocument:
         "Not to enter the area defined by the attached map without the prior approval of your "
         "supervising officer."
     )
+    tiles = _tiles()
     return MapDocument(
         title=zone.title,
         condition_text=wording,
         reference=f"Case {zone.case_id} – zone {zone.id}",
-        zone=geometry.project_zone(geometry.parse_zone(zone.geojson) if zone.geojson else []),
+        zone=_projected(zone.geojson, tiles),
         description=zone.description or "",
         prepared_by=unit.name,
         date_text=govuk_date(clock.today()),
         draft_mark=DRAFT_MARK if draft else None,
+        tiles=tiles,
     )
 
 
@@ -424,8 +454,9 @@ def zone_not_for_issue(zone: ExclusionZone) -> list[str]:
 
 
 def zone_pdf(zone: ExclusionZone, *, issue: bool = True) -> bytes:
-    """The map PDF: for issue (only a countersigned zone that passes every check), or a preview
-    marked "DRAFT – NOT FOR ISSUE" on every page."""
+    """The map PDF: for issue (only a countersigned zone that passes every check, and over its base
+    map when a provider is configured), or a preview marked "DRAFT – NOT FOR ISSUE" on every page
+    (which says so on the map when the base map cannot be loaded)."""
     case = db.session.get(Case, zone.case_id)
     if issue:
         reasons = zone_not_for_issue(zone)
@@ -448,6 +479,10 @@ def zone_pdf(zone: ExclusionZone, *, issue: bool = True) -> bytes:
             "The map’s title and the condition’s wording are too long to leave room for the map on "
             "page 1. Shorten the wording or the title, then print the map again."
         ) from None
+    except BaseMapUnavailable:
+        # Only the map for issue gets here (a preview prints saying so): the licence's map is
+        # for reading where the boundary runs, so it never goes out without its base map.
+        raise DocumentRefused("The map was not made", [BASE_MAP_NOT_LOADED]) from None
 
 
 def zone_pdf_for(zone: ExclusionZone, case: Case, user: User, *, issue: bool = True) -> bytes:
@@ -469,6 +504,7 @@ def _representation_rows(case: Case, *, issue: bool) -> list[dict]:
     an SPO has checked, each map countersigned and passing every check; for a preview: every
     request with its wording drafted."""
     first = Stage.CHECKED if issue else Stage.DRAFTED
+    tiles = _tiles()
     rows = []
     for request in queries.requests_of_case(case.id):
         if rules.ORDER[request.stage_enum] < rules.ORDER[first] or not request.wording:
@@ -481,11 +517,15 @@ def _representation_rows(case: Case, *, issue: bool) -> list[dict]:
                     "The representations are not ready to issue",
                     [f"The map for condition {len(rows) + 1} ({zone.title}): {reason}" for reason in reasons],
                 )
-        svg = (
-            render_map_svg(geometry.project_zone(geometry.parse_zone(zone.geojson)))
-            if zone and zone.geojson
-            else None
-        )
+        try:
+            svg = (
+                render_map_svg(_projected(zone.geojson, tiles), tiles=tiles, base_map_required=issue)
+                if zone and zone.geojson
+                else None
+            )
+        except BaseMapUnavailable:
+            # As for the map itself: for issue, never without its base map; a preview says so.
+            raise DocumentRefused("The representations were not made", [BASE_MAP_NOT_LOADED]) from None
         rows.append({"number": len(rows) + 1, "request": request, "zone": zone, "svg": svg})
     if issue and not rows:
         raise DocumentRefused(

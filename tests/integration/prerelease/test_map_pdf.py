@@ -179,6 +179,7 @@ def test_page_one_is_the_map_and_page_two_the_description(poppler, tmp_path):
     assert "Case 123 – zone 4" in page_one
     assert "26 November 2026" in page_one
     assert "Red area: the exclusion zone" in page_one
+    assert "No base map: no map provider is configured" in page_one  # on the map itself
     assert "500 m" in page_one  # the scale bar's label
     assert re.search(r"\bN\b", page_one)  # the north arrow
     for words in ("Description of the boundary", "Midland Road", "Greyfriars", "Embankment", "Vera Liaison"):
@@ -421,11 +422,15 @@ def test_nothing_about_the_victim_reaches_the_map_or_the_pdf(poppler, tmp_path):
     root = parse(svg)
     for mark in ("circle", "ellipse", "marker", "image", "use", "a", "foreignObject"):
         assert root.findall(f".//{SVG}{mark}") == [], mark
-    assert [element.text for element in root.iter(f"{SVG}text")] == ["500 m", "N"]
+    # No provider is configured here: the map says so, and says nothing else but the scale and "N".
+    texts = [element.text for element in root.iter(f"{SVG}text")]
+    assert texts == ["No base map: no map provider is configured", "500 m", "N"]
     assert root.findall(f".//{SVG}polygon") == [root.find(f".//{SVG}g[@id='north-arrow']/{SVG}polygon")]
-    # Only the grid, the frame and the strip's top edge are lines; only the scale bar and frame are rects.
+    # Only the grid, the frame and the strip's top edge are lines; only the scale bar, the frame and
+    # the note's white box are rects.
     ids = {element.get("id") for element in root.iter(f"{SVG}rect")} - {None}
     assert ids == {"frame", "scale-bar"}
+    assert len(root.findall(f".//{SVG}g[@id='note']/{SVG}rect")) == 1
 
 
 def test_user_text_is_printed_literally(poppler, tmp_path):

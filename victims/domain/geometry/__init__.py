@@ -15,6 +15,9 @@ The package, in the order a zone meets it:
 - `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
   `project_zone`, the checked zone in grid metres that the map is drawn from.
 - `wording`: how the messages name polygons and points and give numbers.
+- `webmercator`: Web Mercator (EPSG:3857), the projection of XYZ map tiles: tile numbers, the zoom
+  a printed base map is fetched at, and `project_zone_web_mercator`, the checked zone to draw
+  over tiles.
 
 It is pure: no Flask, no database, nothing of the service's outside ``victims.domain``. Callers
 use the names below (``from victims.domain import geometry; geometry.parse_zone(...)``).
@@ -44,6 +47,16 @@ from victims.domain.geometry.parsing import (
     to_geojson,
 )
 from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng
+from victims.domain.geometry.webmercator import (
+    TileWindow,
+    WebMercatorZone,
+    choose_zoom,
+    lonlat_to_mercator,
+    mercator_to_lonlat,
+    project_zone_web_mercator,
+    tile_of,
+    tile_window,
+)
 
 __all__ = [
     "BNG_PIPELINE",
@@ -59,13 +72,21 @@ __all__ = [
     "NamedPoint",
     "ProjectedZone",
     "Ring",
+    "TileWindow",
+    "WebMercatorZone",
     "Zone",
     "ZoneCheck",
     "ZoneRules",
     "bng_to_lonlat",
     "check_zone",
+    "choose_zoom",
     "lonlat_to_bng",
+    "lonlat_to_mercator",
+    "mercator_to_lonlat",
     "parse_zone",
     "project_zone",
+    "project_zone_web_mercator",
+    "tile_of",
+    "tile_window",
     "to_geojson",
 ]
