@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import base64
+import io
 import re
 import subprocess
 import sys
@@ -22,16 +24,31 @@ PAGE = '<!DOCTYPE html><html lang="en-GB"><head><title>A page</title></head><bod
     [
         '<img src="https://example.org/logo.png" alt="">',
         '<link rel="stylesheet" href="file:///etc/passwd">',
-        '<p style="background: url(data:image/png;base64,iVBORw0KGgo=)">x</p>',
+        '<img src="http://127.0.0.1:6379/" alt="">',
+        '<link rel="stylesheet" href="ftp://example.org/a.css">',
     ],
-    ids=["https", "file", "data"],
+    ids=["https", "file", "loopback", "ftp"],
 )
-def test_every_url_is_refused_and_stops_the_printing(markup):
+def test_every_url_but_data_is_refused_and_stops_the_printing(markup):
     page = PAGE.format(body=markup)
     with pytest.raises(FatalURLFetchingError):
         printing.html_to_pdf(page)
     with pytest.raises(FatalURLFetchingError):
         printing.layout(page)
+
+
+def test_a_data_uri_is_read_without_fetching_anything(poppler, tmp_path):
+    """The one scheme read: a printed map's base map is stitched on the server (only from the
+    configured tile host, victims.prerelease.basemap) and embedded in the page as data."""
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), (12, 34, 56)).save(image, format="PNG")
+    uri = "data:image/png;base64," + base64.b64encode(image.getvalue()).decode()
+    path = tmp_path / "page.pdf"
+    path.write_bytes(printing.html_to_pdf(PAGE.format(body=f'<img src="{uri}" alt="A square">')))
+    listed = subprocess.run(["pdfimages", "-list", path], check=True, capture_output=True, text=True).stdout
+    assert len(listed.strip().splitlines()) == 3  # two header lines and the one image
 
 
 @pytest.mark.usefixtures("no_weasyprint_warnings")
