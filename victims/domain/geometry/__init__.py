@@ -14,6 +14,7 @@ The package, in the order a zone meets it:
 - `outline`: the coarse outline of England and Wales, and how it was made.
 - `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
   `project_zone`, the checked zone in grid metres that the map is drawn from.
+- `shapes`: starting shapes for a zone (a circle round a place, the union of postcode sectors).
 - `wording`: how the messages name polygons and points and give numbers.
 
 It is pure: no Flask, no database, nothing of the service's outside ``victims.domain``. Callers
@@ -44,6 +45,12 @@ from victims.domain.geometry.parsing import (
     to_geojson,
 )
 from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng
+from victims.domain.geometry.shapes import (
+    MAX_SECTORS,
+    circle,
+    circle_radius_limits,
+    sectors_shape,
+)
 
 __all__ = [
     "BNG_PIPELINE",
@@ -68,4 +75,9 @@ __all__ = [
     "parse_zone",
     "project_zone",
     "to_geojson",
+    # Starting shapes (issue 17).
+    "MAX_SECTORS",
+    "circle",
+    "circle_radius_limits",
+    "sectors_shape",
 ]
