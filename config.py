@@ -200,6 +200,12 @@ class Config:
     # A tile layer for the zone map, where the deployment has one ({z}/{x}/{y} URL); none by default.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
     MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+    # A geocoding service for full addresses on the zone page, where the deployment has one: the
+    # OS Places API's find endpoint (https://api.os.uk/search/places/v1/find) and its key. Asked
+    # by the server only, and only this URL; none by default (postcodes and coordinates only).
+    GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+    GEOCODER_KEY = os.environ.get("GEOCODER_KEY", "")
+    GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "5"))
 
     # GOV.UK Notify. Without a key, emails go to the development outbox (/dev/outbox).
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
