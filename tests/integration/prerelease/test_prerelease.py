@@ -192,7 +192,10 @@ def _save(
     problems = zones.save_zone(
         zone,
         zones.ZoneForm(
-            title="Bedford town centre", zone=json.dumps(geojson), description=description, points={"home": home}
+            title="Bedford town centre",
+            zone=json.dumps(geojson),
+            description=description,
+            points={"home": home},
         ),
         user,
     )
@@ -205,7 +208,9 @@ def _map_release_address(zone, text):
     """A release address entered on the map itself, as before issue 17 kept them with the case
     (the zone form no longer takes one): the checks use it while the case has none."""
     lat, lon = (float(part) for part in text.split(","))
-    db.session.execute(delete(ZonePoint).where(ZonePoint.zone_id == zone.id, ZonePoint.kind == "release_address"))
+    db.session.execute(
+        delete(ZonePoint).where(ZonePoint.zone_id == zone.id, ZonePoint.kind == "release_address")
+    )
     db.session.add(ZonePoint(zone_id=zone.id, kind="release_address", coordinates=f"{lat:.6f},{lon:.6f}"))
     db.session.flush()
 
