@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 import uuid
@@ -36,16 +35,13 @@ from sqlalchemy.orm import Session
 
 from config import TestingConfig
 from tests.factories import Factory
-from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID, RunningFake
+from tests.fakes.notify import LETTER_EMAIL_TEMPLATE_ID
 from tests.helpers import date_parts, keeping_default_celery_app, make_work, throwaway_postgres_database
 from tests.integration.reminders.test_outages import assert_letters_sent_once, letters_sent
 from tests.integration.reminders.test_reminder_faults import (
     BIN,
     ROOT,
     Processes,
-    RedisServer,
-    _free_port,
-    _required,
     all_done,
     assert_exactly_once,
     due_dates_around,
@@ -53,6 +49,7 @@ from tests.integration.reminders.test_reminder_faults import (
     service_environment,
     wait_until,
 )
+from tests.processes import free_port
 from victims import create_app
 from victims.auth import services as auth
 from victims.cases.models import ContactLogEntry
@@ -75,22 +72,6 @@ def database_url() -> Iterator[str]:
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.skip("several processes against one database: PostgreSQL, as in production and CI")
     yield from throwaway_postgres_database("vcs_two_machines")
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        _required("redis-server", "not installed (Debian package redis-server)")
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def notify() -> Iterator[RunningFake]:
-    with RunningFake() as running:
-        yield running
 
 
 @pytest.fixture()
@@ -148,7 +129,7 @@ class Web:
     """One web service under gunicorn with the repository's gunicorn.conf.py, on a port of its own."""
 
     def __init__(self, processes: Processes, env: dict[str, str], name: str):
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         with (processes.logs / f"{name}.log").open("a") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-b", self.url.removeprefix("http://")],

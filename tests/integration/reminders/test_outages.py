@@ -40,9 +40,6 @@ from tests.integration.reminders.test_reminder_faults import (
     BIN,
     ROOT,
     Processes,
-    RedisServer,
-    _free_port,
-    _required,
     all_done,
     assert_exactly_once,
     due_dates_around,
@@ -50,6 +47,7 @@ from tests.integration.reminders.test_reminder_faults import (
     service_environment,
     wait_until,
 )
+from tests.processes import free_port, required
 from victims import create_app
 from victims.domain.letters import LetterStatus, LetterType
 from victims.domain.vocabulary import Role
@@ -67,9 +65,9 @@ class PrivatePostgres:
     def __init__(self) -> None:
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
         if not found and not shutil.which("initdb"):
-            _required("PostgreSQL's server programs", "initdb and pg_ctl not found")
+            required("PostgreSQL's server programs", "initdb and pg_ctl not found")
         self.bin = Path(found[-1]).parent if found else Path(shutil.which("initdb")).parent
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="vcs-outage-pg-"))
         self.data = self.folder / "data"
         self.as_postgres = os.geteuid() == 0
@@ -118,22 +116,6 @@ def postgres() -> Iterator[PrivatePostgres]:
         yield cluster
     finally:
         cluster.remove()
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        _required("redis-server", "not installed (Debian package redis-server)")
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def notify() -> Iterator[RunningFake]:
-    with RunningFake() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +269,7 @@ class Web:
     """The web service under gunicorn, as production runs it, on a port of its own."""
 
     def __init__(self, processes: Processes, env: dict[str, str]):
-        self.url = f"http://127.0.0.1:{_free_port()}"
+        self.url = f"http://127.0.0.1:{free_port()}"
         with (processes.logs / "web.log").open("a") as log:
             self.process = subprocess.Popen(
                 [

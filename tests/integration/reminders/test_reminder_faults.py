@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,13 +24,13 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from tests.fakes.notify import REMINDER_TEMPLATE_ID, RunningFake
 from tests.helpers import PROJECT, Work, make_work, throwaway_postgres_database
+from tests.processes import RedisServer, required
 from victims.clock import LONDON
 from victims.domain import reminders as rules
 from victims.domain.calendar import WorkingDayCalendar
@@ -46,80 +44,6 @@ WAIT_SECONDS = 90
 UPCOMING = 5
 
 
-def _required(what: str, why: str) -> None:
-    if os.environ.get("REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1): {why}")
-    pytest.skip(f"{what}: {why}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server of this module's own, keeping nothing on disk."""
-
-    def __init__(self, workdir: Path):
-        self.port = _free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_connect_timeout=2)
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if self.client().ping():
-                    return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()  # no goodbye, no save: the data is gone
-            self.process.wait(timeout=10)
-
-    def restart_empty(self) -> None:
-        self.stop()
-        self.start()
-        assert self.client().dbsize() == 0
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
-    if shutil.which("redis-server") is None:
-        _required("redis-server", "not installed (Debian package redis-server)")
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """PostgreSQL when the suite runs on it (CI), otherwise a SQLite file."""
@@ -127,12 +51,6 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield from throwaway_postgres_database("vcs_reminder_faults")
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('faults') / 'faults.sqlite3'}"
-
-
-@pytest.fixture(scope="module")
-def notify() -> Iterator[RunningFake]:
-    with RunningFake() as running:
-        yield running
 
 
 def service_environment(instance: Path, database_url: str, broker_url: str, notify, **settings: str) -> dict:
@@ -253,7 +171,7 @@ class Processes:
 def _faketime(shift: str) -> dict[str, str]:
     found = glob.glob("/usr/lib/*/faketime/libfaketimeMT.so.1")
     if not found:
-        _required("libfaketime", "not installed (Debian package faketime)")
+        required("libfaketime", "not installed (Debian package faketime)")
     return {"LD_PRELOAD": found[0], "FAKETIME": shift, "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
 
 
