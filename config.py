@@ -215,6 +215,13 @@ class Config:
     MAP_TILE_TIMEOUT_SECONDS = float(os.environ.get("MAP_TILE_TIMEOUT_SECONDS", "10"))
     MAP_TILE_MAX_BYTES = _env_int("MAP_TILE_MAX_BYTES", 1_000_000)
 
+    # A geocoding service for full addresses on the zone page, where the deployment has one: the
+    # OS Places API's find endpoint (https://api.os.uk/search/places/v1/find) and its key. Asked
+    # by the server only, and only this URL; none by default (postcodes and coordinates only).
+    GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+    GEOCODER_KEY = os.environ.get("GEOCODER_KEY", "")
+    GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "5"))
+
     # GOV.UK Notify. Without a key, emails go to the development outbox (/dev/outbox).
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")

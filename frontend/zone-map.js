@@ -6,6 +6,13 @@
 // the textarea as a GeoJSON FeatureCollection, and typing valid GeoJSON in the textarea
 // redraws the map. The textarea stays the accessible way to enter a zone.
 //
+// After a reveal only, the victim's places (home, work, school) are on the page: each has an
+// "exact spot" input (data-app-zone-place, its label) holding "lat, lon". Each is shown as a
+// labelled marker that can be dragged (or moved with the arrow keys once focused) to the exact
+// spot, which writes the new "lat, lon" into that input; typing in the input moves the marker.
+// Changing the place's postcode empties its spot: the spot belonged to the old place. Without a
+// reveal there are no such inputs, and no markers. The printed map never shows them.
+//
 // Needs window.L: load /assets/map/leaflet.js, then /assets/map/leaflet-geoman.js (classic
 // scripts), then this module. With no data-tiles the map has no tile layer and fetches nothing.
 
@@ -219,6 +226,105 @@ function createGraticule(L) {
 }
 
 // ---------------------------------------------------------------------------
+// The victim's places, after a reveal: markers that write where they are dragged to
+// ---------------------------------------------------------------------------
+
+function parsePoint(text) {
+  const parts = (text || "").split(",").map((part) => part.trim());
+  if (parts.length !== 2 || parts.some((part) => part === "")) return null;
+  const [lat, lon] = parts.map(Number);
+  return isPosition([lon, lat]) ? [lat, lon] : null;
+}
+
+function formatPoint(latlng) {
+  return `${latlng.lat.toFixed(PRECISION)}, ${latlng.lng.toFixed(PRECISION)}`;
+}
+
+const NUDGE_PIXELS = { normal: 10, fine: 1 };
+const ARROWS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+
+function placeMarkers(L, map, inputs) {
+  const group = L.featureGroup().addTo(map);
+  const markers = new Map();
+
+  function write(input, latlng) {
+    input.value = formatPoint(latlng);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function place(input) {
+    const label = input.dataset.appZonePlace;
+    const at = parsePoint(input.value);
+    let marker = markers.get(input);
+    if (!at) {
+      if (marker) group.removeLayer(marker);
+      markers.delete(input);
+      return;
+    }
+    if (marker) {
+      marker.setLatLng(at);
+      return;
+    }
+    const icon = L.divIcon({
+      className: "app-zone-place",
+      html: `<span class="app-zone-place__label"></span>`,
+      iconSize: null,
+      iconAnchor: [0, 0],
+    });
+    marker = L.marker(at, {
+      icon,
+      draggable: true,
+      keyboard: true,
+      title: label,
+      pmIgnore: true,
+      snapIgnore: true,
+      autoPan: true,
+    });
+    marker.on("add", () => {
+      const element = marker.getElement();
+      element.querySelector(".app-zone-place__label").textContent = label;
+      element.setAttribute(
+        "aria-label",
+        `${label}: drag it, or use the arrow keys, to move it to the exact spot`,
+      );
+      element.dataset.appZonePlaceMarker = input.id;
+      element.addEventListener("keydown", (event) => {
+        const arrow = ARROWS[event.key];
+        if (!arrow) return;
+        event.preventDefault();
+        event.stopPropagation();
+        const step = event.shiftKey ? NUDGE_PIXELS.fine : NUDGE_PIXELS.normal;
+        const point = map.latLngToContainerPoint(marker.getLatLng()).add([arrow[0] * step, arrow[1] * step]);
+        const latlng = map.containerPointToLatLng(point);
+        marker.setLatLng(latlng);
+        write(input, latlng);
+      });
+    });
+    marker.on("dragend", () => write(input, marker.getLatLng()));
+    group.addLayer(marker);
+    markers.set(input, marker);
+  }
+
+  for (const input of inputs) {
+    place(input);
+    input.addEventListener("change", () => place(input));
+    input.addEventListener("input", () => place(input));
+    const box = document.getElementById(input.dataset.appZonePlaceFor || "");
+    if (box) {
+      const shown = box.value;
+      box.addEventListener("input", () => {
+        // A new place typed: the exact spot was the old one's, and its marker goes with it.
+        if (box.value.trim() !== shown.trim() && input.value !== "") {
+          input.value = "";
+          place(input);
+        }
+      });
+    }
+  }
+  return group;
+}
+
+// ---------------------------------------------------------------------------
 // The map
 // ---------------------------------------------------------------------------
 
@@ -277,10 +383,19 @@ function zoneMap(root) {
   map.on("focus", () => map.scrollWheelZoom.enable());
   map.on("blur", () => map.scrollWheelZoom.disable());
 
+  // The victim's places, on the page only after a reveal.
+  const form = root.closest("form") || document;
+  const placeInputs = [...form.querySelectorAll("input[data-app-zone-place]")];
+  const placePoints = placeInputs.map((placeInput) => parsePoint(placeInput.value)).filter(Boolean);
+
   // The view first, then the layers (a map with no tile layer has no view until it is set).
   const initial = parseZone(input.value) || [];
   if (initial.length > 0) {
-    map.fitBounds(boundsOf(L, initial), FIT_OPTIONS);
+    const bounds = boundsOf(L, initial);
+    for (const point of placePoints) bounds.extend(point);
+    map.fitBounds(bounds, FIT_OPTIONS);
+  } else if (placePoints.length > 0) {
+    map.fitBounds(L.latLngBounds(placePoints), { ...FIT_OPTIONS, maxZoom: 15 });
   } else {
     map.setView(parseCentre(root.dataset.centre), initialZoom);
   }
@@ -384,7 +499,9 @@ function zoneMap(root) {
   input.addEventListener("input", redrawFromInput);
   input.addEventListener("change", redrawFromInput);
 
-  root.appZoneMap = { map, zone }; // for the tests and for debugging
+  const places = placeMarkers(L, map, placeInputs);
+
+  root.appZoneMap = { map, zone, places }; // for the tests and for debugging
   return true;
 }
 

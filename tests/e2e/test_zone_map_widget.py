@@ -72,7 +72,7 @@ FAR_AWAY = {  # Two polygons in Leeds, as one MultiPolygon
 }
 
 
-def form_page(zone_text: str = "", map_attributes: str = "") -> str:
+def form_page(zone_text: str = "", map_attributes: str = "", places: str = "") -> str:
     """A form like the real one: the map above a GOV.UK textarea named `zone`."""
     return f"""<!DOCTYPE html>
 <html lang="en" class="govuk-template">
@@ -99,6 +99,7 @@ def form_page(zone_text: str = "", map_attributes: str = "") -> str:
           <textarea class="govuk-textarea" id="zone" name="zone" rows="8"
             aria-describedby="zone-hint">{escape(zone_text)}</textarea>
         </div>
+        {places}
         <button type="submit" class="govuk-button" data-module="govuk-button">Save zone</button>
       </form>
     </main>
@@ -112,10 +113,30 @@ def form_page(zone_text: str = "", map_attributes: str = "") -> str:
 """
 
 
+def place_inputs(kind: str, label: str, box: str, spot: str) -> str:
+    """A place's box and its exact spot, as the zone page writes them after a reveal."""
+    return f"""
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="point_{kind}">{label}</label>
+          <input class="govuk-input" id="point_{kind}" name="point_{kind}" type="text" value="{box}">
+        </div>
+        <div class="govuk-form-group">
+          <label class="govuk-label" for="point_{kind}_spot">{label}: exact spot (optional)</label>
+          <input class="govuk-input" id="point_{kind}_spot" name="point_{kind}_spot" type="text"
+            value="{spot}" data-app-zone-place="{label}" data-app-zone-place-for="point_{kind}">
+        </div>"""
+
+
+PLACES = place_inputs("home", "The victim’s home", "MK40 3TP", "52.140000, -0.461000") + place_inputs(
+    "work", "The victim’s work", "52.132000, -0.475000", "52.132000, -0.475000"
+)
+
 PAGES = {
     "empty.html": form_page(),
     "with-zone.html": form_page(json.dumps(ZONE)),
     "tiles.html": form_page("", 'data-tiles="/tiles/{z}/{x}/{y}.png" data-attribution="Test tiles"'),
+    "places.html": form_page("", "", PLACES),
+    "places-and-zone.html": form_page(json.dumps(ZONE), "", PLACES),
     "lat-lon.html": form_page(
         "52.2, -0.5\n52.21, -0.5\n52.21, -0.49", 'data-centre="51.5,-0.12" data-zoom="12"'
     ),
@@ -483,3 +504,84 @@ def test_without_javascript_there_is_only_the_textarea(browser: Browser, site: s
         assert json.loads(page.locator("#zone").input_value()) == ZONE
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------
+# The victim's places (after a reveal): labelled markers dragged to the exact spot
+# ---------------------------------------------------------------------------
+
+
+def marker_position(page: Page, input_id: str) -> list[float]:
+    return page.evaluate(
+        """(id) => {
+             const places = document.querySelector('[data-module="app-zone-map"]').appZoneMap.places;
+             const marker = places.getLayers().find((m) => m.getElement().dataset.appZonePlaceMarker === id);
+             const at = marker.getLatLng();
+             return [at.lat, at.lng];
+           }""",
+        input_id,
+    )
+
+
+def test_each_place_is_a_labelled_marker_and_the_map_shows_them_all(page: Page, seen: Seen):
+    open_map(page, "places.html")
+    markers = page.locator(".app-zone-place")
+    expect(markers).to_have_count(2)
+    home = page.get_by_role("button", name=re.compile("^The victim’s home: drag it"))
+    expect(home).to_be_visible()
+    expect(home).to_have_text("The victim’s home")
+    expect(page.get_by_role("button", name=re.compile("^The victim’s work"))).to_be_visible()
+    assert marker_position(page, "point_home_spot") == pytest.approx([52.14, -0.461], abs=1e-9)
+    bounds = map_bounds(page)
+    assert bounds["south"] < 52.132 < 52.14 < bounds["north"]
+    assert bounds["west"] < -0.475 < -0.461 < bounds["east"]
+    violations = run_axe(page)
+    assert not violations, axe_report(violations)
+
+
+def test_dragging_a_marker_writes_the_exact_spot(page: Page, seen: Seen):
+    open_map(page, "places-and-zone.html")
+    spot = page.locator("#point_home_spot")
+    before = spot.input_value()
+    label = page.locator('[data-app-zone-place-marker="point_home_spot"] .app-zone-place__label')
+    box = label.bounding_box()
+    # The marker's point is below the middle of its label: grab the label and drag it.
+    start = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(start[0] + 6 * step, start[1] + 4 * step)
+    page.mouse.up()
+    after = spot.input_value()
+    assert after != before and re.fullmatch(r"-?\d+\.\d{6}, -?\d+\.\d{6}", after), after
+    lat, lon = (float(part) for part in after.split(","))
+    assert lat < 52.14 and lon > -0.461  # dragged down and to the right: south and east
+    assert marker_position(page, "point_home_spot") == pytest.approx([lat, lon], abs=1e-6)
+    # The postcode typed stays; the zone is untouched.
+    assert page.locator("#point_home").input_value() == "MK40 3TP"
+    assert zone_layer_count(page) == 1 and textarea_zone(page) == ZONE
+
+
+def test_a_marker_moves_with_the_arrow_keys_and_with_the_spot_typed(page: Page, seen: Seen):
+    open_map(page, "places.html")
+    marker = page.locator('[data-app-zone-place-marker="point_home_spot"]')
+    marker.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowUp")
+    lat, lon = (float(part) for part in page.locator("#point_home_spot").input_value().split(","))
+    assert lat > 52.14 and lon > -0.461
+    page.locator("#point_work_spot").fill("52.1330, -0.4740")
+    assert marker_position(page, "point_work_spot") == pytest.approx([52.133, -0.474], abs=1e-9)
+
+
+def test_typing_a_new_postcode_forgets_the_old_spot_and_its_marker(page: Page, seen: Seen):
+    open_map(page, "places.html")
+    page.locator("#point_home").fill("MK40 1AA")
+    assert page.locator("#point_home_spot").input_value() == ""
+    expect(page.locator('[data-app-zone-place-marker="point_home_spot"]')).to_have_count(0)
+    expect(page.locator(".app-zone-place")).to_have_count(1)  # the work marker stays
+
+
+def test_without_places_on_the_page_there_are_no_markers(page: Page, seen: Seen):
+    open_map(page, "with-zone.html")
+    expect(page.locator(".app-zone-place")).to_have_count(0)

@@ -11,6 +11,7 @@ from victims.cases.models import Case
 from victims.domain import prerelease as rules
 from victims.domain.prerelease import (
     REDRAFTABLE,
+    AddressSource,
     ConditionType,
     Stage,
     StepInput,
@@ -24,9 +25,11 @@ from victims.extensions import db
 from victims.letters import queries as letter_queries
 from victims.people import queries as people_queries
 from victims.people.models import Person
+from victims.postcodes import geocoder
+from victims.postcodes import queries as postcode_queries
 from victims.prerelease import queries, services, zones
 from victims.prerelease.forms import ContactForm, RequestForm, TokenForm
-from victims.prerelease.models import POINT_KINDS, ConditionRequest
+from victims.prerelease.models import ConditionRequest
 from victims.refusals import Refused
 from victims.web import reveals
 from victims.web.forms import options
@@ -210,26 +213,18 @@ def zone(zone_id: int):
     record, case = queries.zone_for_change(zone_id, current_user)
     form = TokenForm()
     problems: list[str] = []
-    request_record = queries.request_for_zone(record)
-    stored = queries.zone_points(record)
-    # The places locate the victim (and the offender's release address): in the form only after
-    # a reveal of the person whose request the zone is for. The checks use them either way.
-    editing = record.status == ZoneStatus.DRAFT and current_user.role in CASEWORK
-    places_shown = editing and reveals.revealed(request_record.person_id if request_record else None)
-    points = {kind: f"{lat:.6f}, {lon:.6f}" for kind, (lat, lon) in stored.items()} if places_shown else {}
-    values = {
-        "title": record.title,
-        "zone": "" if not record.geojson else json.dumps(record.geojson),
-        "description": record.description or "",
-        **{f"point_{kind}": points.get(kind, "") for kind in POINT_KINDS},
-    }
+    places_shown = _places_shown(record)
+    values = _zone_values(record, places_shown)
     if request.method == "POST":
         if current_user.role not in CASEWORK or not form.validate_on_submit():
             abort(403 if current_user.role not in CASEWORK else 400)
         values = {key: request.form.get(key, "") for key in values}
-        # An emptied box removes a place only if the form showed it, and the reveal still holds.
+        # An emptied box removes a place only if the form showed it, and the reveal still holds;
+        # so does an exact spot (dragged on the map) count only then.
         seen = places_shown and request.form.get("places_shown") == "yes"
-        removed = frozenset(kind for kind in POINT_KINDS if seen and not values[f"point_{kind}"].strip())
+        removed = frozenset(
+            kind for kind in zones.PLACE_KINDS if seen and not values[f"point_{kind}"].strip()
+        )
         upload = request.files.get("zone_file")
         if upload is not None and upload.filename:
             # An uploaded GeoJSON file takes the place of the text box (1 MB at most).
@@ -245,8 +240,9 @@ def zone(zone_id: int):
                     title=values["title"],
                     zone=values["zone"],
                     description=values["description"],
-                    points={kind: values[f"point_{kind}"] for kind in POINT_KINDS},
+                    points={kind: values[f"point_{kind}"] for kind in zones.PLACE_KINDS},
                     remove=removed,
+                    spots={kind: values[f"point_{kind}_spot"] for kind in zones.PLACE_KINDS} if seen else {},
                 ),
                 current_user,
             )
@@ -255,25 +251,96 @@ def zone(zone_id: int):
         if not problems:
             flash("Map saved and checked", "success")
             return redirect(url_for("prerelease.zone", zone_id=zone_id, _anchor="checks"))
-    elif places_shown and stored:
+    return _zone_page(record, case, places_shown, values, problems)
+
+
+@bp.route("/zones/<int:zone_id>/start", methods=["POST"])
+@allowed(*CASEWORK)
+def start_zone(zone_id: int):
+    """Fill the zone with a starting shape (a circle round a postcode, or postcode sectors) that
+    the VLO then adjusts: kept as the draft and checked like any zone."""
+    record, case = queries.zone_for_change(zone_id, current_user)
+    if not TokenForm().validate_on_submit():
+        abort(400)
+    shape = request.form.get("shape", "")
+    shape_values = {key: request.form.get(key, "") for key in ("circle_centre", "circle_radius", "sectors")}
+    try:
+        if shape == "circle":
+            problems = zones.start_from_circle(
+                record, shape_values["circle_centre"], shape_values["circle_radius"], current_user
+            )
+        elif shape == "sectors":
+            problems = zones.start_from_sectors(record, shape_values["sectors"], current_user)
+        else:
+            abort(400)
+    except Refused as refused:
+        problems = [refused.message]
+    if not problems:
+        what = "a circle" if shape == "circle" else "the postcode sectors"
+        flash(f"The zone was filled with {what} and checked. Adjust it on the map or in the text.", "success")
+        return redirect(url_for("prerelease.zone", zone_id=zone_id, _anchor="checks"))
+    places_shown = _places_shown(record)
+    return _zone_page(record, case, places_shown, _zone_values(record, places_shown), problems, shape_values)
+
+
+def _places_shown(record) -> bool:
+    """The places locate the victim: in the form only after a reveal of the person whose request
+    the zone is for, while the map is a draft with its maker. The checks use them either way."""
+    request_record = queries.request_for_zone(record)
+    editing = record.status == ZoneStatus.DRAFT and current_user.role in CASEWORK
+    return editing and reveals.revealed(request_record.person_id if request_record else None)
+
+
+def _zone_values(record, places_shown: bool) -> dict[str, str]:
+    """The zone form as saved: each place as the postcode it was entered as (or its coordinates),
+    and its exact spot, only after a reveal."""
+    places = zones.recorded_places(record) if places_shown else {}
+    values = {
+        "title": record.title,
+        "zone": "" if not record.geojson else json.dumps(record.geojson),
+        "description": record.description or "",
+    }
+    for kind in zones.PLACE_KINDS:
+        place = places.get(kind)
+        spot = f"{place.latitude:.6f}, {place.longitude:.6f}" if place else ""
+        values[f"point_{kind}"] = (place.postcode or spot) if place else ""
+        values[f"point_{kind}_spot"] = spot
+    return values
+
+
+def _zone_page(record, case, places_shown: bool, values, problems, shape_values=None):
+    request_record = queries.request_for_zone(record)
+    places = zones.recorded_places(record)
+    if request.method == "GET" and places_shown and places:
         zones.places_viewed(record, case, current_user)
     results = zones.check_zone(record)
+    low, high = zones.circle_radius_limits()
+    release_address = queries.current_release_address(case.id)
     return render_template(
         "prerelease/zone.html",
         zone=record,
         case=case,
-        form=form,
+        form=TokenForm(),
         values=values,
+        shape_values=shape_values or {},
         problems=problems,
         error_items=[{"text": problem, "href": f"#{_field_of(problem)}"} for problem in problems],
         field_errors={_field_of(p): str(p) for p in problems if _field_of(p) != "zone"},
         town_warnings=zones.town_warnings(record) if record.status == ZoneStatus.SUBMITTED else [],
         results=results,
         passed=all(result.passed for result in results),
-        point_kinds=POINT_KINDS,
+        place_kinds=zones.PLACE_KINDS,
+        places=places if places_shown else {},
         places_shown=places_shown,
-        places_recorded=set(stored),
+        places_recorded=set(places),
+        release_address=release_address,
+        release_address_source=AddressSource(release_address.source).label if release_address else "",
+        # A release address entered on this map before they were kept with the case.
+        map_release_address="release_address" in queries.zone_points(record),
         can_reveal=request_record is not None,
+        postcodes_loaded=postcode_queries.loaded(),
+        geocoder=geocoder.configured(),
+        radius_limits=(low, high),
         tiles=current_app.config["MAP_TILE_URL"],
         attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
         request_record=request_record,

@@ -11,7 +11,9 @@ by an SPO (the wording); before that, only a preview marked "DRAFT – NOT FOR I
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -21,14 +23,16 @@ from victims.audit import services as audit
 from victims.cases.models import Case, Offender
 from victims.domain import deadlines as deadline_rules
 from victims.domain import geometry
+from victims.domain import postcodes as postcode_rules
 from victims.domain import prerelease as rules
 from victims.domain.evidence import Evidence, EvidenceKind
-from victims.domain.prerelease import Stage, ZoneStatus
+from victims.domain.prerelease import PointSource, Stage, ZoneStatus
 from victims.domain.vocabulary import Role
 from victims.extensions import db
 from victims.formatting import govuk_date
 from victims.people import services as people
-from victims.postcodes import queries as postcodes
+from victims.postcodes import geocoder
+from victims.postcodes import queries as postcode_queries
 from victims.prerelease import queries
 from victims.prerelease.basemap import BaseMapUnavailable, TileSource
 from victims.prerelease.map_pdf import (
@@ -53,15 +57,144 @@ def zone_rules() -> geometry.ZoneRules:
     )
 
 
-def _parse_point(text: str, label: str) -> tuple[float, float]:
+# The places the zone form takes: the victim's. The offender's proposed release address is the
+# case's (recorded on the dates page); POINT_KINDS keeps its label for the checks.
+PLACE_KINDS = {kind: POINT_KINDS[kind] for kind in ("home", "work", "school")}
+# An exact spot further than this from the postcode (or address) it was moved from is a mistake:
+# a stale spot left from another postcode, or a marker dropped in the wrong town.
+MAX_MOVE_M = 2000.0
+EXAMPLE_POINT = "52.1359, -0.4667"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a place is, and how it was found."""
+
+    latitude: float
+    longitude: float
+    postcode: str | None  # normalised; None for typed coordinates
+    source: PointSource
+
+    @property
+    def coordinates(self) -> str:
+        return f"{self.latitude:.6f},{self.longitude:.6f}"
+
+
+def _looks_like_coordinates(text: str) -> bool:
+    parts = text.split(",")
+    if len(parts) != 2:
+        return False
+    try:
+        float(parts[0]), float(parts[1])
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_point(text: str, label: str, field: str | None = None) -> tuple[float, float]:
+    message = f"{label}: enter the latitude and longitude as “{EXAMPLE_POINT}”"
     try:
         lat_text, lon_text = (part.strip() for part in text.split(","))
         lat, lon = float(lat_text), float(lon_text)
     except ValueError:
-        raise Refused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”") from None
+        raise Refused(message, field=field) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Refused(f"{label}: enter the latitude and longitude as “52.1359, -0.4667”")
+        raise Refused(message, field=field)
     return lat, lon
+
+
+def locate_place(text: str, label: str, field: str) -> Place:
+    """A place as typed: a postcode (its centre, from the postcode table), "latitude, longitude",
+    or, where a geocoder is configured, an address. Raises Refused (on `field`) with a GOV.UK
+    message when it cannot be found."""
+    text = text.strip()
+    if _looks_like_coordinates(text):
+        lat, lon = _parse_point(text, label, field)
+        return Place(lat, lon, None, PointSource.COORDINATES)
+    postcode = postcode_rules.normalise(text)
+    if postcode is not None:
+        if not postcode_queries.loaded():
+            raise Refused(
+                f"{label}: the postcode cannot be looked up because no postcodes have been loaded into "
+                f"the service. Enter the latitude and longitude instead, like {EXAMPLE_POINT}",
+                field=field,
+            )
+        found = postcode_queries.locate(postcode)
+        if found is None:
+            raise Refused(
+                f"{label}: we do not recognise this postcode. Check it, or enter the latitude and "
+                f"longitude instead, like {EXAMPLE_POINT}",
+                field=field,
+            )
+        return Place(found[0], found[1], postcode, PointSource.POSTCODE)
+    if text and geocoder.configured():
+        try:
+            match = geocoder.find(text)
+        except geocoder.GeocoderUnavailable:
+            raise Refused(
+                f"{label}: the address lookup is not working at the moment. Enter a postcode, or the "
+                f"latitude and longitude, like {EXAMPLE_POINT}",
+                field=field,
+            ) from None
+        if match is None:
+            raise Refused(
+                f"{label}: we could not find this address. Check it, or enter a postcode, or the "
+                f"latitude and longitude, like {EXAMPLE_POINT}",
+                field=field,
+            )
+        return Place(match.latitude, match.longitude, match.postcode, PointSource.ADDRESS)
+    what = "a full address, a postcode" if geocoder.configured() else "a postcode, like MK40 1AA,"
+    raise Refused(
+        f"{label}: enter {what} or the latitude and longitude, like {EXAMPLE_POINT}",
+        field=field,
+    )
+
+
+def _metres_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
+    (ax, ay), (bx, by) = geometry.lonlat_to_bng(a[1], a[0]), geometry.lonlat_to_bng(b[1], b[0])
+    return math.hypot(ax - bx, ay - by)
+
+
+def _place_from_form(kind: str, text: str, spot: str, old: ZonePoint | None) -> Place:
+    """The place a form gives for one kind: the postcode, address or coordinates typed, moved to
+    the exact spot when one was given (dragged on the map, or typed) that differs from it."""
+    label = PLACE_KINDS[kind]
+    place = locate_place(text, label, f"point_{kind}")
+    spot = spot.strip()
+    if not spot:
+        return place
+    at = _parse_point(spot, f"{label}, exact spot", f"point_{kind}_spot")
+    if (
+        old is not None
+        and f"{at[0]:.6f},{at[1]:.6f}" == old.coordinates
+        and (
+            place.postcode != old.postcode
+            or (place.postcode is None and place.coordinates != old.coordinates)
+        )
+    ):
+        return place  # the spot shown for the place as it was: a new place was typed over it
+    if f"{at[0]:.6f},{at[1]:.6f}" == place.coordinates:
+        return place
+    if _metres_apart(at, (place.latitude, place.longitude)) > MAX_MOVE_M:
+        raise Refused(
+            f"{label}: the exact spot is more than {MAX_MOVE_M / 1000:g} km from the place entered. "
+            "Empty the exact spot to use the place entered, or check it",
+            field=f"point_{kind}_spot",
+        )
+    return Place(at[0], at[1], place.postcode, PointSource.MOVED)
+
+
+def recorded_places(zone: ExclusionZone) -> dict[str, Place]:
+    """kind → the victim's places recorded for the zone (not the release address), with the postcode
+    and how each was found. They locate the victim: for the page only after a reveal."""
+    found = {}
+    for point in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id)):
+        if point.kind not in PLACE_KINDS:
+            continue
+        lat, lon = (float(part) for part in point.coordinates.split(","))
+        source = PointSource(point.source) if point.source else PointSource.COORDINATES
+        found[point.kind] = Place(lat, lon, point.postcode, source)
+    return found
 
 
 class DocumentRefused(Refused):
@@ -97,10 +230,16 @@ class ZoneForm:
     title: str
     zone: str
     description: str
-    points: dict[str, str]  # kind → "lat, lon" (empty: keep the place recorded, if any)
+    # kind (home, work, school) → a postcode, "lat, lon" or, with a geocoder, an address (empty:
+    # keep the place recorded, if any).
+    points: dict[str, str]
     # Kinds to forget: a place the user saw (after a reveal) and emptied. A place they never saw
     # is kept, so saving a map without a reveal never wipes the places it did not show.
     remove: frozenset[str] = frozenset()
+    # kind → the exact spot "lat, lon" (after a reveal: where its marker was dragged, or typed).
+    spots: dict[str, str] = field(default_factory=dict)
+    # What the zone was started from ("circle", "sectors"), for the audit trail; None: as given.
+    started_from: str | None = None
 
 
 def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
@@ -120,20 +259,22 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
             geojson = geometry.to_geojson(geometry.parse_zone(form.zone))
         except geometry.GeometryError as error:
             problems.extend(error.problems)
-    points: dict[str, str] = {}
-    for kind, label in POINT_KINDS.items():
+    old_points = {
+        point.kind: point
+        for point in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id))
+    }
+    places: dict[str, Place] = {}
+    for kind in PLACE_KINDS:
         text = (form.points.get(kind) or "").strip()
         if text:
             try:
-                lat, lon = _parse_point(text, label)
+                places[kind] = _place_from_form(kind, text, form.spots.get(kind, ""), old_points.get(kind))
             except Refused as refused:
-                problems.append(refused.message)
-            else:
-                points[kind] = f"{lat:.6f},{lon:.6f}"
-    for field, text in (("title", form.title), ("description", form.description)):
+                problems.append(Problem(refused.message, refused.field or "zone"))
+    for name, text in (("title", form.title), ("description", form.description)):
         refused = refusal_message(findings_in(case, text))
         if refused:
-            problems.append(Problem(refused, field))
+            problems.append(Problem(refused, name))
     if problems:
         return problems
     zone.title = form.title.strip() or "Exclusion zone"
@@ -142,14 +283,23 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     zone.status = ZoneStatus.DRAFT
     zone.checks = None
     changed = []
-    for old in db.session.scalars(select(ZonePoint).where(ZonePoint.zone_id == zone.id)):
-        if old.kind in points and old.coordinates == points[old.kind]:
-            del points[old.kind]  # entered again as it was
-        elif old.kind in points or old.kind in form.remove:
+    for kind, old in old_points.items():
+        place = places.get(kind)
+        if place is not None and (old.coordinates, old.postcode) == (place.coordinates, place.postcode):
+            del places[kind]  # entered again as it was
+        elif place is not None or (kind in form.remove and kind in PLACE_KINDS):
             db.session.delete(old)
-            changed.append(old.kind)
-    for kind, coordinates in points.items():
-        db.session.add(ZonePoint(zone_id=zone.id, kind=kind, coordinates=coordinates))
+            changed.append(kind)
+    for kind, place in places.items():
+        db.session.add(
+            ZonePoint(
+                zone_id=zone.id,
+                kind=kind,
+                coordinates=place.coordinates,
+                postcode=place.postcode,
+                source=place.source.value,
+            )
+        )
         changed.append(kind)
     db.session.flush()
     audit.record(
@@ -159,10 +309,111 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
         case_id=case.id,
         region_id=case.region_id,
         # Which places changed, never where they are.
-        details={"places_changed": sorted(set(changed))} if changed else None,
+        details={
+            **({"places_changed": sorted(set(changed))} if changed else {}),
+            **({"started_from": form.started_from} if form.started_from else {}),
+        }
+        or None,
         user=user,
     )
     return []
+
+
+# -- starting shapes -------------------------------------------------------------------------------
+
+
+def circle_radius_limits() -> tuple[int, int]:
+    """The radii (metres) whose circle is a sensible size by the configured zone rules."""
+    rules = zone_rules()
+    return geometry.circle_radius_limits(rules.min_area_km2, rules.max_area_km2)
+
+
+def start_from_circle(zone: ExclusionZone, centre: str, radius: str, user: User) -> list[str]:
+    """Fill the zone with a circle of `radius` metres round a postcode (or coordinates, or an
+    address), kept as the draft and checked like any zone; the VLO adjusts it from there. Returns
+    the problems (each on its field), none when saved."""
+    problems: list[str] = []
+    low, high = circle_radius_limits()
+    within = f"Enter the radius in metres, a whole number from {low:,} to {high:,}"
+    metres = None
+    try:
+        metres = int(radius.strip().replace(",", "").removesuffix("m").strip())
+    except ValueError:
+        problems.append(Problem(within if radius.strip() else f"Enter the radius. {within}", "circle_radius"))
+    if metres is not None and not low <= metres <= high:
+        problems.append(
+            Problem(f"{within}: smaller or larger circles do not make a sensible zone", "circle_radius")
+        )
+    place = None
+    if not centre.strip():
+        problems.append(Problem("Enter the postcode of the centre of the circle", "circle_centre"))
+    else:
+        try:
+            place = locate_place(centre, "The centre of the circle", "circle_centre")
+        except Refused as refused:
+            problems.append(Problem(refused.message, "circle_centre"))
+    if problems or place is None or metres is None:
+        return problems
+    try:
+        shape = geometry.circle(place.latitude, place.longitude, metres)
+    except geometry.GeometryError as error:
+        return [Problem(problem, "circle_centre") for problem in error.problems]
+    return _start_from(zone, shape, "circle", user)
+
+
+def start_from_sectors(zone: ExclusionZone, sectors: str, user: User) -> list[str]:
+    """Fill the zone with the union of postcode sectors ("MK40 1, MK40 2"), kept as the draft and
+    checked like any zone. Returns the problems (on the sectors field), none when saved."""
+    names = [part.strip() for part in sectors.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+    if not names:
+        return [Problem("Enter one or more postcode sectors, like MK40 1, MK40 2", "sectors")]
+    if len(names) > geometry.MAX_SECTORS:
+        return [Problem(f"Enter {geometry.MAX_SECTORS} postcode sectors or fewer", "sectors")]
+    if not postcode_queries.loaded():
+        return [
+            Problem(
+                "Postcode sectors cannot be looked up because no postcodes have been loaded into the "
+                "service. Draw the zone, or enter it as latitude and longitude lines",
+                "sectors",
+            )
+        ]
+    problems: list[str] = []
+    points: dict[str, list[tuple[float, float]]] = {}
+    for name in names:
+        sector = postcode_rules.normalise_sector(name)
+        if sector is None:
+            problems.append(
+                Problem(
+                    f"“{name[:20]}” is not a postcode sector. Enter sectors like MK40 1, MK40 2", "sectors"
+                )
+            )
+            continue
+        found = postcode_queries.sector_points(sector)
+        if not found:
+            problems.append(Problem(f"We do not recognise the postcode sector {sector}. Check it", "sectors"))
+        points[sector] = found
+    if problems:
+        return problems
+    try:
+        shape = geometry.sectors_shape(points)
+    except geometry.GeometryError as error:
+        return [Problem(problem, "sectors") for problem in error.problems]
+    return _start_from(zone, shape, "sectors", user)
+
+
+def _start_from(zone: ExclusionZone, shape: geometry.Zone, kind: str, user: User) -> list[str]:
+    """The starting shape in place of the zone, the title, description and places kept."""
+    return save_zone(
+        zone,
+        ZoneForm(
+            title=zone.title,
+            zone=json.dumps(geometry.to_geojson(shape)),
+            description=zone.description or "",
+            points={},
+            started_from=kind,
+        ),
+        user,
+    )
 
 
 def places_viewed(zone: ExclusionZone, case: Case, user: User) -> None:
@@ -261,7 +512,7 @@ def _release_point(zone: ExclusionZone, points: dict[str, tuple[float, float]]) 
     else:
         # Kept without coordinates (an unknown postcode from nDelius or a CSV): the postcode
         # table may have it now.
-        found = postcodes.locate(latest.postcode)
+        found = postcode_queries.locate(latest.postcode)
         if found is None:
             return _ReleasePoint(None, from_case=True, unknown_postcode=True)
         lat, lon = found

@@ -12,7 +12,7 @@ import subprocess
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.helpers import post_with_token
 from victims.audit.models import AuditEvent
@@ -26,7 +26,7 @@ from victims.extensions import db
 from victims.people.models import Person
 from victims.prerelease import queries as prerelease_queries
 from victims.prerelease import services, zones
-from victims.prerelease.models import ConditionRequest, ExclusionZone
+from victims.prerelease.models import ConditionRequest, ExclusionZone, ZonePoint
 from victims.refusals import Refused
 from victims.staff.models import Region
 from victims.work import services as work
@@ -201,16 +201,30 @@ def _zone_request(team):
 def _save(
     zone, user, geojson=ZONE, home=HOME, release=RELEASE_ADDRESS, description="The ring road, the river."
 ):
-    return zones.save_zone(
+    problems = zones.save_zone(
         zone,
         zones.ZoneForm(
             title="Bedford town centre",
             zone=json.dumps(geojson),
             description=description,
-            points={"home": home, "release_address": release},
+            points={"home": home},
         ),
         user,
     )
+    if release and not problems:
+        _map_release_address(zone, release)
+    return problems
+
+
+def _map_release_address(zone, text):
+    """A release address entered on the map itself, as before issue 17 kept them with the case
+    (the zone form no longer takes one): the checks use it while the case has none."""
+    lat, lon = (float(part) for part in text.split(","))
+    db.session.execute(
+        delete(ZonePoint).where(ZonePoint.zone_id == zone.id, ZonePoint.kind == "release_address")
+    )
+    db.session.add(ZonePoint(zone_id=zone.id, kind="release_address", coordinates=f"{lat:.6f},{lon:.6f}"))
+    db.session.flush()
 
 
 def test_an_exclusion_zone_request_makes_a_map_task_for_someone_with_the_mapping_skill(team, today, make):
@@ -377,7 +391,8 @@ def test_the_zone_page_hides_the_places_until_a_reveal_but_still_checks_them(tea
         {"for": f"exclusion zone {zone.id}"},
     )
     page = browser.get(f"/zones/{zone.id}")
-    assert _shown_points(page) == {"home", "release_address"}
+    # The victim's places; the release address is the case's now (the dates page), not the form's.
+    assert _shown_points(page) == {"home"}
     [viewed] = _events("zone_places_viewed")
     assert (viewed.user_id, viewed.record_id, viewed.flagged) == (team["mapper"].id, zone.id, True)
     reveals = web(team["spo"]).get("/audit/reveals")
@@ -426,9 +441,15 @@ def test_after_a_reveal_the_places_can_be_seen_changed_and_removed(team, today, 
     browser.post(f"/zones/{zone.id}/reveal", {"reason": "Drawing the map"}, status=302)
     page = browser.get(f"/zones/{zone.id}")
     assert 'value="52.140000, -0.461000"' in page and 'name="places_shown"' in page
+    response = _zone_form(
+        browser, zone, point_home="52.140000, -0.461000", point_work="52.1390, -0.4700", places_shown="yes"
+    )
+    assert response.status_code == 302
+    release = (52.16, -0.4667)  # entered on the map before issue 17: not on the form, kept
+    assert _points(zone) == {"home": (52.14, -0.461), "work": (52.139, -0.47), "release_address": release}
     response = _zone_form(browser, zone, point_home="52.140000, -0.461000", places_shown="yes")
     assert response.status_code == 302
-    assert _points(zone) == {"home": (52.14, -0.461)}  # the release address emptied: removed
+    assert _points(zone) == {"home": (52.14, -0.461), "release_address": release}  # work emptied: removed
 
 
 def test_a_manager_sees_the_checks_but_never_the_places(team, today, web, make):

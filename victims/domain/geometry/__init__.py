@@ -14,6 +14,7 @@ The package, in the order a zone meets it:
 - `outline`: the coarse outline of England and Wales, and how it was made.
 - `checks`: the checks a zone must pass before it goes to the senior officer, in order, and
   `project_zone`, the checked zone in grid metres that the map is drawn from.
+- `shapes`: starting shapes for a zone (a circle round a place, the union of postcode sectors).
 - `wording`: how the messages name polygons and points and give numbers.
 - `webmercator`: Web Mercator (EPSG:3857), the projection of XYZ map tiles: tile numbers, the zoom
   a printed base map is fetched at, and `project_zone_web_mercator`, the checked zone to draw
@@ -47,6 +48,12 @@ from victims.domain.geometry.parsing import (
     to_geojson,
 )
 from victims.domain.geometry.projection import BNG_PIPELINE, bng_to_lonlat, lonlat_to_bng
+from victims.domain.geometry.shapes import (
+    MAX_SECTORS,
+    circle,
+    circle_radius_limits,
+    sectors_shape,
+)
 from victims.domain.geometry.webmercator import (
     TileWindow,
     WebMercatorZone,
@@ -64,6 +71,7 @@ __all__ = [
     "ENGLAND_AND_WALES",
     "MAX_POINTS",
     "MAX_POLYGONS",
+    "MAX_SECTORS",
     "NOT_CHECKED",
     "TITLES",
     "TITLES_WHEN_NONE",
@@ -80,12 +88,15 @@ __all__ = [
     "bng_to_lonlat",
     "check_zone",
     "choose_zoom",
+    "circle",
+    "circle_radius_limits",
     "lonlat_to_bng",
     "lonlat_to_mercator",
     "mercator_to_lonlat",
     "parse_zone",
     "project_zone",
     "project_zone_web_mercator",
+    "sectors_shape",
     "tile_of",
     "tile_window",
     "to_geojson",
