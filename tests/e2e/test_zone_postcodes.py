@@ -3,9 +3,8 @@ victim's postcode, sees the point on a base map from the fake tile server, draws
 the checks, and the two-page PDF shows the tiles and the attribution (read back with pdfimages and
 pdftotext).
 
-It needs two pieces built beside the zone page: the demo's postcode file, loaded by `flask seed
-demo` (branch `postcodes`), and the e2e live server's fake tile server with MAP_TILE_URL and its
-attribution set (branch `tiles`). Until both are there it skips, saying which is missing.
+It uses the demo's generated postcode file (victims/demo/postcodes.csv, loaded by `flask seed
+demo`) and the e2e live server's fake tile server (tests/e2e/conftest.py): without either it fails.
 
 Signs in as amelia.vlo and works on the second case of her caseload (her other tests use the
 first)."""
@@ -29,13 +28,11 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 BEDFORD = (52.1359, -0.4667)  # St Paul's Square, the demo's town centre
-NEEDS_POSTCODES = "needs the demo's postcode file loaded by `flask seed demo` (branch postcodes)"
-NEEDS_TILES = "needs the e2e live server's fake tile server and its attribution (branch tiles)"
 
 
 def _demo_postcodes() -> dict[str, tuple[float, float]]:
-    """postcode → (latitude, longitude) from the demo's generated postcode file, wherever the
-    postcodes branch put it under victims/demo (CSV, or a zip of one)."""
+    """postcode → (latitude, longitude) from the demo's generated postcode files under
+    victims/demo (CSV, or a zip of one)."""
     found: dict[str, tuple[float, float]] = {}
     for path in sorted((ROOT / "victims" / "demo").rglob("*postcode*")):
         if path.suffix == ".zip":
@@ -91,10 +88,9 @@ def _pdf_images(pdf: bytes, folder: Path) -> list[Path]:
     return sorted(folder.glob("image-*.png"))
 
 
-# Skipped before any fixture starts the live server, when the demo has no postcode file yet.
-@pytest.mark.skipif(not _demo_postcodes(), reason=NEEDS_POSTCODES)
 def test_a_vlo_enters_a_postcode_sees_it_on_the_base_map_draws_the_zone_and_prints_it(ui, tmp_path):
     postcodes = _demo_postcodes()
+    assert postcodes, "the demo ships no postcode file under victims/demo"
     home_postcode = _home_postcode(postcodes)
     home = postcodes[home_postcode]
 
@@ -110,13 +106,11 @@ def test_a_vlo_enters_a_postcode_sees_it_on_the_base_map_draws_the_zone_and_prin
     ui.submit("Add the request")
     ui.follow(page.get_by_role("link", name="Exclusion zone"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Exclusion-zone map")
-    if page.get_by_test_id("no-postcodes").count():
-        pytest.skip(NEEDS_POSTCODES)
+    expect(page.get_by_test_id("no-postcodes")).to_have_count(0)  # the demo's postcodes are loaded
     the_map = page.locator('[data-module="app-zone-map"]')
     tiles = the_map.get_attribute("data-tiles")
     attribution = the_map.get_attribute("data-attribution") or ""
-    if not tiles:
-        pytest.skip(NEEDS_TILES)
+    assert tiles and attribution, "the live server has no base map: MAP_TILE_URL and its attribution"
 
     # The places are hidden until a reveal, with a reason.
     ui.follow(page.get_by_role("link", name="Show the places"))
@@ -136,8 +130,7 @@ def test_a_vlo_enters_a_postcode_sees_it_on_the_base_map_draws_the_zone_and_prin
     )
     assert at == pytest.approx(list(home), abs=1e-6)
     expect(page.locator(".app-zone-map .leaflet-tile-loaded").first).to_be_visible()
-    if attribution:
-        expect(page.locator(".leaflet-control-attribution")).to_contain_text(attribution)
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(attribution)
 
     # Draw the zone with the mouse, around the home but not centred on it: a rectangle from
     # 700 m west to 1,100 m east and 600 m south to 500 m north of it, on a map zoomed out once.
