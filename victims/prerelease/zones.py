@@ -461,7 +461,10 @@ def check_zone(zone: ExclusionZone) -> list[geometry.ZoneCheck]:
             home_given,
             ()
             if home_given
-            else ("Give the victim’s home as latitude and longitude (it is never shown on the map).",),
+            else (
+                "Give the victim’s home postcode, or its latitude and longitude "
+                "(it is never shown on the map).",
+            ),
         )
     )
     results.append(words_check(zone))
