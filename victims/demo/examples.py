@@ -13,15 +13,17 @@ from sqlalchemy.orm import selectinload
 from victims import clock
 from victims.cases import services as case_services
 from victims.cases.models import Case
+from victims.demo import postcodes as demo_postcodes
 from victims.demo.staff import STAFF, TEAMS, email_of
 from victims.domain.letters import LetterStatus, LetterType
-from victims.domain.prerelease import ConditionType, Stage, StepInput
+from victims.domain.prerelease import AddressSource, ConditionType, Stage, StepInput
 from victims.domain.vocabulary import CaseStatus, Role, Skill
 from victims.extensions import db
 from victims.letters import sending as letter_sending
 from victims.letters import services as letters
 from victims.letters.models import Letter
 from victims.people.models import Person
+from victims.prerelease import release_address
 from victims.prerelease import services as prerelease
 from victims.prerelease import zones as prerelease_zones
 from victims.prerelease.models import ExclusionZone
@@ -36,7 +38,6 @@ DEMO_ZONE = {
         [[-0.4814, 52.1269], [-0.4520, 52.1269], [-0.4520, 52.1449], [-0.4814, 52.1449], [-0.4814, 52.1269]]
     ],
 }
-DEMO_HOME = "52.1400, -0.4610"
 DEMO_DESCRIPTION = "Bounded by the ring road to the north and east, and the river to the south."
 
 
@@ -162,9 +163,19 @@ def add_examples(echo) -> None:
                             title="Bedford town centre",
                             zone=json.dumps(DEMO_ZONE),
                             description=DEMO_DESCRIPTION,
-                            points={"home": DEMO_HOME},
+                            points={"home": demo_postcodes.VICTIM_HOME},
                         ),
                         mapper,
+                    )
+                    # The offender's proposed release address, as nDelius sends it: in Kempston,
+                    # outside the zone, so the map passes its checks against it.
+                    release_address.record(
+                        case,
+                        "14 Bedford Road",
+                        demo_postcodes.RELEASE_ADDRESS,
+                        date.today(),
+                        AddressSource.API,
+                        None,
                     )
                     prerelease_zones.submit_zone(zone, mapper)
             db.session.commit()

@@ -29,8 +29,8 @@ FILE = Path(__file__).with_name("postcodes.csv")
 SEED = 17
 
 # Placed postcodes (latitude, longitude). The town centre is the demo's map centre; the victim's
-# home is the demo zone's home point (victims/demo/examples.py DEMO_HOME), inside the demo zone;
-# the release address lies in Kempston, about 3 km south-west of the zone.
+# home is entered as the demo zone's home (victims/demo/examples.py), inside the demo zone; the
+# release address, recorded on that case, lies in Kempston, about 3 km south-west of the zone.
 TOWN_CENTRE = "MK40 1AA"
 VICTIM_HOME = "MK40 2AL"
 VICTIM_WORK = "MK41 7AA"

@@ -255,7 +255,7 @@ class PointSource(Labelled):
 class AddressSource(Labelled):
     """Where the offender's proposed release address came from (issue 17)."""
 
-    API = "api", "nDelius (through the API)"
+    API = "api", "nDelius, through the API"
     CSV = "csv", "A CSV upload"
     DATES_PAGE = "dates_page", "Entered on the dates page"
     ZONE_PAGE = "zone_page", "Entered on an exclusion-zone map"

@@ -38,10 +38,8 @@ def test_every_demo_postcode_is_a_postcode_of_the_bedford_area_and_the_placed_on
 
 
 def test_the_demo_examples_use_the_placed_postcodes():
-    """The zone example's home is the victim-home postcode, inside the demo zone; the release
-    address postcode lies outside it."""
-    home = tuple(float(part) for part in examples.DEMO_HOME.split(","))
-    assert home == demo.PLACED[demo.VICTIM_HOME]
+    """The zone example's home postcode lies inside the demo zone; the release address postcode
+    outside it."""
     zone = shape(examples.DEMO_ZONE)
     lat, lon = demo.PLACED[demo.VICTIM_HOME]
     assert zone.contains(Point(lon, lat))
