@@ -50,7 +50,7 @@ from victims.letters.pdf import AddressTooLong, PrintableLetter, lines_too_wide,
 from victims.people import services as people
 from victims.people.models import Person
 from victims.prerelease import queries as prerelease_queries
-from victims.prerelease.models import ConditionRequest
+from victims.prerelease.models import ConditionRequest, ReleaseAddress
 from victims.printing import DRAFT_MARK
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -316,7 +316,9 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         drafted_facts=letter.facts,
         current_facts=current_facts(letter, letter_vlo(case, drafter)),
         printed=printed,
-        protected=protected_from_victim(sentence, offender, person, everyone),
+        protected=protected_from_victim(
+            sentence, offender, person, everyone, prerelease_queries.current_release_address(case.id)
+        ),
         other_names=[other.full_name for other in _others(person, everyone)],
         address_lines=address_lines,
         address_too_wide=lines_too_wide(address_lines),
@@ -345,13 +347,17 @@ def _others(person: Person, everyone) -> list[Person]:
 
 
 def protected_from_victim(
-    sentence: Sentence, offender: Offender, person: Person, everyone
+    sentence: Sentence,
+    offender: Offender,
+    person: Person,
+    everyone,
+    release: ReleaseAddress | None = None,
 ) -> disclosure.Protected:
     """What a letter to `person` must not give away, as structured facts for the one disclosure
-    check: the exact release dates, the offender's prison (or office), and the addresses and
-    contact details of the other people on the case. The recipient's own town and postcode are
-    not protected from them (a neighbour on the case shares them). The service records no
-    release address as text (only a zone's point), so there is none to pass yet."""
+    check: the exact release dates, the offender's prison (or office), the offender's proposed
+    release address (its street and postcode, issue 17), and the addresses and contact details of
+    the other people on the case. The recipient's own town and postcode are not protected from
+    them (a neighbour on the case shares them)."""
     own = {disclosure_words(person.address_town or ""), disclosure_words(person.address_postcode or "")}
     dates = tuple(
         disclosure.ProtectedDate(day, f"the offender’s {SENTENCE_DATES[field].split(' (')[0].lower()}")
@@ -371,6 +377,15 @@ def protected_from_victim(
         )
         for other in _others(person, everyone)
     )
+    if release is not None:
+        whereabouts += (
+            disclosure.Whereabouts(
+                whose="the offender",
+                place="release address",
+                lines=tuple(line for line in (release.street,) if line),
+                postcode="" if disclosure_words(release.postcode or "") in own else (release.postcode or ""),
+            ),
+        )
     prisons = tuple(place for place in (offender.current_location,) if place)
     return disclosure.Protected(dates=dates, prisons=prisons, whereabouts=whereabouts)
 

@@ -25,6 +25,7 @@ from victims.letters import queries as letter_queries
 from victims.letters import sending, services, template_versions
 from victims.letters.models import Letter, LetterTemplate
 from victims.people.models import Person
+from victims.prerelease.models import ReleaseAddress
 from victims.refusals import Refused
 from victims.work.models import CaseDeadline, Task
 
@@ -307,6 +308,29 @@ def test_another_victims_details_are_not_disclosed(team, today, make):
     )
     assert "“Olivia Other” is another person on the case" in failed_checks(letter)["disclosure"][0]
     assert other.id
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["He is to live at 14 Bedford Road on release.", "He will be released to an address in MK42 7AB."],
+)
+def test_the_offenders_release_address_is_never_told_to_the_victim(team, today, database, words):
+    database.session.add(
+        ReleaseAddress(
+            case_id=team["case"].id,
+            street="14 Bedford Road",
+            postcode="MK42 7AB",
+            source="api",
+            given_on=date(2026, 11, 20),
+        )
+    )
+    database.session.flush()
+    letter = draft(team)
+    assert "disclosure" not in failed_checks(letter)
+    services.save_draft(
+        letter, {"opening": f"Dear Jane,\n\n{words}"}, large_print=False, channel="post", user=team["vlo"]
+    )
+    assert "the offender’s release address" in failed_checks(letter)["disclosure"][0]
 
 
 def test_the_victims_choices_are_respected(team, today):
