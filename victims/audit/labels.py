@@ -86,6 +86,7 @@ ACTIONS: dict[str, str] = {
     "zone_submitted": "Sent an exclusion-zone map for checking",
     "zone_countersigned": "Countersigned an exclusion-zone map",
     "zone_returned": "Returned an exclusion-zone map to its maker",
+    "zone_reopened": "Reopened a countersigned exclusion-zone map that no longer passed its checks",
     "zone_pdf_made": "Made an exclusion-zone map PDF for issue",
     "zone_pdf_previewed": "Previewed an exclusion-zone map PDF (marked draft)",
     "zone_places_viewed": "Saw the places an exclusion zone is checked against",

@@ -403,6 +403,14 @@ def return_zone(zone_id: int):
     return _zone_action(zone_id, zones.return_zone, "Map returned to its maker")
 
 
+@bp.route("/zones/<int:zone_id>/reopen", methods=["POST"])
+@allowed(*CASEWORK)
+def reopen_zone(zone_id: int):
+    return _zone_action(
+        zone_id, zones.reopen_zone, "Map reopened: change it, then send it to be checked again"
+    )
+
+
 def _pdf(content: bytes, name: str) -> Response:
     return Response(
         content, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}

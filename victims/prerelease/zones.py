@@ -629,6 +629,26 @@ def return_zone(zone: ExclusionZone, user: User) -> None:
     )
 
 
+def reopen_zone(zone: ExclusionZone, user: User) -> None:
+    """A countersigned map that no longer passes its checks (the proposed release address changed,
+    or a victim's place moved) goes back to draft to be redrawn, checked and countersigned again.
+    A map that still passes stays as countersigned: it is what was issued."""
+    case = db.session.get(Case, zone.case_id)
+    same_team(case, user)
+    if user.role not in (Role.VLO, Role.SPO) or zone.status != ZoneStatus.COUNTERSIGNED:
+        raise Refused("Only a countersigned map can be reopened, by a VLO or SPO of the team")
+    if all(result.passed for result in check_zone(zone)):
+        raise Refused("The map still passes its checks: it stays as countersigned")
+    zone.status = ZoneStatus.DRAFT
+    zone.checks = None
+    zone.submitted_at = zone.submitted_by_id = None
+    zone.countersigned_at = zone.countersigned_by_id = None
+    db.session.flush()
+    audit.record(
+        "zone_reopened", "exclusion_zone", zone.id, case_id=case.id, region_id=case.region_id, user=user
+    )
+
+
 # -- documents -------------------------------------------------------------------------------------
 
 
