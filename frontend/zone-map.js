@@ -402,7 +402,14 @@ function zoneMap(root) {
 
   if (tiles) {
     map.attributionControl.setPrefix(false);
-    L.tileLayer(tiles, { attribution: root.dataset.attribution || "", maxZoom: MAX_ZOOM }).addTo(map);
+    // The provider's own highest zoom (MAP_TILE_MAX_ZOOM): beyond it Leaflet enlarges its tiles
+    // rather than asking for tiles the provider does not have.
+    const nativeZoom = Number.parseInt(root.dataset.tilesMaxZoom, 10);
+    L.tileLayer(tiles, {
+      attribution: root.dataset.attribution || "",
+      maxZoom: MAX_ZOOM,
+      maxNativeZoom: Number.isFinite(nativeZoom) ? Math.min(nativeZoom, MAX_ZOOM) : MAX_ZOOM,
+    }).addTo(map);
   } else {
     map.createPane("appGraticulePane").style.zIndex = "350"; // under the zone (overlayPane is 400)
     const Graticule = createGraticule(L);

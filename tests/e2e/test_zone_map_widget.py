@@ -135,6 +135,9 @@ PAGES = {
     "empty.html": form_page(),
     "with-zone.html": form_page(json.dumps(ZONE)),
     "tiles.html": form_page("", 'data-tiles="/tiles/{z}/{x}/{y}.png" data-attribution="Test tiles"'),
+    "tiles-to-12.html": form_page(
+        "", 'data-tiles="/tiles/{z}/{x}/{y}.png" data-attribution="Test tiles" data-tiles-max-zoom="12"'
+    ),
     "places.html": form_page("", "", PLACES),
     "places-and-zone.html": form_page(json.dumps(ZONE), "", PLACES),
     "lat-lon.html": form_page(
@@ -492,6 +495,15 @@ def test_with_a_tile_url_it_shows_tiles_and_their_attribution(page: Page, seen: 
     expect(page.locator(".leaflet-appGraticule-pane path")).to_have_count(0)
     expect(page.locator(".leaflet-control-scale-line")).to_have_count(1)
     assert any(urlsplit(url).path.startswith("/tiles/14/") for url in seen.requests)
+
+
+def test_above_the_providers_highest_zoom_its_tiles_are_enlarged_not_asked_for(page: Page, seen: Seen):
+    tile = (STATIC / "map" / "images" / "layers.png").read_bytes()
+    page.route("**/tiles/**", lambda route: route.fulfill(status=200, content_type="image/png", body=tile))
+    open_map(page, "tiles-to-12.html")  # the map opens at zoom 14
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
+    zooms = {urlsplit(url).path.split("/")[2] for url in seen.requests if "/tiles/" in url}
+    assert zooms == {"12"}
 
 
 def test_without_javascript_there_is_only_the_textarea(browser: Browser, site: str):

@@ -343,6 +343,7 @@ def _zone_page(record, case, places_shown: bool, values, problems, shape_values=
         radius_limits=(low, high),
         tiles=current_app.config["MAP_TILE_URL"],
         attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
+        tiles_max_zoom=current_app.config["MAP_TILE_MAX_ZOOM"],
         request_record=request_record,
     ), (400 if problems else 200)
 

@@ -191,3 +191,15 @@ def test_the_browser_may_load_images_from_the_tile_host_and_no_other(app, templa
     assert directives["img-src"].split() == ["'self'", "data:", allowed]
     assert "s3cret" not in policy and "{" not in policy
     assert "connect-src" in directives and allowed not in directives["connect-src"]
+
+
+def test_the_zone_page_gives_its_map_the_provider_its_attribution_and_its_highest_zoom(
+    team, today, web, provider, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAP_TILE_MAX_ZOOM", 16)
+    zone_id = _zone_request(team).zone_id
+    page = web(team["vlo"]).get(f"/zones/{zone_id}")
+    the_map = page.split('data-module="app-zone-map"')[1].split(">")[0]
+    assert f'data-tiles="{provider.url}"' in the_map.replace("&amp;", "&")
+    assert 'data-tiles-max-zoom="16"' in the_map
+    assert "data-attribution=" in the_map
