@@ -1,6 +1,6 @@
 """The offender's proposed release address on the dates page in a real browser, checked by axe:
-the section, and a postcode the service does not recognise refused with GOV.UK errors (the demo
-data loads no postcode table, so nothing is recorded and no other test is disturbed).
+the section, a postcode the service does not recognise refused with GOV.UK errors, then one of
+the demo's postcodes recorded, with its source and date and in the history.
 
 Signs in as ben.vlo, whose cases no other end-to-end test changes the release address of."""
 
@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_the_dates_page_offers_the_release_address_and_refuses_an_unknown_postcode(ui):
+def test_the_dates_page_refuses_an_unknown_postcode_and_records_a_known_one(ui):
     page = ui.page
     ui.sign_in("ben.vlo")
     ui.goto("/cases/mine")
@@ -41,4 +41,13 @@ def test_the_dates_page_offers_the_release_address_and_refuses_an_unknown_postco
     expect(summary).to_contain_text("We do not recognise this postcode")
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_test_id("release-address")).to_contain_text("None recorded")
+
+    page.get_by_label("Postcode", exact=True).fill("mk42 7ab")  # in the demo's postcode file
+    ui.submit("Save release address")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    recorded = page.get_by_test_id("release-address")
+    expect(recorded).to_contain_text("12 High Street")
+    expect(recorded).to_contain_text("MK42 7AB")
+    expect(recorded).to_contain_text("Entered on the dates page")
+    expect(page.get_by_role("table").filter(has_text="MK42 7AB")).to_be_visible()
     ui.finish()
