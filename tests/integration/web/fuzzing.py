@@ -13,7 +13,7 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -72,6 +72,12 @@ ZONE_GEOJSON = (
     "[-0.4520, 52.1449], [-0.4814, 52.1449], [-0.4814, 52.1269]]]}"
 )
 
+# Reaching north to 52.17: takes in the release address (MK41 7AA, 52.16 N) recorded in the world.
+ZONE_TAKING_THE_RELEASE_ADDRESS = (
+    '{"type": "Polygon", "coordinates": [[[-0.4814, 52.1269], [-0.4520, 52.1269], '
+    "[-0.4520, 52.1700], [-0.4814, 52.1700], [-0.4814, 52.1269]]]}"
+)
+
 
 # -- the world -------------------------------------------------------------------------------------
 
@@ -116,6 +122,13 @@ def build_world(make, database) -> World:
     draft_zone_request = prerelease.add_request(case, victim, ConditionType.EXCLUSION_ZONE, "And here", vlo)
     draft_zone = session.get(ExclusionZone, draft_zone_request.zone_id)
     zones.save_zone(draft_zone, _zone_form(), vlo)  # passes its checks: the page offers to send it
+    # A map countersigned before the release address was given, which takes in that address: it
+    # fails its checks once the address is recorded below, so its page offers to reopen it.
+    failing_request = prerelease.add_request(case, victim, ConditionType.EXCLUSION_ZONE, "And there", vlo)
+    failing_zone = session.get(ExclusionZone, failing_request.zone_id)
+    zones.save_zone(failing_zone, replace(_zone_form(), zone=ZONE_TAKING_THE_RELEASE_ADDRESS), vlo)
+    zones.submit_zone(failing_zone, vlo)
+    zones.countersign_zone(failing_zone, spo)
     # The offender's proposed release address, well outside the zones: the dates page offers to
     # change and withdraw it.
     session.add(Postcode(postcode="MK41 7AA", sector="MK41 7", latitude=52.1600, longitude=-0.4667))
@@ -180,6 +193,7 @@ def build_world(make, database) -> World:
             "zone": zone.id,
             "zone_request": zone_request.id,
             "draft_zone": draft_zone_request.zone_id,
+            "failing_zone": failing_zone.id,
             "named_request": named.id,
             "task": task.id,
             "colleague": colleague.id,

@@ -69,6 +69,7 @@ PAGES = {
         "/letters/{sent_letter}",
         "/zones/{zone}",
         "/zones/{draft_zone}",
+        "/zones/{failing_zone}",
         "/tasks/mine",
         "/notifications",
         "/account/details",
