@@ -9,7 +9,6 @@ helpers for the zone these tests share."""
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -19,37 +18,13 @@ from tests.helpers import keeping_default_celery_app
 from tests.integration.prerelease.test_prerelease import _save, _zone_request
 from victims import create_app
 from victims.audit.models import AuditEvent
-from victims.cases.models import Sentence
-from victims.cases.services import refresh_deadlines
 from victims.domain.prerelease import Stage, StepInput
-from victims.domain.vocabulary import Role, Skill
 from victims.extensions import db
-from victims.people.models import Person
 from victims.prerelease import services, zones
 from victims.prerelease.models import ExclusionZone
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database rights 2026 AC0000000000"
 NOT_LOADED = "The base map could not be loaded"
-
-
-@pytest.fixture()
-def today(frozen_clock):
-    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    return frozen_clock
-
-
-@pytest.fixture()
-def team(make, database):
-    """As test_prerelease.py's: a VLO, a mapper, an SPO, and a case with its victim."""
-    unit = make.team()
-    vlo = make.user(Role.VLO, team=unit, name="Vera Liaison")
-    mapper = make.user(Role.VLO, team=unit, name="Mo Mapper", skills=(Skill.MAPPING.value,))
-    spo = make.user(Role.SPO, team=unit, name="Sam Senior")
-    case = make.case(vlo=vlo, crd=date(2027, 3, 1), led=date(2029, 3, 1), sed=date(2029, 3, 1))
-    refresh_deadlines(case, database.session.get(Sentence, case.sentence_id), "test")
-    database.session.flush()
-    victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
-    return {"vlo": vlo, "mapper": mapper, "spo": spo, "case": case, "victim": victim, "team": unit}
 
 
 @pytest.fixture()

@@ -16,15 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.integration.prerelease.test_prerelease import (  # noqa: F401
+from tests.integration.prerelease.test_prerelease import (
     HOME,
-    RELEASE_ADDRESS,
     TINY,
     ZONE,
     _save,
     _zone_request,
-    team,
-    today,
 )
 from victims.audit.models import AuditEvent
 from victims.cases.models import Offender
@@ -42,7 +39,7 @@ DRAFT = "DRAFT – NOT FOR ISSUE"
 
 
 @pytest.fixture()
-def victim(team):  # noqa: F811
+def victim(team):
     person = team["victim"]
     person.address_line_1 = "Studio 52a"
     person.address_line_2 = None
@@ -77,11 +74,11 @@ def _pages(pdf: bytes, tmp_path: Path) -> list[str]:
     ]
 
 
-def _named_place(team, victim):  # noqa: F811
+def _named_place(team, victim):
     return services.add_request(team["case"], victim, ConditionType.NAMED_PLACE, "Keep him away", team["vlo"])
 
 
-def _countersigned_zone(team, wording="Not to enter the area on the map."):  # noqa: F811
+def _countersigned_zone(team, wording="Not to enter the area on the map."):
     request = _zone_request(team)
     zone = db.session.get(ExclusionZone, request.zone_id)
     assert _save(zone, team["mapper"]) == []
@@ -94,7 +91,7 @@ def _countersigned_zone(team, wording="Not to enter the area on the map."):  # n
 # -- zone description and title --------------------------------------------------------------------
 
 
-def test_the_issues_example_in_a_zone_description_is_refused_on_the_field(web, team, today, victim):  # noqa: F811
+def test_the_issues_example_in_a_zone_description_is_refused_on_the_field(web, team, today, victim):
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
     browser = web(team["mapper"])
     response = browser._send(
@@ -120,7 +117,7 @@ def test_the_issues_example_in_a_zone_description_is_refused_on_the_field(web, t
     assert db.session.get(ExclusionZone, zone.id).description is None
 
 
-def test_a_street_with_an_apostrophe_and_an_ampersand_in_a_zone_title_is_refused(team, today, victim):  # noqa: F811
+def test_a_street_with_an_apostrophe_and_an_ampersand_in_a_zone_title_is_refused(team, today, victim):
     victim.address_line_1 = "Flat 2, 14 O'Brien & Daughters Walk"
     db.session.flush()
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
@@ -141,7 +138,7 @@ def test_a_street_with_an_apostrophe_and_an_ampersand_in_a_zone_title_is_refused
     assert zone.geojson is None  # nothing kept
 
 
-def test_a_town_alone_in_a_zone_is_saved_and_the_spo_must_acknowledge_it(web, team, today, victim):  # noqa: F811
+def test_a_town_alone_in_a_zone_is_saved_and_the_spo_must_acknowledge_it(web, team, today, victim):
     request = _zone_request(team)
     zone = db.session.get(ExclusionZone, request.zone_id)
     assert _save(zone, team["mapper"], description="Marshallberg north of the ring road.") == []
@@ -157,7 +154,7 @@ def test_a_town_alone_in_a_zone_is_saved_and_the_spo_must_acknowledge_it(web, te
     assert event.details == {"town_acknowledged": True}  # that it was acknowledged, never the town
 
 
-def test_an_address_recorded_after_the_zone_was_saved_fails_its_checks(team, today, victim):  # noqa: F811
+def test_an_address_recorded_after_the_zone_was_saved_fails_its_checks(team, today, victim):
     zone = db.session.get(ExclusionZone, _zone_request(team).zone_id)
     assert _save(zone, team["mapper"], description="North of Ringway Road and the river.") == []
     victim.address_line_1 = "7 Ringway Road"
@@ -172,7 +169,7 @@ def test_an_address_recorded_after_the_zone_was_saved_fails_its_checks(team, tod
 # -- the wording of a request ---------------------------------------------------------------------
 
 
-def test_the_issues_example_in_a_requests_wording_is_refused_on_the_field(web, team, today, victim):  # noqa: F811
+def test_the_issues_example_in_a_requests_wording_is_refused_on_the_field(web, team, today, victim):
     request = _named_place(team, victim)
     browser = web(team["vlo"])
     response = browser._send(
@@ -190,7 +187,7 @@ def test_the_issues_example_in_a_requests_wording_is_refused_on_the_field(web, t
     assert record.wording is None and record.stage == "requested"
 
 
-def test_a_town_alone_in_the_wording_is_checked_only_once_the_spo_acknowledges_it(web, team, today, victim):  # noqa: F811
+def test_a_town_alone_in_the_wording_is_checked_only_once_the_spo_acknowledges_it(web, team, today, victim):
     request = _named_place(team, victim)
     wording = "Not to enter Marshallberg town centre."
     services.step(request, Stage.DRAFTED, StepInput(wording=wording), team["vlo"])
@@ -210,8 +207,8 @@ def test_a_town_alone_in_the_wording_is_checked_only_once_the_spo_acknowledges_i
 
 def test_a_draft_zone_that_reveals_the_home_is_never_issued_and_its_preview_is_marked(
     web,
-    team,  # noqa: F811
-    today,  # noqa: F811
+    team,
+    today,
     victim,
     tmp_path,
 ):
@@ -233,7 +230,7 @@ def test_a_draft_zone_that_reveals_the_home_is_never_issued_and_its_preview_is_m
     assert len(_events("zone_pdf_previewed")) == 1 and _events("zone_pdf_made") == []
 
 
-def test_a_countersigned_passing_zone_is_issued_without_the_draft_mark(web, team, today, victim, tmp_path):  # noqa: F811
+def test_a_countersigned_passing_zone_is_issued_without_the_draft_mark(web, team, today, victim, tmp_path):
     _request, zone = _countersigned_zone(team)
 
     response = web(team["vlo"])._send("get", f"/zones/{zone.id}/map.pdf")
@@ -245,7 +242,7 @@ def test_a_countersigned_passing_zone_is_issued_without_the_draft_mark(web, team
     assert len(_events("zone_pdf_made")) == 1 and _events("zone_pdf_previewed") == []
 
 
-def test_a_map_whose_wording_gives_the_address_is_not_made_even_as_a_preview(web, team, today, victim):  # noqa: F811
+def test_a_map_whose_wording_gives_the_address_is_not_made_even_as_a_preview(web, team, today, victim):
     request, zone = _countersigned_zone(team)
     # Wording that reached the record some other way (an import, an old version of the service).
     request.wording = MARSHALLBERG
@@ -263,8 +260,8 @@ def test_a_map_whose_wording_gives_the_address_is_not_made_even_as_a_preview(web
 
 def test_the_representations_identify_the_offender_and_number_each_map_by_its_condition(
     web,
-    team,  # noqa: F811
-    today,  # noqa: F811
+    team,
+    today,
     victim,
     tmp_path,
 ):
@@ -289,8 +286,8 @@ def test_the_representations_identify_the_offender_and_number_each_map_by_its_co
 
 def test_the_representations_preview_is_marked_on_every_page_and_issue_waits_for_checking(
     web,
-    team,  # noqa: F811
-    today,  # noqa: F811
+    team,
+    today,
     victim,
     tmp_path,
 ):
@@ -312,8 +309,8 @@ def test_the_representations_preview_is_marked_on_every_page_and_issue_waits_for
 
 def test_the_representations_are_refused_when_an_address_recorded_later_is_in_the_wording(
     web,
-    team,  # noqa: F811
-    today,  # noqa: F811
+    team,
+    today,
     victim,
 ):
     named = _named_place(team, victim)

@@ -16,14 +16,12 @@ from sqlalchemy import delete, select
 
 from tests.helpers import post_with_token
 from victims.audit.models import AuditEvent
-from victims.cases.models import ContactLogEntry, Sentence
+from victims.cases.models import ContactLogEntry
 from victims.cases.queries import case_for_change
 from victims.cases.services import add_contact
-from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain.prerelease import ConditionType, Stage, StepInput
-from victims.domain.vocabulary import Role, Skill
+from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.people.models import Person
 from victims.prerelease import queries as prerelease_queries
 from victims.prerelease import services, zones
 from victims.prerelease.models import ConditionRequest, ExclusionZone, ZonePoint
@@ -49,25 +47,6 @@ TINY = {
         [[-0.4617, 52.1396], [-0.4603, 52.1396], [-0.4603, 52.1404], [-0.4617, 52.1404], [-0.4617, 52.1396]]
     ],
 }
-
-
-@pytest.fixture()
-def today(frozen_clock):
-    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    return frozen_clock
-
-
-@pytest.fixture()
-def team(make, database):
-    unit = make.team()
-    vlo = make.user(Role.VLO, team=unit, name="Vera Liaison")
-    mapper = make.user(Role.VLO, team=unit, name="Mo Mapper", skills=(Skill.MAPPING.value,))
-    spo = make.user(Role.SPO, team=unit, name="Sam Senior")
-    case = make.case(vlo=vlo, crd=date(2027, 3, 1), led=date(2029, 3, 1), sed=date(2029, 3, 1))
-    refresh_case_deadlines(case, database.session.get(Sentence, case.sentence_id), "test")
-    database.session.flush()
-    victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
-    return {"vlo": vlo, "mapper": mapper, "spo": spo, "case": case, "victim": victim, "team": unit}
 
 
 def _deadline(case_id: int, code: str) -> CaseDeadline | None:

@@ -8,7 +8,7 @@ The frozen clock stands on Wednesday 25 November 2026."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -40,12 +40,6 @@ HOME = "52.1400, -0.4610"  # inside, over 500 m from the edge, not at the centre
 NORTH = "MK41 7AA"  # 2.7 km north of the centre: outside the zone
 CENTRE = "MK40 1AA"  # St Paul's Square: inside the zone
 UNKNOWN = "MK44 9ZZ"  # the shape of a postcode, not in the table
-
-
-@pytest.fixture()
-def today(frozen_clock):
-    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    return frozen_clock
 
 
 @pytest.fixture()

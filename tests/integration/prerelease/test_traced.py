@@ -41,12 +41,6 @@ NAMED_PEOPLE = "Not to contact Mr Example's brother."
 REASON = "The standard conditions already cover it"
 
 
-@pytest.fixture()
-def today(frozen_clock):
-    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    return frozen_clock
-
-
 def _team(make, database, language: str = "en", name: str = "Bedford Victim Contact Unit"):
     unit = make.team(name=name)
     email = "vera.liaison@probation.example" if name.startswith("Bedford") else None  # in the snapshot

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.integration.prerelease.test_prerelease import HOME, ZONE, _save, _zone_request, team, today  # noqa: F401
+from tests.integration.prerelease.test_prerelease import HOME, ZONE, _save, _zone_request
 from victims.extensions import db
 from victims.prerelease.models import ExclusionZone
 
@@ -16,7 +16,7 @@ HUGE = "9" * 5000
 
 
 @pytest.fixture()
-def request_(team):  # noqa: F811
+def request_(team):
     return _zone_request(team)
 
 
@@ -50,7 +50,7 @@ def post_zone(web, user, record, **fields):
     ],
     ids=["5000-digit-integer", "400-digit-integer", "5000-digit-decimal", "typed"],
 )
-def test_a_zone_with_a_number_too_large_to_read_is_a_form_error(web, team, today, zone, text):  # noqa: F811
+def test_a_zone_with_a_number_too_large_to_read_is_a_form_error(web, team, today, zone, text):
     response = post_zone(web, team["mapper"], zone, zone=text)
 
     assert response.status_code == 400
@@ -61,7 +61,7 @@ def test_a_zone_with_a_number_too_large_to_read_is_a_form_error(web, team, today
     assert db.session.get(ExclusionZone, zone.id).geojson is None
 
 
-def test_a_title_longer_than_can_be_kept_is_a_form_error(web, team, today, zone):  # noqa: F811
+def test_a_title_longer_than_can_be_kept_is_a_form_error(web, team, today, zone):
     response = post_zone(web, team["mapper"], zone, title="T" * 201)
 
     assert response.status_code == 400
@@ -70,7 +70,7 @@ def test_a_title_longer_than_can_be_kept_is_a_form_error(web, team, today, zone)
     assert db.session.get(ExclusionZone, zone.id).geojson is None
 
 
-def test_a_map_without_a_description_is_not_printed_and_the_page_says_why(web, team, today, zone):  # noqa: F811
+def test_a_map_without_a_description_is_not_printed_and_the_page_says_why(web, team, today, zone):
     assert _save(zone, team["mapper"], description="") == []
     db.session.flush()
     browser = web(team["mapper"])
@@ -84,8 +84,8 @@ def test_a_map_without_a_description_is_not_printed_and_the_page_says_why(web, t
 
 def test_a_condition_too_long_for_the_map_is_not_printed_and_the_page_says_why(
     web,
-    team,  # noqa: F811
-    today,  # noqa: F811
+    team,
+    today,
     zone,
     request_,
 ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select, text
@@ -18,14 +18,11 @@ from sqlalchemy import select, text
 from tests.fakes.places import FakePlaces
 from tests.helpers import csrf_token
 from victims.audit.models import AuditEvent
-from victims.cases.models import Sentence
-from victims.cases.services import refresh_deadlines as refresh_case_deadlines
 from victims.domain import geometry
 from victims.domain.geometry.shapes import contains
 from victims.domain.prerelease import ConditionType
-from victims.domain.vocabulary import Role, Skill
+from victims.domain.vocabulary import Role
 from victims.extensions import db
-from victims.people.models import Person
 from victims.postcodes.models import Postcode
 from victims.prerelease import services
 from victims.prerelease.models import ExclusionZone, ReleaseAddress, ZonePoint
@@ -61,12 +58,6 @@ def _sector(sector: str, lat: float, lon: float, count: int = 8) -> list[Postcod
 
 
 @pytest.fixture()
-def today(frozen_clock):
-    frozen_clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
-    return frozen_clock
-
-
-@pytest.fixture()
 def postcodes(database):
     rows = [
         Postcode(postcode=HOME_POSTCODE, sector="MK40 3", latitude=HOME[0], longitude=HOME[1]),
@@ -81,19 +72,13 @@ def postcodes(database):
 
 
 @pytest.fixture()
-def team(make, database, today):
-    unit = make.team()
-    vlo = make.user(Role.VLO, team=unit, name="Vera Liaison")
-    mapper = make.user(Role.VLO, team=unit, name="Mo Mapper", skills=(Skill.MAPPING.value,))
-    spo = make.user(Role.SPO, team=unit, name="Sam Senior")
-    case = make.case(vlo=vlo, crd=date(2027, 3, 1), led=date(2029, 3, 1), sed=date(2029, 3, 1))
-    refresh_case_deadlines(case, database.session.get(Sentence, case.sentence_id), "test")
+def team(team, database, today):
+    """The pre-release tests' team, with an exclusion-zone request and its map."""
+    request = services.add_request(
+        team["case"], team["victim"], ConditionType.EXCLUSION_ZONE, "Keep him away", team["vlo"]
+    )
     database.session.flush()
-    victim = database.session.scalars(select(Person).where(Person.case_id == case.id)).one()
-    request = services.add_request(case, victim, ConditionType.EXCLUSION_ZONE, "Keep him away", vlo)
-    database.session.flush()
-    zone = database.session.get(ExclusionZone, request.zone_id)
-    return {"vlo": vlo, "mapper": mapper, "spo": spo, "case": case, "victim": victim, "zone": zone}
+    return {**team, "zone": database.session.get(ExclusionZone, request.zone_id)}
 
 
 def _form(browser, record, **changes):
