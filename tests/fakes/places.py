@@ -15,12 +15,12 @@ query strings asked for.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.fakes.server import LocalServer
 
 PATH = "/search/places/v1/find"
 
@@ -30,46 +30,24 @@ def _words(text: str) -> set[str]:
 
 
 @dataclass
-class FakePlaces:
+class FakePlaces(LocalServer):
     addresses: dict[str, tuple[float, float, str]] = field(default_factory=dict)
     key: str = "test-places-key"
-    host: str = "127.0.0.1"
-    port: int = 0
     delay_seconds: float = 0.0
     requests: list[dict[str, str]] = field(default_factory=list)
-    _failures: list[int] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self._server = make_server(self.host, self.port, self._app, threaded=True)
-        self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         """What a service is configured with (GEOCODER_URL)."""
         return f"http://{self.host}:{self.port}{PATH}"
 
-    def start(self) -> FakePlaces:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def fail_next(self, count: int, status: int = 500) -> None:
-        with self._lock:
-            self._failures.extend([status] * count)
-
     def _json(self, body: dict, status: int = 200) -> Response:
         return Response(json.dumps(body), status=status, mimetype="application/json")
 
     def _app(self, environ, start_response):
         request = Request(environ)
-        with self._lock:
-            self.requests.append(dict(request.args))
-            failure = self._failures.pop(0) if self._failures else None
+        self.requests.append(dict(request.args))
+        failure = self._next_failure()
         if self.delay_seconds:
             time.sleep(self.delay_seconds)
         if failure is not None:

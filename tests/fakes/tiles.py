@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import io
 import sys
-import threading
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.fakes.server import LocalServer
 
 TILE_SIZE = 256
 BORDER = 8
@@ -50,19 +50,10 @@ def tile_png(z: int, x: int, y: int) -> bytes:
 
 
 @dataclass
-class FakeTiles:
-    host: str = "127.0.0.1"
-    port: int = 0
+class FakeTiles(LocalServer):
     max_zoom: int = 19
     key: str | None = None
     requests: list[str] = field(default_factory=list)
-    _failures: list[int] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        self._server = make_server(self.host, self.port, self._app, threaded=True)
-        self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
@@ -70,23 +61,10 @@ class FakeTiles:
         query = f"?key={self.key}" if self.key else ""
         return f"http://{self.host}:{self.port}/{{z}}/{{x}}/{{y}}.png{query}"
 
-    def start(self) -> FakeTiles:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def fail_next(self, count: int, status: int = 500) -> None:
-        with self._lock:
-            self._failures.extend([status] * count)
-
     def _app(self, environ, start_response):
         request = Request(environ)
-        with self._lock:
-            self.requests.append(request.path)
-            failure = self._failures.pop(0) if self._failures else None
+        self.requests.append(request.path)
+        failure = self._next_failure()
         if failure is not None:
             return Response("failed on purpose", status=failure)(environ, start_response)
         if self.key is not None and request.args.get("key") != self.key:
@@ -107,4 +85,4 @@ class FakeTiles:
 if __name__ == "__main__":
     server = FakeTiles(port=int(sys.argv[1]))
     print(f"Fake tiles on {server.url}", flush=True)
-    server._server.serve_forever()
+    server.serve_forever()
