@@ -400,6 +400,11 @@ class ProductionConfig(Config):
         tiles = str(config.get("MAP_TILE_URL") or "")
         if tiles and not tiles.startswith("https://"):
             problems.append("MAP_TILE_URL must be an https address: it may carry the provider's key")
+        geocoder = str(config.get("GEOCODER_URL") or "")
+        if geocoder and not geocoder.startswith("https://"):
+            problems.append(
+                "GEOCODER_URL must be an https address: it is sent victims' addresses and its key"
+            )
         replica = str(config.get("DATABASE_REPLICA_URL") or "")
         if replica and not replica.startswith("postgresql"):
             problems.append("DATABASE_REPLICA_URL must point at PostgreSQL (a standby of DATABASE_URL)")

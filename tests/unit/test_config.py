@@ -156,3 +156,11 @@ def test_a_map_provider_over_plain_http_is_refused_in_production():
     )
     ProductionConfig.check(good() | {"MAP_TILE_URL": "https://api.os.uk/{z}/{x}/{y}.png?key=k"})
     ProductionConfig.check(good() | {"MAP_TILE_URL": ""})  # no base map is allowed
+
+
+def test_a_geocoder_over_plain_http_is_refused_in_production():
+    assert "GEOCODER_URL must be an https address" in refusal(
+        GEOCODER_URL="http://api.os.uk/search/places/v1/find"
+    )
+    ProductionConfig.check(good() | {"GEOCODER_URL": "https://api.os.uk/search/places/v1/find"})
+    ProductionConfig.check(good() | {"GEOCODER_URL": ""})  # none is allowed

@@ -14,6 +14,7 @@ and the coordinates of the match (encrypted, by the caller).
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import urllib.error
@@ -65,7 +66,7 @@ def find(text: str) -> Found | None:
         # Only the configured URL is asked, and redirects elsewhere are not followed.
         with _OPENER.open(request, timeout=float(config["GEOCODER_TIMEOUT_SECONDS"])) as response:
             body = response.read(MAX_RESPONSE_BYTES + 1)
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as error:
         raise GeocoderUnavailable(type(error).__name__) from None
     if len(body) > MAX_RESPONSE_BYTES:
         raise GeocoderUnavailable("response too large")

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import http.client
 import io
 import logging
 import os
@@ -120,6 +122,7 @@ class TileSource:
         cache_seconds: int = 7 * 24 * 3600,
         timeout_seconds: float = 10.0,
         max_tile_bytes: int = 1_000_000,
+        cache_key: bytes = b"",
     ) -> None:
         check_template(template)
         self.template = template
@@ -130,6 +133,9 @@ class TileSource:
         self.max_tile_bytes = max_tile_bytes
         # The folder is named by a hash of the whole template: the key never appears in a path.
         self.cache_dir = Path(cache_dir) / hashlib.sha256(template.encode()).hexdigest()[:16]
+        # Each tile's file is named by a keyed hash of its numbers: the numbers place a zone within
+        # a few hundred metres, so a listing of the folder must not say which were fetched.
+        self._cache_key = cache_key
         self.host = urlsplit(template).hostname or ""
         subdomains = SUBDOMAINS if "{s}" in urlsplit(template).netloc else "-"
         self.origins = frozenset(_origin(template.replace("{s}", letter)) for letter in subdomains)
@@ -161,6 +167,7 @@ class TileSource:
                 cache_seconds=int(config["MAP_TILE_CACHE_SECONDS"]),
                 timeout_seconds=float(config["MAP_TILE_TIMEOUT_SECONDS"]),
                 max_tile_bytes=int(config["MAP_TILE_MAX_BYTES"]),
+                cache_key=str(config.get("SECRET_KEY") or "").encode(),
             )
         except ValueError as error:
             log.error("Base map: the map provider is misconfigured: %s", error)
@@ -176,7 +183,8 @@ class TileSource:
     # One tile --------------------------------------------------------------------------------------
 
     def _cache_path(self, zoom: int, x: int, y: int) -> Path:
-        return self.cache_dir / str(zoom) / str(x) / f"{y}.tile"
+        name = hmac.new(self._cache_key, f"{zoom}/{x}/{y}".encode(), hashlib.sha256).hexdigest()
+        return self.cache_dir / name[:2] / f"{name}.tile"
 
     def _cached(self, zoom: int, x: int, y: int) -> Image.Image | None:
         path = self._cache_path(zoom, x, y)
@@ -212,7 +220,8 @@ class TileSource:
         except urllib.error.HTTPError as error:
             error.close()  # it holds the connection
             raise TileFailed(f"HTTP {error.code}") from None
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            # No answer, or one that is not HTTP (a bad status line, a body cut short).
             reason = getattr(error, "reason", error)
             raise TileFailed(f"no answer ({type(reason).__name__})") from None
         if len(content) > self.max_tile_bytes:
@@ -308,7 +317,8 @@ def _decode(content: bytes) -> Image.Image:
         image.load()
     except TileFailed:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except Exception:
+        # a bad PNG checksum, OSError, ValueError, EOFError, struct.error…; each means "not a tile")
         raise TileFailed("an answer that does not decode as an image") from None
     return image.convert("RGB")
 

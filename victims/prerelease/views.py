@@ -280,7 +280,10 @@ def start_zone(zone_id: int):
         flash(f"The zone was filled with {what} and checked. Adjust it on the map or in the text.", "success")
         return redirect(url_for("prerelease.zone", zone_id=zone_id, _anchor="checks"))
     places_shown = _places_shown(record)
-    return _zone_page(record, case, places_shown, _zone_values(record, places_shown), problems, shape_values)
+    values = _zone_values(record, places_shown)
+    if places_shown and any(values[f"point_{kind}"] for kind in zones.PLACE_KINDS):
+        zones.places_viewed(record, case, current_user)  # the page shows the places recorded
+    return _zone_page(record, case, places_shown, values, problems, shape_values)
 
 
 def _places_shown(record) -> bool:

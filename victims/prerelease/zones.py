@@ -159,7 +159,14 @@ def _place_from_form(kind: str, text: str, spot: str, old: ZonePoint | None) -> 
     """The place a form gives for one kind: the postcode, address or coordinates typed, moved to
     the exact spot when one was given (dragged on the map, or typed) that differs from it."""
     label = PLACE_KINDS[kind]
-    place = locate_place(text, label, f"point_{kind}")
+    if old is not None and old.postcode and postcode_rules.normalise(text) == old.postcode:
+        # The place as recorded, shown back as its postcode: kept, not looked up again (it may
+        # have been found by the geocoder, or its postcode left out of a later import).
+        lat, lon = (float(part) for part in old.coordinates.split(","))
+        source = PointSource(old.source) if old.source else PointSource.POSTCODE
+        place = Place(lat, lon, old.postcode, source)
+    else:
+        place = locate_place(text, label, f"point_{kind}")
     spot = spot.strip()
     if not spot:
         return place
@@ -248,6 +255,8 @@ def save_zone(zone: ExclusionZone, form: ZoneForm, user: User) -> list[str]:
     same_team(case, user)
     if zone.status == ZoneStatus.COUNTERSIGNED:
         raise Refused("This map has been countersigned: it cannot be changed")
+    if zone.status != ZoneStatus.DRAFT:
+        raise Refused("This map has been sent to an SPO to check: it can be changed once it is returned")
     problems: list[str] = []
     if len(form.title.strip()) > TITLE_MAX:
         problems.append(f"The title must be {TITLE_MAX} characters or fewer")

@@ -15,6 +15,7 @@ import math
 import os
 import random
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -230,14 +231,16 @@ def test_a_second_print_asks_the_provider_for_nothing(poppler, fake, tmp_path):
     assert len(fake.requests) == 2 * first
 
 
-def test_the_cache_holds_no_key_in_its_paths(fake, tmp_path):
+def test_the_cache_holds_no_key_and_no_tile_numbers_in_its_paths(fake, tmp_path):
     keyed = FakeTiles(key="s3cret-key-4567").start()
     try:
-        tiles = TileSource(keyed.url, ATTRIBUTION, cache_dir=tmp_path / "tile-cache")
+        tiles = TileSource(keyed.url, ATTRIBUTION, cache_dir=tmp_path / "tile-cache", cache_key=b"k")
         tiles.tile(16, 32683, 21607)
         assert keyed.requests == ["/16/32683/21607.png"]
-        paths = [str(path) for path in (tmp_path / "tile-cache").rglob("*")]
+        paths = [str(path.relative_to(tmp_path)) for path in (tmp_path / "tile-cache").rglob("*")]
         assert paths and not any("s3cret" in path for path in paths)
+        # Where the zone is (tile 32683, 21607 at zoom 16) cannot be read from the folder.
+        assert not any(number in path for path in paths for number in ("32683", "21607"))
         assert not list((tmp_path / "tile-cache").rglob(".part-*"))  # written whole, then renamed
     finally:
         keyed.stop()
@@ -313,16 +316,33 @@ def test_a_provider_that_is_down_or_slow_gives_no_base_map(tmp_path):
         closed.tile(16, 32683, 21607)
 
 
+def _bad_checksum(png: bytes) -> bytes:
+    """A PNG whose image data's checksum is wrong (one byte of its data changed): Pillow's check
+    raises SyntaxError for it, not OSError."""
+    data = png.index(b"IDAT") + 4
+    return png[:data] + bytes([png[data] ^ 0xFF]) + png[data + 1 :]
+
+
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
         (Response("<html>not a tile</html>", mimetype="text/html"), "does not decode"),
         (Response(b"\x89PNG\r\n\x1a\n" + b"\0" * 100, mimetype="image/png"), "does not decode"),
         (Response(tile_png(1, 0, 0)[:-20], mimetype="image/png"), "does not decode"),
+        (Response(tile_png(1, 0, 0)[:-5], mimetype="image/png"), "does not decode"),
+        (Response(_bad_checksum(tile_png(1, 0, 0)), mimetype="image/png"), "does not decode"),
         (Response(jpeg_tile()[:-30], mimetype="image/jpeg"), "cut short"),
         (Response(b"x" * 5_000, mimetype="image/png"), "larger than 4,000 bytes"),
     ],
-    ids=["html", "broken-png", "cut-short-png", "cut-short-jpeg", "too-large"],
+    ids=[
+        "html",
+        "broken-png",
+        "cut-short-png",
+        "five-bytes-short-png",
+        "bad-checksum-png",
+        "cut-short-jpeg",
+        "too-large",
+    ],
 )
 def test_an_answer_that_is_not_a_tile_is_not_used(tmp_path, answer, message):
     with serving(lambda request: answer) as base:
@@ -332,6 +352,30 @@ def test_an_answer_that_is_not_a_tile_is_not_used(tmp_path, answer, message):
         with pytest.raises(TileFailed, match=message):
             tiles.tile(1, 0, 0)
     assert not list(tmp_path.rglob("*.tile"))  # nothing unusable is cached
+
+
+def test_an_answer_that_is_not_http_is_no_answer(tmp_path):
+    """A provider (or something in its place) that answers without HTTP: no base map, not an error."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(4096)
+            connection.sendall(b"garbage\r\n\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        port = listener.getsockname()[1]
+        tiles = TileSource(f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png", ATTRIBUTION, cache_dir=tmp_path)
+        with pytest.raises(TileFailed, match="no answer"):
+            tiles.tile(1, 0, 0)
+    finally:
+        thread.join(timeout=5)
+        listener.close()
 
 
 def test_a_tile_of_the_wrong_size_is_not_used(tmp_path):

@@ -83,7 +83,7 @@ def team(team, database, today):
 
 def _form(browser, record, **changes):
     data = {
-        "csrf_token": browser.csrf_token(f"/zones/{record.id}"),
+        "csrf_token": changes.pop("csrf_token", None) or browser.csrf_token(f"/zones/{record.id}"),
         "title": "Bedford town centre",
         "zone": json.dumps(ZONE),
         "description": "The ring road, the river.",
@@ -312,6 +312,26 @@ def test_an_address_is_found_through_the_configured_geocoder(team, postcodes, we
     assert len(places.requests) == 1
 
 
+def test_a_place_found_by_the_geocoder_is_kept_when_the_form_is_saved_again(team, postcodes, web, places):
+    """Its postcode (shown back in the box after a reveal) need not be in the postcode table."""
+    zone = team["zone"]
+    browser = web(team["mapper"])
+    assert _form(browser, zone, point_home="10 Harpur Street, Bedford").status_code == 302
+    assert db.session.scalar(select(Postcode).where(Postcode.postcode == "MK40 1PF")) is None
+    response = _form(
+        browser,
+        zone,
+        title="Bedford centre",
+        point_home="MK40 1PF",
+        point_home_spot="52.137100, -0.465500",
+        places_shown="yes",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    home = _points(zone)["home"]
+    assert (home.coordinates, home.postcode, home.source) == ("52.137100,-0.465500", "MK40 1PF", "address")
+    assert len(places.requests) == 1  # not asked again
+
+
 def test_an_address_the_geocoder_does_not_know_or_cannot_answer_is_a_field_error(
     team, postcodes, web, places
 ):
@@ -461,9 +481,27 @@ def test_only_caseworkers_start_shapes_and_only_on_a_draft(team, postcodes, web,
     assert response.status_code == 404
     mapper = web(team["mapper"])
     token = mapper.csrf_token(f"/zones/{zone.id}")
-    zone.status = "countersigned"
-    db.session.flush()
-    response = _start(
-        mapper, zone, csrf_token=token, shape="circle", circle_centre=WORK_POSTCODE, circle_radius="1000"
+    for status, refused in (("submitted", "sent to an SPO to check"), ("countersigned", "cannot be changed")):
+        zone.status = status
+        db.session.flush()
+        response = _start(
+            mapper, zone, csrf_token=token, shape="circle", circle_centre=WORK_POSTCODE, circle_radius="1000"
+        )
+        assert response.status_code == 400 and refused in response.get_data(as_text=True)
+        assert _form(mapper, zone, csrf_token=token, point_home=HOME_POSTCODE).status_code == 400
+        db.session.refresh(zone)
+        assert zone.status == status and zone.geojson is None  # neither form changed it
+
+
+def test_a_starting_shape_refused_after_a_reveal_records_that_the_places_were_shown(team, postcodes, web):
+    zone = team["zone"]
+    browser = web(team["mapper"])
+    assert _form(browser, zone, point_home=HOME_POSTCODE).status_code == 302
+    _reveal(browser, zone)
+    viewed = select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "zone_places_viewed", AuditEvent.record_id == zone.id
     )
-    assert response.status_code == 400 and "cannot be changed" in response.get_data(as_text=True)
+    before = db.session.scalar(viewed)
+    response = _start(browser, zone, shape="circle", circle_centre=WORK_POSTCODE, circle_radius="12")
+    assert response.status_code == 400 and f'value="{HOME_POSTCODE}"' in response.get_data(as_text=True)
+    assert db.session.scalar(viewed) == before + 1
