@@ -391,7 +391,9 @@ def _dates_page(record, form, conflict, *, address_form=None, status: int = 200)
     """The dates page: the sentence dates, and the offender's proposed release address with its
     history and the zones that failed their checks when it last changed here (`now_failing`)."""
     if form is None:
-        form = SentenceDatesForm(obj=record.sentence)
+        # The dates as saved, never read from this request's form (it may be the address form's
+        # POST, whose fields would leave every date box empty).
+        form = SentenceDatesForm(formdata=None, obj=record.sentence)
         form.version.data = str(record.sentence.version)
     wanted = {int(part) for part in request.args.get("now_failing", "").split(",") if part.isdigit()}
     failing = [zone for zone in prerelease_queries.zones_of_case(record.id) if zone.id in wanted]

@@ -96,6 +96,18 @@ FINAL_DELIVERY = frozenset(
 )
 # The victim cannot be reached the way the letter went.
 CONTACT_LOST_DELIVERY = frozenset({DeliveryStatus.PERMANENT_FAILURE})
+# A letter or email sent that never reached its reader: it has told them nothing.
+NOT_RECEIVED = frozenset(
+    {
+        DeliveryStatus.PERMANENT_FAILURE,
+        DeliveryStatus.TEMPORARY_FAILURE,
+        DeliveryStatus.TECHNICAL_FAILURE,
+        DeliveryStatus.VALIDATION_FAILED,
+        DeliveryStatus.VIRUS_SCAN_FAILED,
+        DeliveryStatus.CANCELLED,
+        DeliveryStatus.RETURNED_LETTER,
+    }
+)
 
 
 UNWANTED_CONTACT = "unwanted_contact"

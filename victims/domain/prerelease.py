@@ -258,7 +258,6 @@ class AddressSource(Labelled):
     API = "api", "nDelius, through the API"
     CSV = "csv", "A CSV upload"
     DATES_PAGE = "dates_page", "Entered on the dates page"
-    ZONE_PAGE = "zone_page", "Entered on an exclusion-zone map"
 
 
 class ZoneStatus(Labelled):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from victims import clock
 from victims.cases.models import Case, Offender
 from victims.cases.queries import scope
-from victims.domain.letters import FINAL_DELIVERY, LetterStatus, LetterType
+from victims.domain.letters import FINAL_DELIVERY, NOT_RECEIVED, LetterStatus, LetterType
 from victims.domain.prerelease import Telling, ToldKind
 from victims.domain.vocabulary import Role
 from victims.extensions import db
@@ -128,7 +128,8 @@ def telling(letter: Letter) -> Telling:
         case_id=letter.case_id,
         person_id=letter.person_id,
         on=on,
-        happened=letter.status == LetterStatus.SENT,
+        # Sent, and not known to have gone astray (returned, or Notify could not deliver it).
+        happened=letter.status == LetterStatus.SENT and letter.delivery_status not in NOT_RECEIVED,
         outcome_letter=letter.letter_type == LetterType.LICENCE_CONDITIONS_OUTCOME.value,
         description=f"Letter {letter.id}: {letter.type_enum.label}{sent}",
         at=letter.sent_at,

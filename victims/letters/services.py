@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
@@ -317,7 +318,7 @@ def check_letter(letter: Letter, on: date | None = None) -> list[letter_check.Ch
         current_facts=current_facts(letter, letter_vlo(case, drafter)),
         printed=printed,
         protected=protected_from_victim(
-            sentence, offender, person, everyone, prerelease_queries.current_release_address(case.id)
+            sentence, offender, person, everyone, prerelease_queries.release_address_history(case.id)
         ),
         other_names=[other.full_name for other in _others(person, everyone)],
         address_lines=address_lines,
@@ -351,11 +352,12 @@ def protected_from_victim(
     offender: Offender,
     person: Person,
     everyone,
-    release: ReleaseAddress | None = None,
+    releases: Iterable[ReleaseAddress] = (),
 ) -> disclosure.Protected:
     """What a letter to `person` must not give away, as structured facts for the one disclosure
-    check: the exact release dates, the offender's prison (or office), the offender's proposed
-    release address (its street and postcode, issue 17), and the addresses and contact details of
+    check: the exact release dates, the offender's prison (or office), every release address
+    proposed for the offender, the current one and earlier ones alike (street and postcode, issue
+    17: an earlier one may be where he goes after all), and the addresses and contact details of
     the other people on the case. The recipient's own town and postcode are not protected from
     them (a neighbour on the case shares them)."""
     own = {disclosure_words(person.address_town or ""), disclosure_words(person.address_postcode or "")}
@@ -377,15 +379,16 @@ def protected_from_victim(
         )
         for other in _others(person, everyone)
     )
-    if release is not None:
-        whereabouts += (
-            disclosure.Whereabouts(
-                whose="the offender",
-                place="release address",
-                lines=tuple(line for line in (release.street,) if line),
-                postcode="" if disclosure_words(release.postcode or "") in own else (release.postcode or ""),
-            ),
+    whereabouts += tuple(
+        disclosure.Whereabouts(
+            whose="the offender",
+            place="release address",
+            lines=tuple(line for line in (release.street,) if line),
+            postcode="" if disclosure_words(release.postcode) in own else release.postcode,
         )
+        for release in releases
+        if release.postcode  # a withdrawal row holds no address
+    )
     prisons = tuple(place for place in (offender.current_location,) if place)
     return disclosure.Protected(dates=dates, prisons=prisons, whereabouts=whereabouts)
 

@@ -40,7 +40,7 @@ from victims.work.models import Task
 
 # Sources with an officer at the screen, who is shown the zones that now fail; from the others,
 # the zones' map work is opened for the case's VLO.
-AT_THE_SCREEN = frozenset({AddressSource.DATES_PAGE, AddressSource.ZONE_PAGE})
+AT_THE_SCREEN = frozenset({AddressSource.DATES_PAGE})
 TITLE_SHOWN = 80  # of a zone's title in a task's title (the task's title is 200 at most)
 
 
@@ -70,6 +70,11 @@ def _check_allowed(case: Case, source: AddressSource, user: User | None) -> None
         user is None or user.role not in (Role.VLO, Role.SPO) or user.team_id != case.team_id
     ):
         raise Refused("Only the case’s team can change the proposed release address")
+
+
+def _lock(case: Case) -> None:
+    """Hold the case's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
 
 
 def _latest(case_id: int) -> ReleaseAddress | None:
@@ -105,7 +110,6 @@ def record(
     given_on: date | None,
     source: AddressSource | str,
     user: User | None,
-    coordinates: tuple[float, float] | None = None,
 ) -> Recorded:
     """Record the proposed release address the source gave, when it differs from the current one,
     and check every zone on the case against it. Raises AddressRefused (every problem) or Refused.
@@ -113,23 +117,22 @@ def record(
     An unknown postcode (not in the postcode table) is refused at the screen ("We do not recognise
     this postcode"); from the API or a CSV it is kept without coordinates, so nothing nDelius sent
     is lost, and the zones' release-address check fails saying the postcode is not known.
-    `coordinates` (lat, lon): the exact spot, when the officer moved the point on a map."""
+
+    The case's row is locked first: two changes at once (the same PUT twice, two sources) are
+    made one after the other, each seeing the other's row."""
     source = AddressSource(source)
     _check_allowed(case, source, user)
+    _lock(case)
     given, problems = check(case, street, postcode_text, given_on)
-    if coordinates is not None and not (-90 <= coordinates[0] <= 90 and -180 <= coordinates[1] <= 180):
-        problems.append(AddressProblem("coordinates", "The point on the map must be a real place"))
     if given is None or problems:
         raise AddressRefused(problems)
-    located = coordinates or postcodes.locate(given.postcode)
+    located = postcodes.locate(given.postcode)
     if located is None and source in AT_THE_SCREEN:
         raise AddressRefused([AddressProblem("postcode", "We do not recognise this postcode")])
     point = f"{located[0]:.6f},{located[1]:.6f}" if located is not None else None
     current = queries.current_release_address(case.id)
-    if (
-        current is not None
-        and rules.same_address(current.street, current.postcode, given.street, given.postcode)
-        and (coordinates is None or current.coordinates == point)
+    if current is not None and rules.same_address(
+        current.street, current.postcode, given.street, given.postcode
     ):
         return Recorded(changed=False, located=current.coordinates is not None or located is not None)
     return _change(
@@ -158,6 +161,7 @@ def withdraw(
     postcode. Nothing is written when none is recorded."""
     source = AddressSource(source)
     _check_allowed(case, source, user)
+    _lock(case)
     if queries.current_release_address(case.id) is None:
         return Recorded(changed=False)
     on = given_on or clock.today()

@@ -331,6 +331,15 @@ def test_the_offenders_release_address_is_never_told_to_the_victim(team, today, 
         letter, {"opening": f"Dear Jane,\n\n{words}"}, large_print=False, channel="post", user=team["vlo"]
     )
     assert "the offender’s release address" in failed_checks(letter)["disclosure"][0]
+    # Changed, then withdrawn: the address given before is still never told (he may go there).
+    for postcode in ("MK40 1AA", None):
+        database.session.add(
+            ReleaseAddress(
+                case_id=team["case"].id, postcode=postcode, source="api", given_on=date(2026, 11, 24)
+            )
+        )
+        database.session.flush()
+        assert "the offender’s release address" in failed_checks(letter)["disclosure"][0]
 
 
 def test_the_victims_choices_are_respected(team, today):

@@ -164,6 +164,23 @@ def test_the_dates_page_records_the_address_shows_it_with_its_history_and_keeps_
     assert "None recorded (withdrawn)" in summary
 
 
+def test_an_address_refused_on_the_dates_page_leaves_the_sentence_dates_as_saved(team, web):
+    """The page shown again after the address form's errors still holds the saved dates: saving
+    the dates form as shown changes nothing."""
+    case = team["case"]
+    browser = web(team["vlo"])
+    page = f"/cases/{case.id}/dates"
+    response = browser._send(
+        "post",
+        f"{page}/release-address",
+        data={**_form("", "ZZ99 9ZZ", date(2026, 11, 20)), "csrf_token": browser.csrf_token(page)},
+    )
+    shown = response.get_data(as_text=True)
+    assert "We do not recognise this postcode" in shown
+    crd_year = shown.split('id="crd-year"')[1].split(">")[0]
+    assert 'value="2027"' in crd_year, crd_year
+
+
 def test_the_dates_page_refuses_an_unknown_postcode_and_shows_every_problem(team, web):
     case = team["case"]
     browser = web(team["vlo"])

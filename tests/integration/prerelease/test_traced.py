@@ -21,7 +21,7 @@ from victims.cases.models import Sentence
 from victims.cases.queries import case_for_change
 from victims.cases.services import add_contact
 from victims.cases.services import refresh_deadlines as refresh_case_deadlines
-from victims.domain.letters import LetterStatus, LetterType
+from victims.domain.letters import DeliveryStatus, LetterStatus, LetterType
 from victims.domain.prerelease import ORDER, ConditionType, Stage, StepInput
 from victims.domain.vocabulary import Role
 from victims.extensions import db
@@ -339,6 +339,22 @@ def test_a_letter_sent_before_the_outcome_cannot_have_told_them(team, today, web
     with pytest.raises(Refused, match="from 26 November 2026 or later") as refused:
         services.step(request, Stage.TOLD, StepInput(told_by=letter_queries.telling(early)), team["vlo"])
     assert refused.value.field == "told_by"
+
+
+def test_a_letter_that_came_back_or_was_never_delivered_cannot_have_told_them(team, today, web):
+    request = _request(team)
+    browser = web(team["vlo"])
+    for status in (DeliveryStatus.RETURNED_LETTER, DeliveryStatus.PERMANENT_FAILURE):
+        letter = _sent_letter(team)
+        letter.delivery_status = status
+        db.session.flush()
+        assert f'value="letter:{letter.id}"' not in browser.get(f"/conditions/{request.id}")
+        assert _tell(browser, request, f"letter:{letter.id}").status_code == 400, status
+        assert _reload(request).stage == "included"
+    delivered = _sent_letter(team)
+    delivered.delivery_status = DeliveryStatus.DELIVERED
+    db.session.flush()
+    assert f'value="letter:{delivered.id}"' in browser.get(f"/conditions/{request.id}")
 
 
 # -- the outcome letter ----------------------------------------------------------------------------
