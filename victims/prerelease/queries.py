@@ -98,15 +98,21 @@ def zone_points(zone: ExclusionZone) -> dict[str, tuple[float, float]]:
     return found
 
 
-def current_release_address(case_id: int) -> ReleaseAddress | None:
-    """The offender's proposed release address as last given (issue 17), or None when none has
-    been recorded or the last one given was withdrawn (its postcode is None)."""
-    latest = db.session.scalar(
+def latest_release_address(case_id: int) -> ReleaseAddress | None:
+    """The last release-address row of the case, a withdrawal (no postcode) included; None when
+    none was ever recorded."""
+    return db.session.scalar(
         select(ReleaseAddress)
         .where(ReleaseAddress.case_id == case_id)
         .order_by(ReleaseAddress.id.desc())
         .limit(1)
     )
+
+
+def current_release_address(case_id: int) -> ReleaseAddress | None:
+    """The offender's proposed release address as last given (issue 17), or None when none has
+    been recorded or the last one given was withdrawn (its postcode is None)."""
+    latest = latest_release_address(case_id)
     return latest if latest is not None and latest.postcode is not None else None
 
 

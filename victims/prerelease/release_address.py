@@ -77,22 +77,13 @@ def _lock(case: Case) -> None:
     db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
 
 
-def _latest(case_id: int) -> ReleaseAddress | None:
-    return db.session.scalar(
-        select(ReleaseAddress)
-        .where(ReleaseAddress.case_id == case_id)
-        .order_by(ReleaseAddress.id.desc())
-        .limit(1)
-    )
-
-
 def check(
     case: Case, street: str | None, postcode_text: str | None, given_on: date | None
 ) -> tuple[rules.GivenAddress | None, list[AddressProblem]]:
     """The address as it would be recorded on the case, or every problem with it (for a form or
     a CSV row to show before anything is written)."""
     sentence = db.session.get(Sentence, case.sentence_id)
-    latest = _latest(case.id)
+    latest = queries.latest_release_address(case.id)
     return rules.read(
         street,
         postcode_text,

@@ -41,7 +41,7 @@ from victims.prerelease.map_pdf import (
     render_map_pdf,
     render_map_svg,
 )
-from victims.prerelease.models import POINT_KINDS, ExclusionZone, ReleaseAddress, ZonePoint
+from victims.prerelease.models import POINT_KINDS, ExclusionZone, ZonePoint
 from victims.prerelease.services import findings_in, refusal_message, same_team, warning_messages
 from victims.refusals import Refused
 from victims.staff.models import Team, User
@@ -508,12 +508,7 @@ CHANGE_IT_ON_THE_DATES_PAGE = (
 
 def _release_point(zone: ExclusionZone, points: dict[str, tuple[float, float]]) -> _ReleasePoint:
     label = POINT_KINDS["release_address"]
-    latest = db.session.scalar(
-        select(ReleaseAddress)
-        .where(ReleaseAddress.case_id == zone.case_id)
-        .order_by(ReleaseAddress.id.desc())
-        .limit(1)
-    )
+    latest = queries.latest_release_address(zone.case_id)
     if latest is None:  # never recorded on the case: a zone saved before issue 17 keeps its own
         legacy = points.get("release_address")
         return _ReleasePoint(geometry.NamedPoint(label, legacy[1], legacy[0]) if legacy else None)
