@@ -307,3 +307,18 @@ def finish(section, words: str = "Written by the VLO.") -> str:
     if section.guidance and words not in body:
         body = f"{body}\n\n{words}".strip()
     return body
+
+
+def zone_contains(zone, lat: float, lon: float) -> bool:
+    """Whether a WGS 84 point is inside a zone (victims.domain.geometry's polygons), measured on
+    the National Grid as the zone's checks measure: for tests of shapes made from postcodes."""
+    from shapely.geometry import Point, Polygon
+
+    from victims.domain.geometry import lonlat_to_bng
+
+    point = Point(*lonlat_to_bng(lon, lat))
+    for polygon in zone:
+        shell, *holes = ([lonlat_to_bng(x, y) for x, y in ring] for ring in polygon)
+        if Polygon(shell, holes).contains(point):
+            return True
+    return False

@@ -26,7 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
-from shapely.geometry import MultiPoint, Point, Polygon  # type: ignore[import-untyped]  # as above
+from shapely.geometry import MultiPoint  # type: ignore[import-untyped]  # as above
 from shapely.geometry.polygon import orient  # type: ignore[import-untyped]  # as above
 
 from victims.domain.geometry.parsing import MAX_POINTS, GeometryError, Zone
@@ -105,16 +105,6 @@ def sectors_shape(
     if sum(len(ring) for polygon in zone for ring in polygon) > MAX_POINTS:
         raise GeometryError(["The sectors make a shape with too many corners: name fewer sectors."])
     return zone
-
-
-def contains(zone: Zone, lat: float, lon: float) -> bool:
-    """Whether a WGS 84 point is inside a zone (measured on the National Grid)."""
-    point = Point(*lonlat_to_bng(lon, lat))
-    for polygon in zone:
-        shell, *holes = ([lonlat_to_bng(x, y) for x, y in ring] for ring in polygon)
-        if Polygon(shell, holes).contains(point):
-            return True
-    return False
 
 
 def _lonlat(easting: float, northing: float) -> tuple[float, float]:

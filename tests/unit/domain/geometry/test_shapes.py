@@ -8,6 +8,7 @@ import math
 import pytest
 from pyproj import Geod
 
+from tests.helpers import zone_contains
 from tests.unit.domain.geometry.zones import (
     HOME,
     ST_PAULS_SQUARE,
@@ -18,7 +19,7 @@ from tests.unit.domain.geometry.zones import (
 )
 from victims.domain import geometry
 from victims.domain.geometry import GeometryError, NamedPoint, ZoneRules
-from victims.domain.geometry.shapes import SECTOR_MARGIN_M, contains
+from victims.domain.geometry.shapes import SECTOR_MARGIN_M
 
 LON, LAT = ST_PAULS_SQUARE
 GEOD = Geod(ellps="WGS84")
@@ -43,7 +44,7 @@ def test_every_corner_of_a_circle_is_its_radius_away_on_the_ground() -> None:
 def test_a_circle_is_a_valid_zone_that_contains_its_centre_and_goes_through_the_checks() -> None:
     zone = geometry.circle(LAT, LON, 1500)
     assert geometry.parse_zone(geometry.to_geojson(zone)) == zone  # it reads back as it was written
-    assert contains(zone, LAT, LON)
+    assert zone_contains(zone, LAT, LON)
     checks = by_code(geometry.check_zone(zone, inside=[], outside=[], protected=[]))
     assert all(check.passed for check in checks.values())
 
@@ -94,10 +95,10 @@ def test_the_sectors_shape_contains_every_postcode_of_every_sector() -> None:
     zone = geometry.sectors_shape({"MK40 1": one, "MK40 2": two, "MK41 7": far})
     assert len(zone) == 2
     for lat, lon in one + two + far:
-        assert contains(zone, lat, lon), (lat, lon)
+        assert zone_contains(zone, lat, lon), (lat, lon)
         # Well inside: the margin less the simplification.
         assert bng_distance_to_edge(zone, lon, lat) > SECTOR_MARGIN_M - 15
-    assert not contains(zone, *reversed(offset((LON, LAT), 0, 2500)))  # between the two
+    assert not zone_contains(zone, *reversed(offset((LON, LAT), 0, 2500)))  # between the two
     checks = by_code(geometry.check_zone(zone, inside=[], outside=[], protected=[]))
     assert checks["valid"].passed and checks["in_england_and_wales"].passed
     assert geometry.parse_zone(geometry.to_geojson(zone)) == zone
@@ -106,7 +107,7 @@ def test_the_sectors_shape_contains_every_postcode_of_every_sector() -> None:
 def test_a_sector_of_one_postcode_is_still_an_area() -> None:
     zone = geometry.sectors_shape({"MK40 1": [(LAT, LON)]})
     assert area_km2(zone) == pytest.approx(math.pi * SECTOR_MARGIN_M**2 / 1e6, rel=0.05)
-    assert contains(zone, LAT, LON)
+    assert zone_contains(zone, LAT, LON)
 
 
 def test_a_sector_without_postcodes_or_off_the_grid_is_refused_by_name() -> None:
